@@ -1,0 +1,92 @@
+from django.db import transaction
+from django.utils import timezone
+
+from alleger.core.images import image_clean
+from alleger.core.services import audit_record
+
+from .models import ApiToken, User, token_hash
+
+
+@transaction.atomic
+def profile_update(*, user: User, display_name: str, bio: str, neighbourhood=None,
+                   avatar=None, remove_avatar: bool = False, preferred_language: str = "") -> User:
+    # A fresh row: the caller's instance may carry unsaved form changes.
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.display_name = display_name
+    user.bio = bio
+    user.neighbourhood = neighbourhood
+    user.preferred_language = preferred_language
+    if remove_avatar and user.avatar:
+        user.avatar.delete(save=False)
+        user.avatar = ""
+    if avatar is not None:
+        cleaned = image_clean(avatar, max_side=512)
+        if user.avatar:
+            user.avatar.delete(save=False)
+        user.avatar.save(cleaned.name, cleaned, save=False)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token and return it with its raw value, which is never stored."""
+    raw = ApiToken.generate_raw()
+    token = ApiToken.objects.create(user=user, name=name[:80] or "API", key_hash=token_hash(raw),
+                                    hint=raw[: len(ApiToken.PREFIX) + 4])
+    audit_record(actor=user, action="account.token_create", target=token)
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: int) -> bool:
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    if deleted:
+        audit_record(actor=user, action="account.token_revoke", target=user, token=token_id)
+    return bool(deleted)
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    """The active user a raw token belongs to, or None. Updates last use at most once a minute."""
+    if not raw or not raw.startswith(ApiToken.PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=token_hash(raw)).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete a person's account by anonymising it.
+
+    Rows other people rely on (memberships' history, audit trail, and later
+    contributions and interventions) keep pointing to the same account, which
+    no longer says who it was nor lets anyone log in.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.deleted_at:
+        return
+    audit_record(actor=user, action="account.delete", target=user)
+    if user.avatar:
+        user.avatar.delete(save=False)
+    user.avatar = ""
+    user.email = f"deleted-{user.pk}@deleted.invalid"
+    user.display_name = ""
+    user.bio = ""
+    user.neighbourhood = None
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.deleted_at = timezone.now()
+    user.set_unusable_password()
+    user.save()
+    user.api_tokens.all().delete()
+    user.emailaddress_set.all().delete()
+    user.territory_roles.all().delete()
+    # Memberships go; an organisation left without an admin is still
+    # managed by the platform admins (organisations.manage_members).
+    user.memberships.all().delete()

@@ -1,0 +1,113 @@
+"""The JSON API at /api/v1/: each app contributes a router; errors are {code, message}."""
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from alleger.accounts.services import api_token_authenticate, api_token_create
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+#: Authenticated endpoints accept a personal token or the browser session.
+AUTH = [BearerToken(), django_auth]
+
+api = NinjaAPI(
+    title="Alléger API",
+    version="1",
+    description=(
+        "Public and personal data of the Alléger platform. Authenticate with "
+        "`Authorization: Bearer <token>` (create one on your profile page or with "
+        "`POST /api/v1/auth/token`) or with the browser session. Errors are JSON "
+        "objects `{code, message}` with a 4xx status."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def error(request, status: int, code: str, message: str, **extra):
+    return api.create_response(request, {"code": code, "message": str(message), **extra}, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_invalid_input(request, exc):
+    return error(request, 422, "invalid", _("Les données envoyées sont invalides."), errors=exc.errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_refused(request, exc):
+    messages = exc.messages if hasattr(exc, "messages") else [str(exc)]
+    return error(request, 400, getattr(exc, "code", None) or "invalid", " ".join(messages))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error(request, 404, "not_found", _("Introuvable."))
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return error(request, 401, "unauthenticated", _("Authentification requise."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return error(request, 403, "forbidden", _("Vous n'avez pas le droit de faire cela."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return error(request, exc.status_code, getattr(exc, "code", "error"), exc.message)
+
+
+class TokenIn(Schema):
+    email: str
+    password: str
+    name: str = "API"
+
+
+class TokenOut(Schema):
+    token: str
+    name: str
+    created_at: str
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+@api.post("/auth/token", response={201: TokenOut, 401: ErrorOut}, tags=["auth"], auth=None)
+def token_create(request, payload: TokenIn):
+    """Exchange an e-mail and a password for a personal API token (shown once)."""
+    user = authenticate(request, email=payload.email.strip().lower(), password=payload.password)
+    if user is None or not user.is_active:
+        return 401, {"code": "invalid_credentials", "message": _("E-mail ou mot de passe incorrect.")}
+    token, raw = api_token_create(user=user, name=payload.name)
+    return 201, {"token": raw, "name": token.name, "created_at": token.created_at.isoformat()}
+
+
+def _register_routers():
+    from alleger.accounts.api import router as accounts_router
+    from alleger.organisations.api import router as organisations_router
+    from alleger.territories.api import router as territories_router
+
+    api.add_router("/territories", territories_router, tags=["territories"])
+    api.add_router("/organisations", organisations_router, tags=["organisations"])
+    api.add_router("/me", accounts_router, tags=["me"])
+
+
+_register_routers()

@@ -1,0 +1,109 @@
+"""The `alleger` command: run the demo, serve, build translations, or any manage.py command.
+
+    alleger demo                 migrate, load the demo data, serve on http://127.0.0.1:8000
+    alleger serve                serve with gunicorn (configuration from the environment)
+    alleger build                compile translations and collect static files
+    alleger <django command>     any manage.py command (migrate, demo_data, settle, …)
+"""
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+def compile_translations() -> int:
+    """Compile every .po file under alleger/locale to .mo (Babel, no system gettext needed)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    count = 0
+    for po_path in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle, locale=po_path.parts[-3])
+        with po_path.with_suffix(".mo").open("wb") as handle:
+            write_mo(handle, catalog, use_fuzzy=False)
+        count += 1
+    return count
+
+
+def _var_dir() -> Path:
+    var = Path(os.environ.get("ALLEGER_VAR_DIR", ROOT / "var"))
+    var.mkdir(parents=True, exist_ok=True)
+    return var
+
+
+def _demo_environment(host: str, port: int) -> None:
+    """The demo's own settings: a secret generated once and kept in var/, plain HTTP on loopback."""
+    var = _var_dir()
+    key_file = var / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    os.environ.setdefault("SECRET_KEY", key_file.read_text().strip())
+    os.environ.setdefault("HTTPS", "false")
+    os.environ.setdefault("ALLOWED_HOSTS", f"{host},localhost,127.0.0.1")
+    os.environ.setdefault("SITE_URL", f"http://{host}:{port}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alleger.settings")
+
+
+def _django(*argv: str) -> None:
+    import django
+    from django.core.management import call_command
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alleger.settings")
+    django.setup()
+    call_command(*argv)
+
+
+def serve(host: str, port: int, workers: int | None = None) -> None:
+    """Replace this process with gunicorn serving the WSGI application."""
+    workers = workers or int(os.environ.get("WEB_CONCURRENCY", "3"))
+    args = [
+        "gunicorn", "alleger.wsgi:application",
+        "--bind", f"{host}:{port}",
+        "--workers", str(workers),
+        "--worker-class", "gthread", "--threads", os.environ.get("WEB_THREADS", "4"),
+        "--access-logfile", "-",
+        "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    ]
+    os.execvp(sys.executable, [sys.executable, "-m", *args])
+
+
+def demo(host: str = "127.0.0.1", port: int = 8000) -> None:
+    _demo_environment(host, port)
+    compile_translations()
+    _django("collectstatic", "--noinput", "--verbosity", "0")
+    _django("migrate", "--noinput", "--verbosity", "0")
+    _django("demo_data")
+    print(f"\nAlléger runs on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
+    serve(host, port)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return
+    command, rest = argv[0], argv[1:]
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "8000"))
+    if command == "demo":
+        demo(host, port)
+    elif command == "serve":
+        serve(host, port)
+    elif command == "build":
+        print(f"compiled {compile_translations()} translation catalogue(s)")
+        _django("collectstatic", "--noinput", "--verbosity", "0")
+    else:
+        from django.core.management import execute_from_command_line
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alleger.settings")
+        execute_from_command_line(["alleger", command, *rest])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class Config(AppConfig):
+    name = "alleger.core"
+    label = "core"
+    verbose_name = _("Plateforme")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from alleger import permissions  # noqa: F401 — registers every rule

@@ -1,0 +1,36 @@
+from importlib import import_module
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from alleger.core.demo_support import DEMO_PASSWORD, DemoContext
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent: running it again changes nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true", help="do not print the demo accounts")
+
+    def handle(self, *args, quiet=False, **options):
+        context = DemoContext()
+        with transaction.atomic():
+            # Each app may have a `demo` module with a load(context) function;
+            # apps load in INSTALLED_APPS order, so later tracks can use the
+            # territories, people and organisations loaded before them.
+            for config in apps.get_app_configs():
+                if not config.name.startswith("alleger."):
+                    continue
+                try:
+                    module = import_module(f"{config.name}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{config.name}.demo":
+                        raise
+                    continue
+                module.load(context)
+        if quiet:
+            return
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Demo accounts (password for all: %s):" % DEMO_PASSWORD))
+        for email, role in context.accounts:
+            self.stdout.write(f"  {email:<38} {role}")

@@ -1,0 +1,42 @@
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from . import selectors
+from .models import Organisation
+
+router = Router()
+
+
+class OrganisationOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    website: str
+    territory: str | None
+    is_sponsor: bool
+    member_count: int
+    url: str
+
+
+def _out(request, organisation) -> dict:
+    return {
+        "slug": organisation.slug,
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "website": organisation.website,
+        "territory": organisation.territory.slug if organisation.territory else None,
+        "is_sponsor": organisation.is_sponsor,
+        "member_count": organisation.member_count,
+        "url": request.build_absolute_uri(organisation.get_absolute_url()),
+    }
+
+
+@router.get("", response=list[OrganisationOut], auth=None)
+def organisation_list(request, kind: Organisation.Kind | None = None):
+    """Associations, companies, public bodies and collectives."""
+    return [_out(request, o) for o in selectors.organisation_list(kind=kind)]
+
+
+@router.get("/{slug}", response=OrganisationOut, auth=None)
+def organisation_detail(request, slug: str):
+    return _out(request, get_object_or_404(selectors.organisation_list(), slug=slug))

@@ -1,0 +1,65 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    """An association, company, public body or informal collective.
+
+    Organisations carry projects, run places, author kits and sponsor.
+    """
+
+    class Kind(models.TextChoices):
+        ASSOCIATION = "association", _("Association")
+        COMPANY = "company", _("Entreprise")
+        PUBLIC_BODY = "public_body", _("Organisme public")
+        COLLECTIVE = "collective", _("Collectif informel")
+
+    name = models.CharField(_("nom"), max_length=150)
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("présentation (Markdown)"), blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    territory = models.ForeignKey(
+        "territories.Territory", verbose_name=_("territoire"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="organisations",
+    )
+    is_sponsor = models.BooleanField(
+        _("mécène"), default=False,
+        help_text=_("Peut abonder des fonds de doublement et soutenir des projets."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("organisations:detail", kwargs={"slug": self.slug})
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administration")
+        MEMBER = "member", _("Membre")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("adhésion")
+        verbose_name_plural = _("adhésions")
+        ordering = ["joined_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organisation} ({self.role})"

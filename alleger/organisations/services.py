@@ -1,0 +1,89 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from alleger.accounts.models import User
+from alleger.core.services import audit_record
+
+from .models import Membership, Organisation
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "organisation"
+    slug, n = base, 2
+    while Organisation.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def organisation_create(*, creator: User, name: str, kind: str, description: str = "", website: str = "",
+                        territory=None, is_sponsor: bool = False, slug: str | None = None) -> Organisation:
+    """Create an organisation; its creator becomes its first admin."""
+    organisation = Organisation(name=name, kind=kind, description=description, website=website,
+                                territory=territory, is_sponsor=is_sponsor, slug=slug or _unique_slug(name))
+    organisation.full_clean()
+    organisation.save()
+    Membership.objects.create(organisation=organisation, user=creator, role=Membership.Role.ADMIN)
+    audit_record(actor=creator, action="organisation.create", target=organisation)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, actor: User, **fields) -> Organisation:
+    for key, value in fields.items():
+        setattr(organisation, key, value)
+    organisation.full_clean()
+    organisation.save()
+    audit_record(actor=actor, action="organisation.update", target=organisation, fields=sorted(fields))
+    return organisation
+
+
+def _lock(organisation: Organisation) -> Organisation:
+    # Lock the organisation row before counting its admins, so two admins
+    # removing each other at once cannot leave it with none.
+    return Organisation.objects.select_for_update().get(pk=organisation.pk)
+
+
+@transaction.atomic
+def membership_add(*, organisation: Organisation, email: str, role: str, actor: User) -> Membership:
+    _lock(organisation)
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        raise ValidationError(_("Aucun compte actif n'utilise l'adresse %(email)s.") % {"email": email})
+    if Membership.objects.filter(organisation=organisation, user=user).exists():
+        raise ValidationError(_("%(name)s est déjà membre.") % {"name": user.public_name})
+    membership = Membership.objects.create(organisation=organisation, user=user, role=role)
+    audit_record(actor=actor, action="organisation.member_add", target=organisation, user=user.pk, role=role)
+    return membership
+
+
+def _ensure_other_admin(organisation: Organisation, leaving: Membership) -> None:
+    if leaving.role != Membership.Role.ADMIN:
+        return
+    others = organisation.memberships.filter(role=Membership.Role.ADMIN).exclude(pk=leaving.pk)
+    if not others.exists():
+        raise ValidationError(_("Une organisation garde au moins une personne à son administration."))
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str, actor: User) -> Membership:
+    organisation = _lock(membership.organisation)
+    membership = Membership.objects.get(pk=membership.pk)
+    if role != Membership.Role.ADMIN:
+        _ensure_other_admin(organisation, membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_record(actor=actor, action="organisation.member_role", target=organisation,
+                 user=membership.user_id, role=role)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: User) -> None:
+    organisation = _lock(membership.organisation)
+    membership = Membership.objects.get(pk=membership.pk)
+    _ensure_other_admin(organisation, membership)
+    membership.delete()
+    audit_record(actor=actor, action="organisation.member_remove", target=organisation, user=membership.user_id)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organisations"
+urlpatterns = [
+    path("", views.organisation_list, name="list"),
+    path("nouvelle/", views.organisation_create, name="create"),
+    path("<slug:slug>/", views.organisation_detail, name="detail"),
+    path("<slug:slug>/modifier/", views.organisation_edit, name="edit"),
+    path("<slug:slug>/membres/", views.members, name="members"),
+    path("<slug:slug>/membres/<int:membership_id>/role/", views.member_role, name="member_role"),
+    path("<slug:slug>/membres/<int:membership_id>/retirer/", views.member_remove, name="member_remove"),
+]

@@ -1,0 +1,108 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import MemberAddForm, MemberRoleForm, OrganisationForm
+from .models import Membership, Organisation
+
+
+def _organisation_for(request, slug, perm):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.user.has_perm(perm, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+def organisation_list(request):
+    kind = request.GET.get("type") or None
+    if kind not in Organisation.Kind.values:
+        kind = None
+    return render(request, "organisations/list.html", {
+        "organisations": selectors.organisation_list(kind=kind),
+        "kinds": Organisation.Kind.choices,
+        "kind": kind,
+    })
+
+
+def organisation_detail(request, slug):
+    organisation = get_object_or_404(selectors.organisation_list(), slug=slug)
+    return render(request, "organisations/detail.html", {
+        "organisation": organisation,
+        "members": selectors.organisation_members(organisation),
+        "can_manage": request.user.has_perm("organisations.manage_members", organisation),
+    })
+
+
+@login_required
+def organisation_create(request):
+    if not request.user.has_perm("organisations.add_organisation"):
+        raise PermissionDenied
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = services.organisation_create(creator=request.user, **form.cleaned_data)
+        messages.success(request, _("L'organisation est créée ; vous en êtes l'administrateur."))
+        return redirect(organisation)
+    return render(request, "organisations/form.html", {"form": form, "organisation": None})
+
+
+@login_required
+def organisation_edit(request, slug):
+    organisation = _organisation_for(request, slug, "organisations.change_organisation")
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_update(organisation=organisation, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Modifications enregistrées."))
+        return redirect(organisation)
+    return render(request, "organisations/form.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+def members(request, slug):
+    organisation = _organisation_for(request, slug, "organisations.manage_members")
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_add(organisation=organisation, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("email", exc)
+        else:
+            messages.success(request, _("Membre ajouté."))
+            return redirect("organisations:members", slug=slug)
+    return render(request, "organisations/members.html", {
+        "organisation": organisation,
+        "members": selectors.organisation_members(organisation),
+        "form": form,
+        "roles": Membership.Role.choices,
+    })
+
+
+@login_required
+@require_POST
+def member_role(request, slug, membership_id):
+    organisation = _organisation_for(request, slug, "organisations.manage_members")
+    membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
+    form = MemberRoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_set_role(membership=membership, role=form.cleaned_data["role"], actor=request.user)
+            messages.success(request, _("Rôle modifié."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("organisations:members", slug=slug)
+
+
+@login_required
+@require_POST
+def member_remove(request, slug, membership_id):
+    organisation = _organisation_for(request, slug, "organisations.manage_members")
+    membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
+    try:
+        services.membership_remove(membership=membership, actor=request.user)
+        messages.success(request, _("Membre retiré."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("organisations:members", slug=slug)

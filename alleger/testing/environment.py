@@ -1,0 +1,15 @@
+"""pytest plugin (loaded with -p before Django settings are read): the test environment.
+
+Settings refuse to start without SECRET_KEY; tests get a random one, plain
+HTTP, and a private var/ folder so uploads and mail never touch the demo's.
+"""
+
+import os
+import secrets
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("HTTPS", "false")
+os.environ.setdefault("STATIC_MANIFEST", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("ALLEGER_VAR_DIR", tempfile.mkdtemp(prefix="alleger-test-"))

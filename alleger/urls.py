@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from alleger.api import api
+
+urlpatterns = [
+    path("", include("alleger.core.urls")),
+    path("t/", include("alleger.territories.urls")),
+    path("organisations/", include("alleger.organisations.urls")),
+    path("compte/", include("alleger.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.SERVE_MEDIA:
+    # Without object storage the application serves uploads itself; they are
+    # re-encoded images only (see alleger.core.images).
+    prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.append(re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))

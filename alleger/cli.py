@@ -84,7 +84,16 @@ def demo(host: str = "127.0.0.1", port: int = 8000) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        _main(list(sys.argv[1:] if argv is None else argv))
+    except ImproperlyConfigured as exc:
+        # A configuration mistake deserves one clear line, not a traceback.
+        sys.exit(f"alleger: configuration error: {exc}")
+
+
+def _main(argv: list[str]) -> None:
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
         return

@@ -1,5 +1,6 @@
 """The JSON API at /api/v1/: each app contributes a router; errors are {code, message}."""
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
 from alleger.accounts.services import api_token_authenticate, api_token_create
@@ -47,10 +49,23 @@ def on_invalid_input(request, exc):
     return error(request, 422, "invalid", _("Les données envoyées sont invalides."), errors=exc.errors)
 
 
+#: Refusals that are about the state of things rather than the request itself.
+STATUS_BY_CODE = {
+    "forbidden": 403,
+    "payment_declined": 402,
+    "campaign_closed": 409,
+    "over_cap": 409,
+    "reward_sold_out": 409,
+    "too_late": 409,
+    "not_cancellable": 409,
+}
+
+
 @api.exception_handler(DjangoValidationError)
 def on_refused(request, exc):
     messages = exc.messages if hasattr(exc, "messages") else [str(exc)]
-    return error(request, 400, getattr(exc, "code", None) or "invalid", " ".join(messages))
+    code = getattr(exc, "code", None) or "invalid"
+    return error(request, STATUS_BY_CODE.get(code, 400), code, " ".join(str(m) for m in messages))
 
 
 @api.exception_handler(Http404)
@@ -95,19 +110,32 @@ def token_create(request, payload: TokenIn):
     """Exchange an e-mail and a password for a personal API token (shown once)."""
     user = authenticate(request, email=payload.email.strip().lower(), password=payload.password)
     if user is None or not user.is_active:
-        return 401, {"code": "invalid_credentials", "message": _("E-mail ou mot de passe incorrect.")}
+        return Status(401, {"code": "invalid_credentials", "message": _("E-mail ou mot de passe incorrect.")})
+    # Same rule as the log-in form (ACCOUNT_EMAIL_VERIFICATION = "mandatory").
+    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+        return Status(401, {"code": "unverified", "message": _("Confirmez d'abord votre adresse e-mail.")})
     token, raw = api_token_create(user=user, name=payload.name)
-    return 201, {"token": raw, "name": token.name, "created_at": token.created_at.isoformat()}
+    return Status(201, {"token": raw, "name": token.name, "created_at": token.created_at.isoformat()})
 
 
 def _register_routers():
     from alleger.accounts.api import router as accounts_router
+    from alleger.funding.api import (
+        contributions_router,
+        me_router,
+        payments_router,
+        projects_router,
+    )
     from alleger.organisations.api import router as organisations_router
     from alleger.territories.api import router as territories_router
 
     api.add_router("/territories", territories_router, tags=["territories"])
     api.add_router("/organisations", organisations_router, tags=["organisations"])
     api.add_router("/me", accounts_router, tags=["me"])
+    api.add_router("/me/contributions", me_router, tags=["contributions"])
+    api.add_router("/projects", projects_router, tags=["projects"])
+    api.add_router("/contributions", contributions_router, tags=["contributions"])
+    api.add_router("/payments", payments_router, tags=["payments"])
 
 
 _register_routers()

@@ -89,3 +89,62 @@ rules.add_perm("accounts.delete_account", is_self)
 
 # Platform
 rules.add_perm("core.view_audit", is_platform_admin)
+
+
+# Crowdfunding ---------------------------------------------------------------
+
+@rules.predicate
+def is_project_owner(user, project) -> bool:
+    """The holder, or an admin of the organisation that carries the project."""
+    if not _active(user) or project is None:
+        return False
+    if project.holder_id == user.pk:
+        return True
+    return project.organisation_id is not None and Membership.objects.filter(
+        user=user, organisation_id=project.organisation_id, role=Membership.Role.ADMIN).exists()
+
+
+@rules.predicate
+def moderates_project_territory(user, project) -> bool:
+    return project is not None and is_moderator_of(user, project.territory)
+
+
+@rules.predicate
+def is_public_project(user, project) -> bool:
+    return project is not None and project.status in ("published", "succeeded", "failed")
+
+
+@rules.predicate
+def is_own_contribution(user, contribution) -> bool:
+    return _active(user) and contribution is not None and contribution.contributor_id == user.pk
+
+
+@rules.predicate
+def moderates_contribution_territory(user, contribution) -> bool:
+    return contribution is not None and is_moderator_of(user, contribution.project.territory)
+
+
+@rules.predicate
+def is_pool_sponsor_member(user, pool) -> bool:
+    return pool is not None and is_organisation_member(user, pool.sponsor)
+
+
+@rules.predicate
+def can_support_for(user, organisation) -> bool:
+    return (organisation is not None and (organisation.is_sponsor or organisation.kind == "public_body")
+            and is_organisation_member(user, organisation))
+
+
+rules.add_perm("funding.view_project", is_public_project | is_project_owner | moderates_project_territory
+               | is_platform_admin)
+rules.add_perm("funding.add_project", is_active_account)
+rules.add_perm("funding.change_project", is_project_owner)
+rules.add_perm("funding.manage_project", is_project_owner | is_platform_admin)
+rules.add_perm("funding.review_project", moderates_project_territory | is_platform_admin)
+rules.add_perm("funding.contribute", is_active_account)
+rules.add_perm("funding.cancel_contribution", is_own_contribution)
+rules.add_perm("funding.confirm_receipt", moderates_contribution_territory | is_platform_admin)
+rules.add_perm("funding.offer_help", is_active_account)
+rules.add_perm("funding.create_pool", is_sponsor_member)
+rules.add_perm("funding.manage_pool", is_pool_sponsor_member | is_platform_admin)
+rules.add_perm("funding.support_project", can_support_for)

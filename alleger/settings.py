@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "alleger.territories",
     "alleger.accounts",
     "alleger.organisations",
+    "alleger.funding",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "alleger.sqlite3",
+            # Keep the connection (and its PRAGMAs) between requests.
+            "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 60, minimum=0),
         }
     }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -266,12 +269,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 # E-mail: SMTP when EMAIL_HOST is set, otherwise messages are written as files
 # under var/mail so the demo can show them.
 EMAIL_HOST = envstr("EMAIL_HOST")
+# Read even without EMAIL_HOST: a malformed value is refused, never ignored.
+EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1)
-    EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
@@ -283,6 +287,18 @@ MAP_TILE_URL = envurl("MAP_TILE_URL", {"http", "https"}) or "https://tile.openst
 MAP_TILE_ATTRIBUTION = envstr(
     "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
+
+# Crowdfunding: payment providers offered to contributors, in this order.
+PAYMENT_PROVIDERS = envlist("PAYMENT_PROVIDERS", ["simulated_card", "offline"])
+_unknown = set(PAYMENT_PROVIDERS) - {"simulated_card", "offline"}
+if _unknown:
+    raise ImproperlyConfigured(f"PAYMENT_PROVIDERS has unknown providers: {sorted(_unknown)}.")
+CONTRIBUTION_MIN_CENTS = envint("CONTRIBUTION_MIN_CENTS", 100, minimum=1)
+CANCEL_CUTOFF_HOURS = 24
+CAPTURE_GRACE_DAYS = 7
+
+# Anonymous visitors' public pages are cached this long (0 disables it).
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60, minimum=0)
 
 NINJA_PAGINATION_PER_PAGE = 50
 FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -10,6 +10,7 @@ urlpatterns = [
     path("t/", include("alleger.territories.urls")),
     path("organisations/", include("alleger.organisations.urls")),
     path("compte/", include("alleger.accounts.urls")),
+    path("", include("alleger.funding.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

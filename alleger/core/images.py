@@ -32,7 +32,16 @@ def image_clean(upload, *, max_side: int = MAX_SIDE) -> SimpleUploadedFile:
         upload.seek(0)
         with Image.open(upload) as probe:
             fmt = probe.format
+            width, height = probe.size
             probe.verify()
+        # Pillow only refuses images over twice MAX_IMAGE_PIXELS (it merely
+        # warns in between), so the cap is enforced here, before decoding.
+        if width * height > settings.UPLOAD_MAX_PIXELS:
+            raise ValidationError(
+                _("L'image est trop grande (%(pixels)s millions de pixels au maximum).")
+                % {"pixels": f"{settings.UPLOAD_MAX_PIXELS / 1_000_000:g}"},
+                code="too_large",
+            )
         upload.seek(0)
         with Image.open(upload) as image:
             image.load()

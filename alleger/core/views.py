@@ -1,10 +1,15 @@
-from django.http import HttpResponse
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from alleger.territories.selectors import territory_list
 
+from .cache import public_page
 
+
+@public_page
 def home(request):
     return render(request, "core/home.html", {"territories": territory_list()})
 
@@ -13,3 +18,17 @@ def home(request):
 def healthz(request):
     """Liveness probe for load balancers; also the framework floor in bench/."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def language(request):
+    """Switch the interface language (a plain GET form: no CSRF token, so pages stay cacheable)."""
+    code = request.GET.get("language")
+    target = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax",
+                            secure=settings.HTTPS)
+    return response

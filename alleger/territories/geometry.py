@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from shapely.errors import ShapelyError
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -14,7 +15,7 @@ def polygon_from_geojson(data) -> BaseGeometry:
         raise ValidationError(_("Le contour doit être un polygone GeoJSON (Polygon ou MultiPolygon)."))
     try:
         geometry = shape(data)
-    except (ValueError, TypeError, AttributeError, IndexError):
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError, ShapelyError):
         raise ValidationError(_("Le contour GeoJSON est mal formé.")) from None
     if geometry.is_empty or not geometry.is_valid:
         raise ValidationError(_("Le contour GeoJSON n'est pas un polygone valide (côtés croisés ?)."))

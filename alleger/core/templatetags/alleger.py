@@ -16,8 +16,11 @@ def euros(cents):
     """Format integer cents as euros, French style: 6 000 €, 12,50 €."""
     if cents is None:
         return ""
-    euros_part, cents_part = divmod(int(cents), 100)
-    whole = f"{euros_part:,}".replace(",", "\u202f")
+    cents = int(cents)
+    # divmod on the magnitude: divmod(-150, 100) is (-2, 50), not -1,50 €.
+    sign = "-" if cents < 0 else ""
+    euros_part, cents_part = divmod(abs(cents), 100)
+    whole = sign + f"{euros_part:,}".replace(",", "\u202f")
     return f"{whole},{cents_part:02d}\u00a0€" if cents_part else f"{whole}\u00a0€"
 
 

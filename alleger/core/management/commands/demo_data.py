@@ -31,6 +31,6 @@ class Command(BaseCommand):
                 module.load(context)
         if quiet:
             return
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Demo accounts (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Demo accounts (password for all: {DEMO_PASSWORD}):"))
         for email, role in context.accounts:
             self.stdout.write(f"  {email:<38} {role}")

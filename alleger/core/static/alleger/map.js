@@ -9,7 +9,8 @@
     el.dataset.ready = "1";
     var source = document.getElementById(el.dataset.geojson);
     var data = source ? JSON.parse(source.textContent) : null;
-    var map = L.map(el, { scrollWheelZoom: false });
+    var map = L.map(el, { scrollWheelZoom: false, zoomControl: false });
+    L.control.zoom({ zoomInTitle: el.dataset.zoomIn, zoomOutTitle: el.dataset.zoomOut }).addTo(map);
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
     var layer = L.geoJSON(data, {
       style: function () { return { color: "#1f5f4a", weight: 2, fillOpacity: 0.12 }; },

@@ -1,0 +1,156 @@
+"""Sign-up with e-mail verification, log in, password reset — through allauth's views."""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from alleger.accounts.models import User
+from alleger.testing.factories import UserFactory
+
+NEW_PASSWORD = "un-autre-mot-de-passe-long"
+pytestmark = pytest.mark.django_db
+
+
+def _link(message, pattern):
+    match = re.search(rf"https?://testserver(/accounts/{pattern}[^\s]*/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def _logged_in_as(client):
+    return client.session.get("_auth_user_id")
+
+
+def _signup(client, email="nouvelle@example.org", password=NEW_PASSWORD, **extra):
+    data = {"email": email, "display_name": "Nouvelle", "password1": password, "password2": password}
+    data.update(extra)
+    return client.post("/accounts/signup/", data)
+
+
+def test_the_signup_form_asks_for_a_display_name(client):
+    body = client.get("/accounts/signup/").content.decode()
+    for field in ("email", "display_name", "password1", "password2"):
+        assert f'name="{field}"' in body
+
+
+def test_it_signs_up_verifies_the_address_and_logs_in(client, mailoutbox):
+    # When a person signs up
+    response = _signup(client)
+    # Then they are sent to "check your e-mail", not logged in yet
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+    user = User.objects.get(email="nouvelle@example.org")
+    assert user.display_name == "Nouvelle"
+    assert user.check_password(NEW_PASSWORD)
+    assert not EmailAddress.objects.get(user=user).verified
+    assert _logged_in_as(client) is None
+    # And a verification e-mail with a confirmation link went out
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["nouvelle@example.org"]
+    assert mailoutbox[0].subject.startswith("[Alléger]")
+    link = _link(mailoutbox[0], "confirm-email/")
+
+    # When they open the link, the page asks for a confirmation (GET changes nothing)
+    assert client.get(link).status_code == 200
+    assert not EmailAddress.objects.get(user=user).verified
+    # And they confirm
+    response = client.post(link)
+    # Then the address is verified and they are logged in
+    assert response.status_code == 302
+    assert EmailAddress.objects.get(user=user).verified
+    assert _logged_in_as(client) == str(user.pk)
+    assert client.get("/compte/").status_code == 200
+
+
+def test_it_refuses_a_signup_without_display_name(client, mailoutbox):
+    response = _signup(client, display_name="")
+    assert response.status_code == 200
+    assert response.context["form"].errors["display_name"]
+    assert not User.objects.exists()
+    assert mailoutbox == []
+
+
+def test_it_refuses_mismatched_or_weak_passwords(client, mailoutbox):
+    assert _signup(client, password2="autre-chose-encore").status_code == 200
+    assert _signup(client, password="12345678").status_code == 200
+    assert not User.objects.exists()
+    assert mailoutbox == []
+
+
+def test_it_refuses_an_address_already_in_use(client, resident, mailoutbox):
+    # Given an existing account (whatever the case of the address)
+    response = _signup(client, email=resident.email.upper())
+    # Then no second account is created for it
+    assert User.objects.filter(email__iexact=resident.email).count() == 1
+    assert _logged_in_as(client) is None
+    # allauth may answer "check your e-mail" to avoid revealing accounts; it must not log anyone in
+    assert response.status_code in (200, 302)
+
+
+def test_it_refuses_login_before_the_address_is_verified(client, mailoutbox, password):
+    # Given an account whose address is not verified
+    user = UserFactory(email="pasencore@example.org", verified=False)
+    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+    # When they try to log in with the right password
+    response = client.post("/accounts/login/", {"login": user.email, "password": password})
+    # Then they are not logged in, and get a new verification e-mail instead
+    assert _logged_in_as(client) is None
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert client.get("/compte/").status_code == 302
+    assert [m.to for m in mailoutbox] == [[user.email]]
+
+
+def test_it_logs_in_and_out(client, resident, password):
+    response = client.post("/accounts/login/", {"login": resident.email, "password": password})
+    assert response.status_code == 302
+    assert _logged_in_as(client) == str(resident.pk)
+    client.post("/accounts/logout/")
+    assert _logged_in_as(client) is None
+
+
+def test_it_refuses_a_wrong_password(client, resident):
+    response = client.post("/accounts/login/", {"login": resident.email, "password": "pas-le-bon"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert _logged_in_as(client) is None
+
+
+def test_it_resets_a_forgotten_password(client, resident, mailoutbox, password):
+    # When a person asks for a reset
+    response = client.post("/accounts/password/reset/", {"email": resident.email})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == [resident.email]
+    link = _link(mailoutbox[0], "password/reset/key/")
+    # And follows the link (allauth moves the key into the session, then shows the form)
+    response = client.get(link)
+    assert response.status_code == 302
+    form_url = response["Location"]
+    assert client.get(form_url).status_code == 200
+    response = client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    # Then the new password works and the old one no longer does
+    resident.refresh_from_db()
+    assert resident.check_password(NEW_PASSWORD)
+    assert not resident.check_password(password)
+    client.logout()
+    client.post("/accounts/login/", {"login": resident.email, "password": NEW_PASSWORD})
+    assert _logged_in_as(client) == str(resident.pk)
+
+
+def test_a_reset_link_works_only_once(client, resident, mailoutbox):
+    client.post("/accounts/password/reset/", {"email": resident.email})
+    link = _link(mailoutbox[0], "password/reset/key/")
+    form_url = client.get(link)["Location"]
+    client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    client.logout()
+    # When the same link is opened again
+    response = client.get(link, follow=True)
+    # Then it no longer offers to set a password
+    assert "password1" not in response.content.decode()
+
+
+def test_a_reset_for_an_unknown_address_sends_no_reset_link(client, mailoutbox):
+    client.post("/accounts/password/reset/", {"email": "personne@example.org"})
+    assert all("password/reset/key/" not in m.body for m in mailoutbox)

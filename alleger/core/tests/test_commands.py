@@ -1,0 +1,92 @@
+"""Management commands: migrations are complete, the demo data loads idempotently."""
+
+import io
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.core.management import call_command
+
+from alleger.accounts.demo import PEOPLE
+from alleger.accounts.models import User
+from alleger.core.demo_support import DEMO_PASSWORD
+from alleger.core.models import AuditEvent
+from alleger.organisations.demo import ORGANISATIONS
+from alleger.organisations.models import Membership, Organisation
+from alleger.territories.models import Neighbourhood, Territory, TerritoryRole
+
+
+@pytest.mark.django_db
+def test_the_migrations_match_the_models():
+    # makemigrations --check exits non-zero when a model change has no migration
+    out = io.StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def _counts():
+    """Row counts of every model of the platform's apps (later tracks included), and allauth's addresses."""
+    models = [model for model in apps.get_models() if model._meta.app_config.name.startswith("alleger.")]
+    assert {User, Territory, Neighbourhood, TerritoryRole, Organisation, Membership, AuditEvent} <= set(models)
+    return {model._meta.label: model.objects.count() for model in [*models, EmailAddress]}
+
+
+@pytest.fixture
+def demo(db):
+    out = io.StringIO()
+    call_command("demo_data", stdout=out)
+    return out.getvalue()
+
+
+def test_the_demo_data_loads_twice_without_changing_anything(demo):
+    # Given the demo data loaded once
+    first = _counts()
+    # When it is loaded again
+    call_command("demo_data", "--quiet", stdout=io.StringIO())
+    # Then nothing was added nor removed
+    assert _counts() == first
+
+
+def test_the_demo_data_has_what_the_tour_needs(demo, client):
+    """Loading the demo is slow enough to check everything it holds in one go."""
+    # Two territories: a city cut into neighbourhoods, and a region
+    city = Territory.objects.get(slug="saint-etienne")
+    region = Territory.objects.get(slug="auvergne-rhone-alpes")
+    assert (city.kind, region.kind) == (Territory.Kind.CITY, Territory.Kind.REGION)
+    assert Territory.objects.count() == 2
+    assert city.neighbourhoods.count() >= 2
+    assert city.boundary and region.boundary and city.bbox and region.bbox
+
+    # The foundation's four organisations (later tracks may add their own)
+    kinds = {(o.kind, o.is_sponsor) for o in Organisation.objects.filter(slug__in=[o[1] for o in ORGANISATIONS])}
+    assert kinds == {
+        (Organisation.Kind.ASSOCIATION, False),  # the neighbourhood café
+        (Organisation.Kind.COMPANY, False),  # the local SME
+        (Organisation.Kind.PUBLIC_BODY, False),  # the city
+        (Organisation.Kind.ASSOCIATION, True),  # the sponsor foundation
+    }
+    for organisation in Organisation.objects.all():
+        assert organisation.memberships.filter(role=Membership.Role.ADMIN).exists(), organisation
+
+    # One account per role
+    people = User.objects.filter(is_active=True)
+    memberships = Membership.objects.select_related("organisation")
+    assert people.filter(is_superuser=True).exists()
+    assert people.filter(is_superuser=False, memberships=None, territory_roles=None).exists()  # resident
+    assert memberships.filter(role=Membership.Role.MEMBER, organisation__is_sponsor=False).exists()
+    assert memberships.filter(role=Membership.Role.ADMIN, organisation__is_sponsor=False).exists()
+    assert memberships.filter(organisation__is_sponsor=True).exists()
+    assert TerritoryRole.objects.filter(territory=city, role=TerritoryRole.Role.MODERATOR).exists()
+    assert TerritoryRole.objects.filter(territory=city, role=TerritoryRole.Role.CELL).exists()
+
+    # Each can log in with the documented password, and the command printed them
+    demo_people = User.objects.filter(email__in=[email for _, email, *_ in PEOPLE])
+    assert demo_people.count() == len(PEOPLE)
+    assert DEMO_PASSWORD in demo
+    for person in demo_people:
+        assert person.email in demo
+        assert person.check_password(DEMO_PASSWORD)
+        assert EmailAddress.objects.filter(user=person, email=person.email, verified=True).exists()
+    response = client.post("/accounts/login/", {"login": "clemence@alleger.localhost", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/compte/").status_code == 200

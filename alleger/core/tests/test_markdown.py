@@ -1,0 +1,112 @@
+"""User-written Markdown: rendered by markdown-it-py, sanitised by nh3."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.template import Context, Template
+
+from alleger.core.markdown import render_markdown
+
+
+class _Tags(HTMLParser):
+    """Collects the elements and attributes a browser would actually build."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.tags = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    handle_startendtag = handle_starttag
+
+
+def _tags(html):
+    return _Tags(html).tags
+
+
+def _assert_inert(html):
+    for tag, attrs in _tags(html):
+        assert tag not in {"script", "style", "iframe", "object", "embed", "svg", "form", "input"}, html
+        assert not any(name.startswith("on") for name in attrs), html
+        assert "style" not in attrs, html
+        for name in ("href", "src"):
+            value = (attrs.get(name) or "").strip().lower()
+            assert not value.startswith(("javascript:", "data:", "vbscript:")), html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<script>alert(1)</script>",
+        "Bonjour <script>alert(1)</script> tout le monde",
+        "[cliquez](javascript:alert(1))",
+        "[cliquez](JaVaScRiPt:alert(1))",
+        "[cliquez](  javascript:alert(1))",
+        "<a href=\"javascript:alert(1)\">lien</a>",
+        "![photo](javascript:alert(1))",
+        "<img src=x onerror=alert(1)>",
+        "![photo](x.png \"titre\" onerror=\"alert(1)\")",
+        "<div style=\"position:fixed\" onclick=\"alert(1)\">clic</div>",
+        "<iframe src=\"https://evil.example\"></iframe>",
+        "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+        "<svg onload=alert(1)>",
+        "```\n<script>alert(1)</script>\n```",
+    ],
+)
+def test_it_neutralises_active_content(source):
+    # When hostile Markdown is rendered
+    html = render_markdown(source)
+    # Then no element, attribute or URL scheme that could run code survives
+    _assert_inert(html)
+
+
+def test_it_escapes_raw_html_instead_of_rendering_it():
+    html = render_markdown("<b>gras</b> et <em>penché</em>")
+    assert "&lt;b&gt;gras&lt;/b&gt;" in html
+    assert ("b", {}) not in _tags(html)
+
+
+def test_it_renders_ordinary_markdown():
+    html = render_markdown(
+        "## Le projet\n\nDu **gras**, de l'*italique*, du ~~barré~~ et `du code`.\n\n"
+        "- un\n- deux\n\n1. premier\n\n> une citation\n\n"
+        "[Le site](https://example.org \"Titre\")\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    )
+    tags = [tag for tag, _ in _tags(html)]
+    for tag in ("h2", "strong", "em", "s", "code", "ul", "li", "ol", "blockquote", "a", "table", "td"):
+        assert tag in tags, tag
+    link = next(attrs for tag, attrs in _tags(html) if tag == "a")
+    assert link["href"] == "https://example.org"
+    assert link["title"] == "Titre"
+    # Links written by users must not pass reputation nor the opener
+    assert set(link["rel"].split()) >= {"nofollow", "noopener", "ugc"}
+
+
+def test_it_keeps_the_text_of_a_top_level_heading_but_not_the_h1():
+    # The page owns its one <h1>; a "# Title" in a description must not add another
+    html = render_markdown("# Titre\n\ntexte")
+    assert "Titre" in html
+    assert "h1" not in [tag for tag, _ in _tags(html)]
+
+
+def test_it_allows_mailto_and_https_images():
+    html = render_markdown("[écrire](mailto:a@example.org) ![carte](https://example.org/c.png)")
+    tags = dict((tag, attrs) for tag, attrs in _tags(html))
+    assert tags["a"]["href"] == "mailto:a@example.org"
+    assert tags["img"]["src"] == "https://example.org/c.png"
+    assert tags["img"]["alt"] == "carte"
+
+
+def test_it_renders_nothing_for_empty_text():
+    assert render_markdown("") == ""
+    assert render_markdown(None) == ""
+
+
+def test_the_template_filter_sanitises_and_is_not_escaped_twice():
+    rendered = Template("{% load alleger %}{{ text|markdown }}").render(
+        Context({"text": "**ok** <script>alert(1)</script>"})
+    )
+    assert "<strong>ok</strong>" in rendered
+    _assert_inert(rendered)

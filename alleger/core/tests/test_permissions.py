@@ -1,0 +1,156 @@
+"""The permission matrix: every rule of alleger/permissions.py × every role.
+
+Read a row as "who may <permission> on <object>". Columns follow conftest.ROLES:
+
+    vis  visitor (anonymous)          mod  territory moderator (of `territory`)
+    res  resident (plain account)     cel  innovation cell member (of `territory`)
+    mem  member of `organisation`     spo  member of the sponsor foundation
+    adm  admin of `organisation`      pla  platform admin (superuser)
+
+Objects: `territory` is where the moderator and cell member hold their role,
+`other_territory` is one where nobody does; `organisation` is an ordinary
+association, `sponsor_org` a foundation with is_sponsor=True; `own_account`
+is the account of the person asking (none for a visitor), `other_account`
+somebody else's. Django lets an active superuser do everything, which is the
+platform admin's role; the matrix makes that explicit.
+"""
+
+from importlib import import_module
+
+import pytest
+import rules
+from django.apps import apps
+from rules.permissions import permissions as registered_rules
+
+from alleger.organisations.models import Membership
+from alleger.testing.factories import ROLES
+
+Y, _ = True, False
+
+MATRIX = {
+    # permission,                                 object            vis res mem adm mod cel spo pla
+    ("territories.view_territory", "territory"): (Y, Y, Y, Y, Y, Y, Y, Y),
+    ("territories.add_territory", None): (_, _, _, _, _, _, _, Y),
+    ("territories.change_territory", "territory"): (_, _, _, _, _, _, _, Y),
+    ("territories.manage_roles", "territory"): (_, _, _, _, _, _, _, Y),
+    ("territories.moderate", "territory"): (_, _, _, _, Y, _, _, Y),
+    ("territories.moderate", "other_territory"): (_, _, _, _, _, _, _, Y),
+    ("territories.view_cell", "territory"): (_, _, _, _, _, Y, _, Y),
+    ("territories.view_cell", "other_territory"): (_, _, _, _, _, _, _, Y),
+    ("organisations.view_organisation", "organisation"): (Y, Y, Y, Y, Y, Y, Y, Y),
+    ("organisations.add_organisation", None): (_, Y, Y, Y, Y, Y, Y, Y),
+    ("organisations.change_organisation", "organisation"): (_, _, _, Y, _, _, _, Y),
+    ("organisations.change_organisation", "sponsor_org"): (_, _, _, _, _, _, _, Y),
+    ("organisations.manage_members", "organisation"): (_, _, _, Y, _, _, _, Y),
+    ("organisations.manage_members", "sponsor_org"): (_, _, _, _, _, _, _, Y),
+    ("organisations.act_for", "organisation"): (_, _, Y, Y, _, _, _, Y),
+    ("organisations.act_for", "sponsor_org"): (_, _, _, _, _, _, Y, Y),
+    ("organisations.sponsor", "organisation"): (_, _, _, _, _, _, _, Y),
+    ("organisations.sponsor", "sponsor_org"): (_, _, _, _, _, _, Y, Y),
+    ("accounts.change_account", "own_account"): (_, Y, Y, Y, Y, Y, Y, Y),
+    ("accounts.change_account", "other_account"): (_, _, _, _, _, _, _, Y),
+    ("accounts.manage_tokens", "own_account"): (_, Y, Y, Y, Y, Y, Y, Y),
+    ("accounts.manage_tokens", "other_account"): (_, _, _, _, _, _, _, Y),
+    ("accounts.export_data", "own_account"): (_, Y, Y, Y, Y, Y, Y, Y),
+    ("accounts.export_data", "other_account"): (_, _, _, _, _, _, _, Y),
+    ("accounts.delete_account", "own_account"): (_, Y, Y, Y, Y, Y, Y, Y),
+    ("accounts.delete_account", "other_account"): (_, _, _, _, _, _, _, Y),
+    ("core.view_audit", None): (_, _, _, _, _, _, _, Y),
+}
+
+
+@pytest.fixture
+def objects(territory, other_territory, organisation, sponsor_organisation, other_resident):
+    return {
+        None: None,
+        "territory": territory,
+        "other_territory": other_territory,
+        "organisation": organisation,
+        "sponsor_org": sponsor_organisation,
+        "other_account": other_resident,
+    }
+
+
+def _target(objects, key, user):
+    if key == "own_account":
+        return user if user.is_authenticated else None
+    return objects[key]
+
+
+#: The apps whose permissions this matrix walks; later tracks keep their own.
+FOUNDATION_APPS = {"core", "accounts", "territories", "organisations"}
+
+
+def test_the_matrix_covers_every_foundation_permission():
+    # Given the permissions registered for the foundation's apps
+    registered = {name for name in registered_rules.keys() if name.split(".")[0] in FOUNDATION_APPS}
+    # Then each one has at least one row in the matrix, and no row is stale
+    assert registered == {permission for permission, _ in MATRIX}
+
+
+def test_every_registered_permission_is_in_a_matrix():
+    """Each app walks its own permissions in alleger/<app>/tests/test_permissions.py,
+    a module-level MATRIX keyed by (permission, object) like this one."""
+    covered = set()
+    for config in apps.get_app_configs():
+        if not config.name.startswith("alleger."):
+            continue
+        try:
+            module = import_module(f"{config.name}.tests.test_permissions")
+        except ModuleNotFoundError as exc:
+            if not f"{config.name}.tests.test_permissions".startswith(exc.name or "?"):
+                raise
+            continue
+        covered |= {permission for permission, _ in getattr(module, "MATRIX", {})}
+    missing = sorted(set(registered_rules.keys()) - covered)
+    assert missing == [], "permissions without a row in any matrix"
+
+
+def test_every_row_has_one_cell_per_role():
+    assert all(len(row) == len(ROLES) for row in MATRIX.values())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("permission", "object_key"), list(MATRIX), ids=[f"{p}-{o}" for p, o in MATRIX])
+def test_the_matrix(permission, object_key, people, objects):
+    # Given one person per role and the objects they may act on
+    expected = dict(zip(ROLES, MATRIX[(permission, object_key)], strict=True))
+    # When each of them asks for the permission
+    actual = {
+        role: person.has_perm(permission, _target(objects, object_key, person))
+        for role, person in people.items()
+    }
+    # Then exactly the expected roles get it
+    assert actual == expected
+
+
+@pytest.mark.django_db
+def test_a_deactivated_account_keeps_no_permission(org_admin, organisation, moderator, territory):
+    # Given an organisation admin and a moderator whose accounts are deactivated
+    for person in (org_admin, moderator):
+        person.is_active = False
+        person.save()
+    # Then the roles they still hold on paper give them nothing
+    assert not org_admin.has_perm("organisations.change_organisation", organisation)
+    assert not org_admin.has_perm("organisations.manage_members", organisation)
+    assert not org_admin.has_perm("accounts.change_account", org_admin)
+    assert not moderator.has_perm("territories.moderate", territory)
+    assert not moderator.has_perm("organisations.add_organisation")
+
+
+@pytest.mark.django_db
+def test_it_follows_a_role_change(org_member, organisation):
+    # Given a member who cannot manage the organisation
+    assert not org_member.has_perm("organisations.manage_members", organisation)
+    # When they are promoted to admin
+    Membership.objects.filter(user=org_member, organisation=organisation).update(role=Membership.Role.ADMIN)
+    # Then the permission follows (nothing is cached on the user)
+    assert org_member.has_perm("organisations.manage_members", organisation)
+
+
+@pytest.mark.django_db
+def test_the_rules_themselves_do_not_special_case_superusers(platform_admin, organisation):
+    # The platform admin's "everything" comes from Django's superuser shortcut,
+    # not from the rules: the sponsor rule alone refuses a non-member.
+    assert not rules.has_perm("organisations.sponsor", platform_admin, organisation)
+    assert rules.has_perm("organisations.change_organisation", platform_admin, organisation)

@@ -1,0 +1,84 @@
+"""Settings read the environment strictly; production mode passes the deploy checks.
+
+Each case starts a fresh process, as a deployment would: settings are read
+once, at start-up.
+"""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+MANAGE = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+
+
+def _run(tmp_path, *args, **env):
+    base = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", str(tmp_path)),
+        "LANG": "C.UTF-8",
+        "ALLEGER_VAR_DIR": str(tmp_path / "var"),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+    }
+    base.update(env)
+    environment = {key: value for key, value in base.items() if value is not None}
+    return subprocess.run(
+        [*MANAGE, *args], env=environment, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "env"),
+    [
+        ("DEBUG", {"DEBUG": "maybe"}),
+        ("HTTPS", {"HTTPS": "sometimes"}),
+        ("SECRET_KEY", {"SECRET_KEY": "too-short"}),
+        ("SECRET_KEY", {"SECRET_KEY": None}),
+        ("DATABASE_URL", {"DATABASE_URL": "mysql://alleger:secret@db.example.org/alleger"}),
+        ("REDIS_URL", {"REDIS_URL": "http://cache.example.org:6379"}),
+        ("SITE_URL", {"SITE_URL": "ftp://alleger.example.org"}),
+        ("EMAIL_PORT", {"EMAIL_HOST": "smtp.example.org", "EMAIL_PORT": "abc"}),
+        ("EMAIL_PORT", {"EMAIL_PORT": "abc"}),
+        ("EMAIL_USE_TLS", {"EMAIL_USE_TLS": "perhaps"}),
+        ("UPLOAD_MAX_BYTES", {"UPLOAD_MAX_BYTES": "-5"}),
+        ("SECURE_HSTS_SECONDS", {"SECURE_HSTS_SECONDS": "a year"}),
+    ],
+)
+def test_it_refuses_a_bad_environment_value(tmp_path, variable, env):
+    # When the platform starts with a malformed value
+    result = _run(tmp_path, "check", **env)
+    # Then it stops, with a message that names the variable, not a traceback
+    assert result.returncode != 0
+    assert variable in result.stderr
+    assert "Traceback" not in result.stderr
+    if env[variable] and variable != "SECRET_KEY":  # never echo a secret back
+        assert env[variable] in result.stderr
+
+
+def test_production_mode_passes_the_deploy_checks(tmp_path):
+    # Given production defaults: HTTPS on, DEBUG off, a long random secret
+    result = _run(tmp_path, "check", "--deploy", "--fail-level", "WARNING",
+                  ALLOWED_HOSTS="alleger.example.org", SITE_URL="https://alleger.example.org")
+    # Then Django's deployment checklist has nothing to say
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_demo_mode_over_plain_http_is_not_taken_for_production(tmp_path):
+    # HTTPS=false (the local demo) must show up in the deploy checks
+    result = _run(tmp_path, "check", "--deploy", "--fail-level", "WARNING", HTTPS="false")
+    assert result.returncode != 0
+    assert "SECURE_SSL_REDIRECT" in result.stderr + result.stdout
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    result = _run(tmp_path, "shell", "-c",
+                  "from django.db import connection\n"
+                  "cursor = connection.cursor()\n"
+                  "cursor.execute('PRAGMA journal_mode')\n"
+                  "print(connection.vendor, cursor.fetchone()[0])")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["sqlite", "wal"]

@@ -1,0 +1,119 @@
+"""E-mails of the funding track. Each is sent after the transaction that caused it commits."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from alleger.territories.selectors import territory_moderators
+
+
+def _message(template: str, user, context: dict) -> EmailMessage | None:
+    if not user.is_active or not user.email or user.deleted_at:
+        return None
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        text = render_to_string(f"funding/email/{template}.txt", {**context, "user": user,
+                                                                  "SITE_URL": settings.SITE_URL})
+    subject, _, body = text.strip().partition("\n")
+    return EmailMessage(subject=f"[Alléger] {subject.strip()}", body=body.strip() + "\n", to=[user.email])
+
+
+def _send_later(template: str, users, context: dict) -> None:
+    users = list(users)
+
+    def send():
+        messages = [m for m in (_message(template, u, context) for u in users) if m]
+        if messages:
+            get_connection().send_messages(messages)
+
+    transaction.on_commit(send)
+
+
+def _send_each_later(template: str, pairs) -> None:
+    """Send one message per (user, context) pair, over one connection."""
+    pairs = list(pairs)
+
+    def send():
+        messages = [m for m in (_message(template, u, ctx) for u, ctx in pairs) if m]
+        if messages:
+            get_connection().send_messages(messages)
+
+    transaction.on_commit(send)
+
+
+def project_submitted(project):
+    _send_later("project_submitted", territory_moderators(project.territory), {"project": project})
+
+
+def project_reviewed(project, decision: str, message: str):
+    _send_later("project_reviewed", [project.holder], {"project": project, "decision": decision,
+                                                       "message": message})
+
+
+def contribution_received(contribution):
+    _send_later("contribution_received", [contribution.contributor], {"contribution": contribution,
+                                                                      "project": contribution.project})
+
+
+def goal_reached(project):
+    _send_later("goal_reached", _holder_and_followers(project), {"project": project})
+
+
+def last_48_hours(project):
+    _send_later("last_48_hours", _followers_and_contributors(project), {"project": project})
+
+
+def campaign_ended(project):
+    """To the holder and followers; contributors hear about their own money separately."""
+    _send_later("campaign_ended", _holder_and_followers(project), {"project": project})
+
+
+def campaign_failed_to_contributors(contributions):
+    _send_each_later("contribution_refunded", [(c.contributor, {"contribution": c, "project": c.project})
+                                               for c in contributions])
+
+
+def capture_failed(contributions):
+    _send_each_later("capture_failed", [(c.contributor, {"contribution": c, "project": c.project})
+                                        for c in contributions])
+
+
+def payment_dropped(contributions):
+    _send_each_later("payment_dropped", [(c.contributor, {"contribution": c, "project": c.project})
+                                         for c in contributions])
+
+
+def paid_out(project, *, amount_cents: int):
+    _send_later("paid_out", [project.holder], {"project": project, "amount_cents": amount_cents})
+
+
+def update_posted(update, recipients):
+    _send_later("update_posted", recipients, {"update": update, "project": update.project})
+
+
+def offer_received(offer):
+    _send_later("offer_received", [offer.need.project.holder], {"offer": offer, "project": offer.need.project})
+
+
+def offer_answered(offer):
+    _send_later("offer_answered", [offer.author], {"offer": offer, "project": offer.need.project})
+
+
+def _holder_and_followers(project):
+    people = {project.holder_id: project.holder}
+    for user in project.followers.all():
+        people.setdefault(user.pk, user)
+    return people.values()
+
+
+def _followers_and_contributors(project):
+    from django.contrib.auth import get_user_model
+
+    from .models import Contribution
+
+    User = get_user_model()
+    ids = set(project.followers.values_list("pk", flat=True)) | set(
+        Contribution.objects.filter(project=project, status__in=Contribution.ACTIVE)
+        .values_list("contributor_id", flat=True))
+    return User.objects.filter(pk__in=ids)

@@ -1,0 +1,204 @@
+"""Reads of the funding track, shaped for pages and the API."""
+
+import math
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from .models import Call, Contribution, Match, MatchingPool, Need, Offer, Project, Reward, Theme
+
+PUBLIC_STATUSES = (Project.Status.PUBLISHED, Project.Status.SUCCEEDED, Project.Status.FAILED)
+
+
+def project_list(*, territory=None, status: str | None = None, theme: str | None = None,
+                 neighbourhood: str | None = None, call=None, q: str | None = None) -> QuerySet[Project]:
+    """Public projects, newest campaigns first. `status` may be any public status."""
+    qs = Project.objects.filter(status__in=PUBLIC_STATUSES).select_related("territory", "neighbourhood")
+    if territory is not None:
+        qs = qs.filter(territory=territory)
+    if status in PUBLIC_STATUSES:
+        qs = qs.filter(status=status)
+    if theme:
+        qs = qs.filter(themes__slug=theme)
+    if neighbourhood:
+        qs = qs.filter(neighbourhood__slug=neighbourhood)
+    if call is not None:
+        qs = qs.filter(call=call)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q))
+    return qs.distinct().order_by("-published_at", "-pk")
+
+
+def days_left(project: Project, now=None) -> int | None:
+    if project.deadline is None:
+        return None
+    seconds = (project.deadline - (now or timezone.now())).total_seconds()
+    return max(0, math.ceil(seconds / 86400))
+
+
+def project_page(project: Project, *, user=None) -> dict:
+    """Everything the public project page shows, in a fixed number of queries."""
+    rewards = list(project.rewards.all())
+    stretch = list(project.stretch_goals.all())
+    needs = list(project.needs.annotate(offer_count=Count("offers")).order_by("pk"))
+    backers = list(
+        project.contributions.filter(status__in=Contribution.ACTIVE + (Contribution.Status.CAPTURED,),
+                                     anonymous=False)
+        .select_related("contributor").order_by("-created_at")[:20]
+    )
+    anonymous_count = project.contributions.filter(status__in=Contribution.ACTIVE, anonymous=True).count()
+    pools = list(MatchingPool.objects.filter(matches__project=project).select_related("sponsor").annotate(
+        matched=Sum("matches__amount_cents", filter=Q(matches__project=project,
+                                                     matches__status__in=[Match.Status.COMMITTED,
+                                                                          Match.Status.RELEASED]))).distinct())
+    return {
+        "rewards": rewards,
+        "stretch_goals": [(g, project.total_cents >= g.amount_cents) for g in stretch],
+        "needs": needs,
+        "updates": list(project.updates.select_related("author")[:10]),
+        "supports": list(project.supports.select_related("organisation")),
+        "backers": backers,
+        "anonymous_count": anonymous_count,
+        "pools": pools,
+        "days_left": days_left(project),
+        "percent_bar": min(100, project.percent),
+        "following": bool(user and user.is_authenticated and project.followers.filter(pk=user.pk).exists()),
+    }
+
+
+def contributions_of(user) -> QuerySet[Contribution]:
+    return (Contribution.objects.filter(contributor=user)
+            .select_related("project", "reward").order_by("-created_at"))
+
+
+def contributors_for_holder(project: Project) -> QuerySet[Contribution]:
+    """What the holder sees: anonymous contributors stay anonymous to the holder too."""
+    return (project.contributions.exclude(status__in=[Contribution.Status.CANCELLED])
+            .select_related("contributor", "reward").order_by("created_at"))
+
+
+def review_queue(territory) -> QuerySet[Project]:
+    return (Project.objects.filter(territory=territory, status=Project.Status.SUBMITTED)
+            .select_related("holder", "organisation").order_by("submitted_at"))
+
+
+def offline_awaiting(territory) -> QuerySet[Contribution]:
+    return (Contribution.objects.filter(project__territory=territory, provider="offline",
+                                        status__in=[Contribution.Status.PENDING, Contribution.Status.CAPTURE_FAILED])
+            .select_related("project", "contributor").order_by("created_at"))
+
+
+def featured_themes(territory) -> QuerySet[Theme]:
+    return territory.themes.filter(featured=True).order_by("name")
+
+
+def open_calls(territory, now=None) -> QuerySet[Call]:
+    now = now or timezone.now()
+    return territory.calls.filter(opens_at__lte=now, closes_at__gt=now).select_related("pool")
+
+
+def sponsor_pools(user) -> QuerySet[MatchingPool]:
+    return (MatchingPool.objects.filter(sponsor__memberships__user=user).select_related("sponsor", "territory")
+            .annotate(committed=Sum("matches__amount_cents", filter=Q(matches__status=Match.Status.COMMITTED)),
+                      released=Sum("matches__amount_cents", filter=Q(matches__status=Match.Status.RELEASED)),
+                      match_count=Count("matches", filter=~Q(matches__status=Match.Status.RETURNED)))
+            .distinct().order_by("name"))
+
+
+def pool_matches(pool) -> QuerySet[Match]:
+    return pool.matches.select_related("project", "contribution").order_by("-created_at")
+
+
+def rewards_with_stock(project) -> list[Reward]:
+    return list(project.rewards.all())
+
+
+def needs_with_offers(project) -> list[Need]:
+    return list(project.needs.prefetch_related(
+        Prefetch("offers", queryset=Offer.objects.select_related("author", "organisation"))))
+
+
+# --- pages of the web interface ------------------------------------------------
+
+
+def project_visible_get(slug: str) -> Project:
+    """Any project by slug (visibility is the view's permission check)."""
+    return (Project.objects.select_related("territory", "neighbourhood", "holder", "organisation", "call")
+            .get(slug=slug))
+
+
+def projects_held_by(user) -> QuerySet[Project]:
+    """The projects a person may manage: held by them, or by an organisation they administer."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    return (Project.objects.filter(Q(holder=user) | Q(organisation__memberships__user=user,
+                                                      organisation__memberships__role="admin"))
+            .select_related("territory").distinct().order_by("-created_at"))
+
+
+def followed_projects(user) -> QuerySet[Project]:
+    return user.followed_projects.select_related("territory").order_by("-published_at", "-pk")
+
+
+def map_features(projects) -> dict:
+    """A GeoJSON FeatureCollection of the located projects (name and url for the popups)."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
+         "properties": {"name": p.title, "url": p.get_absolute_url()}}
+        for p in projects if p.lat is not None and p.lon is not None
+    ]}
+
+
+def with_repaid(contributions: QuerySet[Contribution]) -> QuerySet[Contribution]:
+    """Annotate each contribution with what its holder repaid (loans)."""
+    return contributions.annotate(repaid_cents=Sum("repayments__amount_cents"))
+
+
+def loans_of_project(project: Project) -> QuerySet[Contribution]:
+    return with_repaid(project.contributions.filter(kind=Contribution.Kind.LOAN,
+                                                    status__in=Contribution.ACTIVE)
+                       .select_related("contributor", "project").order_by("created_at"))
+
+
+def call_get(territory, slug: str) -> Call:
+    return Call.objects.select_related("territory", "pool", "pool__sponsor").get(territory=territory, slug=slug)
+
+
+def themes_of(territory=None) -> QuerySet[Theme]:
+    qs = Theme.objects.select_related("territory").order_by("name")
+    return qs.filter(territory=territory) if territory is not None else qs.order_by("territory__name", "name")
+
+
+def is_cancellable(contribution: Contribution, now=None) -> bool:
+    """Whether the cancel button is offered (the service decides again when it is pressed)."""
+    from .services.contributions import cancellable_until
+
+    project = contribution.project
+    until = cancellable_until(project)
+    return (contribution.status in (Contribution.Status.PENDING, Contribution.Status.AUTHORISED,
+                                    Contribution.Status.CAPTURED)
+            and project.status == Project.Status.PUBLISHED
+            and until is not None and (now or timezone.now()) <= until)
+
+
+def sponsor_organisations_of(user):
+    """Sponsor organisations the person belongs to (they may open matching pools)."""
+    from alleger.organisations.models import Organisation
+
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user, is_sponsor=True).distinct().order_by("name")
+
+
+def support_organisations_of(user):
+    """Sponsors and public bodies the person belongs to (they may attach support to projects)."""
+    from alleger.organisations.models import Organisation
+
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return (Organisation.objects.filter(memberships__user=user)
+            .filter(Q(is_sponsor=True) | Q(kind=Organisation.Kind.PUBLIC_BODY)).distinct().order_by("name"))
+
+
+def reward_contributions(project: Project, ids) -> QuerySet[Contribution]:
+    return project.contributions.filter(pk__in=ids, reward__isnull=False)

@@ -1,0 +1,270 @@
+"""Organisations: create, edit, members (add, role, remove), list — through the views."""
+
+import pytest
+from django.contrib.messages import get_messages
+
+from alleger.core.models import AuditEvent
+from alleger.organisations.models import Membership, Organisation
+from alleger.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LAST_ADMIN = "Une organisation garde au moins une personne à son administration."
+
+
+def _state(organisation):
+    """What a refused action must leave untouched."""
+    return {
+        "organisation": Organisation.objects.values().get(pk=organisation.pk),
+        "members": sorted(Membership.objects.filter(organisation=organisation).values_list("user_id", "role")),
+        "audit": AuditEvent.objects.count(),
+    }
+
+
+def _messages(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+# --- create -------------------------------------------------------------------
+
+
+def test_it_creates_an_organisation_with_its_creator_as_admin(client, resident, territory):
+    client.force_login(resident)
+    response = client.post("/organisations/nouvelle/", {
+        "name": "Vélo Solidaire", "kind": "association", "territory": territory.pk,
+        "website": "https://velo.example.org", "description": "Un **atelier** vélo.",
+    })
+    organisation = Organisation.objects.get(name="Vélo Solidaire")
+    assert response.status_code == 302
+    assert response["Location"] == f"/organisations/{organisation.slug}/"
+    assert organisation.slug == "velo-solidaire"
+    assert (organisation.kind, organisation.territory) == ("association", territory)
+    assert list(organisation.memberships.values_list("user", "role")) == [(resident.pk, "admin")]
+    event = AuditEvent.objects.get(action="organisation.create")
+    assert (event.actor, event.target_id) == (resident, str(organisation.pk))
+
+
+def test_it_gives_a_new_organisation_a_unique_slug(client, resident):
+    client.force_login(resident)
+    for _ in range(2):
+        client.post("/organisations/nouvelle/", {"name": "Vélo Solidaire", "kind": "collective"})
+    assert sorted(Organisation.objects.values_list("slug", flat=True)) == ["velo-solidaire", "velo-solidaire-2"]
+
+
+def test_it_refuses_an_invalid_organisation(client, resident):
+    client.force_login(resident)
+    response = client.post("/organisations/nouvelle/", {"name": "", "kind": "sect"})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"name", "kind"}
+    assert not Organisation.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_creating_requires_an_account(client):
+    response = client.post("/organisations/nouvelle/", {"name": "Fantôme", "kind": "collective"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert not Organisation.objects.exists()
+
+
+# --- edit ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["org_admin", "platform_admin"])
+def test_it_lets_admins_edit(client, request, organisation, role):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    assert client.get(f"/organisations/{organisation.slug}/modifier/").status_code == 200
+    response = client.post(f"/organisations/{organisation.slug}/modifier/", {
+        "name": "Le Café d'à Côté (nouveau)", "kind": "collective", "description": "Nouveau texte.",
+    })
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.kind, organisation.description) == (
+        "Le Café d'à Côté (nouveau)", "collective", "Nouveau texte.")
+    assert AuditEvent.objects.filter(action="organisation.update", actor=user).count() == 1
+
+
+@pytest.mark.parametrize("role", ["resident", "org_member", "moderator", "cell_member", "sponsor"])
+def test_it_refuses_edits_from_others(client, request, organisation, org_admin, role):
+    client.force_login(request.getfixturevalue(role))
+    before = _state(organisation)
+    assert client.get(f"/organisations/{organisation.slug}/modifier/").status_code == 403
+    response = client.post(f"/organisations/{organisation.slug}/modifier/", {"name": "Piraté", "kind": "company"})
+    assert response.status_code == 403
+    assert _state(organisation) == before
+
+
+def test_it_sends_visitors_to_login_instead_of_editing(client, organisation):
+    before = _state(organisation)
+    response = client.post(f"/organisations/{organisation.slug}/modifier/", {"name": "Piraté", "kind": "company"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert _state(organisation) == before
+
+
+def test_editing_an_unknown_organisation_is_404(client, platform_admin):
+    client.force_login(platform_admin)
+    assert client.get("/organisations/nexiste-pas/modifier/").status_code == 404
+
+
+# --- members ------------------------------------------------------------------
+
+
+def test_it_adds_a_member_by_email(client, org_admin, organisation, resident):
+    client.force_login(org_admin)
+    response = client.post(f"/organisations/{organisation.slug}/membres/",
+                           {"email": "  CLEMENCE@example.org ", "role": "member"})
+    assert response.status_code == 302
+    assert Membership.objects.get(organisation=organisation, user=resident).role == "member"
+    assert AuditEvent.objects.filter(action="organisation.member_add", actor=org_admin).count() == 1
+
+
+def test_it_refuses_an_unknown_email(client, org_admin, organisation):
+    client.force_login(org_admin)
+    before = _state(organisation)
+    response = client.post(f"/organisations/{organisation.slug}/membres/",
+                           {"email": "inconnu@example.org", "role": "member"})
+    assert response.status_code == 200
+    assert "inconnu@example.org" in str(response.context["form"].errors["email"])
+    assert "error-summary" in response.content.decode()
+    assert _state(organisation) == before
+
+
+def test_it_refuses_an_existing_member_twice(client, org_admin, org_member, organisation):
+    client.force_login(org_admin)
+    before = _state(organisation)
+    response = client.post(f"/organisations/{organisation.slug}/membres/",
+                           {"email": org_member.email, "role": "admin"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"]
+    assert _state(organisation) == before
+
+
+def test_it_refuses_to_add_a_deactivated_account(client, org_admin, organisation):
+    UserFactory(email="parti@example.org", is_active=False)
+    client.force_login(org_admin)
+    before = _state(organisation)
+    response = client.post(f"/organisations/{organisation.slug}/membres/", {"email": "parti@example.org",
+                                                                           "role": "member"})
+    assert response.status_code == 200
+    assert _state(organisation) == before
+
+
+def test_it_changes_a_role(client, org_admin, org_member, organisation):
+    client.force_login(org_admin)
+    membership = Membership.objects.get(user=org_member)
+    response = client.post(f"/organisations/{organisation.slug}/membres/{membership.pk}/role/", {"role": "admin"})
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.role == "admin"
+    assert AuditEvent.objects.filter(action="organisation.member_role").count() == 1
+
+
+def test_it_removes_a_member(client, org_admin, org_member, organisation):
+    client.force_login(org_admin)
+    membership = Membership.objects.get(user=org_member)
+    response = client.post(f"/organisations/{organisation.slug}/membres/{membership.pk}/retirer/")
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert AuditEvent.objects.filter(action="organisation.member_remove").count() == 1
+
+
+def test_an_admin_may_step_down_when_another_admin_remains(client, org_admin, org_member, organisation):
+    Membership.objects.filter(user=org_member).update(role="admin")
+    client.force_login(org_admin)
+    membership = Membership.objects.get(user=org_admin)
+    client.post(f"/organisations/{organisation.slug}/membres/{membership.pk}/role/", {"role": "member"})
+    membership.refresh_from_db()
+    assert membership.role == "member"
+
+
+def test_it_refuses_to_remove_the_last_admin(client, org_admin, org_member, organisation):
+    client.force_login(org_admin)
+    before = _state(organisation)
+    membership = Membership.objects.get(user=org_admin)
+    response = client.post(f"/organisations/{organisation.slug}/membres/{membership.pk}/retirer/")
+    assert response.status_code == 302
+    assert _messages(response) == [LAST_ADMIN]
+    assert _state(organisation) == before
+
+
+def test_it_refuses_to_demote_the_last_admin(client, org_admin, org_member, organisation):
+    client.force_login(org_admin)
+    before = _state(organisation)
+    membership = Membership.objects.get(user=org_admin)
+    response = client.post(f"/organisations/{organisation.slug}/membres/{membership.pk}/role/", {"role": "member"})
+    assert response.status_code == 302
+    assert _messages(response) == [LAST_ADMIN]
+    assert _state(organisation) == before
+
+
+def test_the_refusal_is_shown_on_the_members_page(client, org_admin, organisation):
+    client.force_login(org_admin)
+    membership = Membership.objects.get(user=org_admin)
+    response = client.post(f"/organisations/{organisation.slug}/membres/{membership.pk}/retirer/", follow=True)
+    assert LAST_ADMIN in response.content.decode()
+
+
+def test_a_platform_admin_also_cannot_remove_the_last_admin(client, platform_admin, org_admin, organisation):
+    client.force_login(platform_admin)
+    before = _state(organisation)
+    membership = Membership.objects.get(user=org_admin)
+    client.post(f"/organisations/{organisation.slug}/membres/{membership.pk}/retirer/")
+    assert _state(organisation) == before
+
+
+@pytest.mark.parametrize("role", ["resident", "org_member", "sponsor", "moderator"])
+def test_it_refuses_member_management_to_others(client, request, organisation, org_admin, org_member, role):
+    client.force_login(request.getfixturevalue(role))
+    before = _state(organisation)
+    membership = Membership.objects.get(user=org_member)
+    base = f"/organisations/{organisation.slug}/membres/"
+    assert client.get(base).status_code == 403
+    assert client.post(base, {"email": "outsider@example.org", "role": "admin"}).status_code == 403
+    assert client.post(f"{base}{membership.pk}/role/", {"role": "admin"}).status_code == 403
+    assert client.post(f"{base}{membership.pk}/retirer/").status_code == 403
+    assert _state(organisation) == before
+
+
+def test_it_refuses_a_membership_of_another_organisation(client, org_admin, organisation):
+    # Given an admin of one organisation and a membership in another
+    other = MembershipFactory(organisation=OrganisationFactory(), role="member")
+    client.force_login(org_admin)
+    # Then they cannot reach it through their own organisation's URL
+    url = f"/organisations/{organisation.slug}/membres/{other.pk}/retirer/"
+    assert client.post(url).status_code == 404
+    assert Membership.objects.filter(pk=other.pk).exists()
+
+
+# --- list and detail --------------------------------------------------------------
+
+
+def test_the_list_filters_by_type(client, organisation):
+    OrganisationFactory(name="La Ferme du Pilat", kind="company")
+    OrganisationFactory(name="Ville de Saint-Étienne", kind="public_body")
+    response = client.get("/organisations/?type=company")
+    assert [o.name for o in response.context["organisations"]] == ["La Ferme du Pilat"]
+    response = client.get("/organisations/")
+    assert len(response.context["organisations"]) == 3
+    # An unknown type shows everything rather than failing
+    response = client.get("/organisations/?type=secte")
+    assert response.status_code == 200
+    assert len(response.context["organisations"]) == 3
+
+
+def test_the_detail_page_shows_members_and_sanitised_description(client, organisation, org_admin, org_member):
+    organisation.description = "Un **café** <script>alert(1)</script>"
+    organisation.save()
+    response = client.get(f"/organisations/{organisation.slug}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<strong>café</strong>" in body and "<script>alert(1)" not in body
+    assert "Clément" in body and "Alexis" in body
+    assert "/modifier/" not in body  # visitors do not see the management links
+    client.force_login(org_admin)
+    assert "/modifier/" in client.get(f"/organisations/{organisation.slug}/").content.decode()
+
+
+def test_an_unknown_organisation_is_404(client):
+    assert client.get("/organisations/nexiste-pas/").status_code == 404

@@ -297,6 +297,9 @@ CONTRIBUTION_MIN_CENTS = envint("CONTRIBUTION_MIN_CENTS", 100, minimum=1)
 CANCEL_CUTOFF_HOURS = 24
 CAPTURE_GRACE_DAYS = 7
 
+# Periodic jobs run by `alleger worker`: (management command, every N seconds).
+PERIODIC_JOBS = [("settle", envint("SETTLE_EVERY_SECONDS", 60, minimum=1))]
+
 # Anonymous visitors' public pages are cached this long (0 disables it).
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60, minimum=0)
 

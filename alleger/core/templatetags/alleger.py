@@ -1,4 +1,10 @@
+from decimal import Decimal
+
+from babel import Locale
+from babel.numbers import format_currency, format_percent
 from django import template
+from django.conf import settings
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from alleger.core.markdown import render_markdown
@@ -13,15 +19,15 @@ def markdown_filter(text):
 
 @register.filter
 def euros(cents):
-    """Format integer cents as euros, French style: 6 000 €, 12,50 €."""
+    """Integer cents as euros in the active language: « 6 000 € », « 12,50 € »; "€6,000" in English."""
     if cents is None:
         return ""
     cents = int(cents)
-    # divmod on the magnitude: divmod(-150, 100) is (-2, 50), not -1,50 €.
-    sign = "-" if cents < 0 else ""
-    euros_part, cents_part = divmod(abs(cents), 100)
-    whole = sign + f"{euros_part:,}".replace(",", "\u202f")
-    return f"{whole},{cents_part:02d}\u00a0€" if cents_part else f"{whole}\u00a0€"
+    language = _locale()
+    pattern = Locale.parse(language).currency_formats["standard"].pattern
+    if cents % 100 == 0:
+        pattern = pattern.replace(".00", "")  # whole amounts read better without ",00"
+    return format_currency(Decimal(cents) / 100, "EUR", locale=language, format=pattern, currency_digits=False)
 
 
 @register.simple_tag
@@ -55,9 +61,13 @@ def map_component(context, geojson, map_id, label):
 
 @register.filter
 def percent(basis_points):
-    """500 → « 5 % », 550 → « 5,5 % » (basis points to a French percentage)."""
+    """Basis points as a percentage in the active language: 550 → « 5,5 % » ("5.5%" in English)."""
     if basis_points is None:
         return ""
-    whole, rest = divmod(int(basis_points), 100)
-    text = f"{whole}" if rest == 0 else f"{whole},{rest:02d}".rstrip("0")
-    return f"{text}\u00a0%"
+    language = _locale()
+    pattern = Locale.parse(language).percent_formats[None].pattern.replace("0", "0.##", 1)
+    return format_percent(Decimal(int(basis_points)) / 10_000, locale=language, format=pattern)
+
+
+def _locale() -> str:
+    return (translation.get_language() or settings.LANGUAGE_CODE).replace("-", "_")

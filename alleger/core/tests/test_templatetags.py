@@ -51,3 +51,12 @@ def test_the_filters_work_in_templates():
         Context({"goal": 250_075, "fee": 750})
     )
     assert rendered == f"2{NNBSP}500,75{NBSP}€ / 7,5{NBSP}%"
+
+
+def test_the_filters_follow_the_active_language():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert euros(600_000) == "€6,000"
+        assert euros(1250) == "€12.50"
+        assert percent(550) == "5.5%"

@@ -1,0 +1,123 @@
+"""Backing a project, one's contributions, cancelling."""
+
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors
+from ..forms import (
+    ContributeForm,
+)
+from ..models import Contribution
+from ..providers import get_provider
+from ..services import contributions as contribution_services
+from ..services import loans as loan_services
+from ._shared import (
+    _add_refusal,
+    _open_for_contributions,
+    _project_for,
+    _refusal_message,
+)
+
+CONTRIBUTION_REFUSAL_FIELDS = {
+    "below_minimum": "amount", "below_reward_minimum": "amount", "over_cap": "amount",
+    "reward_sold_out": "reward", "kind_not_accepted": "kind", "payment_declined": "card_number",
+}
+
+
+
+
+def _loan_schedule(project, amount_cents):
+    return loan_services.schedule(Contribution(project=project, amount_cents=amount_cents))
+
+
+@login_required
+def contribute(request, slug):
+    project = _project_for(request, slug, "funding.contribute")
+    if not _open_for_contributions(project):
+        messages.info(request, _("La campagne de ce projet n'est pas ouverte aux contributions."))
+        return redirect(project)
+    rewards = selectors.rewards_with_stock(project)
+    schedule, schedule_amount = None, None
+    if request.method == "POST":
+        form = ContributeForm(request.POST, project=project, rewards=rewards)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["kind"] == Contribution.Kind.LOAN:
+                schedule, schedule_amount = _loan_schedule(project, data["amount"]), data["amount"]
+            if "preview" not in request.POST:
+                try:
+                    contribution, created = contribution_services.contribution_create(
+                        project=project, contributor=request.user, amount_cents=data["amount"],
+                        idempotency_key=data["idempotency_key"], kind=data["kind"], reward=form.reward_object,
+                        anonymous=data["anonymous"], message=data["message"], provider=data["provider"],
+                        payment_details=form.payment_details())
+                except ValidationError as exc:
+                    _add_refusal(form, exc, CONTRIBUTION_REFUSAL_FIELDS)
+                else:
+                    if created:
+                        messages.success(request, _("Merci ! Votre contribution à « %(title)s » est enregistrée.")
+                                         % {"title": project.title})
+                    else:
+                        messages.info(request, _("Cette contribution était déjà enregistrée : rien n'a été "
+                                                 "prélevé une seconde fois."))
+                    return redirect(reverse("funding:my_contributions") + f"#contribution-{contribution.pk}")
+    else:
+        initial = {}
+        chosen = next((r for r in rewards if str(r.pk) == request.GET.get("reward")), None)
+        if chosen is not None:
+            initial = {"reward": str(chosen.pk), "amount": chosen.min_amount_cents}
+        form = ContributeForm(initial=initial, project=project, rewards=rewards)
+    if schedule is None and project.accepts_loan and project.territory.allow_loan:
+        schedule_amount = 10_000
+        schedule = _loan_schedule(project, schedule_amount)
+    return render(request, "funding/contribute.html", {
+        "project": project,
+        "form": form,
+        "rewards": rewards,
+        "schedule": schedule,
+        "schedule_amount": schedule_amount,
+        "cancellable_until": contribution_services.cancellable_until(project),
+        "offline_enabled": "offline" in dict(form.fields["provider"].choices),
+    })
+
+
+@login_required
+def my_contributions(request):
+    now = timezone.now()
+    rows = []
+    for c in selectors.with_repaid(selectors.contributions_of(request.user)):
+        row = {"contribution": c, "provider": get_provider(c.provider).label,
+               "cancellable": selectors.is_cancellable(c, now)}
+        if c.kind == Contribution.Kind.LOAN:
+            repaid = c.repaid_cents or 0
+            row.update(schedule=loan_services.schedule(c), repaid=repaid, owed=c.amount_cents - repaid)
+        rows.append(row)
+    return render(request, "funding/my_contributions.html", {
+        "rows": rows,
+        "my_projects": selectors.projects_held_by(request.user),
+        "is_sponsor": selectors.sponsor_organisations_of(request.user).exists(),
+    })
+
+
+@login_required
+@require_POST
+def cancel(request, contribution_id):
+    contribution = get_object_or_404(Contribution.objects.select_related("project"), pk=contribution_id)
+    if not request.user.has_perm("funding.cancel_contribution", contribution):
+        raise Http404  # someone else's contribution: not even its existence is shown
+    try:
+        contribution_services.contribution_cancel(contribution=contribution, actor=request.user)
+    except ValidationError as exc:
+        _refusal_message(request, exc)
+    else:
+        messages.success(request, _("Votre contribution est annulée : rien ne vous sera prélevé, ou vous êtes "
+                                    "remboursé·e."))
+    return redirect("funding:my_contributions")

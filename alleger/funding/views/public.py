@@ -1,0 +1,185 @@
+"""Public pages: the listing, a project, following, offering help, sponsors' support, calls."""
+
+from urllib.parse import quote, urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alleger.core.cache import public_page
+from alleger.organisations.selectors import organisations_of
+from alleger.territories.models import Neighbourhood, Territory
+
+from .. import selectors
+from ..forms import (
+    OfferForm,
+    ProjectFilterForm,
+    SupportForm,
+)
+from ..models import Call, Need, Project
+from ..services import contributions as contribution_services
+from ..services import needs as need_services
+from ..services import projects as project_services
+from ..services import sponsors as sponsor_services
+from ._shared import (
+    MAP_LIMIT,
+    PAGE_SIZE,
+    _add_refusal,
+    _open_for_contributions,
+    _project_for,
+    _territory_for,
+)
+
+
+@public_page
+def project_list(request):
+    territories = list(Territory.objects.order_by("name"))
+    territory = next((t for t in territories if t.slug == request.GET.get("territoire")), None)
+    themes = selectors.themes_of(territory)
+    theme_choices = list({t.slug: (t.slug, t.name if territory else f"{t.name} ({t.territory.name})")
+                          for t in themes}.values())
+    neighbourhoods = Neighbourhood.objects.select_related("territory").order_by("territory__name", "name")
+    if territory is not None:
+        neighbourhoods = neighbourhoods.filter(territory=territory)
+    neighbourhood_choices = list({n.slug: (n.slug, n.name if territory else f"{n.name} ({n.territory.name})")
+                                  for n in neighbourhoods}.values())
+    statuses = [(s.value, s.label) for s in Project.Status if s in selectors.PUBLIC_STATUSES]
+    form = ProjectFilterForm(request.GET, territories=territories, themes=theme_choices,
+                             neighbourhoods=neighbourhood_choices, statuses=statuses)
+    filters = form.values()
+    projects = selectors.project_list(territory=territory, status=filters.get("statut") or None,
+                                      theme=filters.get("theme") or None,
+                                      neighbourhood=filters.get("quartier") or None)
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    located = list(projects.filter(lat__isnull=False, lon__isnull=False)[:MAP_LIMIT])
+    return render(request, "funding/list.html", {
+        "form": form,
+        "page": page,
+        "filtered": any(filters.values()),
+        "querystring": urlencode({k: v for k, v in filters.items() if v}),
+        "territory": territory,
+        "located": located,
+        "geojson": selectors.map_features(located),
+        "my_projects": selectors.projects_held_by(request.user)[:20],
+    })
+
+
+def _support_organisations(user):
+    return [o for o in selectors.support_organisations_of(user) if user.has_perm("funding.support_project", o)]
+
+
+def _render_project(request, project, *, offer_forms=None, support_form=None):
+    user = request.user
+    page = selectors.project_page(project, user=user)
+    can_offer = (user.is_authenticated and user.has_perm("funding.offer_help")
+                 and project.status in (Project.Status.PUBLISHED, Project.Status.SUCCEEDED))
+    offer_forms = offer_forms or {}
+    organisations = list(organisations_of(user)) if can_offer else []
+    needs = [(need, offer_forms.get(need.pk) or (OfferForm(organisations=organisations, prefix=f"offer-{need.pk}")
+                                                  if can_offer and not need.fulfilled else None))
+             for need in page["needs"]]
+    support_orgs = _support_organisations(user)
+    if support_orgs and support_form is None:
+        support_form = SupportForm(organisations=selectors.support_organisations_of(user))
+    url = request.build_absolute_uri(project.get_absolute_url())
+    share_body = f"{project.summary}\n\n{url}"
+    return render(request, "funding/detail.html", {
+        "project": project,
+        **page,
+        "needs": needs,
+        "themes": list(project.themes.all()),
+        "absolute_url": url,
+        "image_url": request.build_absolute_uri(project.image.url) if project.image else "",
+        "mailto": f"mailto:?subject={quote(project.title)}&body={quote(share_body)}",
+        "support_form": support_form if support_orgs else None,
+        "can_manage": user.has_perm("funding.manage_project", project),
+        "can_edit": (user.has_perm("funding.change_project", project)
+                     and project.status in project_services.EDITABLE),
+        "can_review": (user.has_perm("funding.review_project", project)
+                       and project.status == Project.Status.SUBMITTED),
+        "can_contribute": _open_for_contributions(project),
+        "cancellable_until": contribution_services.cancellable_until(project),
+    })
+
+
+@public_page
+def project_detail(request, slug):
+    return _render_project(request, _project_for(request, slug))
+
+
+@login_required
+@require_POST
+def follow(request, slug):
+    project = _project_for(request, slug)
+    following = request.POST.get("follow", "1") == "1"
+    project_services.project_follow(project=project, user=request.user, follow=following)
+    messages.success(request, _("Vous suivez ce projet : vous recevrez ses nouvelles.") if following
+                     else _("Vous ne suivez plus ce projet."))
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def offer(request, slug, need_id):
+    project = _project_for(request, slug)
+    if not request.user.has_perm("funding.offer_help"):
+        raise PermissionDenied
+    need = get_object_or_404(Need, pk=need_id, project=project)
+    form = OfferForm(request.POST, organisations=organisations_of(request.user), prefix=f"offer-{need.pk}")
+    if form.is_valid():
+        try:
+            need_services.offer_make(need=need, author=request.user, message=form.cleaned_data["message"],
+                                     organisation=form.cleaned_data.get("organisation"))
+        except ValidationError as exc:
+            _add_refusal(form, exc)
+        else:
+            messages.success(request, _("Merci ! Votre proposition est transmise au porteur du projet."))
+            return redirect(project.get_absolute_url() + "#besoins")
+    return _render_project(request, project, offer_forms={need.pk: form})
+
+
+@login_required
+@require_POST
+def support(request, slug):
+    project = _project_for(request, slug)
+    organisations = selectors.support_organisations_of(request.user)
+    if not _support_organisations(request.user):
+        raise PermissionDenied
+    form = SupportForm(request.POST, organisations=organisations)
+    if form.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        if not request.user.has_perm("funding.support_project", organisation):
+            raise PermissionDenied
+        try:
+            sponsor_services.support_attach(project=project, organisation=organisation, actor=request.user,
+                                            kind=form.cleaned_data["kind"],
+                                            description=form.cleaned_data["description"],
+                                            amount_cents=form.cleaned_data["amount"])
+        except ValidationError as exc:
+            _add_refusal(form, exc)
+        else:
+            messages.success(request, _("Votre soutien apparaît sur la page du projet."))
+            return redirect(project.get_absolute_url() + "#soutiens")
+    return _render_project(request, project, support_form=form)
+
+
+def call_detail(request, territory, call):
+    territory = _territory_for(request, territory)
+    try:
+        call = selectors.call_get(territory, call)
+    except Call.DoesNotExist:
+        raise Http404 from None
+    now = timezone.now()
+    return render(request, "funding/call.html", {
+        "territory": territory,
+        "call": call,
+        "is_open": call.opens_at <= now < call.closes_at,
+        "upcoming": now < call.opens_at,
+        "projects": selectors.project_list(territory=territory, call=call),
+    })

@@ -39,7 +39,8 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+from pgbench_db import recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/alleger_bench_funding_hot"
@@ -54,26 +55,8 @@ APP_VARIABLES = ("REDIS_URL", "DEBUG", "S3_BUCKET", "EMAIL_HOST", "SITE_URL", "L
 # Database and Django
 
 
-def admin_url(url: str) -> tuple[str, str]:
-    """The maintenance database's URL and the benchmark database's name."""
-    parsed = urlparse(url)
-    if parsed.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit("this benchmark only runs against a PostgreSQL on the loopback interface")
-    name = parsed.path.lstrip("/")
-    if not name.startswith("alleger_bench"):
-        raise SystemExit("the benchmark database's name must start with alleger_bench (it is dropped)")
-    return urlunparse(parsed._replace(path="/postgres")), name
 
 
-def recreate_database(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-    from psycopg import sql
-
-    maintenance, name = admin_url(url)
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        if not drop_only:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def setup_django(database_url: str, var_dir: str) -> None:

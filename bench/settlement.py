@@ -41,7 +41,8 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+from pgbench_db import recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/alleger_bench_settlement"
@@ -56,25 +57,8 @@ APP_VARIABLES = ("REDIS_URL", "DEBUG", "S3_BUCKET", "EMAIL_HOST", "SITE_URL", "L
 # Databases and Django
 
 
-def check_url(url: str) -> tuple[str, str]:
-    parsed = urlparse(url)
-    if parsed.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit("this benchmark only runs against a PostgreSQL on the loopback interface")
-    name = parsed.path.lstrip("/")
-    if not name.startswith("alleger_bench"):
-        raise SystemExit("the benchmark database's name must start with alleger_bench (it is dropped)")
-    return urlunparse(parsed._replace(path="/postgres")), name
 
 
-def recreate_postgres(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-    from psycopg import sql
-
-    maintenance, name = check_url(url)
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        if not drop_only:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def child_env(database_url: str, var_dir: str) -> dict[str, str]:
@@ -393,14 +377,14 @@ def main() -> int:
     ok = True
     for backend in backends:
         if backend == "postgres":
-            recreate_postgres(args.database_url)
+            recreate_database(args.database_url)
             try:
                 ok &= bench_backend("PostgreSQL", args.database_url, sizes, not args.no_tracemalloc, args.timeout)
             finally:
                 from django.db import connections
 
                 connections.close_all()
-                recreate_postgres(args.database_url, drop_only=True)
+                recreate_database(args.database_url, drop_only=True)
         else:
             with tempfile.TemporaryDirectory(prefix="alleger-bench-sqlite-") as folder:
                 ok &= bench_backend("SQLite", f"sqlite:///{folder}/bench.sqlite3", sizes,

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import uuid
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -38,27 +39,33 @@ class InvalidWebhook(Exception):
     pass
 
 
-class PaymentProvider:
+class PaymentProvider(ABC):
+    """What every payment provider adapter implements (Stripe or Mangopay would be one more)."""
+
     code: str = ""
     label = ""
     #: True when money arrives at authorisation time (confirmed by a person), not at capture.
     paid_upfront = False
 
+    @abstractmethod
     def authorise(self, *, amount_cents: int, details: dict, idempotency_key: str) -> Result:
-        raise NotImplementedError
+        """See the module docstring."""
 
+    @abstractmethod
     def capture(self, contribution: Contribution, *, idempotency_key: str) -> Result:
-        raise NotImplementedError
+        """See the module docstring."""
 
     def capture_many(self, contributions: list[Contribution], *, attempt_key) -> dict[int, Result]:
         """Capture several authorisations; processors with a batch API override this."""
         return {c.pk: self.capture(c, idempotency_key=attempt_key(c)) for c in contributions}
 
+    @abstractmethod
     def void(self, contribution: Contribution, *, idempotency_key: str) -> Result:
-        raise NotImplementedError
+        """See the module docstring."""
 
+    @abstractmethod
     def refund(self, contribution: Contribution, *, idempotency_key: str) -> Result:
-        raise NotImplementedError
+        """See the module docstring."""
 
     def parse_webhook(self, body: bytes, headers) -> Event:
         raise InvalidWebhook("this provider sends no webhooks")

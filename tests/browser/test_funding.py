@@ -172,3 +172,17 @@ def test_the_other_funding_pages_are_axe_clean(page, context, live_server, terri
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     expect(page.locator(".error-summary")).to_be_visible()
     check_axe(page)
+
+
+def test_the_listing_filters_in_place_with_htmx(page, live_server, project):
+    _open(page, f"{live_server.url}/projets/")
+    results = page.locator("#resultats-projets")
+    expect(results.get_by_role("heading", name="1 projet")).to_be_visible()
+    page.evaluate("window.stillTheSamePage = true")
+
+    page.get_by_label("État").select_option("succeeded")
+
+    expect(page).to_have_url(re.compile(r"statut=succeeded"))
+    expect(results.get_by_role("heading", name="0 projet")).to_be_visible()
+    # The results were swapped in place: no navigation happened.
+    assert page.evaluate("window.stillTheSamePage") is True

@@ -23,7 +23,10 @@ class Command(BaseCommand):
             now = time.monotonic()
             for name, every in settings.PERIODIC_JOBS:
                 if once or now >= next_run[name]:
-                    close_old_connections()
+                    if not once:
+                        # A long-lived process drops connections the database
+                        # or CONN_MAX_AGE has given up on, as a request would.
+                        close_old_connections()
                     try:
                         call_command(name, stdout=self.stdout, stderr=self.stderr)
                     except Exception as exc:  # one failing job must not stop the others

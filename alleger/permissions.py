@@ -148,3 +148,48 @@ rules.add_perm("funding.offer_help", is_active_account)
 rules.add_perm("funding.create_pool", is_sponsor_member)
 rules.add_perm("funding.manage_pool", is_pool_sponsor_member | is_platform_admin)
 rules.add_perm("funding.support_project", can_support_for)
+
+
+# Kits ------------------------------------------------------------------------
+
+@rules.predicate
+def is_kit_author(user, kit) -> bool:
+    """The author, or an admin of the organisation that signs the kit."""
+    if not _active(user) or kit is None:
+        return False
+    if kit.author_id == user.pk:
+        return True
+    return kit.organisation_id is not None and Membership.objects.filter(
+        user=user, organisation_id=kit.organisation_id, role=Membership.Role.ADMIN).exists()
+
+
+@rules.predicate
+def is_published_kit(user, kit) -> bool:
+    return kit is not None and kit.status == "published"
+
+
+@rules.predicate
+def is_editable_kit(user, kit) -> bool:
+    return kit is not None and kit.status in ("draft", "refused")
+
+
+@rules.predicate
+def moderates_kit_territory(user, kit) -> bool:
+    # A kit valid everywhere (no territory) is reviewed by the platform team only.
+    return kit is not None and is_moderator_of(user, kit.territory)
+
+
+@rules.predicate
+def is_any_moderator(user) -> bool:
+    return _active(user) and TerritoryRole.objects.filter(user=user, role=TerritoryRole.Role.MODERATOR).exists()
+
+
+rules.add_perm("kits.view_kit", is_published_kit | is_kit_author | moderates_kit_territory | is_platform_admin)
+rules.add_perm("kits.add_kit", is_active_account)
+# Authors change their kit until it is published; moderators and the platform
+# team may correct (or revert) a published one.
+rules.add_perm("kits.change_kit", (is_kit_author & is_editable_kit) | moderates_kit_territory | is_platform_admin)
+rules.add_perm("kits.submit_kit", is_kit_author & is_editable_kit)
+rules.add_perm("kits.review_kit", moderates_kit_territory | is_platform_admin)
+rules.add_perm("kits.view_review_queue", is_any_moderator | is_platform_admin)
+rules.add_perm("kits.fork_kit", is_active_account & is_published_kit)

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "alleger.accounts",
     "alleger.organisations",
     "alleger.funding",
+    "alleger.kits",
 ]
 
 MIDDLEWARE = [

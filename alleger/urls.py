@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("alleger.core.urls")),
     path("t/", include("alleger.territories.urls")),
     path("organisations/", include("alleger.organisations.urls")),
+    path("kits/", include("alleger.kits.urls")),
     path("compte/", include("alleger.accounts.urls")),
     path("", include("alleger.funding.urls")),
     path("accounts/", include("allauth.urls")),

@@ -1,0 +1,66 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from alleger.organisations.selectors import organisations_of
+from alleger.territories.models import Territory
+
+from .models import Kit
+from .services import Decision
+
+MARKDOWN_HELP = _("Markdown accepté : **gras**, listes numérotées, liens.")
+
+
+class KitForm(forms.ModelForm):
+    note = forms.CharField(label=_("Note de modification"), max_length=200, required=False,
+                           help_text=_("En une phrase, ce que vous avez changé ; elle apparaît dans l'historique."))
+
+    class Meta:
+        model = Kit
+        fields = ["title", "summary", "territory", "organisation", "category", "axis", "level", "group_size",
+                  "duration", "frequency", *Kit.SECTIONS]
+        widgets = {name: forms.Textarea(attrs={"rows": 6}) for name in Kit.SECTIONS}
+        help_texts = {name: MARKDOWN_HELP for name in Kit.SECTIONS}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = Territory.objects.order_by("name")
+        # One signs a kit only for an organisation one belongs to (keep the current one when editing).
+        organisations = organisations_of(user)
+        if self.instance.pk and self.instance.organisation_id:
+            organisations = organisations | type(self.instance.organisation).objects.filter(
+                pk=self.instance.organisation_id)
+        self.fields["organisation"].queryset = organisations.distinct()
+        self.fields["organisation"].help_text = _("Facultatif : l'organisation qui signe ce kit avec vous.")
+
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Décision"), widget=forms.RadioSelect, choices=[
+        (Decision.PUBLISH, _("Publier")),
+        (Decision.REFUSE, _("Refuser")),
+    ])
+    message = forms.CharField(label=_("Message à l'auteur"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("Obligatoire pour un refus : expliquez ce qui manque."))
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
+    axis = forms.ChoiceField(label=_("Axe"), required=False, choices=[("", _("Tous les axes")), *Kit.Axis.choices])
+    category = forms.ChoiceField(label=_("Catégorie"), required=False,
+                                 choices=[("", _("Toutes les catégories")), *Kit.Category.choices])
+    level = forms.TypedChoiceField(label=_("Niveau d'expertise"), required=False, coerce=int, empty_value=None,
+                                   choices=[("", _("Tous les niveaux")), *Kit.Level.choices])
+    territory = forms.ModelChoiceField(label=_("Territoire"), required=False, to_field_name="slug",
+                                       queryset=Territory.objects.order_by("name"),
+                                       empty_label=_("Tous les territoires"))
+
+
+class DiffForm(forms.Form):
+    de = forms.TypedChoiceField(label=_("Version de départ"), coerce=int)
+    a = forms.TypedChoiceField(label=_("Version d'arrivée"), coerce=int)
+
+    def __init__(self, *args, numbers, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(n, _("version %(number)d") % {"number": n}) for n in numbers]
+        self.fields["de"].choices = choices
+        self.fields["a"].choices = choices

@@ -1,0 +1,94 @@
+"""The kits permission matrix: every rule `kits.*` × every role (columns as in conftest.ROLES).
+
+    vis  visitor (anonymous)          mod  territory moderator (of `territory`)
+    res  resident (plain account)     cel  innovation cell member (of `territory`)
+    mem  member of `organisation`     spo  member of the sponsor foundation
+    adm  admin of `organisation`      pla  platform admin (superuser)
+
+Objects: `published` is a published kit in `territory` signed by `organisation`
+(written by somebody else); `own_draft` a draft the resident wrote in
+`territory`; `own_submitted` the same once submitted; `own_refused` one the
+moderation refused; `org_draft` a draft signed by `organisation`, written by
+somebody else; `elsewhere_submitted` a submitted kit in `other_territory`;
+`everywhere_submitted` a submitted kit without territory (the platform team
+reviews those).
+"""
+
+import pytest
+
+from alleger.kits.models import Kit
+from alleger.testing.factories import ROLES
+from alleger.testing.kits_factories import make_kit
+
+Y, _ = True, False
+
+MATRIX = {
+    # permission,                             object                   vis res mem adm mod cel spo pla
+    ("kits.view_kit", "published"): (Y, Y, Y, Y, Y, Y, Y, Y),
+    ("kits.view_kit", "own_draft"): (_, Y, _, _, Y, _, _, Y),
+    ("kits.view_kit", "org_draft"): (_, _, _, Y, Y, _, _, Y),
+    ("kits.view_kit", "elsewhere_submitted"): (_, _, _, _, _, _, _, Y),
+    ("kits.view_kit", "everywhere_submitted"): (_, _, _, _, _, _, _, Y),
+    ("kits.add_kit", None): (_, Y, Y, Y, Y, Y, Y, Y),
+    ("kits.change_kit", "own_draft"): (_, Y, _, _, Y, _, _, Y),
+    ("kits.change_kit", "own_refused"): (_, Y, _, _, Y, _, _, Y),
+    ("kits.change_kit", "own_submitted"): (_, _, _, _, Y, _, _, Y),
+    ("kits.change_kit", "org_draft"): (_, _, _, Y, Y, _, _, Y),
+    ("kits.change_kit", "published"): (_, _, _, _, Y, _, _, Y),
+    ("kits.change_kit", "elsewhere_submitted"): (_, _, _, _, _, _, _, Y),
+    ("kits.submit_kit", "own_draft"): (_, Y, _, _, _, _, _, Y),
+    ("kits.submit_kit", "own_refused"): (_, Y, _, _, _, _, _, Y),
+    ("kits.submit_kit", "own_submitted"): (_, _, _, _, _, _, _, Y),
+    ("kits.submit_kit", "org_draft"): (_, _, _, Y, _, _, _, Y),
+    ("kits.review_kit", "own_submitted"): (_, _, _, _, Y, _, _, Y),
+    ("kits.review_kit", "elsewhere_submitted"): (_, _, _, _, _, _, _, Y),
+    ("kits.review_kit", "everywhere_submitted"): (_, _, _, _, _, _, _, Y),
+    ("kits.view_review_queue", None): (_, _, _, _, Y, _, _, Y),
+    ("kits.fork_kit", "published"): (_, Y, Y, Y, Y, Y, Y, Y),
+    ("kits.fork_kit", "own_draft"): (_, _, _, _, _, _, _, Y),
+    ("kits.fork_kit", "own_submitted"): (_, _, _, _, _, _, _, Y),
+}
+
+
+@pytest.fixture
+def objects(territory, other_territory, organisation, resident, other_resident):
+    return {
+        None: None,
+        "published": make_kit(author=other_resident, territory=territory, organisation=organisation,
+                              status=Kit.Status.PUBLISHED),
+        "own_draft": make_kit(author=resident, territory=territory),
+        "own_submitted": make_kit(author=resident, territory=territory, status=Kit.Status.SUBMITTED),
+        "own_refused": make_kit(author=resident, territory=territory, status=Kit.Status.REFUSED),
+        "org_draft": make_kit(author=other_resident, territory=territory, organisation=organisation),
+        "elsewhere_submitted": make_kit(author=other_resident, territory=other_territory,
+                                        status=Kit.Status.SUBMITTED),
+        "everywhere_submitted": make_kit(author=other_resident, status=Kit.Status.SUBMITTED),
+    }
+
+
+def test_every_row_has_one_cell_per_role():
+    assert all(len(row) == len(ROLES) for row in MATRIX.values())
+
+
+def test_the_matrix_covers_every_kits_permission():
+    from rules.permissions import permissions as registered_rules
+
+    registered = {name for name in registered_rules.keys() if name.startswith("kits.")}
+    assert registered == {permission for permission, _ in MATRIX}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("permission", "object_key"), list(MATRIX), ids=[f"{p}-{o}" for p, o in MATRIX])
+def test_the_matrix(permission, object_key, people, objects):
+    # Given one person per role and the kits they may act on
+    expected = dict(zip(ROLES, MATRIX[(permission, object_key)], strict=True))
+    # When each of them asks for the permission
+    actual = {role: person.has_perm(permission, objects[object_key]) for role, person in people.items()}
+    # Then exactly the expected roles get it
+    assert actual == expected
+
+
+@pytest.mark.django_db
+def test_a_refused_or_submitted_kit_is_not_public(objects, visitor):
+    for key in ("own_submitted", "own_refused"):
+        assert not visitor.has_perm("kits.view_kit", objects[key])

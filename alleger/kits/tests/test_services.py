@@ -1,0 +1,215 @@
+"""Kit services, called directly: versions, diff, revert, fork, moderation."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from alleger.core.models import AuditEvent
+from alleger.kits import selectors, services
+from alleger.kits.models import Kit, KitVersion
+from alleger.testing.kits_factories import make_kit
+
+pytestmark = pytest.mark.django_db
+
+
+def _state(kit):
+    """What a refused action must leave untouched."""
+    return {
+        "kit": Kit.objects.values().get(pk=kit.pk),
+        "versions": list(KitVersion.objects.filter(kit=kit).values_list("number", "content")),
+        "kits": Kit.objects.count(),
+        "audit": AuditEvent.objects.count(),
+    }
+
+
+# --- versions -------------------------------------------------------------------
+
+
+def test_creating_a_kit_saves_version_1_as_a_draft(resident, territory):
+    kit = make_kit(author=resident, territory=territory)
+    assert kit.status == Kit.Status.DRAFT
+    assert kit.slug == "fleurir-les-pieds-darbres"
+    version = kit.versions.get()
+    assert (version.number, version.author, version.content) == (1, resident, kit.content())
+    assert AuditEvent.objects.filter(action="kit.create", target_id=str(kit.pk)).exists()
+
+
+def test_every_content_change_is_a_new_version(resident):
+    kit = make_kit(author=resident)
+    services.kit_update(kit=kit, actor=resident, steps="1. Repérer\n2. Semer\n3. Arroser", note="Semer")
+    services.kit_update(kit=kit, actor=resident, level=2)
+    versions = list(kit.versions.order_by("number"))
+    assert [v.number for v in versions] == [1, 2, 3]
+    assert versions[1].note == "Semer"
+    assert versions[1].content["steps"] == "1. Repérer\n2. Semer\n3. Arroser"
+    assert (versions[1].content["level"], versions[2].content["level"]) == (1, 2)
+
+
+def test_a_save_without_content_change_adds_no_version(resident, territory):
+    kit = make_kit(author=resident)
+    services.kit_update(kit=kit, actor=resident, territory=territory, title=kit.title)
+    assert kit.versions.count() == 1
+    assert Kit.objects.get(pk=kit.pk).territory == territory
+
+
+def test_an_invalid_update_changes_nothing(resident):
+    kit = make_kit(author=resident)
+    before = _state(kit)
+    with pytest.raises(ValidationError):
+        services.kit_update(kit=kit, actor=resident, level=7, title="Autre titre")
+    assert _state(kit) == before
+
+
+def test_version_numbers_are_unique_per_kit(resident):
+    kit = make_kit(author=resident)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        KitVersion.objects.create(kit=kit, number=1, content={})
+
+
+def test_the_level_is_between_1_and_3_in_the_database(resident):
+    kit = make_kit(author=resident)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Kit.objects.filter(pk=kit.pk).update(level=4)
+
+
+# --- diff ---------------------------------------------------------------------
+
+
+def test_the_diff_lists_changed_fields_line_by_line(resident):
+    kit = make_kit(author=resident)
+    services.kit_update(kit=kit, actor=resident, steps="1. Repérer\n2. Semer\n3. Arroser", summary="Nouveau")
+    old, new = kit.versions.order_by("number")
+    diffs = {d.name: d for d in selectors.version_diff(old, new)}
+    assert set(diffs) == {"summary", "steps"}
+    assert diffs["steps"].lines == [("same", "1. Repérer"), ("removed", "2. Planter"), ("added", "2. Semer"),
+                                    ("same", "3. Arroser")]
+    assert selectors.version_diff(new, new) == []
+
+
+# --- revert -------------------------------------------------------------------
+
+
+def test_revert_makes_a_new_version_equal_to_the_old_one(resident):
+    kit = make_kit(author=resident)
+    original = kit.content()
+    services.kit_update(kit=kit, actor=resident, title="Vandalisé", steps="")
+    version = services.kit_revert(kit=kit, actor=resident, number=1)
+    kit.refresh_from_db()
+    assert (version.number, version.reverted_from) == (3, 1)
+    assert kit.content() == original == version.content
+    assert AuditEvent.objects.filter(action="kit.revert", data__number=1).exists()
+
+
+@pytest.mark.parametrize("number", [1, 99])
+def test_a_refused_revert_changes_nothing(resident, number):
+    # version 1 is the current content; version 99 does not exist
+    kit = make_kit(author=resident)
+    before = _state(kit)
+    with pytest.raises(ValidationError):
+        services.kit_revert(kit=kit, actor=resident, number=number)
+    assert _state(kit) == before
+
+
+# --- moderation -----------------------------------------------------------------
+
+
+def test_submit_then_publish(resident, moderator, territory):
+    kit = make_kit(author=resident, territory=territory)
+    services.kit_submit(kit=kit, actor=resident)
+    kit = services.kit_review(kit=kit, moderator=moderator, decision="publish")
+    assert kit.status == Kit.Status.PUBLISHED and kit.published_at is not None
+    actions = list(AuditEvent.objects.filter(target_id=str(kit.pk)).order_by("pk").values_list("action", flat=True))
+    assert actions == ["kit.create", "kit.submit", "kit.review.publish"]
+
+
+def test_refusal_needs_a_reason_and_keeps_it(resident, moderator, territory):
+    kit = make_kit(author=resident, territory=territory, status=Kit.Status.SUBMITTED)
+    before = _state(kit)
+    with pytest.raises(ValidationError) as exc:
+        services.kit_review(kit=kit, moderator=moderator, decision="refuse", message="  ")
+    assert exc.value.code == "message_required"
+    assert _state(kit) == before
+    kit = services.kit_review(kit=kit, moderator=moderator, decision="refuse", message="Démarches manquantes.")
+    assert (kit.status, kit.review_message, kit.published_at) == ("refused", "Démarches manquantes.", None)
+
+
+def test_a_refused_kit_can_be_improved_and_submitted_again(resident, territory):
+    kit = make_kit(author=resident, territory=territory, status=Kit.Status.REFUSED)
+    services.kit_update(kit=kit, actor=resident, procedures="Demander à la mairie.")
+    assert services.kit_submit(kit=kit, actor=resident).status == Kit.Status.SUBMITTED
+
+
+@pytest.mark.parametrize("status", [Kit.Status.DRAFT, Kit.Status.PUBLISHED, Kit.Status.REFUSED])
+def test_only_a_submitted_kit_is_reviewed(resident, moderator, territory, status):
+    kit = make_kit(author=resident, territory=territory, status=status)
+    before = _state(kit)
+    with pytest.raises(ValidationError) as exc:
+        services.kit_review(kit=kit, moderator=moderator, decision="publish")
+    assert exc.value.code == "not_submitted"
+    assert _state(kit) == before
+
+
+@pytest.mark.parametrize("status", [Kit.Status.SUBMITTED, Kit.Status.PUBLISHED])
+def test_a_kit_is_submitted_once(resident, status):
+    kit = make_kit(author=resident, status=status)
+    before = _state(kit)
+    with pytest.raises(ValidationError):
+        services.kit_submit(kit=kit, actor=resident)
+    assert _state(kit) == before
+
+
+def test_an_unknown_decision_changes_nothing(resident, moderator, territory):
+    kit = make_kit(author=resident, territory=territory, status=Kit.Status.SUBMITTED)
+    before = _state(kit)
+    with pytest.raises(ValidationError):
+        services.kit_review(kit=kit, moderator=moderator, decision="maybe")
+    assert _state(kit) == before
+
+
+# --- fork ---------------------------------------------------------------------
+
+
+def test_a_fork_is_a_draft_of_the_forker_crediting_its_origin(resident, other_resident, territory):
+    origin = make_kit(author=other_resident, territory=territory, status=Kit.Status.PUBLISHED)
+    fork = services.kit_fork(kit=origin, actor=resident)
+    assert (fork.author, fork.status, fork.forked_from) == (resident, Kit.Status.DRAFT, origin)
+    assert fork.content() == origin.content()
+    assert fork.slug != origin.slug
+    assert fork.versions.get().note == f"Variante de « {origin.title} »."
+    assert list(origin.forks.all()) == [fork]
+    assert AuditEvent.objects.filter(action="kit.fork", target_id=str(fork.pk), data__origin=origin.pk).exists()
+
+
+@pytest.mark.parametrize("status", [Kit.Status.DRAFT, Kit.Status.SUBMITTED, Kit.Status.REFUSED])
+def test_an_unpublished_kit_cannot_be_forked(resident, other_resident, status):
+    origin = make_kit(author=other_resident, status=status)
+    before = _state(origin)
+    with pytest.raises(ValidationError):
+        services.kit_fork(kit=origin, actor=resident)
+    assert _state(origin) == before
+
+
+# --- selectors ----------------------------------------------------------------
+
+
+def test_search_shows_published_kits_matching_every_filter(resident, territory, other_territory):
+    garden = make_kit(author=resident, territory=territory, status=Kit.Status.PUBLISHED, level=2)
+    everywhere = make_kit(author=resident, status=Kit.Status.PUBLISHED, title="Cartoparty",
+                          category=Kit.Category.DATA_MAPPING, axis=Kit.Axis.INFORMATION, summary="OSM")
+    make_kit(author=resident, territory=other_territory, status=Kit.Status.PUBLISHED, title="Ailleurs")
+    make_kit(author=resident, territory=territory, title="Brouillon fleuri")
+    assert list(selectors.kit_search(q="fleurir arbres")) == [garden]
+    assert list(selectors.kit_search(axis="info")) == [everywhere]
+    assert list(selectors.kit_search(category="greening", level=2)) == [garden]
+    assert set(selectors.kit_search(territory=territory)) == {garden, everywhere}
+
+
+def test_the_review_queue_holds_what_each_moderator_may_review(resident, moderator, platform_admin, territory,
+                                                                other_territory):
+    here = make_kit(author=resident, territory=territory, status=Kit.Status.SUBMITTED)
+    elsewhere = make_kit(author=resident, territory=other_territory, status=Kit.Status.SUBMITTED)
+    everywhere = make_kit(author=resident, status=Kit.Status.SUBMITTED)
+    make_kit(author=resident, territory=territory)
+    assert list(selectors.review_queue(moderator)) == [here]
+    assert set(selectors.review_queue(platform_admin)) == {here, elsewhere, everywhere}
+    assert not selectors.review_queue(resident).exists()

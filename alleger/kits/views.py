@@ -1,0 +1,161 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import DiffForm, KitForm, ReviewForm, SearchForm
+from .models import Kit
+
+
+def _kit_for(request, slug, perm):
+    kit = get_object_or_404(Kit.objects.select_related("territory", "author", "organisation", "forked_from"),
+                            slug=slug)
+    if not request.user.has_perm(perm, kit):
+        raise PermissionDenied
+    return kit
+
+
+def _refusal(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+def kit_list(request):
+    form = SearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return render(request, "kits/list.html", {
+        "form": form,
+        "kits": selectors.kit_search(**{k: v for k, v in filters.items() if v not in ("", None)}),
+        "my_kits": selectors.kits_of(request.user),
+        "can_review": request.user.has_perm("kits.view_review_queue"),
+    })
+
+
+def kit_detail(request, slug):
+    kit = _kit_for(request, slug, "kits.view_kit")
+    user = request.user
+    return render(request, "kits/detail.html", {
+        "kit": kit,
+        "forks": kit.forks.filter(status=Kit.Status.PUBLISHED).order_by("title"),
+        "can_change": user.has_perm("kits.change_kit", kit),
+        "can_submit": user.has_perm("kits.submit_kit", kit),
+        "can_review": user.has_perm("kits.review_kit", kit) and kit.status == Kit.Status.SUBMITTED,
+        "can_fork": user.has_perm("kits.fork_kit", kit),
+        "review_form": ReviewForm(),
+    })
+
+
+@login_required
+def kit_create(request):
+    if not request.user.has_perm("kits.add_kit"):
+        raise PermissionDenied
+    form = KitForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        kit = services.kit_create(author=request.user, **form.cleaned_data)
+        messages.success(request, _("Le kit est enregistré en brouillon. Soumettez-le quand il est prêt."))
+        return redirect(kit)
+    return render(request, "kits/form.html", {"form": form, "kit": None})
+
+
+@login_required
+def kit_edit(request, slug):
+    kit = _kit_for(request, slug, "kits.change_kit")
+    form = KitForm(request.POST or None, instance=Kit.objects.get(pk=kit.pk), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.kit_update(kit=kit, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Modifications enregistrées."))
+        return redirect(kit)
+    return render(request, "kits/form.html", {"form": form, "kit": kit})
+
+
+@login_required
+@require_POST
+def kit_submit(request, slug):
+    kit = _kit_for(request, slug, "kits.submit_kit")
+    try:
+        services.kit_submit(kit=kit, actor=request.user)
+    except ValidationError as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("Le kit est soumis : l'équipe de modération va le relire."))
+    return redirect(kit)
+
+
+@login_required
+def review_queue(request):
+    if not request.user.has_perm("kits.view_review_queue"):
+        raise PermissionDenied
+    return render(request, "kits/review_queue.html", {"kits": selectors.review_queue(request.user)})
+
+
+@login_required
+@require_POST
+def kit_review(request, slug):
+    kit = _kit_for(request, slug, "kits.review_kit")
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.kit_review(kit=kit, moderator=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            if exc.code == "message_required":
+                form.add_error("message", exc)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("Décision enregistrée."))
+            return redirect("kits:review_queue")
+    return render(request, "kits/review.html", {"kit": kit, "form": form}, status=400)
+
+
+@login_required
+@require_POST
+def kit_fork(request, slug):
+    kit = _kit_for(request, slug, "kits.fork_kit")
+    try:
+        fork = services.kit_fork(kit=kit, actor=request.user)
+    except ValidationError as exc:
+        _refusal(request, exc)
+        return redirect(kit)
+    messages.success(request, _("Votre variante est créée en brouillon : améliorez-la puis soumettez-la."))
+    return redirect(fork)
+
+
+def kit_history(request, slug):
+    kit = _kit_for(request, slug, "kits.view_kit")
+    versions = list(selectors.kit_versions(kit))
+    numbers = [v.number for v in versions]
+    initial = {"de": numbers[1] if len(numbers) > 1 else numbers[0], "a": numbers[0]} if numbers else {}
+    return render(request, "kits/history.html", {
+        "kit": kit,
+        "versions": versions,
+        "form": DiffForm(initial=initial, numbers=numbers),
+        "can_change": request.user.has_perm("kits.change_kit", kit),
+    })
+
+
+def kit_diff(request, slug):
+    kit = _kit_for(request, slug, "kits.view_kit")
+    versions = {v.number: v for v in selectors.kit_versions(kit)}
+    form = DiffForm(request.GET or None, numbers=sorted(versions, reverse=True))
+    if not form.is_valid():
+        return render(request, "kits/diff.html", {"kit": kit, "form": form, "diffs": None}, status=400)
+    old, new = versions[form.cleaned_data["de"]], versions[form.cleaned_data["a"]]
+    return render(request, "kits/diff.html", {
+        "kit": kit, "form": form, "old": old, "new": new, "diffs": selectors.version_diff(old, new),
+    })
+
+
+@login_required
+@require_POST
+def kit_revert(request, slug, number):
+    kit = _kit_for(request, slug, "kits.change_kit")
+    try:
+        version = services.kit_revert(kit=kit, actor=request.user, number=number)
+    except ValidationError as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("Le contenu de la version %(old)d est rétabli (version %(new)d).")
+                         % {"old": number, "new": version.number})
+    return redirect("kits:history", slug=kit.slug)

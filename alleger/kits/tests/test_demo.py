@@ -1,0 +1,26 @@
+"""The demo kits: what the tour shows, loaded by `alleger demo_data`."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from alleger.kits.models import Kit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_published_submitted_and_forked_kits(client):
+    call_command("demo_data", "--quiet", stdout=io.StringIO())
+    statuses = dict(Kit.objects.values_list("slug", "status"))
+    assert statuses["cartographier-son-quartier-dans-openstreetmap"] == "published"
+    assert statuses["kit-du-jardinier-urbain"] == "published"
+    assert statuses["guerilla-gardening-et-bombes-a-graines"] == "submitted"
+    assert list(statuses.values()).count("published") == 5
+    fork = Kit.objects.get(forked_from__slug="kit-du-jardinier-urbain")
+    assert (fork.author.email, fork.status, fork.versions.count()) == ("clemence@alleger.localhost", "draft", 2)
+    osm = Kit.objects.get(slug="cartographier-son-quartier-dans-openstreetmap")
+    assert osm.versions.count() == 2
+    response = client.get(f"/kits/{osm.slug}/comparer/", {"de": 1, "a": 2})
+    assert response.status_code == 200 and [d.name for d in response.context["diffs"]] == ["steps"]
+    assert client.get("/kits/").status_code == 200

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import format_currency, format_percent
@@ -24,9 +25,7 @@ def euros(cents):
         return ""
     cents = int(cents)
     language = _locale()
-    pattern = Locale.parse(language).currency_formats["standard"].pattern
-    if cents % 100 == 0:
-        pattern = pattern.replace(".00", "")  # whole amounts read better without ",00"
+    pattern = _currency_pattern(language, whole=cents % 100 == 0)
     return format_currency(Decimal(cents) / 100, "EUR", locale=language, format=pattern, currency_digits=False)
 
 
@@ -65,8 +64,19 @@ def percent(basis_points):
     if basis_points is None:
         return ""
     language = _locale()
-    pattern = Locale.parse(language).percent_formats[None].pattern.replace("0", "0.##", 1)
+    pattern = _percent_pattern(language)
     return format_percent(Decimal(int(basis_points)) / 10_000, locale=language, format=pattern)
+
+
+@lru_cache(maxsize=16)
+def _currency_pattern(language: str, *, whole: bool) -> str:
+    pattern = Locale.parse(language).currency_formats["standard"].pattern
+    return pattern.replace(".00", "") if whole else pattern  # whole amounts read better without ",00"
+
+
+@lru_cache(maxsize=16)
+def _percent_pattern(language: str) -> str:
+    return Locale.parse(language).percent_formats[None].pattern.replace("0", "0.##", 1)
 
 
 def _locale() -> str:

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from alleger.core.images import image_clean
 from alleger.core.services import audit_record
@@ -177,7 +178,9 @@ def reward_save(*, project: Project, actor, reward: Reward | None = None, title:
         if project.status == Project.Status.PUBLISHED and reward.claimed and min_amount_cents > reward.min_amount_cents:
             raise Refused("invalid", _("Une contrepartie déjà choisie ne peut pas devenir plus chère."))
     if quantity is not None and quantity < reward.claimed:
-        raise Refused("invalid", _("%(n)s personnes ont déjà choisi cette contrepartie.") % {"n": reward.claimed})
+        raise Refused("invalid", ngettext("%(n)s personne a déjà choisi cette contrepartie.",
+                                          "%(n)s personnes ont déjà choisi cette contrepartie.",
+                                          reward.claimed) % {"n": reward.claimed})
     reward.title, reward.description = title, description
     reward.min_amount_cents, reward.quantity, reward.estimated_delivery = min_amount_cents, quantity, estimated_delivery
     reward.full_clean()

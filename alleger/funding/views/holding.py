@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alleger.territories.models import Territory
@@ -251,7 +252,9 @@ def rewards_fulfilled(request, slug):
         if contribution.reward_fulfilled != wanted:
             project_services.reward_mark_fulfilled(contribution=contribution, actor=request.user, fulfilled=wanted)
             changed += 1
-    messages.success(request, _("Suivi des contreparties enregistré (%(n)s modification(s)).") % {"n": changed})
+    messages.success(request, ngettext("Suivi des contreparties enregistré (%(n)s modification).",
+                                       "Suivi des contreparties enregistré (%(n)s modifications).",
+                                       changed) % {"n": changed})
     return redirect(reverse("funding:manage", kwargs={"slug": slug}) + "#contributeurs")
 
 

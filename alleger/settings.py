@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "alleger.organisations",
     "alleger.funding",
     "alleger.kits",
+    "alleger.assets",
 ]
 
 MIDDLEWARE = [

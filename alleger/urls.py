@@ -10,6 +10,7 @@ urlpatterns = [
     path("t/", include("alleger.territories.urls")),
     path("organisations/", include("alleger.organisations.urls")),
     path("kits/", include("alleger.kits.urls")),
+    path("dispositifs/", include("alleger.assets.urls")),
     path("compte/", include("alleger.accounts.urls")),
     path("", include("alleger.funding.urls")),
     path("accounts/", include("allauth.urls")),

@@ -1,0 +1,110 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class AssetType(models.Model):
+    """A kind of asset in a territory's dataset: tree pit, bench, wall, parking space, tool cabinet…"""
+
+    territory = models.ForeignKey("territories.Territory", verbose_name=_("territoire"), on_delete=models.CASCADE,
+                                  related_name="asset_types")
+    slug = models.SlugField(_("identifiant"), max_length=60)
+    name = models.CharField(_("nom"), max_length=100)
+    kits = models.ManyToManyField("kits.Kit", verbose_name=_("kits applicables"), blank=True,
+                                  related_name="asset_types")
+
+    class Meta:
+        verbose_name = _("type de dispositif")
+        verbose_name_plural = _("types de dispositif")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["territory", "slug"], name="asset_type_slug_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("Ouvert")
+    OPENABLE = "openable", _("Pourrait être ouvert")
+    CLOSED = "closed", _("Fermé")
+
+
+class Moderation(models.TextChoices):
+    PROPOSED = "proposed", _("Proposé, en attente de relecture")
+    PUBLISHED = "published", _("Publié")
+    REFUSED = "refused", _("Refusé")
+
+
+class Asset(models.Model):
+    """A place or an object on the map that residents may act on (the signage of seed 000)."""
+
+    Status = Status
+    Moderation = Moderation
+
+    territory = models.ForeignKey("territories.Territory", verbose_name=_("territoire"), on_delete=models.PROTECT,
+                                  related_name="assets")
+    asset_type = models.ForeignKey(AssetType, verbose_name=_("type"), on_delete=models.PROTECT,
+                                   related_name="assets")
+    name = models.CharField(_("nom"), max_length=150)
+    description = models.TextField(_("ce que c'est (Markdown)"), blank=True)
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    neighbourhood = models.ForeignKey("territories.Neighbourhood", verbose_name=_("quartier"), null=True,
+                                      blank=True, on_delete=models.SET_NULL, related_name="assets")
+    address = models.CharField(_("adresse"), max_length=200, blank=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    kits = models.ManyToManyField("kits.Kit", verbose_name=_("kits applicables"), blank=True,
+                                  related_name="assets")
+    max_participants = models.PositiveSmallIntegerField(
+        _("nombre maximal d'intervenants simultanés"), null=True, blank=True,
+        help_text=_("Laissez vide s'il n'y a pas de limite."))
+    private_actors_allowed = models.BooleanField(_("ouvert aux acteurs privés"), default=False)
+    required_level = models.PositiveSmallIntegerField(
+        _("niveau de réputation requis"), default=0,
+        help_text=_("0 : tout le monde ; 1 à 3 : niveau d'intervenant requis."))
+    conditions = models.TextField(_("conditions (Markdown)"), blank=True)
+
+    # Imported datasets: the id in the city's dataset, stable across re-imports.
+    source_id = models.CharField(_("identifiant dans le jeu de données source"), max_length=100, blank=True)
+
+    moderation = models.CharField(_("relecture"), max_length=10, choices=Moderation.choices,
+                                  default=Moderation.PUBLISHED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("proposé par"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="proposed_assets")
+
+    # A tool cabinet ("armoire de bricolage"): its code is revealed to residents who accept its charter.
+    is_tool_cabinet = models.BooleanField(_("armoire de bricolage"), default=False)
+    cabinet_code = models.CharField(_("code d'accès de l'armoire"), max_length=30, blank=True)
+    cabinet_charter = models.TextField(_("charte de l'armoire (Markdown)"), blank=True)
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("gestionnaire"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="managed_assets")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("dispositif")
+        verbose_name_plural = _("dispositifs")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180),
+                                   name="asset_coordinates_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="asset_status_known"),
+            models.CheckConstraint(condition=Q(moderation__in=Moderation.values), name="asset_moderation_known"),
+            models.CheckConstraint(condition=Q(required_level__lte=3), name="asset_required_level_0_to_3"),
+            models.CheckConstraint(condition=Q(max_participants__isnull=True) | Q(max_participants__gte=1),
+                                   name="asset_max_participants_positive"),
+            models.CheckConstraint(condition=Q(is_tool_cabinet=True) | Q(cabinet_code=""),
+                                   name="asset_code_only_on_cabinets"),
+            models.UniqueConstraint(fields=["territory", "source_id"], condition=~Q(source_id=""),
+                                    name="asset_source_id_unique_per_territory"),
+        ]
+        indexes = [models.Index(fields=["lat", "lon"], name="asset_lat_lon")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("assets:detail", kwargs={"pk": self.pk})

@@ -58,6 +58,15 @@ STATUS_BY_CODE = {
     "reward_sold_out": 409,
     "too_late": 409,
     "not_cancellable": 409,
+    # discussions and proposals
+    "unknown_target": 404,
+    "already_flagged": 409,
+    "already_removed": 409,
+    "already_answered": 409,
+    "already_decided": 409,
+    "already_supported": 409,
+    "not_supported": 409,
+    "not_open": 409,
 }
 
 
@@ -136,6 +145,13 @@ def _register_routers():
     api.add_router("/projects", projects_router, tags=["projects"])
     api.add_router("/contributions", contributions_router, tags=["contributions"])
     api.add_router("/payments", payments_router, tags=["payments"])
+
+    from alleger.discussions.api import comments_router, flags_router
+    from alleger.proposals.api import router as proposals_router
+
+    api.add_router("/proposals", proposals_router, tags=["proposals"])
+    api.add_router("/comments", comments_router, tags=["discussions"])
+    api.add_router("/flags", flags_router, tags=["discussions"])
 
 
 _register_routers()

@@ -24,7 +24,7 @@ def proposal(territory, other_resident):
 
 def test_the_list_filters_and_sorts_without_javascript(client, territory, other_territory):
     popular = make_proposal(territory=territory, title="Populaire")
-    recent = make_proposal(territory=territory, title="Récente", kind=Proposal.Kind.OPEN_SPACE)
+    make_proposal(territory=territory, title="Récente", kind=Proposal.Kind.OPEN_SPACE)
     make_proposal(territory=other_territory, title="À Lyon")
     for _ in range(2):
         proposal_support(proposal=popular, user=UserFactory())

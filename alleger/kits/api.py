@@ -36,8 +36,15 @@ class KitOut(Schema):
     url: str
 
 
+class ImageOut(Schema):
+    url: str
+    alt: str
+    step: int | None
+
+
 class KitDetailOut(KitOut):
     sections: dict[str, str]
+    images: list[ImageOut]
     versions_count: int
 
 
@@ -107,6 +114,8 @@ def _out(request: HttpRequest, kit: Kit, *, detail: bool = False) -> dict:
     }
     if detail:
         data["sections"] = {name: getattr(kit, name) for name in Kit.SECTIONS}
+        data["images"] = [{"url": request.build_absolute_uri(p.image.url), "alt": p.alt, "step": p.step}
+                          for p in kit.images.all()]
         data["versions_count"] = kit.versions.count()
     return data
 

@@ -64,3 +64,11 @@ class DiffForm(forms.Form):
         choices = [(n, _("version %(number)d") % {"number": n}) for n in numbers]
         self.fields["de"].choices = choices
         self.fields["a"].choices = choices
+
+
+class KitImageForm(forms.Form):
+    image = forms.ImageField(label=_("Image"), help_text=_("JPEG, PNG, WebP ou GIF."))
+    alt = forms.CharField(label=_("Description de l'image"), max_length=200,
+                          help_text=_("Ce que montre l'image, pour les personnes qui ne la voient pas."))
+    step = forms.IntegerField(label=_("Étape illustrée"), min_value=1, max_value=99, required=False,
+                              help_text=_("Le numéro de l'étape ; laissez vide pour illustrer le kit entier."))

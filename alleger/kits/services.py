@@ -8,9 +8,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from alleger.accounts.models import User
+from alleger.core.images import image_clean
 from alleger.core.services import audit_record
 
-from .models import Kit, KitVersion
+from .models import Kit, KitImage, KitVersion
 
 #: Statuses in which the author may still change the content and submit it.
 EDITABLE = (Kit.Status.DRAFT, Kit.Status.REFUSED)
@@ -158,3 +159,34 @@ def kit_fork(*, kit: Kit, actor: User) -> Kit:
                       note=_("Variante de « %(title)s ».") % {"title": origin.title}, **content)
     audit_record(actor=actor, action="kit.fork", target=fork, origin=origin.pk)
     return fork
+
+
+#: Pictures per kit: enough for a step-by-step guide, not a photo album.
+MAX_IMAGES = 30
+
+
+@transaction.atomic
+def kit_image_add(*, kit: Kit, actor: User, image, alt: str, step: int | None = None) -> KitImage:
+    """Attach a re-encoded, metadata-free picture to a kit (to one of its steps when `step` is given)."""
+    kit = _lock(kit)
+    if not alt.strip():
+        raise Refused("alt_required", _("Décrivez l'image pour les personnes qui ne la voient pas."))
+    if kit.images.count() >= MAX_IMAGES:
+        raise Refused("too_many_images", _("Un kit compte au plus %(max)d images.") % {"max": MAX_IMAGES})
+    cleaned = image_clean(image)
+    picture = KitImage(kit=kit, step=step, alt=alt.strip(), uploaded_by=actor)
+    picture.image.save(cleaned.name, cleaned, save=False)
+    picture.full_clean()
+    picture.save()
+    audit_record(actor=actor, action="kit.image.add", target=kit, image=picture.pk, step=step)
+    return picture
+
+
+@transaction.atomic
+def kit_image_remove(*, picture: KitImage, actor: User) -> None:
+    kit = _lock(picture.kit)
+    audit_record(actor=actor, action="kit.image.remove", target=kit, image=picture.pk, step=picture.step)
+    storage, name = picture.image.storage, picture.image.name
+    picture.delete()
+    # The file goes only once the row is gone for good.
+    transaction.on_commit(lambda: storage.delete(name))

@@ -53,9 +53,13 @@ def kit_create(request):
         raise PermissionDenied
     form = KitForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        kit = services.kit_create(author=request.user, **form.cleaned_data)
-        messages.success(request, _("Le kit est enregistré en brouillon. Soumettez-le quand il est prêt."))
-        return redirect(kit)
+        try:
+            kit = services.kit_create(author=request.user, **form.cleaned_data)
+        except services.Refused as exc:
+            form.add_error("asset_types" if exc.code == "asset_type_elsewhere" else None, exc)
+        else:
+            messages.success(request, _("Le kit est enregistré en brouillon. Soumettez-le quand il est prêt."))
+            return redirect(kit)
     return render(request, "kits/form.html", {"form": form, "kit": None})
 
 
@@ -64,9 +68,13 @@ def kit_edit(request, slug):
     kit = _kit_for(request, slug, "kits.change_kit")
     form = KitForm(request.POST or None, instance=Kit.objects.get(pk=kit.pk), user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.kit_update(kit=kit, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Modifications enregistrées."))
-        return redirect(kit)
+        try:
+            services.kit_update(kit=kit, actor=request.user, **form.cleaned_data)
+        except services.Refused as exc:
+            form.add_error("asset_types" if exc.code == "asset_type_elsewhere" else None, exc)
+        else:
+            messages.success(request, _("Modifications enregistrées."))
+            return redirect(kit)
     return render(request, "kits/form.html", {"form": form, "kit": kit})
 
 
@@ -175,8 +183,7 @@ def kit_images(request, slug):
         else:
             messages.success(request, _("Image ajoutée."))
             return redirect("kits:images", slug=kit.slug)
-    return render(request, "kits/images.html", {"kit": kit, "form": form, "images": kit.images.all()},
-                  status=400 if form.errors else 200)
+    return render(request, "kits/images.html", {"kit": kit, "form": form, "images": kit.images.all()})
 
 
 @login_required

@@ -127,6 +127,7 @@ def _register_routers():
         projects_router,
     )
     from alleger.organisations.api import router as organisations_router
+    from alleger.reports.api import router as reports_router
     from alleger.territories.api import router as territories_router
 
     api.add_router("/territories", territories_router, tags=["territories"])
@@ -136,6 +137,7 @@ def _register_routers():
     api.add_router("/projects", projects_router, tags=["projects"])
     api.add_router("/contributions", contributions_router, tags=["contributions"])
     api.add_router("/payments", payments_router, tags=["payments"])
+    api.add_router("/reports", reports_router, tags=["reports"])
 
 
 _register_routers()

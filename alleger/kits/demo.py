@@ -1,4 +1,5 @@
-"""Demo kits, drawn from the seed "Kits d'intervention urbaine": five published,
+"""Demo kits, drawn from the seed "Kits d'intervention urbaine": six published (among them the
+tobacconist's micro-kit that reports suggest),
 one submitted for review, one draft and one fork (Clémence's variant of the
 urban gardener kit), some with several versions to compare."""
 
@@ -98,6 +99,24 @@ KITS = [
         "responsibilities": "Rangez les outils dans l'armoire et refermez-la.",
         "design_guidelines": "Décorations amovibles uniquement ; rien ne doit gêner la conduite.",
         "tools": "Les outils de l'armoire de bricolage, ou le micro-kit du buraliste.",
+    },
+    {
+        "slug": "micro-kit-de-bricolage-du-buraliste", "author": "remi", "organisation": "city",
+        "status": "published",
+        "title": "Le micro-kit de bricolage du buraliste",
+        "summary": "Emprunter au bureau de tabac du coin une petite trousse pour les réparations légères.",
+        "category": C.FURNITURE_REPAIR, "axis": A.SERVICES, "level": 1, "group_size": "Seul",
+        "duration": Kit.Duration.TEMPORARY, "frequency": Kit.Frequency.OCCASIONAL,
+        "allowed": "Emprunter la trousse le temps d'une petite réparation : resserrer une vis, regonfler un pneu, "
+                   "régler une selle.",
+        "steps": "1. Demandez le micro-kit au comptoir du buraliste partenaire (repérez l'autocollant Alléger).\n"
+                 "2. Laissez une pièce d'identité le temps de l'emprunt.\n3. Réparez.\n"
+                 "4. Rapportez la trousse complète dans la journée.",
+        "procedures": "Aucune démarche : le buraliste prête la trousse pendant ses heures d'ouverture.",
+        "rules": "Une trousse par personne ; rendue le jour même.",
+        "responsibilities": "Signalez au buraliste un outil cassé ou manquant.",
+        "design_guidelines": "",
+        "tools": "Clés Allen, tournevis, rustines, mini-pompe, serre-câbles.",
     },
     {
         "slug": "guerilla-gardening-et-bombes-a-graines", "author": "alexis", "organisation": None,

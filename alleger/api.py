@@ -137,5 +137,9 @@ def _register_routers():
     api.add_router("/contributions", contributions_router, tags=["contributions"])
     api.add_router("/payments", payments_router, tags=["payments"])
 
+    from alleger.assets.api import router as assets_router
+
+    api.add_router("/", assets_router, tags=["assets"])
+
 
 _register_routers()

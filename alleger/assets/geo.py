@@ -18,6 +18,7 @@ serves the box (a range on lat, lon and the filters read from the index).
 """
 
 import math
+import time
 
 import orjson
 from django.db import connection
@@ -102,8 +103,28 @@ def statements(bbox, **filters) -> tuple[tuple[str, list], tuple[str, list]]:
     return features, clusters
 
 
+#: Asset types change a few times a year: each process keeps them TYPES_TTL seconds,
+#: which spares a query per map request. A new type shows up within that delay.
+TYPES_TTL = 60.0
+_types_cache: tuple[float, dict] = (0.0, {})
+
+
 def _types() -> dict[int, tuple[str, str]]:
-    return {pk: (slug, name) for pk, slug, name in AssetType.objects.values_list("pk", "slug", "name")}
+    global _types_cache
+    expires, types = _types_cache
+    now = time.monotonic()
+    if now >= expires:
+        types = {pk: (slug, name) for pk, slug, name in AssetType.objects.values_list("pk", "slug", "name")}
+        _types_cache = (now + TYPES_TTL, types)
+    return types
+
+
+def _type_of(types: dict, type_id: int) -> tuple[str, str]:
+    found = types.get(type_id)
+    if found is None:  # created since the cache was filled
+        found = AssetType.objects.filter(pk=type_id).values_list("slug", "name").first() or ("", "")
+        types[type_id] = found
+    return found
 
 
 def _url_prefix() -> str:
@@ -112,7 +133,7 @@ def _url_prefix() -> str:
 
 def _feature(row, types, prefix) -> dict:
     pk, lon, lat, name, type_id, status = row
-    slug, type_name = types.get(type_id, ("", ""))
+    slug, type_name = _type_of(types, type_id)
     return {"type": "Feature", "id": pk, "geometry": {"type": "Point", "coordinates": [lon, lat]},
             "properties": {"id": pk, "name": name, "type": slug, "type_name": type_name, "status": status,
                            "url": f"{prefix}{pk}/"}}

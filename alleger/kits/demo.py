@@ -112,6 +112,38 @@ KITS = [
         "procedures": "", "rules": "Jamais dans les jardins privés ni les massifs entretenus.",
         "responsibilities": "", "design_guidelines": "", "tools": "Argile verte, terreau, graines locales, eau.",
     },
+    {
+        "slug": "micro-kit-de-bricolage-du-buraliste", "author": "clement", "organisation": None,
+        "status": "published",
+        "title": "Le micro-kit de bricolage du buraliste",
+        "summary": "Emprunter au comptoir du tabac du coin un petit kit pour les réparations légères.",
+        "category": C.FURNITURE_REPAIR, "axis": A.SERVICES, "level": 1, "group_size": "Seul",
+        "duration": Kit.Duration.TEMPORARY, "frequency": Kit.Frequency.OCCASIONAL,
+        "allowed": "Resserrer une vis, regonfler un pneu, remettre une chaîne : les petites réparations.",
+        "steps": "1. Demandez le micro-kit au comptoir en laissant une pièce d'identité.\n"
+                 "2. Réparez sur place.\n3. Rapportez le kit complet dans l'heure.",
+        "procedures": "Aucune démarche : le buraliste partenaire prête le kit aux heures d'ouverture.",
+        "rules": "Un kit par personne, rendu le jour même.",
+        "responsibilities": "Signalez au buraliste un outil cassé ou manquant.",
+        "design_guidelines": "",
+        "tools": "Clés plates 8 à 15, tournevis, démonte-pneus, pompe, rustines.",
+    },
+    {
+        "slug": "pedibus", "author": "alexis", "organisation": None, "status": "published",
+        "title": "Organiser un pédibus",
+        "summary": "Accompagner à pied les enfants du quartier jusqu'à l'école, sur une ligne et des horaires fixes.",
+        "category": C.STREET_SAFETY, "axis": A.USE, "level": 2, "group_size": "3 à 10 parents",
+        "duration": Kit.Duration.LASTING, "frequency": Kit.Frequency.REGULAR,
+        "allowed": "Tracer une ligne à pied avec des arrêts, et accompagner les enfants chaque matin.",
+        "steps": "1. Réunissez les parents volontaires.\n2. Tracez la ligne et ses arrêts sur la carte.\n"
+                 "3. Testez le trajet, chronométrez-le.\n4. Affichez les horaires aux arrêts.",
+        "procedures": "Prévenez l'école et la police municipale ; demandez des chasubles à la mairie.",
+        "rules": "Deux adultes au moins par trajet ; les enfants marchent côté immeubles.",
+        "responsibilities": "Un planning partagé des accompagnateurs ; chaque parent reste responsable de son "
+                            "enfant jusqu'à l'arrêt.",
+        "design_guidelines": "Des arrêts visibles, près des passages piétons.",
+        "tools": "Chasubles réfléchissantes, panneaux d'arrêt, planning.",
+    },
 ]
 
 

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "alleger.funding",
     "alleger.kits",
     "alleger.assets",
+    "alleger.reports",
 ]
 
 MIDDLEWARE = [

@@ -159,6 +159,10 @@ def _register_routers():
     api.add_router("/kits", kits_router, tags=["kits"])
     api.add_router("/reports", reports_router, tags=["reports"])
 
+    from alleger.assets.api import router as assets_router
+
+    api.add_router("/", assets_router, tags=["assets"])
+
     from alleger.discussions.api import comments_router, flags_router
     from alleger.proposals.api import router as proposals_router
 

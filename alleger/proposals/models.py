@@ -46,7 +46,7 @@ class Proposal(models.Model):
     title = models.CharField(_("titre"), max_length=150)
     body = models.TextField(_("la proposition"), max_length=10_000)
     asset = models.ForeignKey("assets.Asset", verbose_name=_("dispositif concerné"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="proposals")
+                              on_delete=models.SET_NULL, related_name="resident_proposals")
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     #: Kept equal to the number of Support rows, under the proposal's row lock.
     supports_count = models.PositiveIntegerField(_("soutiens"), default=0)

@@ -58,6 +58,18 @@ STATUS_BY_CODE = {
     "reward_sold_out": 409,
     "too_late": 409,
     "not_cancellable": 409,
+    # interventions
+    "asset_full": 409,
+    "asset_closed": 409,
+    "intervention_over": 409,
+    "already_participant": 409,
+    "organiser_cannot_leave": 409,
+    "invalid_transition": 409,
+    "level_too_low": 403,
+    "private_not_allowed": 403,
+    "not_a_member": 403,
+    "project_not_yours": 403,
+    "not_participant": 404,
 }
 
 
@@ -136,6 +148,12 @@ def _register_routers():
     api.add_router("/projects", projects_router, tags=["projects"])
     api.add_router("/contributions", contributions_router, tags=["contributions"])
     api.add_router("/payments", payments_router, tags=["payments"])
+
+    from alleger.interventions.api import geojson_router as interventions_geojson_router
+    from alleger.interventions.api import router as interventions_router
+
+    api.add_router("/interventions.geojson", interventions_geojson_router, tags=["interventions"])
+    api.add_router("/interventions", interventions_router, tags=["interventions"])
 
 
 _register_routers()

@@ -49,7 +49,7 @@ def interventions_of_project(project) -> QuerySet[Intervention]:
 
 
 def participants(intervention) -> QuerySet[Participation]:
-    return intervention.participations.select_related("user", "organisation").order_by("-role", "joined_at")
+    return intervention.participations.select_related("user", "organisation").order_by("role", "joined_at")
 
 
 def active_participants_on_asset(asset) -> int:

@@ -3,7 +3,11 @@
 import datetime
 
 from alleger.interventions.models import Intervention
-from alleger.interventions.services import intervention_declare, intervention_join, intervention_set_status
+from alleger.interventions.services import (
+    intervention_declare,
+    intervention_join,
+    intervention_set_status,
+)
 from alleger.kits.models import Kit
 
 from .assets_factories import AssetFactory

@@ -150,3 +150,13 @@ class SearchForm(forms.Form):
     kit = forms.ModelChoiceField(label=_("Kit"), required=False, to_field_name="slug",
                                  queryset=Kit.objects.filter(status=Kit.Status.PUBLISHED).order_by("title"),
                                  empty_label=_("Tous les kits"))
+
+
+class ProjectLinkForm(forms.Form):
+    project = forms.ModelChoiceField(label=_("Projet de financement participatif"), required=False, queryset=None,
+                                     empty_label=_("Aucun"),
+                                     help_text=_("Un projet que vous portez et qui finance cette intervention."))
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/suivre/", views.intervention_follow, name="follow"),
     path("<int:pk>/journal/", views.journal_add, name="journal_add"),
     path("<int:pk>/statut/", views.intervention_status, name="status"),
+    path("<int:pk>/financement/", views.intervention_project, name="project"),
 ]

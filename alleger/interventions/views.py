@@ -11,7 +11,7 @@ from alleger.kits.models import Kit
 from alleger.organisations.selectors import organisations_of
 
 from . import selectors, services
-from .forms import DeclareForm, JoinForm, JournalForm, SearchForm, StatusForm
+from .forms import DeclareForm, JoinForm, JournalForm, ProjectLinkForm, SearchForm, StatusForm
 from .models import Intervention
 
 
@@ -105,10 +105,16 @@ def intervention_declare(request):
                   status=status)
 
 
-def intervention_detail(request, pk, *, join_form=None, journal_form=None, status_form=None, status=200):
+def intervention_detail(request, pk, *, join_form=None, journal_form=None, status_form=None, project_form=None,
+                        status=200):
     intervention = _intervention_for(request, pk)
     user = request.user
     asset = intervention.asset
+    can_link = user.has_perm("interventions.link_project", intervention)
+    if can_link and project_form is None:
+        projects = selectors.linkable_projects(user)
+        project_form = ProjectLinkForm(projects=projects, initial={"project": intervention.project_id}) \
+            if projects.exists() else None
     return render(request, "interventions/detail.html", {
         "intervention": intervention,
         "participants": selectors.participants(intervention),
@@ -124,6 +130,7 @@ def intervention_detail(request, pk, *, join_form=None, journal_form=None, statu
         "join_form": join_form or JoinForm(organisations=organisations_of(user)),
         "journal_form": journal_form or JournalForm(),
         "status_form": status_form or StatusForm(intervention=intervention),
+        "project_form": project_form if can_link else None,
     }, status=status)
 
 
@@ -204,3 +211,20 @@ def intervention_status(request, pk):
             messages.success(request, _("Le statut de l'intervention est mis à jour."))
             return redirect(intervention)
     return intervention_detail(request, pk, status_form=form, status=400)
+
+
+@login_required
+@require_POST
+def intervention_project(request, pk):
+    intervention = _intervention_for(request, pk, "interventions.link_project")
+    form = ProjectLinkForm(request.POST, projects=selectors.linkable_projects(request.user))
+    if form.is_valid():
+        try:
+            services.intervention_link_project(intervention=intervention, actor=request.user,
+                                               project=form.cleaned_data["project"])
+        except ValidationError as exc:
+            form.add_error("project", exc)
+        else:
+            messages.success(request, _("Le financement de l'intervention est mis à jour."))
+            return redirect(intervention)
+    return intervention_detail(request, pk, project_form=form, status=400)

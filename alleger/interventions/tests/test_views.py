@@ -257,3 +257,21 @@ def test_the_project_page_shows_the_interventions_it_finances(client, territory,
     intervention = make_intervention(territory=territory, organiser=resident, project=project)
     assert intervention.get_absolute_url() in client.get(project.get_absolute_url()).content.decode()
     assert project.get_absolute_url() in client.get(intervention.get_absolute_url()).content.decode()
+
+
+def test_the_organiser_links_a_project_they_carry_and_nothing_else(client, territory, resident):
+    from alleger.testing.money import published_project
+
+    mine = published_project(territory=territory, holder=resident, title="Des bacs pour la rue")
+    theirs = published_project(territory=territory, title="Le projet d'un autre")
+    intervention = make_intervention(territory=territory, organiser=resident)
+    client.force_login(resident)
+    assert "Des bacs pour la rue" in client.get(intervention.get_absolute_url()).content.decode()
+    bad = client.post(f"/interventions/{intervention.pk}/financement/", {"project": theirs.pk})
+    assert bad.status_code == 400 and "Sélectionnez un choix valide" in bad.content.decode()
+    assert client.post(f"/interventions/{intervention.pk}/financement/", {"project": mine.pk}).status_code == 302
+    intervention.refresh_from_db()
+    assert intervention.project == mine
+    client.post(f"/interventions/{intervention.pk}/financement/", {"project": ""})
+    intervention.refresh_from_db()
+    assert intervention.project is None

@@ -26,6 +26,15 @@ class BearerToken(HttpBearer):
 #: Authenticated endpoints accept a personal token or the browser session.
 AUTH = [BearerToken(), django_auth]
 
+
+def anonymous(request):
+    """Lets a public endpoint through without credentials (`request.user` stays the visitor)."""
+    return True
+
+
+#: Public endpoints that show more to whoever presents a token or a session (a draft to its author).
+OPTIONAL_AUTH = [*AUTH, anonymous]
+
 api = NinjaAPI(
     title="Alléger API",
     version="1",
@@ -138,6 +147,7 @@ def _register_routers():
         payments_router,
         projects_router,
     )
+    from alleger.kits.api import router as kits_router
     from alleger.organisations.api import router as organisations_router
     from alleger.territories.api import router as territories_router
 
@@ -148,6 +158,7 @@ def _register_routers():
     api.add_router("/projects", projects_router, tags=["projects"])
     api.add_router("/contributions", contributions_router, tags=["contributions"])
     api.add_router("/payments", payments_router, tags=["payments"])
+    api.add_router("/kits", kits_router, tags=["kits"])
 
     from alleger.interventions.api import geojson_router as interventions_geojson_router
     from alleger.interventions.api import router as interventions_router

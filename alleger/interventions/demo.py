@@ -87,7 +87,7 @@ INTERVENTIONS = [
     },
     {
         "title": "Pédibus de l'école Jacquard",
-        "kit": "organiser-un-pedibus", "asset": None, "point": (45.4360, 4.3700),
+        "kit": "pedibus", "asset": None, "point": (45.4360, 4.3700),
         "organiser": "clemence", "organisation": None, "participants": [], "status": "abandoned",
         "days": -40, "length": 60,
         "description": "Une ligne de pédibus du haut de la rue Jacquard jusqu'à l'école, trois matins par semaine.",

@@ -1,4 +1,4 @@
-"""Demo kits, drawn from the seed "Kits d'intervention urbaine": seven published,
+"""Demo kits, drawn from the seed "Kits d'intervention urbaine": eight published,
 one submitted for review, one draft and one fork (Clémence's variant of the
 urban gardener kit), some with several versions to compare."""
 
@@ -117,21 +117,6 @@ KITS = [
         "design_guidelines": "", "tools": "Argile verte, terreau, graines locales, bassines, eau.",
     },
     {
-        "slug": "organiser-un-pedibus", "author": "clemence", "organisation": None, "status": "published",
-        "title": "Organiser un pédibus",
-        "summary": "Accompagner à pied, à tour de rôle, les enfants du quartier sur le chemin de l'école.",
-        "category": C.STREET_SAFETY, "axis": A.USE, "level": 1, "group_size": "3 à 10 parents",
-        "duration": Kit.Duration.LASTING, "frequency": Kit.Frequency.REGULAR,
-        "allowed": "Constituer une ligne de pédibus avec ses arrêts et ses horaires, et la signaler sur la carte.",
-        "steps": "1. Tracez la ligne et ses arrêts avec les familles.\n2. Faites un planning des accompagnateurs."
-                 "\n3. Testez la ligne un matin sans enfants.\n4. Lancez-la et tenez le planning à jour.",
-        "procedures": "Informez l'école et la mairie de quartier ; la Ville peut fournir des gilets et des "
-                      "panneaux d'arrêt.",
-        "rules": "Deux adultes au moins par trajet ; gilets visibles ; on traverse aux passages piétons.",
-        "responsibilities": "Chaque accompagnateur est couvert par son assurance responsabilité civile.",
-        "design_guidelines": "", "tools": "Gilets, un planning partagé, des panneaux d'arrêt.",
-    },
-    {
         "slug": "guerilla-gardening-et-bombes-a-graines", "author": "alexis", "organisation": None,
         "status": "submitted",
         "title": "Guérilla jardinière et bombes à graines",
@@ -143,6 +128,38 @@ KITS = [
                  "3. Lancez-les avant une pluie.",
         "procedures": "", "rules": "Jamais dans les jardins privés ni les massifs entretenus.",
         "responsibilities": "", "design_guidelines": "", "tools": "Argile verte, terreau, graines locales, eau.",
+    },
+    {
+        "slug": "micro-kit-de-bricolage-du-buraliste", "author": "clement", "organisation": None,
+        "status": "published",
+        "title": "Le micro-kit de bricolage du buraliste",
+        "summary": "Emprunter au comptoir du tabac du coin un petit kit pour les réparations légères.",
+        "category": C.FURNITURE_REPAIR, "axis": A.SERVICES, "level": 1, "group_size": "Seul",
+        "duration": Kit.Duration.TEMPORARY, "frequency": Kit.Frequency.OCCASIONAL,
+        "allowed": "Resserrer une vis, regonfler un pneu, remettre une chaîne : les petites réparations.",
+        "steps": "1. Demandez le micro-kit au comptoir en laissant une pièce d'identité.\n"
+                 "2. Réparez sur place.\n3. Rapportez le kit complet dans l'heure.",
+        "procedures": "Aucune démarche : le buraliste partenaire prête le kit aux heures d'ouverture.",
+        "rules": "Un kit par personne, rendu le jour même.",
+        "responsibilities": "Signalez au buraliste un outil cassé ou manquant.",
+        "design_guidelines": "",
+        "tools": "Clés plates 8 à 15, tournevis, démonte-pneus, pompe, rustines.",
+    },
+    {
+        "slug": "pedibus", "author": "alexis", "organisation": None, "status": "published",
+        "title": "Organiser un pédibus",
+        "summary": "Accompagner à pied les enfants du quartier jusqu'à l'école, sur une ligne et des horaires fixes.",
+        "category": C.STREET_SAFETY, "axis": A.USE, "level": 2, "group_size": "3 à 10 parents",
+        "duration": Kit.Duration.LASTING, "frequency": Kit.Frequency.REGULAR,
+        "allowed": "Tracer une ligne à pied avec des arrêts, et accompagner les enfants chaque matin.",
+        "steps": "1. Réunissez les parents volontaires.\n2. Tracez la ligne et ses arrêts sur la carte.\n"
+                 "3. Testez le trajet, chronométrez-le.\n4. Affichez les horaires aux arrêts.",
+        "procedures": "Prévenez l'école et la police municipale ; demandez des chasubles à la mairie.",
+        "rules": "Deux adultes au moins par trajet ; les enfants marchent côté immeubles.",
+        "responsibilities": "Un planning partagé des accompagnateurs ; chaque parent reste responsable de son "
+                            "enfant jusqu'à l'arrêt.",
+        "design_guidelines": "Des arrêts visibles, près des passages piétons.",
+        "tools": "Chasubles réfléchissantes, panneaux d'arrêt, planning.",
     },
 ]
 

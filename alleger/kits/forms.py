@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from alleger.assets.models import AssetType
 from alleger.organisations.selectors import organisations_of
 from alleger.territories.models import Territory
 
@@ -10,7 +11,16 @@ from .services import Decision
 MARKDOWN_HELP = _("Markdown accepté : **gras**, listes numérotées, liens.")
 
 
+class AssetTypeChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.territory.name})"
+
+
 class KitForm(forms.ModelForm):
+    asset_types = AssetTypeChoice(
+        label=_("Types de dispositif concernés"), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=AssetType.objects.select_related("territory").order_by("territory__name", "name"),
+        help_text=_("Les pieds d'arbre, bancs, murs… sur lesquels ce kit permet d'agir, dans le territoire du kit."))
     note = forms.CharField(label=_("Note de modification"), max_length=200, required=False,
                            help_text=_("En une phrase, ce que vous avez changé ; elle apparaît dans l'historique."))
 
@@ -31,6 +41,8 @@ class KitForm(forms.ModelForm):
                 pk=self.instance.organisation_id)
         self.fields["organisation"].queryset = organisations.distinct()
         self.fields["organisation"].help_text = _("Facultatif : l'organisation qui signe ce kit avec vous.")
+        if self.instance.pk:
+            self.fields["asset_types"].initial = list(self.instance.asset_types.all())
 
 
 
@@ -64,3 +76,11 @@ class DiffForm(forms.Form):
         choices = [(n, _("version %(number)d") % {"number": n}) for n in numbers]
         self.fields["de"].choices = choices
         self.fields["a"].choices = choices
+
+
+class KitImageForm(forms.Form):
+    image = forms.ImageField(label=_("Image"), help_text=_("JPEG, PNG, WebP ou GIF."))
+    alt = forms.CharField(label=_("Description de l'image"), max_length=200,
+                          help_text=_("Ce que montre l'image, pour les personnes qui ne la voient pas."))
+    step = forms.IntegerField(label=_("Étape illustrée"), min_value=1, max_value=99, required=False,
+                              help_text=_("Le numéro de l'étape ; laissez vide pour illustrer le kit entier."))

@@ -164,3 +164,30 @@ class KitVersion(models.Model):
 
     def __str__(self):
         return f"{self.kit} v{self.number}"
+
+
+class KitImage(models.Model):
+    """A picture illustrating a kit, attached to one of its steps (or to the whole guide)."""
+
+    kit = models.ForeignKey(Kit, on_delete=models.CASCADE, related_name="images")
+    step = models.PositiveSmallIntegerField(_("étape"), null=True, blank=True,
+                                            help_text=_("Le numéro de l'étape illustrée ; vide pour le kit entier."))
+    image = models.ImageField(_("image"), upload_to="kits/")
+    alt = models.CharField(_("description de l'image"), max_length=200,
+                           help_text=_("Ce que montre l'image, pour les personnes qui ne la voient pas."))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("image de kit")
+        verbose_name_plural = _("images de kit")
+        ordering = ["kit", models.F("step").asc(nulls_first=True), "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(step__isnull=True) | Q(step__gte=1, step__lte=99),
+                                   name="kit_image_step_1_to_99"),
+            models.CheckConstraint(condition=~Q(alt=""), name="kit_image_has_alt"),
+        ]
+
+    def __str__(self):
+        return self.alt

@@ -8,9 +8,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from alleger.accounts.models import User
+from alleger.core.images import image_clean
 from alleger.core.services import audit_record
 
-from .models import Kit, KitVersion
+from .models import Kit, KitImage, KitVersion
 
 #: Statuses in which the author may still change the content and submit it.
 EDITABLE = (Kit.Status.DRAFT, Kit.Status.REFUSED)
@@ -53,6 +54,16 @@ def _version_add(*, kit: Kit, author: User, note: str, reverted_from: int | None
                                      note=note.strip()[:200], reverted_from=reverted_from)
 
 
+def _asset_types_set(kit: Kit, asset_types) -> None:
+    """The kinds of assets the kit applies to; a territory's kit applies to that territory's types only."""
+    asset_types = list(asset_types)
+    if kit.territory_id and any(t.territory_id != kit.territory_id for t in asset_types):
+        raise Refused("asset_type_elsewhere",
+                      _("Choisissez des types de dispositif du territoire du kit, %(name)s.")
+                      % {"name": kit.territory.name})
+    kit.asset_types.set(asset_types)
+
+
 def _unknown(fields: dict) -> None:
     unknown = set(fields) - set(Kit.CONTENT_FIELDS)
     if unknown:
@@ -62,20 +73,22 @@ def _unknown(fields: dict) -> None:
 @transaction.atomic
 def kit_create(*, author: User, title: str, summary: str, category: str, axis: str, territory=None,
                organisation=None, note: str = "", slug: str | None = None, forked_from: Kit | None = None,
-               **content) -> Kit:
+               asset_types=(), **content) -> Kit:
     """Create a draft kit and its first version."""
     _unknown(content)
     kit = Kit(author=author, title=title, summary=summary, category=category, axis=axis, territory=territory,
               organisation=organisation, forked_from=forked_from, slug=slug or _unique_slug(title), **content)
     kit.full_clean()
     kit.save()
+    _asset_types_set(kit, asset_types)
     _version_add(kit=kit, author=author, note=note or _("Première version."))
     audit_record(actor=author, action="kit.create", target=kit)
     return kit
 
 
 @transaction.atomic
-def kit_update(*, kit: Kit, actor: User, note: str = "", territory=..., organisation=..., **content) -> Kit:
+def kit_update(*, kit: Kit, actor: User, note: str = "", territory=..., organisation=..., asset_types=None,
+               **content) -> Kit:
     """Change a kit's content; a new version is saved when its content changed."""
     _unknown(content)
     kit = _lock(kit)
@@ -88,6 +101,8 @@ def kit_update(*, kit: Kit, actor: User, note: str = "", territory=..., organisa
         kit.organisation = organisation
     kit.full_clean()
     kit.save()
+    if asset_types is not None:
+        _asset_types_set(kit, asset_types)
     changed = sorted(name for name in Kit.CONTENT_FIELDS if before[name] != getattr(kit, name))
     if changed:
         _version_add(kit=kit, author=actor, note=note)
@@ -158,3 +173,34 @@ def kit_fork(*, kit: Kit, actor: User) -> Kit:
                       note=_("Variante de « %(title)s ».") % {"title": origin.title}, **content)
     audit_record(actor=actor, action="kit.fork", target=fork, origin=origin.pk)
     return fork
+
+
+#: Pictures per kit: enough for a step-by-step guide, not a photo album.
+MAX_IMAGES = 30
+
+
+@transaction.atomic
+def kit_image_add(*, kit: Kit, actor: User, image, alt: str, step: int | None = None) -> KitImage:
+    """Attach a re-encoded, metadata-free picture to a kit (to one of its steps when `step` is given)."""
+    kit = _lock(kit)
+    if not alt.strip():
+        raise Refused("alt_required", _("Décrivez l'image pour les personnes qui ne la voient pas."))
+    if kit.images.count() >= MAX_IMAGES:
+        raise Refused("too_many_images", _("Un kit compte au plus %(max)d images.") % {"max": MAX_IMAGES})
+    cleaned = image_clean(image)
+    picture = KitImage(kit=kit, step=step, alt=alt.strip(), uploaded_by=actor)
+    picture.image.save(cleaned.name, cleaned, save=False)
+    picture.full_clean()
+    picture.save()
+    audit_record(actor=actor, action="kit.image.add", target=kit, image=picture.pk, step=step)
+    return picture
+
+
+@transaction.atomic
+def kit_image_remove(*, picture: KitImage, actor: User) -> None:
+    kit = _lock(picture.kit)
+    audit_record(actor=actor, action="kit.image.remove", target=kit, image=picture.pk, step=picture.step)
+    storage, name = picture.image.storage, picture.image.name
+    picture.delete()
+    # The file goes only once the row is gone for good.
+    transaction.on_commit(lambda: storage.delete(name))

@@ -15,4 +15,6 @@ urlpatterns = [
     path("<slug:slug>/historique/", views.kit_history, name="history"),
     path("<slug:slug>/comparer/", views.kit_diff, name="diff"),
     path("<slug:slug>/historique/<int:number>/restaurer/", views.kit_revert, name="revert"),
+    path("<slug:slug>/images/", views.kit_images, name="images"),
+    path("<slug:slug>/images/<int:pk>/retirer/", views.kit_image_remove, name="image_remove"),
 ]

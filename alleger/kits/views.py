@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import DiffForm, KitForm, ReviewForm, SearchForm
-from .models import Kit
+from .forms import DiffForm, KitForm, KitImageForm, ReviewForm, SearchForm
+from .models import Kit, KitImage
 
 
 def _kit_for(request, slug, perm):
@@ -53,9 +53,13 @@ def kit_create(request):
         raise PermissionDenied
     form = KitForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        kit = services.kit_create(author=request.user, **form.cleaned_data)
-        messages.success(request, _("Le kit est enregistré en brouillon. Soumettez-le quand il est prêt."))
-        return redirect(kit)
+        try:
+            kit = services.kit_create(author=request.user, **form.cleaned_data)
+        except services.Refused as exc:
+            form.add_error("asset_types" if exc.code == "asset_type_elsewhere" else None, exc)
+        else:
+            messages.success(request, _("Le kit est enregistré en brouillon. Soumettez-le quand il est prêt."))
+            return redirect(kit)
     return render(request, "kits/form.html", {"form": form, "kit": None})
 
 
@@ -64,9 +68,13 @@ def kit_edit(request, slug):
     kit = _kit_for(request, slug, "kits.change_kit")
     form = KitForm(request.POST or None, instance=Kit.objects.get(pk=kit.pk), user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.kit_update(kit=kit, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Modifications enregistrées."))
-        return redirect(kit)
+        try:
+            services.kit_update(kit=kit, actor=request.user, **form.cleaned_data)
+        except services.Refused as exc:
+            form.add_error("asset_types" if exc.code == "asset_type_elsewhere" else None, exc)
+        else:
+            messages.success(request, _("Modifications enregistrées."))
+            return redirect(kit)
     return render(request, "kits/form.html", {"form": form, "kit": kit})
 
 
@@ -159,3 +167,30 @@ def kit_revert(request, slug, number):
         messages.success(request, _("Le contenu de la version %(old)d est rétabli (version %(new)d).")
                          % {"old": number, "new": version.number})
     return redirect("kits:history", slug=kit.slug)
+
+
+@login_required
+def kit_images(request, slug):
+    """The kit's pictures, and the form to add one to a step."""
+    kit = _kit_for(request, slug, "kits.change_kit")
+    form = KitImageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.kit_image_add(kit=kit, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("image" if exc.code in ("not_an_image", "bad_format", "too_large") else None,
+                           exc)
+        else:
+            messages.success(request, _("Image ajoutée."))
+            return redirect("kits:images", slug=kit.slug)
+    return render(request, "kits/images.html", {"kit": kit, "form": form, "images": kit.images.all()})
+
+
+@login_required
+@require_POST
+def kit_image_remove(request, slug, pk):
+    kit = _kit_for(request, slug, "kits.change_kit")
+    picture = get_object_or_404(KitImage, pk=pk, kit=kit)
+    services.kit_image_remove(picture=picture, actor=request.user)
+    messages.success(request, _("Image retirée."))
+    return redirect("kits:images", slug=kit.slug)

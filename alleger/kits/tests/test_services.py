@@ -213,3 +213,21 @@ def test_the_review_queue_holds_what_each_moderator_may_review(resident, moderat
     assert list(selectors.review_queue(moderator)) == [here]
     assert set(selectors.review_queue(platform_admin)) == {here, elsewhere, everywhere}
     assert not selectors.review_queue(resident).exists()
+
+
+def test_a_kit_applies_to_asset_types_of_its_own_territory(territory, other_territory):
+    from alleger.testing.assets_factories import AssetTypeFactory
+
+    here = AssetTypeFactory(territory=territory, slug="banc", name="Banc")
+    elsewhere = AssetTypeFactory(territory=other_territory, slug="mur", name="Mur")
+    kit = make_kit(territory=territory)
+    services.kit_update(kit=kit, actor=kit.author, asset_types=[here])
+    assert list(kit.asset_types.all()) == [here]
+    with pytest.raises(services.Refused) as refusal:
+        services.kit_update(kit=kit, actor=kit.author, title="Autre titre", asset_types=[here, elsewhere])
+    assert refusal.value.code == "asset_type_elsewhere"
+    kit.refresh_from_db()
+    assert kit.title != "Autre titre" and list(kit.asset_types.all()) == [here]
+    # A kit valid everywhere may name the types of any territory.
+    everywhere = make_kit(asset_types=[here, elsewhere])
+    assert everywhere.asset_types.count() == 2

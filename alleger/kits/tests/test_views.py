@@ -270,3 +270,23 @@ def test_a_draft_cannot_be_forked(client, resident, other_resident):
     before = _state()
     assert client.post(f"/kits/{kit.slug}/variante/").status_code == 403
     assert _state() == before
+
+
+def test_the_form_chooses_the_asset_types_and_the_page_shows_them(client, resident, territory, other_territory):
+    from alleger.testing.assets_factories import AssetTypeFactory
+
+    bench = AssetTypeFactory(territory=territory, slug="banc", name="Banc public")
+    wall = AssetTypeFactory(territory=other_territory, slug="mur", name="Mur aveugle")
+    client.force_login(resident)
+    form = {**FORM, "territory": territory.pk}
+    response = client.post("/kits/nouveau/", {**form, "asset_types": [bench.pk, wall.pk]})
+    assert response.status_code == 200
+    assert "asset_types" in response.context["form"].errors
+    assert not Kit.objects.exists()
+
+    response = client.post("/kits/nouveau/", {**form, "asset_types": [bench.pk]})
+    kit = Kit.objects.get()
+    assert list(kit.asset_types.all()) == [bench]
+    page = client.get(kit.get_absolute_url()).text
+    assert "<dt>S'applique à</dt>" in page
+    assert "Banc public" in page

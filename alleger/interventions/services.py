@@ -208,8 +208,9 @@ def intervention_join(*, intervention: Intervention, user, charter_accepted: boo
     _check_active_account(user)
     _check_charter(charter_accepted)
     now = now or timezone.now()
+    # Locks in one order everywhere: the asset, then the intervention.
     asset = _lock_asset(intervention.asset_id) if intervention.asset_id else None
-    intervention = Intervention.objects.select_related("kit").get(pk=intervention.pk)
+    intervention = Intervention.objects.select_for_update(of=("self",)).select_related("kit").get(pk=intervention.pk)
     if intervention.status not in Intervention.ACTIVE:
         raise Refused("intervention_over", _("Cette intervention est terminée : on ne peut plus la rejoindre."))
     if Participation.objects.filter(intervention=intervention, user=user).exists():
@@ -231,7 +232,7 @@ def intervention_leave(*, intervention: Intervention, user) -> None:
     """Leave an active intervention: the place on the asset is free again."""
     if intervention.asset_id:
         _lock_asset(intervention.asset_id)
-    intervention = Intervention.objects.get(pk=intervention.pk)
+    intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
     participation = Participation.objects.filter(intervention=intervention, user=user).first()
     if participation is None:
         raise Refused("not_participant", _("Vous ne participez pas à cette intervention."))

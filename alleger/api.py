@@ -149,6 +149,7 @@ def _register_routers():
     )
     from alleger.kits.api import router as kits_router
     from alleger.organisations.api import router as organisations_router
+    from alleger.reports.api import router as reports_router
     from alleger.territories.api import router as territories_router
 
     api.add_router("/territories", territories_router, tags=["territories"])
@@ -159,6 +160,7 @@ def _register_routers():
     api.add_router("/contributions", contributions_router, tags=["contributions"])
     api.add_router("/payments", payments_router, tags=["payments"])
     api.add_router("/kits", kits_router, tags=["kits"])
+    api.add_router("/reports", reports_router, tags=["reports"])
 
     from alleger.interventions.api import geojson_router as interventions_geojson_router
     from alleger.interventions.api import router as interventions_router

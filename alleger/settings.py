@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "alleger.assets",
     "alleger.interventions",
     "alleger.reputation",
+    "alleger.reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,409 @@
+"""Open311 GeoReport v2 at /open311/v2/ (http://wiki.open311.org/GeoReport_v2), JSON and XML.
+
+Decisions (see docs/open311.md):
+- api_key is a personal API token of the platform (alleger/accounts, created on the profile page);
+  the token's account is the report's author; `email`, `first_name`, `last_name`, `phone` are the
+  private contact of the person the application reports for (never returned by GET).
+- jurisdiction_id is a territory's slug. Without it, the one territory that has report categories
+  is used; with several, the request is refused (400, "jurisdiction_id required"), as the spec allows.
+- Internal statuses map to Open311 ones: open and in_progress are "open"; fixed, closed and
+  duplicate are "closed" (status_notes says which).
+- Every POST is processed at once: the answer carries the service_request_id and a token, which
+  tokens/{token} resolves to the same id.
+"""
+
+import json
+import uuid
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+from functools import wraps
+
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from alleger.accounts.services import api_token_authenticate
+from alleger.territories.models import Territory
+
+from . import services
+from .models import OPEN311_OPEN, Report, ReportCategory, Status
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+CONTENT_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
+DEFAULT_WINDOW = timedelta(days=90)
+MAX_RESULTS = 1000
+#: XML element names of the items of a list, by the list's name.
+SINGULAR = {"endpoints": "endpoint", "formats": "format", "attributes": "attribute", "values": "value"}
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description):
+        super().__init__(str(description))
+        self.status = status
+        self.description = str(description)
+
+
+# --- output ------------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def _fill(element: ET.Element, value) -> None:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            _fill(ET.SubElement(element, key), child)
+    elif isinstance(value, list):
+        for child in value:
+            _fill(ET.SubElement(element, SINGULAR.get(element.tag, "item")), child)
+    else:
+        element.text = _text(value)
+
+
+def render(fmt: str, data, *, root: str, item: str | None = None, status: int = 200) -> HttpResponse:
+    """A list of `item` elements in `root` (XML), or the data itself (JSON)."""
+    if fmt == "json":
+        body = json.dumps(data, ensure_ascii=False).encode()
+    else:
+        element = ET.Element(root)
+        if isinstance(data, list):
+            for entry in data:
+                _fill(ET.SubElement(element, item), entry)
+        else:
+            _fill(element, data)
+        body = b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(element, encoding="unicode").encode()
+    return HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
+
+
+def error_response(fmt: str, status: int, description: str) -> HttpResponse:
+    return render(fmt if fmt in CONTENT_TYPES else "xml", [{"code": status, "description": description}],
+                  root="errors", item="error", status=status)
+
+
+def open311_view(*methods):
+    """Check the format and the method; turn Open311Error (and any refusal) into the spec's error list."""
+
+    def decorate(view):
+        @csrf_exempt  # authenticated by api_key, never by a browser session
+        @wraps(view)
+        def wrapper(request, *args, fmt: str, **kwargs):
+            if fmt not in CONTENT_TYPES:
+                return error_response("xml", 404, _("Format inconnu : utilisez .xml ou .json."))
+            if request.method not in methods:
+                response = error_response(fmt, 405, _("Méthode HTTP non acceptée ici."))
+                response["Allow"] = ", ".join(methods)
+                return response
+            try:
+                return view(request, fmt, *args, **kwargs)
+            except Open311Error as exc:
+                return error_response(fmt, exc.status, exc.description)
+
+        return wrapper
+
+    return decorate
+
+
+def _datetime(value) -> str | None:
+    return value.replace(microsecond=0).isoformat() if value else None
+
+
+# --- inputs ------------------------------------------------------------------------
+
+
+def _params(request):
+    params = request.GET.copy()
+    if request.method == "POST":
+        for key, values in request.POST.lists():
+            params.setlist(key, values)
+    return params
+
+
+def _jurisdiction(params, *, required: bool = True) -> Territory | None:
+    slug = (params.get("jurisdiction_id") or "").strip()
+    if slug:
+        territory = Territory.objects.filter(slug=slug).first()
+        if territory is None:
+            raise Open311Error(404, _("jurisdiction_id inconnu : %(id)s.") % {"id": slug[:80]})
+        return territory
+    if not required:
+        return None
+    candidates = list(Territory.objects.filter(report_categories__active=True).distinct().order_by("pk")[:2])
+    if len(candidates) == 1:
+        return candidates[0]
+    raise Open311Error(400, _("jurisdiction_id est obligatoire : plusieurs territoires reçoivent des "
+                              "signalements (indiquez l'identifiant du territoire)."))
+
+
+def _category(territory, code: str) -> ReportCategory:
+    category = ReportCategory.objects.filter(territory=territory, service_code=code, active=True).first()
+    if category is None:
+        raise Open311Error(404, _("service_code inconnu : %(code)s.") % {"code": code[:80]})
+    return category
+
+
+def _float(params, name: str) -> float | None:
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise Open311Error(400, _("%(name)s doit être un nombre décimal.") % {"name": name}) from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise Open311Error(400, _("%(name)s doit être un nombre décimal.") % {"name": name})
+    return value
+
+
+def _attributes(params) -> dict:
+    """attribute[code]=value and attribute[code][]=value (multi-value lists)."""
+    found = {}
+    for key, values in params.lists():
+        if not (key.startswith("attribute[") and key.endswith("]")):
+            continue
+        inner = key[len("attribute["):-1]
+        if inner.endswith("]["):  # attribute[code][]
+            found.setdefault(inner[:-2], []).extend(values)
+        else:
+            found[inner] = values if len(values) > 1 else values[0]
+    return found
+
+
+# --- outputs of resources -------------------------------------------------------------
+
+
+def _media_url(request, report: Report) -> str:
+    if report.photo:
+        return request.build_absolute_uri(report.photo.url)
+    return report.media_url
+
+
+def _status_notes(report: Report) -> str:
+    if report.status == Status.DUPLICATE and report.duplicate_of_id:
+        prefix = _("Doublon du signalement n° %(id)s.") % {"id": report.duplicate_of_id}
+        return f"{prefix} {report.status_notes}".strip()
+    if report.status in (Status.FIXED, Status.IN_PROGRESS) and not report.status_notes:
+        return str(report.get_status_display())
+    return report.status_notes
+
+
+def request_out(request, report: Report) -> dict:
+    """A service request as the spec lists it. Nothing about the reporter: no name, no e-mail."""
+    category = report.category
+    return {
+        "service_request_id": str(report.pk),
+        "status": report.open311_status,
+        "status_notes": _status_notes(report),
+        "service_name": category.name,
+        "service_code": category.service_code,
+        "description": report.description,
+        "agency_responsible": category.service_name,
+        "service_notice": category.service_notice,
+        "requested_datetime": _datetime(report.created_at),
+        "updated_datetime": _datetime(report.updated_at),
+        "expected_datetime": _datetime(report.expected_at),
+        "address": report.address,
+        "address_id": report.address_id,
+        "zipcode": "",
+        "lat": report.lat,
+        "long": report.lon,
+        "media_url": _media_url(request, report),
+    }
+
+
+# --- endpoints ------------------------------------------------------------------------
+
+
+@open311_view("GET")
+def discovery(request, fmt):
+    changed = ReportCategory.objects.aggregate(last=Max("updated_at"))["last"] or timezone.now()
+    url = request.build_absolute_uri(reverse("open311:root"))
+    return render(fmt, {
+        "changeset": _datetime(changed),
+        "contact": _("Équipe Alléger, via la page de contact de la plateforme"),
+        "key_service": _("api_key : créez un jeton d'API personnel sur votre page de profil (%(url)s).")
+        % {"url": request.build_absolute_uri(reverse("accounts:profile"))},
+        "endpoints": [{
+            "specification": SPECIFICATION,
+            "url": url,
+            "changeset": _datetime(changed),
+            "type": "production",
+            "formats": ["text/xml", "application/json"],
+        }],
+    }, root="discovery")
+
+
+@open311_view("GET")
+def service_list(request, fmt):
+    territory = _jurisdiction(_params(request))
+    categories = ReportCategory.objects.filter(territory=territory, active=True).prefetch_related(
+        "attributes").order_by("order", "name")
+    return render(fmt, [{
+        "service_code": c.service_code,
+        "service_name": c.name,
+        "description": c.description,
+        "metadata": bool(c.attributes.all()),
+        "type": "realtime",
+        "keywords": ", ".join(c.keyword_list()),
+        "group": c.group,
+    } for c in categories], root="services", item="service")
+
+
+@open311_view("GET")
+def service_definition(request, fmt, service_code):
+    category = _category(_jurisdiction(_params(request)), service_code)
+    return render(fmt, {
+        "service_code": category.service_code,
+        "attributes": [{
+            "variable": True,
+            "code": a.code,
+            "datatype": a.datatype,
+            "required": a.required,
+            "datatype_description": a.datatype_description,
+            "order": a.order,
+            "description": a.description,
+            "values": [{"key": str(v.get("key")), "name": str(v.get("name") or v.get("key"))}
+                       for v in a.values if isinstance(v, dict)] if a.datatype in a.LISTS else [],
+        } for a in category.attributes.order_by("order", "code")],
+    }, root="service_definition")
+
+
+@open311_view("GET", "POST")
+def requests_(request, fmt):
+    if request.method == "POST":
+        return _request_create(request, fmt)
+    return _request_list(request, fmt)
+
+
+def _request_create(request, fmt):
+    params = _params(request)
+    user = api_token_authenticate((params.get("api_key") or "").strip())
+    if user is None or not user.has_perm("reports.add_report"):
+        raise Open311Error(403, _("api_key absente ou invalide : créez un jeton d'API sur votre page de profil."))
+    territory = _jurisdiction(params)
+    code = (params.get("service_code") or "").strip()
+    if not code:
+        raise Open311Error(400, _("service_code est obligatoire."))
+    category = _category(territory, code)
+    lat, lon = _float(params, "lat"), _float(params, "long")
+    address, address_id = (params.get("address_string") or "").strip(), (params.get("address_id") or "").strip()
+    if (lat is None or lon is None) and not address and not address_id:
+        raise Open311Error(400, _("Indiquez le lieu : lat et long, ou address_string, ou address_id."))
+    if lat is None or lon is None:
+        lat = lon = None
+    try:
+        report = services.report_create(
+            territory=territory, category=category, reporter=user, source=Report.Source.OPEN311,
+            description=params.get("description") or "", lat=lat, lon=lon, address=address, address_id=address_id,
+            media_url=(params.get("media_url") or "").strip(), attributes=_attributes(params),
+            contact_email=(params.get("email") or "").strip(), contact_first_name=params.get("first_name") or "",
+            contact_last_name=params.get("last_name") or "", contact_phone=params.get("phone") or "",
+        )
+    except ValidationError as exc:
+        raise Open311Error(400, " ".join(exc.messages)) from None
+    return render(fmt, [{
+        "service_request_id": str(report.pk),
+        "token": str(report.token),
+        "service_notice": category.service_notice,
+        "account_id": str(user.pk),
+    }], root="service_requests", item="request")
+
+
+def _ids(raw: str) -> list[int]:
+    ids = []
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or len(part) > 18:
+            raise Open311Error(400, _("service_request_id doit être une liste d'identifiants séparés par des virgules."))
+        ids.append(int(part))
+    return ids[:MAX_RESULTS]
+
+
+def _date_param(params, name):
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    value = services.parse_datetime_w3c(raw)
+    if value is None:
+        raise Open311Error(400, _("%(name)s doit être une date W3C avec son fuseau, par exemple "
+                                  "2024-05-01T00:00:00Z.") % {"name": name})
+    return value
+
+
+def _request_list(request, fmt):
+    params = _params(request)
+    qs = Report.objects.select_related("category")
+    raw_ids = (params.get("service_request_id") or "").strip()
+    if raw_ids:
+        # The spec: when service_request_id is given, the other filters are ignored.
+        territory = _jurisdiction(params, required=False)
+        qs = qs.filter(pk__in=_ids(raw_ids))
+        if territory is not None:
+            qs = qs.filter(territory=territory)
+    else:
+        qs = qs.filter(territory=_jurisdiction(params))
+        codes = [c.strip() for c in (params.get("service_code") or "").split(",") if c.strip()]
+        if codes:
+            qs = qs.filter(category__service_code__in=codes)
+        statuses = [s.strip() for s in (params.get("status") or "").split(",") if s.strip()]
+        if any(s not in ("open", "closed") for s in statuses):
+            raise Open311Error(400, _("status doit valoir open, closed, ou les deux séparés par une virgule."))
+        if statuses == ["open"]:
+            qs = qs.filter(status__in=OPEN311_OPEN)
+        elif statuses == ["closed"]:
+            qs = qs.exclude(status__in=OPEN311_OPEN)
+        start, end = _date_param(params, "start_date"), _date_param(params, "end_date")
+        if start is None and end is None:
+            end = timezone.now()
+            start = end - DEFAULT_WINDOW
+        elif start is None:
+            start = end - DEFAULT_WINDOW
+        elif end is None:
+            end = start + DEFAULT_WINDOW
+        if start > end:
+            raise Open311Error(400, _("start_date doit précéder end_date."))
+        if end - start > DEFAULT_WINDOW:
+            raise Open311Error(400, _("L'intervalle entre start_date et end_date ne peut dépasser 90 jours."))
+        qs = qs.filter(created_at__gte=start, created_at__lte=end)
+    reports = qs.order_by("-created_at", "-pk")[:MAX_RESULTS]
+    return render(fmt, [request_out(request, r) for r in reports], root="service_requests", item="request")
+
+
+@open311_view("GET")
+def request_detail(request, fmt, service_request_id):
+    params = _params(request)
+    territory = _jurisdiction(params, required=False)
+    qs = Report.objects.select_related("category").filter(pk=service_request_id)
+    if territory is not None:
+        qs = qs.filter(territory=territory)
+    report = qs.first()
+    if report is None:
+        raise Open311Error(404, _("Aucune demande n° %(id)s.") % {"id": service_request_id})
+    return render(fmt, [request_out(request, report)], root="service_requests", item="request")
+
+
+@open311_view("GET")
+def token_detail(request, fmt, token):
+    try:
+        value = uuid.UUID(token)
+    except ValueError:
+        value = None
+    report = Report.objects.filter(token=value).only("pk", "token").first() if value else None
+    if report is None:
+        raise Open311Error(404, _("Jeton inconnu."))
+    return render(fmt, [{"service_request_id": str(report.pk), "token": str(report.token)}],
+                  root="service_requests", item="request")
+
+
+@csrf_exempt
+def not_found(request, path=""):
+    fmt = "json" if path.endswith(".json") else "xml"
+    return error_response(fmt, 404, _("Ressource Open311 inconnue."))

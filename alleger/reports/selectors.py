@@ -1,0 +1,114 @@
+"""Report reads: lists, the report page's suggestions (kits, nearby help, possible duplicates)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from alleger.assets.models import Asset
+from alleger.kits.models import Kit
+
+from .geo import within
+from .models import OPEN311_OPEN, Report, ReportCategory
+
+#: Two open reports of the same category closer than this may be the same problem.
+DUPLICATE_RADIUS_M = 50
+#: Assets and resources suggested around a report.
+NEARBY_RADIUS_M = 500
+NEARBY_LIMIT = 8
+
+
+def categories_of(territory, *, active_only: bool = True) -> QuerySet[ReportCategory]:
+    qs = ReportCategory.objects.filter(territory=territory)
+    if active_only:
+        qs = qs.filter(active=True)
+    return qs.order_by("order", "name")
+
+
+def report_list(*, territory=None, status: str | None = None, category: str | None = None) -> QuerySet[Report]:
+    """Reports, newest first; `status` is an internal status, `category` a service code."""
+    qs = Report.objects.select_related("territory", "category", "neighbourhood")
+    if territory is not None:
+        qs = qs.filter(territory=territory)
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category__service_code=category)
+    return qs.order_by("-created_at", "-pk")
+
+
+def reports_of(user) -> QuerySet[Report]:
+    if not user.is_authenticated:
+        return Report.objects.none()
+    return Report.objects.filter(reporter=user).select_related("territory", "category").order_by("-created_at")
+
+
+def report_timeline(report: Report):
+    return report.updates.select_related("author").order_by("created_at", "pk")
+
+
+def possible_duplicates(*, category: ReportCategory, lat: float | None, lon: float | None,
+                        exclude: Report | None = None, radius_m: float = DUPLICATE_RADIUS_M) -> list:
+    """[(distance, report)] of open reports of the same category within `radius_m`, nearest first."""
+    if lat is None or lon is None:
+        return []
+    qs = Report.objects.filter(category=category, status__in=OPEN311_OPEN).select_related("category")
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return within(qs, lat=lat, lon=lon, radius_m=radius_m)
+
+
+def nearby_assets(*, territory, lat: float | None, lon: float | None, radius_m: float = NEARBY_RADIUS_M,
+                  limit: int = NEARBY_LIMIT) -> list:
+    """[(distance, asset)] of published assets near a point: tool cabinets first, then by distance."""
+    if lat is None or lon is None:
+        return []
+    qs = Asset.objects.filter(territory=territory, moderation=Asset.Moderation.PUBLISHED).select_related(
+        "asset_type")
+    found = within(qs, lat=lat, lon=lon, radius_m=radius_m)
+    found.sort(key=lambda pair: (not pair[1].is_tool_cabinet, pair[0], pair[1].pk))
+    return found[:limit]
+
+
+def suggested_kits(category: ReportCategory) -> QuerySet[Kit]:
+    """The published kits that let a resident fix this kind of problem."""
+    return category.kits.filter(status=Kit.Status.PUBLISHED).filter(
+        Q(territory=category.territory) | Q(territory__isnull=True)).order_by("title")
+
+
+@dataclass
+class Suggestions:
+    kits: list
+    assets: list  # (distance, asset)
+    duplicates: list  # (distance, report)
+
+
+def suggestions_for(report: Report) -> Suggestions:
+    duplicates = [] if not report.is_open else possible_duplicates(
+        category=report.category, lat=report.lat, lon=report.lon, exclude=report)
+    return Suggestions(
+        kits=list(suggested_kits(report.category)),
+        assets=nearby_assets(territory=report.territory, lat=report.lat, lon=report.lon),
+        duplicates=duplicates,
+    )
+
+
+def map_features(reports) -> dict:
+    """GeoJSON of the located reports, for the map (the page lists the same reports)."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
+         "properties": {"name": f"{r.category.name} — {r.get_status_display()}", "url": r.get_absolute_url()}}
+        for r in reports if r.located
+    ]}
+
+
+def attribute_answers(report: Report) -> list[tuple[str, str]]:
+    """(question, answer) of the report's answers, in the order of the questions; list keys shown by name."""
+    answers = []
+    for attribute in report.category.attributes.order_by("order", "code"):
+        value = report.attributes.get(attribute.code)
+        if value in (None, "", []):
+            continue
+        names = {str(v.get("key")): v.get("name") or v.get("key") for v in attribute.values if isinstance(v, dict)}
+        values = value if isinstance(value, list) else [value]
+        answers.append((attribute.description, ", ".join(str(names.get(str(v), v)) for v in values)))
+    return answers

@@ -1,0 +1,252 @@
+"""Report writes: creating (routed to the service in charge) and status updates (notified)."""
+
+from datetime import UTC, date, datetime, time
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alleger.core.images import image_clean
+from alleger.core.services import audit_record
+from alleger.territories.geometry import contains
+from alleger.territories.selectors import neighbourhood_at
+
+from . import notifications
+from .models import Report, ReportCategory, ReportUpdate, ServiceAttribute, Status
+
+DESCRIPTION_MAX = 4000
+
+
+class Refused(ValidationError):
+    """A refused action, with a stable machine code and a message for people."""
+
+    def __init__(self, code: str, message):
+        super().__init__(message, code=code)
+
+
+def point_in_territory(territory, lat: float, lon: float) -> bool:
+    if territory.boundary:
+        return contains(territory.boundary, lat, lon)
+    if territory.bbox:
+        min_lon, min_lat, max_lon, max_lat = territory.bbox
+        return min_lat <= lat <= max_lat and min_lon <= lon <= max_lon
+    return True
+
+
+def parse_datetime_w3c(value: str) -> datetime | None:
+    """A W3C date-time with its time zone ("2010-01-01T00:00:00Z", "…+02:00"), or a date (midnight UTC).
+
+    Returns None when the text is not one: a time without a zone is ambiguous, so refused.
+    """
+    value = (value or "").strip()
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), time(0, 0), tzinfo=UTC)
+        if "T" not in value:
+            return None
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def attributes_clean(category: ReportCategory, raw: dict) -> dict:
+    """Check the answers to a category's questions; return them keyed by code (lists for multi-value).
+
+    Unknown codes are ignored (Open311 clients may send attributes of another version).
+    """
+    cleaned = {}
+    for attribute in category.attributes.order_by("order", "code"):
+        value = raw.get(attribute.code)
+        values = [str(v).strip() for v in (value if isinstance(value, list | tuple) else [value])
+                  if v is not None and str(v).strip()]
+        if not values:
+            if attribute.required:
+                raise Refused("attribute_required", _("Répondez à la question « %(question)s » (%(code)s).")
+                              % {"question": attribute.description, "code": attribute.code})
+            continue
+        problem = _attribute_problem(attribute, values)
+        if problem:
+            raise Refused("attribute_invalid", _("Réponse invalide à « %(question)s » (%(code)s) : %(problem)s")
+                          % {"question": attribute.description, "code": attribute.code, "problem": problem})
+        cleaned[attribute.code] = values if attribute.datatype == ServiceAttribute.Datatype.MULTI else values[0]
+    return cleaned
+
+
+def _attribute_problem(attribute: ServiceAttribute, values: list[str]) -> str:
+    D = ServiceAttribute.Datatype
+    if attribute.datatype != D.MULTI and len(values) > 1:
+        return _("une seule réponse est attendue.")
+    if attribute.datatype in ServiceAttribute.LISTS:
+        keys = set(attribute.keys())
+        if any(v not in keys for v in values):
+            return _("choisissez parmi %(keys)s.") % {"keys": ", ".join(sorted(keys))}
+    elif attribute.datatype == D.NUMBER:
+        try:
+            float(values[0].replace(",", "."))
+        except ValueError:
+            return _("un nombre est attendu.")
+    elif attribute.datatype == D.DATETIME:
+        if parse_datetime_w3c(values[0]) is None:
+            return _("une date au format 2024-05-31T14:00:00+02:00 est attendue.")
+    elif len(values[0]) > (4000 if attribute.datatype == D.TEXT else 300):
+        return _("la réponse est trop longue.")
+    return ""
+
+
+@transaction.atomic
+def report_create(*, territory, category: ReportCategory | None, reporter, description: str,
+                  lat: float | None = None, lon: float | None = None, address: str = "", address_id: str = "",
+                  photo=None, media_url: str = "", attributes: dict | None = None, show_name: bool = False,
+                  contact_email: str = "", contact_first_name: str = "", contact_last_name: str = "",
+                  contact_phone: str = "", source: str = Report.Source.WEB) -> Report:
+    """Record a report and route it to the service in charge of its category (e-mail after commit)."""
+    if category is None or category.territory_id != territory.pk or not category.active:
+        raise Refused("unknown_category", _("Cette catégorie de signalement n'existe pas sur ce territoire."))
+    description = (description or "").strip()
+    if not description:
+        raise Refused("description_required", _("Décrivez le problème en quelques mots."))
+    if len(description) > DESCRIPTION_MAX:
+        raise Refused("description_too_long", _("La description est trop longue (4 000 caractères au maximum)."))
+    address, address_id = (address or "").strip()[:250], (address_id or "").strip()[:100]
+    if (lat is None) != (lon is None):
+        raise Refused("location_incomplete", _("Indiquez la latitude et la longitude, ou une adresse."))
+    if lat is None and not address and not address_id:
+        raise Refused("location_required", _("Indiquez où se trouve le problème : un point sur la carte ou une adresse."))
+    if lat is not None:
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise Refused("location_invalid", _("Ces coordonnées ne désignent aucun lieu."))
+        if not point_in_territory(territory, lat, lon):
+            raise Refused("out_of_territory", _("Ce point est en dehors du territoire %(territory)s.")
+                          % {"territory": territory.name})
+    if media_url:
+        try:
+            URLValidator(schemes=["http", "https"])(media_url)
+        except ValidationError:
+            raise Refused("media_url_invalid", _("Le lien vers la photo n'est pas une adresse web valide.")) from None
+    if contact_email:
+        try:
+            EmailValidator()(contact_email)
+        except ValidationError:
+            raise Refused("email_invalid", _("L'adresse e-mail de contact n'est pas valide.")) from None
+    cleaned_attributes = attributes_clean(category, attributes or {})
+    cleaned_photo = None
+    if photo:
+        try:
+            cleaned_photo = image_clean(photo)
+        except ValidationError as exc:
+            raise Refused(exc.code or "bad_photo", " ".join(exc.messages)) from None
+
+    report = Report(
+        territory=territory, category=category, reporter=reporter if reporter and reporter.is_authenticated else None,
+        show_name=show_name, description=description, lat=lat, lon=lon, address=address, address_id=address_id,
+        neighbourhood=neighbourhood_at(territory=territory, lat=lat, lon=lon) if lat is not None else None,
+        media_url=media_url, attributes=cleaned_attributes, source=source,
+        contact_email=contact_email.strip().lower(), contact_first_name=contact_first_name.strip()[:80],
+        contact_last_name=contact_last_name.strip()[:80], contact_phone=contact_phone.strip()[:40],
+    )
+    if cleaned_photo is not None:
+        report.photo.save(cleaned_photo.name, cleaned_photo, save=False)
+    report.save()
+    ReportUpdate.objects.create(report=report, status=Status.OPEN, author=report.reporter,
+                                note=_("Signalement transmis à %(service)s.") % {"service": category.service_name})
+    audit_record(actor=reporter, action="report.create", target=report, category=category.service_code,
+                 source=source)
+    notifications.report_routed(report)
+    return report
+
+
+def _original(report: Report) -> Report:
+    seen = set()
+    while report.duplicate_of_id is not None and report.pk not in seen:
+        seen.add(report.pk)
+        report = report.duplicate_of
+    return report
+
+
+@transaction.atomic
+def report_set_status(*, report: Report, actor, status: str, note: str = "", duplicate_of: Report | None = None,
+                      expected_at: datetime | None = None) -> ReportUpdate:
+    """Move a report to a status with a note; the reporter is notified. A duplicate points to its original."""
+    if status not in Status.values:
+        raise Refused("invalid_status", _("Statut inconnu."))
+    note = (note or "").strip()
+    if len(note) > DESCRIPTION_MAX:
+        raise Refused("note_too_long", _("La note est trop longue (4 000 caractères au maximum)."))
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    original = None
+    if status == Status.DUPLICATE:
+        if duplicate_of is None:
+            raise Refused("original_required", _("Indiquez le signalement d'origine de ce doublon."))
+        original = _original(Report.objects.get(pk=duplicate_of.pk))
+        if original.pk == report.pk:
+            raise Refused("original_is_itself", _("Un signalement ne peut pas être le doublon de lui-même."))
+        if original.territory_id != report.territory_id:
+            raise Refused("original_elsewhere", _("Le signalement d'origine doit être sur le même territoire."))
+    elif duplicate_of is not None:
+        raise Refused("original_without_duplicate", _("Seul un doublon renvoie à un signalement d'origine."))
+    if status == report.status and not note and (original is None or original.pk == report.duplicate_of_id):
+        raise Refused("no_change", _("Rien n'a changé : choisissez un autre statut ou ajoutez une note."))
+
+    report.status = status
+    report.duplicate_of = original
+    if note:
+        report.status_notes = note
+    if expected_at is not None:
+        report.expected_at = expected_at
+    report.save(update_fields=["status", "duplicate_of", "status_notes", "expected_at", "updated_at"])
+    if original is not None:
+        # Reports that pointed to this one now point to the original: no chains of duplicates.
+        Report.objects.filter(duplicate_of=report).update(duplicate_of=original, updated_at=timezone.now())
+    update = ReportUpdate.objects.create(report=report, status=status, note=note,
+                                         author=actor if actor is not None and actor.is_authenticated else None)
+    audit_record(actor=actor, action="report.status", target=report, status=status,
+                 duplicate_of=original.pk if original else None)
+    notifications.report_status_changed(report, update)
+    return update
+
+
+CATEGORY_FIELDS = ("name", "service_code", "description", "group", "keywords", "service_name", "service_email",
+                   "service_notice", "active", "order")
+
+
+@transaction.atomic
+def category_save(*, territory, actor, category: ReportCategory | None = None, kits=None, **fields) -> ReportCategory:
+    """Create or change a territory's report category (who it is routed to, which kits it suggests)."""
+    unknown = set(fields) - set(CATEGORY_FIELDS)
+    if unknown:
+        raise TypeError(f"not category fields: {sorted(unknown)}")
+    if category is None:
+        category = ReportCategory(territory=territory)
+    elif category.territory_id != territory.pk:
+        raise Refused("unknown_category", _("Cette catégorie de signalement n'existe pas sur ce territoire."))
+    for name, value in fields.items():
+        setattr(category, name, value)
+    taken = ReportCategory.objects.filter(territory=territory, service_code=category.service_code)
+    if category.pk:
+        taken = taken.exclude(pk=category.pk)
+    if taken.exists():
+        raise Refused("code_taken", _("Ce code de service est déjà utilisé sur ce territoire."))
+    category.full_clean()
+    category.save()
+    if kits is not None:
+        category.kits.set(kits)
+    audit_record(actor=actor, action="report.category_save", target=category, fields=sorted(fields))
+    return category
+
+
+@transaction.atomic
+def service_attribute_save(*, category: ReportCategory, actor, code: str, **fields) -> ServiceAttribute:
+    """Add or change a question of a category (an attribute of its Open311 service definition)."""
+    attribute = ServiceAttribute.objects.filter(category=category, code=code).first() or ServiceAttribute(
+        category=category, code=code)
+    for name, value in fields.items():
+        setattr(attribute, name, value)
+    if attribute.datatype in ServiceAttribute.LISTS and not attribute.keys():
+        raise Refused("values_required", _("Une liste de choix a besoin de valeurs possibles."))
+    attribute.full_clean()
+    attribute.save()
+    audit_record(actor=actor, action="report.attribute_save", target=category, code=code)
+    return attribute

@@ -1,0 +1,33 @@
+"""The demo reports: Clémence's broken shared bike and its suggestions, reports in every status."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from alleger.reports import selectors
+from alleger.reports.models import Report, ReportCategory, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_clemence_is_offered_the_bike_kit_the_micro_kit_and_a_tool_cabinet(client):
+    call_command("demo_data", "--quiet", stdout=io.StringIO())
+    report = Report.objects.get(reporter__email="clemence@alleger.localhost", category__service_code="velo-partage")
+    suggestions = selectors.suggestions_for(report)
+    assert {kit.slug for kit in suggestions.kits} == {"entretenir-et-customiser-les-velos-en-libre-service",
+                                                     "micro-kit-de-bricolage-du-buraliste"}
+    assert suggestions.assets and suggestions.assets[0][1].is_tool_cabinet
+    assert set(Report.objects.values_list("status", flat=True)) == set(Status.values)
+    duplicate = Report.objects.get(status=Status.DUPLICATE)
+    assert duplicate.duplicate_of.category == duplicate.category
+    assert ReportCategory.objects.filter(territory__slug="saint-etienne").count() == 6
+    page = client.get(report.get_absolute_url())
+    assert page.status_code == 200 and "Le micro-kit de bricolage du buraliste" in page.content.decode()
+
+
+def test_the_demo_loads_once():
+    call_command("demo_data", "--quiet", stdout=io.StringIO())
+    counts = (Report.objects.count(), ReportCategory.objects.count())
+    call_command("demo_data", "--quiet", stdout=io.StringIO())
+    assert (Report.objects.count(), ReportCategory.objects.count()) == counts

@@ -6,7 +6,7 @@ Rules (each refusal has a stable code, shown in French to people and as
 - the kit is published and valid in the territory (`kit_not_published`, `kit_not_here`);
 - on an asset: the asset is published and open (`asset_closed`), the kit applies to it when the asset (or
   its type) lists applicable kits (`kit_not_applicable`); at a free location: the point is inside the
-  territory (`outside_territory`);
+  territory (`out_of_territory`);
 - everybody in it accepted the kit's charter (`charter_not_accepted`; the time and the kit's version are
   recorded);
 - acting for an organisation needs a membership (`not_a_member`); a *private actor* is a person acting
@@ -177,7 +177,7 @@ def intervention_declare(*, organiser, kit: Kit, title: str, description: str, s
                                                  "longitude)."))
         if not (-90 <= lat <= 90 and -180 <= lon <= 180) or not territory.boundary or not contains(
                 territory.boundary, lat, lon):
-            raise Refused("outside_territory", _("Ce lieu est en dehors du territoire %(name)s.")
+            raise Refused("out_of_territory", _("Ce lieu est en dehors du territoire %(name)s.")
                           % {"name": territory.name})
     if kit.territory_id is not None and kit.territory_id != territory.pk:
         raise Refused("kit_not_here", _("Ce kit ne vaut pas pour ce territoire."))

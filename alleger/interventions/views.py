@@ -26,7 +26,7 @@ def _intervention_for(request, pk, perm="interventions.view_intervention") -> In
 
 
 def _add_refusal(form, exc: ValidationError) -> None:
-    field = {"charter_not_accepted": "charter", "dates_invalid": "ends_on", "outside_territory": "lat",
+    field = {"charter_not_accepted": "charter", "dates_invalid": "ends_on", "out_of_territory": "lat",
              "location_required": "lat", "kit_not_applicable": "kit", "kit_not_here": "kit",
              "kit_not_published": "kit", "not_a_member": "organisation", "private_not_allowed": "organisation",
              "project_not_yours": "project", "project_elsewhere": "project", "alt_required": "photo_alt",

@@ -93,7 +93,7 @@ def test_declaring_with_a_token_on_an_asset(client, resident, kit, asset):
 
 @pytest.mark.parametrize(("changes", "status", "code"), [
     ({"charter_accepted": False}, 400, "charter_not_accepted"),
-    ({"lat": 48.85, "lon": 2.35}, 400, "outside_territory"),
+    ({"lat": 48.85, "lon": 2.35}, 400, "out_of_territory"),
     ({"kit": "inconnu"}, 400, "kit_not_published"),
     ({"territory": "nulle-part"}, 400, "unknown_territory"),
     ({"ends_on": "2026-04-01"}, 400, "dates_invalid"),

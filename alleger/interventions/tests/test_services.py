@@ -79,7 +79,7 @@ def test_declaring_at_a_free_location_inside_the_territory(resident, kit, territ
 
 @pytest.mark.parametrize(("overrides", "code"), [
     ({"charter_accepted": False}, "charter_not_accepted"),
-    ({"lat": 48.85, "lon": 2.35}, "outside_territory"),
+    ({"lat": 48.85, "lon": 2.35}, "out_of_territory"),
     ({"lat": None}, "location_required"),
     ({"ends_on": START - datetime.timedelta(days=1)}, "dates_invalid"),
     ({"title": "  "}, "invalid"),

@@ -42,9 +42,10 @@ def test_declare_an_intervention_and_journal_it_with_a_photo(page, live_server, 
     page.goto(f"{live_server.url}/interventions/nouvelle/?dispositif={asset.pk}&kit={kit.slug}", wait_until="load")
     assert "pesticides" in page.content()
     check_axe(page)
-    page.get_by_label("Titre", exact=True).fill("Capucines sur la place")
-    page.get_by_label("Description", exact=True).fill("On sème des capucines.")
-    page.get_by_label("Début prévu", exact=True).fill("2026-05-02")
+    # Required fields end their label with an aria-hidden "*": find them by accessible name.
+    page.get_by_role("textbox", name="Titre", exact=True).fill("Capucines sur la place")
+    page.get_by_role("textbox", name="Description", exact=True).fill("On sème des capucines.")
+    page.get_by_label("Début prévu").fill("2026-05-02")
     page.get_by_label("J'ai lu et j'accepte la charte du kit", exact=False).check()
     page.get_by_role("button", name="Déclarer l'intervention").click()
     page.wait_for_load_state("load")
@@ -52,7 +53,7 @@ def test_declare_an_intervention_and_journal_it_with_a_photo(page, live_server, 
     assert page.url.endswith(intervention.get_absolute_url())
     check_axe(page)
 
-    page.get_by_label("Texte", exact=True).fill("Premiers **semis**.")
+    page.get_by_role("textbox", name="Texte", exact=True).fill("Premiers **semis**.")
     page.get_by_label("Photos", exact=True).set_input_files(str(_png(tmp_path)))
     page.get_by_label("Description des photos", exact=True).fill("Les semis dans le pied d'arbre")
     page.get_by_role("button", name="Publier l'entrée").click()

@@ -73,6 +73,8 @@ def test_step_two_works_without_javascript(client_of, resident, category):
                  'enctype="multipart/form-data"'):
         assert name in page
     assert 'value="45.44"' in page
+    # The map's box in plain numbers, never the French decimal comma (the script splits it on commas).
+    assert 'data-bbox="4.3,45.4,4.45,45.5"' in page
 
 
 def test_a_report_is_sent_and_routed(client_of, resident, category, django_capture_on_commit_callbacks):

@@ -150,5 +150,9 @@ def _register_routers():
     api.add_router("/kits", kits_router, tags=["kits"])
     api.add_router("/reports", reports_router, tags=["reports"])
 
+    from alleger.assets.api import router as assets_router
+
+    api.add_router("/", assets_router, tags=["assets"])
+
 
 _register_routers()

@@ -195,6 +195,52 @@ rules.add_perm("kits.view_review_queue", is_any_moderator | is_platform_admin)
 rules.add_perm("kits.fork_kit", is_active_account & is_published_kit)
 
 
+# Assets (alleger/assets) -------------------------------------------------------
+# Objects: an Asset, or a Territory for the territory-wide actions (import,
+# review). A tool cabinet's manager is `asset.manager`.
+
+@rules.predicate
+def is_published_asset(user, asset) -> bool:
+    return asset is not None and asset.moderation == "published"
+
+
+@rules.predicate
+def proposed_the_asset(user, asset) -> bool:
+    return _active(user) and asset is not None and asset.proposed_by_id == user.pk
+
+
+@rules.predicate
+def moderates_asset_territory(user, asset) -> bool:
+    return asset is not None and is_moderator_of(user, asset.territory)
+
+
+@rules.predicate
+def is_tool_cabinet(user, asset) -> bool:
+    return asset is not None and asset.is_tool_cabinet
+
+
+@rules.predicate
+def manages_cabinet(user, asset) -> bool:
+    return _active(user) and asset is not None and asset.manager_id == user.pk
+
+
+rules.add_perm("assets.view_asset", is_published_asset | proposed_the_asset | moderates_asset_territory
+               | is_platform_admin)
+rules.add_perm("assets.propose_asset", is_active_account)
+# Asking to open a closed asset: any account, on a published asset that is not open yet.
+rules.add_perm("assets.propose_opening", is_active_account & is_published_asset)
+rules.add_perm("assets.add_photo", is_active_account & is_published_asset)
+# Territory-wide actions take the territory as object.
+rules.add_perm("assets.review_proposals", is_moderator_of | is_platform_admin)
+rules.add_perm("assets.view_review_queue", is_any_moderator | is_platform_admin)
+rules.add_perm("assets.import_assets", is_moderator_of | is_platform_admin)
+rules.add_perm("assets.view_cabinet_code", is_active_account & is_tool_cabinet & is_published_asset)
+rules.add_perm("assets.change_cabinet_code", is_tool_cabinet & (manages_cabinet | moderates_asset_territory
+                                                                | is_platform_admin))
+rules.add_perm("assets.view_reveal_log", is_tool_cabinet & (manages_cabinet | moderates_asset_territory
+                                                            | is_platform_admin))
+
+
 # Reports (signalements) — alleger/reports ---------------------------------------
 
 @rules.predicate

@@ -101,10 +101,143 @@ class Asset(models.Model):
             models.UniqueConstraint(fields=["territory", "source_id"], condition=~Q(source_id=""),
                                     name="asset_source_id_unique_per_territory"),
         ]
-        indexes = [models.Index(fields=["lat", "lon"], name="asset_lat_lon")]
+        indexes = [
+            # The map's bounding-box query: a range on lat, then lon read from the
+            # same index entries; moderation and status filter without a table visit.
+            models.Index(fields=["lat", "lon", "moderation", "status"], name="asset_bbox"),
+            models.Index(fields=["territory", "moderation", "name"], name="asset_list"),
+        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("assets:detail", kwargs={"pk": self.pk})
+
+
+class AssetPhoto(models.Model):
+    """A photo of an asset, re-encoded without metadata (alleger.core.images)."""
+
+    asset = models.ForeignKey(Asset, verbose_name=_("dispositif"), on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="assets/")
+    alt = models.CharField(_("description de la photo"), max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ajoutée par"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="asset_photos")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo de dispositif")
+        verbose_name_plural = _("photos de dispositif")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.alt
+
+
+class AssetImport(models.Model):
+    """One import of a city's dataset (command or upload page), with its report."""
+
+    territory = models.ForeignKey("territories.Territory", verbose_name=_("territoire"), on_delete=models.CASCADE,
+                                  related_name="asset_imports")
+    asset_type = models.ForeignKey(AssetType, verbose_name=_("type par défaut"), on_delete=models.PROTECT,
+                                   related_name="imports")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("par"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="asset_imports")
+    filename = models.CharField(_("fichier"), max_length=200)
+    file_format = models.CharField(_("format"), max_length=10)
+    applied = models.BooleanField(_("appliqué"), default=False)
+    created = models.PositiveIntegerField(_("créés"), default=0)
+    updated = models.PositiveIntegerField(_("mis à jour"), default=0)
+    unchanged = models.PositiveIntegerField(_("inchangés"), default=0)
+    errors = models.JSONField(_("erreurs"), default=list, blank=True)
+    at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("import de dispositifs")
+        verbose_name_plural = _("imports de dispositifs")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class AssetChange(models.Model):
+    """What changed on an asset, field by field: by an import, a review or an edit."""
+
+    class Source(models.TextChoices):
+        IMPORT = "import", _("Import")
+        PROPOSAL = "proposal", _("Proposition")
+        REVIEW = "review", _("Relecture")
+        CABINET = "cabinet", _("Armoire")
+
+    asset = models.ForeignKey(Asset, verbose_name=_("dispositif"), on_delete=models.CASCADE, related_name="changes")
+    source = models.CharField(_("origine"), max_length=10, choices=Source.choices)
+    asset_import = models.ForeignKey(AssetImport, verbose_name=_("import"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="changes")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("par"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    #: {field: [old, new]}; for the cabinet code, never the values (only "code": ["…", "…"]).
+    fields = models.JSONField(_("champs modifiés"), default=dict)
+    at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("modification de dispositif")
+        verbose_name_plural = _("modifications de dispositif")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.asset_id} · {self.source} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class AssetProposal(models.Model):
+    """A resident's proposal: a new asset, or opening an asset that is closed (moderated)."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("Nouveau dispositif")
+        OPENING = "opening", _("Ouverture d'un dispositif fermé")
+
+    kind = models.CharField(_("nature"), max_length=10, choices=Kind.choices)
+    asset = models.ForeignKey(Asset, verbose_name=_("dispositif"), on_delete=models.CASCADE,
+                              related_name="proposals")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("proposé par"), null=True,
+                                    on_delete=models.SET_NULL, related_name="asset_proposals")
+    message = models.TextField(_("pourquoi ?"), blank=True)
+    status = models.CharField(_("relecture"), max_length=10, choices=Moderation.choices,
+                              default=Moderation.PROPOSED)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("relu par"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    review_message = models.TextField(_("réponse de la modération"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proposition de dispositif")
+        verbose_name_plural = _("propositions de dispositif")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Moderation.values), name="asset_proposal_status_known"),
+            # One pending request to open a given asset at a time.
+            models.UniqueConstraint(fields=["asset"], condition=Q(kind="opening", status="proposed"),
+                                    name="asset_one_pending_opening"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.asset}"
+
+
+class CabinetCodeReveal(models.Model):
+    """A tool cabinet's code was shown to this person, who accepted its charter."""
+
+    asset = models.ForeignKey(Asset, verbose_name=_("armoire"), on_delete=models.CASCADE,
+                              related_name="code_reveals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("personne"), on_delete=models.CASCADE,
+                             related_name="cabinet_reveals")
+    at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("code d'armoire consulté")
+        verbose_name_plural = _("codes d'armoire consultés")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.asset} · {self.at:%Y-%m-%d %H:%M}"

@@ -1,9 +1,313 @@
-from django.shortcuts import get_object_or_404, render
+from urllib.parse import urlencode
 
-from .models import Asset
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Max, Min
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from alleger.core.cache import public_page
+from alleger.territories.models import Neighbourhood, Territory
+
+from . import imports, selectors, services
+from .forms import (
+    AssetFilterForm,
+    CabinetCodeForm,
+    ImportForm,
+    OpeningForm,
+    PhotoForm,
+    ProposeForm,
+    RevealForm,
+    ReviewForm,
+)
+from .models import Asset, AssetImport, AssetProposal
+
+PAGE_SIZE = 50
+#: The interventions app fills this template (the asset's history of interventions), with `asset` in context.
+INTERVENTIONS_TEMPLATE = "interventions/asset_history.html"
 
 
+def _asset_for(request, pk, perm="assets.view_asset") -> Asset:
+    asset = selectors.asset_get(pk)
+    if asset is None or not request.user.has_perm("assets.view_asset", asset):
+        raise Http404
+    if perm != "assets.view_asset" and not request.user.has_perm(perm, asset):
+        raise PermissionDenied
+    return asset
+
+
+def _interventions_template():
+    try:
+        return get_template(INTERVENTIONS_TEMPLATE)
+    except TemplateDoesNotExist:
+        return None
+
+
+@public_page
+def asset_list(request):
+    territories = list(Territory.objects.order_by("name"))
+    territory = next((t for t in territories if t.slug == request.GET.get("territoire")), None)
+    types = list({t.slug: (t.slug, t.name if territory else f"{t.name} ({t.territory.name})")
+                  for t in selectors.types_of(territory)}.values())
+    kits = [(k.slug, k.title) for k in selectors.kits_for_filter(territory)]
+    hoods = Neighbourhood.objects.select_related("territory").order_by("territory__name", "name")
+    if territory is not None:
+        hoods = hoods.filter(territory=territory)
+    neighbourhoods = list({n.slug: (n.slug, n.name if territory else f"{n.name} ({n.territory.name})")
+                           for n in hoods}.values())
+    form = AssetFilterForm(request.GET, territories=territories, types=types, kits=kits,
+                           neighbourhoods=neighbourhoods)
+    filters = form.values()
+    assets = selectors.asset_search(territory=territory, status=filters.get("statut", ""),
+                                    type_slug=filters.get("type", ""), kit_slug=filters.get("kit", ""),
+                                    neighbourhood_slug=filters.get("quartier", ""), text=filters.get("q", ""))
+    page = Paginator(assets, PAGE_SIZE).get_page(request.GET.get("page"))
+    if territory is not None and territory.bbox:
+        bounds = territory.bbox
+    else:
+        extent = assets.aggregate(a=Min("lon"), b=Min("lat"), c=Max("lon"), d=Max("lat"))
+        bounds = tuple(extent.values()) if extent["a"] is not None else None
+    api_filters = {"status": filters.get("statut"), "type": filters.get("type"), "kit": filters.get("kit"),
+                   "territory": territory.slug if territory else ""}
+    return render(request, "assets/list.html", {
+        "form": form,
+        "page": page,
+        "territory": territory,
+        "filtered": any(filters.values()),
+        "querystring": urlencode({k: v for k, v in filters.items() if v}),
+        "map_bounds": bounds,
+        "map_query": urlencode({k: v for k, v in api_filters.items() if v}),
+        "can_review": request.user.has_perm("assets.view_review_queue"),
+        "can_import": selectors.moderated_territories(request.user).exists(),
+        "my_proposals": selectors.proposals_of(request.user)[:20],
+    })
+
+
+def _detail_context(request, asset: Asset, **extra) -> dict:
+    user = request.user
+    can_manage_cabinet = user.has_perm("assets.change_cabinet_code", asset)
+    return {
+        "asset": asset,
+        "kits": selectors.applicable_kits(asset),
+        "photos": list(asset.photos.all()),
+        "geojson": {"type": "FeatureCollection", "features": [{
+            "type": "Feature", "geometry": {"type": "Point", "coordinates": [asset.lon, asset.lat]},
+            "properties": {"name": asset.name}}]},
+        "interventions_template": _interventions_template(),
+        "can_add_photo": user.has_perm("assets.add_photo", asset),
+        "can_propose_opening": (user.has_perm("assets.propose_opening", asset)
+                                and asset.status != Asset.Status.OPEN),
+        "can_view_code": user.has_perm("assets.view_cabinet_code", asset),
+        "can_manage_cabinet": can_manage_cabinet,
+        "can_review": user.has_perm("assets.review_proposals", asset.territory),
+        "pending": asset.proposals.filter(status=Asset.Moderation.PROPOSED).select_related("proposed_by"),
+        "history": selectors.asset_history(asset, limit=20) if can_manage_cabinet or user.has_perm(
+            "assets.review_proposals", asset.territory) else [],
+        "reveal_form": RevealForm(),
+        "photo_form": PhotoForm(),
+        **extra,
+    }
+
+
+@public_page
 def asset_detail(request, pk: int):
-    asset = get_object_or_404(Asset.objects.select_related("asset_type", "territory"), pk=pk,
-                              moderation=Asset.Moderation.PUBLISHED)
-    return render(request, "assets/detail.html", {"asset": asset})
+    asset = _asset_for(request, pk)
+    return render(request, "assets/detail.html", _detail_context(request, asset))
+
+
+def _absolute(request, path: str) -> str:
+    if settings.SITE_URL:
+        return settings.SITE_URL.rstrip("/") + path
+    return request.build_absolute_uri(path)
+
+
+@public_page
+def asset_sign(request, pk: int):
+    """The A4 sign to put up on site: what may be done, the conditions, a QR code to the page."""
+    asset = _asset_for(request, pk)
+    if asset.moderation != Asset.Moderation.PUBLISHED:
+        raise Http404
+    url = _absolute(request, asset.get_absolute_url())
+    qr = segno.make(url, error="m")
+    svg = qr.svg_inline(scale=6, dark="#000", title=_("Code QR vers %(url)s") % {"url": url})
+    return render(request, "assets/sign.html", {
+        "asset": asset, "kits": selectors.applicable_kits(asset), "url": url,
+        "qr_svg": mark_safe(svg),  # noqa: S308 — generated by segno from our own URL
+        "hide_site_name": False,
+    })
+
+
+# --- tool cabinets --------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_POST
+def cabinet_reveal(request, pk: int):
+    """Show the code once the charter is accepted. The response is never cached (never_cache, POST)."""
+    asset = _asset_for(request, pk, "assets.view_cabinet_code")
+    form = RevealForm(request.POST)
+    code = None
+    if form.is_valid():
+        try:
+            code = services.cabinet_code_reveal(asset=asset, user=request.user, charter_accepted=True)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    status = 200 if code else 400
+    return render(request, "assets/detail.html", _detail_context(request, asset, code=code, reveal_form=form),
+                  status=status)
+
+
+@never_cache
+@login_required
+def cabinet_manage(request, pk: int):
+    asset = _asset_for(request, pk)
+    if not request.user.has_perm("assets.view_reveal_log", asset):
+        raise PermissionDenied
+    form = CabinetCodeForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("assets.change_cabinet_code", asset):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.cabinet_code_change(asset=asset, actor=request.user, code=form.cleaned_data["code"])
+            except ValidationError as exc:
+                form.add_error("code", exc)
+            else:
+                messages.success(request, _("Le nouveau code est enregistré."))
+                return redirect("assets:cabinet", pk=asset.pk)
+    return render(request, "assets/cabinet.html", {
+        "asset": asset, "form": form, "reveals": selectors.reveal_log(asset),
+        "changes": asset.changes.filter(source="cabinet").select_related("actor")[:50],
+    }, status=400 if form.errors else 200)
+
+
+# --- photos -------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def photo_add(request, pk: int):
+    asset = _asset_for(request, pk, "assets.add_photo")
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.photo_add(asset=asset, user=request.user, image=form.cleaned_data["image"],
+                               alt=form.cleaned_data["alt"])
+        except ValidationError as exc:
+            form.add_error("image", exc)
+        else:
+            messages.success(request, _("Merci, la photo est ajoutée."))
+            return redirect(asset)
+    return render(request, "assets/detail.html", _detail_context(request, asset, photo_form=form), status=400)
+
+
+# --- proposals ------------------------------------------------------------------------
+
+
+@login_required
+def asset_propose(request):
+    if not request.user.has_perm("assets.propose_asset"):
+        raise PermissionDenied
+    initial = {}
+    territory = Territory.objects.filter(slug=request.GET.get("territoire")).first()
+    if territory is not None:
+        initial["territory"] = territory
+    form = ProposeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.asset_propose(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("lat" if exc.code == "outside_territory" else None, exc)
+        else:
+            messages.success(request, _("Merci ! Votre proposition sera relue par l'équipe de modération."))
+            return redirect(proposal.asset)
+    return render(request, "assets/propose.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def asset_propose_opening(request, pk: int):
+    asset = _asset_for(request, pk, "assets.propose_opening")
+    form = OpeningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.asset_propose_opening(user=request.user, asset=asset, message=form.cleaned_data["message"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Votre demande d'ouverture est transmise à l'équipe de modération."))
+            return redirect(asset)
+    return render(request, "assets/propose_opening.html", {"asset": asset, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def review_queue(request):
+    if not request.user.has_perm("assets.view_review_queue"):
+        raise PermissionDenied
+    return render(request, "assets/review_queue.html", {
+        "proposals": selectors.review_queue(request.user), "form": ReviewForm(),
+    })
+
+
+@login_required
+@require_POST
+def proposal_review(request, proposal_id: int):
+    proposal = get_object_or_404(AssetProposal.objects.select_related("asset__territory"), pk=proposal_id)
+    if not request.user.has_perm("assets.review_proposals", proposal.asset.territory):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.proposal_review(proposal=proposal, moderator=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("message" if exc.code == "message_required" else None, exc)
+        else:
+            messages.success(request, _("Décision enregistrée."))
+            return redirect("assets:review_queue")
+    return render(request, "assets/review.html", {"proposal": proposal, "form": form}, status=400)
+
+
+# --- imports --------------------------------------------------------------------------
+
+
+@login_required
+def asset_import(request):
+    territories = selectors.moderated_territories(request.user)
+    if not territories.exists():
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None, territories=territories)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        territory = form.cleaned_data["territory"]
+        if not request.user.has_perm("assets.import_assets", territory):
+            raise PermissionDenied
+        upload = form.cleaned_data["file"]
+        file_format = imports.guess_format(upload.name)
+        if upload.size > imports.MAX_BYTES:
+            form.add_error("file", _("Le fichier est trop lourd (%(size)d Mo au maximum).")
+                           % {"size": imports.MAX_BYTES // (1024 * 1024)})
+        elif file_format is None:
+            form.add_error("file", _("Le nom du fichier doit finir par .csv, .geojson ou .json."))
+        else:
+            try:
+                report = imports.assets_import(territory=territory, asset_type=form.cleaned_data["asset_type"],
+                                               raw=upload.read(), file_format=file_format, filename=upload.name,
+                                               actor=request.user, dry_run=form.cleaned_data["dry_run"])
+            except imports.ImportFileError as exc:
+                form.add_error("file", str(exc))
+    recent = AssetImport.objects.filter(territory__in=territories).select_related("actor", "asset_type",
+                                                                                 "territory")[:20]
+    status = 400 if form.errors or (report and report.errors) else 200
+    return render(request, "assets/import.html", {"form": form, "report": report, "recent": recent},
+                  status=status)

@@ -1,0 +1,170 @@
+"""The map's data: assets in a bounding box as RFC 7946 GeoJSON, clustered on a grid when too many.
+
+One or two SQL statements per request, tuples straight from the cursor (no
+model instances), and orjson for the encoding. The statements are plain SQL
+that PostgreSQL and SQLite both run, so `bench/assets_bbox.py` can time the
+very same statements through psycopg as the floor.
+
+* `SELECT … WHERE <box> LIMIT 2001`: when at most 2 000 assets match, they are
+  the features.
+* Otherwise the box is cut into a grid of at most GRID × GRID cells (cell
+  side: a power of two of a degree, so clusters stay put while the map pans)
+  and `GROUP BY floor(lon / cell), floor(lat / cell)` returns one cluster per
+  non-empty cell with its count and centroid: (GRID + 1)² = 1 681 < 2 000
+  features at most, whatever the box.
+
+Indexes: `asset_bbox` (lat, lon, moderation, status) on both databases
+serves the box (a range on lat, lon and the filters read from the index).
+"""
+
+import math
+import time
+
+import orjson
+from django.db import connection
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import Asset, AssetType
+
+MAX_FEATURES = 2000
+GRID = 40
+STATUSES = frozenset(Asset.Status.values)
+
+
+class BadRequest(ValueError):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def parse_bbox(text: str | None) -> tuple[float, float, float, float]:
+    """`minlon,minlat,maxlon,maxlat` in WGS84 degrees, or BadRequest with a French message."""
+    if not text:
+        raise BadRequest("bad_bbox", _("Le paramètre bbox est obligatoire : minlon,minlat,maxlon,maxlat."))
+    parts = text.split(",")
+    if len(parts) != 4:
+        raise BadRequest("bad_bbox", _("bbox attend quatre nombres séparés par des virgules : "
+                                       "minlon,minlat,maxlon,maxlat."))
+    try:
+        minlon, minlat, maxlon, maxlat = (float(p) for p in parts)
+    except ValueError:
+        raise BadRequest("bad_bbox", _("bbox ne contient pas que des nombres.")) from None
+    if not all(math.isfinite(v) for v in (minlon, minlat, maxlon, maxlat)):
+        raise BadRequest("bad_bbox", _("bbox ne contient pas que des nombres."))
+    if not (-180 <= minlon <= 180 and -180 <= maxlon <= 180 and -90 <= minlat <= 90 and -90 <= maxlat <= 90):
+        raise BadRequest("bad_bbox", _("bbox sort des limites du globe (longitude ±180, latitude ±90)."))
+    if minlon > maxlon or minlat > maxlat:
+        raise BadRequest("bad_bbox", _("bbox doit donner le coin sud-ouest puis le coin nord-est "
+                                       "(les boîtes à cheval sur l'antiméridien ne sont pas prises en charge)."))
+    return minlon, minlat, maxlon, maxlat
+
+
+def _where(bbox, *, status=None, type_slug=None, kit_slug=None, territory_slug=None) -> tuple[str, list]:
+    minlon, minlat, maxlon, maxlat = bbox
+    clauses = ["a.lat >= %s", "a.lat <= %s", "a.lon >= %s", "a.lon <= %s", "a.moderation = 'published'"]
+    params: list = [minlat, maxlat, minlon, maxlon]
+    if status:
+        if status not in STATUSES:
+            raise BadRequest("invalid", _("Statut inconnu : utilisez open, openable ou closed."))
+        clauses.append("a.status = %s")
+        params.append(status)
+    if type_slug:
+        clauses.append("a.asset_type_id IN (SELECT id FROM assets_assettype WHERE slug = %s)")
+        params.append(type_slug)
+    if kit_slug:
+        clauses.append(
+            "(a.id IN (SELECT ak.asset_id FROM assets_asset_kits ak JOIN kits_kit k ON k.id = ak.kit_id"
+            " WHERE k.slug = %s)"
+            " OR a.asset_type_id IN (SELECT tk.assettype_id FROM assets_assettype_kits tk"
+            " JOIN kits_kit k2 ON k2.id = tk.kit_id WHERE k2.slug = %s))")
+        params += [kit_slug, kit_slug]
+    if territory_slug:
+        clauses.append("a.territory_id IN (SELECT id FROM territories_territory WHERE slug = %s)")
+        params.append(territory_slug)
+    return " AND ".join(clauses), params
+
+
+def cell_size(bbox) -> float:
+    """A power-of-two fraction of a degree such that the box spans at most GRID cells each way."""
+    span = max(bbox[2] - bbox[0], bbox[3] - bbox[1], 1e-9)
+    return 2.0 ** math.ceil(math.log2(span / GRID))
+
+
+def statements(bbox, **filters) -> tuple[tuple[str, list], tuple[str, list]]:
+    """The two SQL statements (features, clusters) with their parameters; the benchmark reuses them."""
+    where, params = _where(bbox, **filters)
+    features = (f"SELECT a.id, a.lon, a.lat, a.name, a.asset_type_id, a.status FROM assets_asset a"
+                f" WHERE {where} LIMIT {MAX_FEATURES + 1}", params)
+    cell = cell_size(bbox)
+    clusters = (f"SELECT count(*), avg(a.lon), avg(a.lat), min(a.id) FROM assets_asset a WHERE {where}"
+                f" GROUP BY floor(a.lon / {cell!r}), floor(a.lat / {cell!r})", params)
+    return features, clusters
+
+
+#: Asset types change a few times a year: each process keeps them TYPES_TTL seconds,
+#: which spares a query per map request. A new type shows up within that delay.
+TYPES_TTL = 60.0
+_types_cache: tuple[float, dict] = (0.0, {})
+
+
+def _types() -> dict[int, tuple[str, str]]:
+    global _types_cache
+    expires, types = _types_cache
+    now = time.monotonic()
+    if now >= expires:
+        types = {pk: (slug, name) for pk, slug, name in AssetType.objects.values_list("pk", "slug", "name")}
+        _types_cache = (now + TYPES_TTL, types)
+    return types
+
+
+def _type_of(types: dict, type_id: int) -> tuple[str, str]:
+    found = types.get(type_id)
+    if found is None:  # created since the cache was filled
+        found = AssetType.objects.filter(pk=type_id).values_list("slug", "name").first() or ("", "")
+        types[type_id] = found
+    return found
+
+
+def _url_prefix() -> str:
+    return reverse("assets:detail", kwargs={"pk": 0})[:-2]  # "/dispositifs/"
+
+
+def _feature(row, types, prefix) -> dict:
+    pk, lon, lat, name, type_id, status = row
+    slug, type_name = _type_of(types, type_id)
+    return {"type": "Feature", "id": pk, "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {"id": pk, "name": name, "type": slug, "type_name": type_name, "status": status,
+                           "url": f"{prefix}{pk}/"}}
+
+
+def geojson(bbox, **filters) -> bytes:
+    """The FeatureCollection for a box, encoded; never more than MAX_FEATURES features."""
+    (features_sql, params), (clusters_sql, _params) = statements(bbox, **filters)
+    prefix = _url_prefix()
+    with connection.cursor() as cursor:
+        cursor.execute(features_sql, params)
+        rows = cursor.fetchall()
+        if len(rows) <= MAX_FEATURES:
+            types = _types()
+            return orjson.dumps({"type": "FeatureCollection", "clustered": False,
+                                 "features": [_feature(row, types, prefix) for row in rows]})
+        cursor.execute(clusters_sql, params)
+        cells = cursor.fetchall()
+        singles = [one for count, _lon, _lat, one in cells if count == 1]
+        single_rows = {}
+        if singles:
+            cursor.execute("SELECT a.id, a.lon, a.lat, a.name, a.asset_type_id, a.status FROM assets_asset a"
+                           f" WHERE a.id IN ({', '.join(['%s'] * len(singles))})", singles)
+            single_rows = {row[0]: row for row in cursor.fetchall()}
+    types = _types() if single_rows else {}
+    out, total = [], 0
+    for count, lon, lat, one in cells:
+        total += count
+        if count == 1 and one in single_rows:
+            out.append(_feature(single_rows[one], types, prefix))
+        else:
+            out.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                        "properties": {"cluster": True, "count": count}})
+    return orjson.dumps({"type": "FeatureCollection", "clustered": True, "total": total, "features": out})

@@ -1,0 +1,107 @@
+"""Asset reads for the pages and the API."""
+
+from django.db.models import Q, QuerySet
+
+from alleger.kits.models import Kit
+from alleger.territories.models import Territory, TerritoryRole
+
+from .models import Asset, AssetProposal, AssetType
+
+PUBLISHED = Asset.Moderation.PUBLISHED
+
+
+def asset_public(pk: int) -> Asset | None:
+    return (Asset.objects.select_related("asset_type", "territory", "neighbourhood")
+            .filter(pk=pk, moderation=PUBLISHED).first())
+
+
+def asset_get(pk: int) -> Asset | None:
+    return Asset.objects.select_related("asset_type", "territory", "neighbourhood", "manager").filter(pk=pk).first()
+
+
+def applicable_kits(asset: Asset) -> list[Kit]:
+    """Published kits that apply: the asset's own and those of its type, once each, by title."""
+    return list(Kit.objects.filter(status=Kit.Status.PUBLISHED)
+                .filter(Q(assets=asset) | Q(asset_types=asset.asset_type_id)).distinct().order_by("title"))
+
+
+def asset_data(asset: Asset, *, build_url) -> dict:
+    """The public fields of an asset, as the API gives them (never the cabinet code)."""
+    return {
+        "id": asset.pk, "name": asset.name, "url": build_url(asset.get_absolute_url()),
+        "territory": asset.territory.slug, "type": asset.asset_type.slug, "type_name": asset.asset_type.name,
+        "status": asset.status, "status_label": str(asset.get_status_display()),
+        "description": asset.description, "lat": asset.lat, "lon": asset.lon, "address": asset.address,
+        "neighbourhood": asset.neighbourhood.name if asset.neighbourhood_id else None,
+        "kits": [{"slug": k.slug, "title": k.title, "url": build_url(k.get_absolute_url())}
+                 for k in applicable_kits(asset)],
+        "max_participants": asset.max_participants, "private_actors_allowed": asset.private_actors_allowed,
+        "required_level": asset.required_level, "conditions": asset.conditions,
+        "is_tool_cabinet": asset.is_tool_cabinet,
+        "photos": [build_url(p.image.url) for p in asset.photos.all()],
+    }
+
+
+def asset_search(*, territory: Territory | None = None, status: str = "", type_slug: str = "",
+                 kit_slug: str = "", neighbourhood_slug: str = "", text: str = "") -> QuerySet[Asset]:
+    assets = (Asset.objects.filter(moderation=PUBLISHED)
+              .select_related("asset_type", "neighbourhood", "territory").order_by("name", "pk"))
+    if territory is not None:
+        assets = assets.filter(territory=territory)
+    if status:
+        assets = assets.filter(status=status)
+    if type_slug:
+        assets = assets.filter(asset_type__slug=type_slug)
+    if kit_slug:
+        assets = assets.filter(Q(pk__in=Asset.kits.through.objects.filter(kit__slug=kit_slug).values("asset_id"))
+                               | Q(asset_type__in=AssetType.objects.filter(kits__slug=kit_slug)))
+    if neighbourhood_slug:
+        assets = assets.filter(neighbourhood__slug=neighbourhood_slug)
+    if text:
+        for word in text.split()[:5]:
+            assets = assets.filter(Q(name__icontains=word) | Q(address__icontains=word)
+                                   | Q(description__icontains=word) | Q(asset_type__name__icontains=word))
+    return assets
+
+
+def types_of(territory: Territory | None) -> QuerySet[AssetType]:
+    types = AssetType.objects.select_related("territory").order_by("name")
+    return types.filter(territory=territory) if territory is not None else types
+
+
+def kits_for_filter(territory: Territory | None) -> QuerySet[Kit]:
+    kits = Kit.objects.filter(status=Kit.Status.PUBLISHED).order_by("title")
+    if territory is not None:
+        kits = kits.filter(Q(territory=territory) | Q(territory__isnull=True))
+    return kits
+
+
+def moderated_territories(user) -> QuerySet[Territory]:
+    if not user.is_authenticated:
+        return Territory.objects.none()
+    if user.is_superuser:
+        return Territory.objects.order_by("name")
+    return Territory.objects.filter(roles__user=user, roles__role=TerritoryRole.Role.MODERATOR).distinct() \
+        .order_by("name")
+
+
+def review_queue(user) -> QuerySet[AssetProposal]:
+    """Pending proposals in the territories the person moderates, oldest first."""
+    return (AssetProposal.objects.filter(status=Asset.Moderation.PROPOSED,
+                                         asset__territory__in=moderated_territories(user))
+            .select_related("asset", "asset__asset_type", "asset__territory", "proposed_by")
+            .order_by("created_at", "pk"))
+
+
+def proposals_of(user) -> QuerySet[AssetProposal]:
+    if not user.is_authenticated:
+        return AssetProposal.objects.none()
+    return AssetProposal.objects.filter(proposed_by=user).select_related("asset").order_by("-created_at")
+
+
+def reveal_log(asset: Asset, limit: int = 200):
+    return asset.code_reveals.select_related("user").order_by("-at", "-pk")[:limit]
+
+
+def asset_history(asset: Asset, limit: int = 50):
+    return asset.changes.select_related("actor", "asset_import").order_by("-at", "-pk")[:limit]

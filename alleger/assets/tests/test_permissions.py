@@ -1,0 +1,92 @@
+"""The assets permission matrix: every rule `assets.*` × every role (columns as in conftest.ROLES).
+
+    vis  visitor (anonymous)          mod  territory moderator (of `territory`)
+    res  resident (plain account)     cel  innovation cell member (of `territory`)
+    mem  member of `organisation`     spo  member of the sponsor foundation
+    adm  admin of `organisation`      pla  platform admin (superuser)
+
+Objects: `published` is a published asset (not a cabinet) in `territory`;
+`own_proposed` an asset the resident proposed in `territory`, waiting for
+review; `other_proposed` the same proposed by somebody else;
+`elsewhere_proposed` one proposed in `other_territory`; `cabinet` a published
+tool cabinet in `territory` whose manager is the organisation admin;
+`territory` / `other_territory` for the territory-wide actions (review, import).
+"""
+
+import pytest
+
+from alleger.assets.models import Asset
+from alleger.testing.assets_factories import AssetFactory
+from alleger.testing.factories import ROLES
+
+Y, _ = True, False
+
+MATRIX = {
+    # permission,                                   object               vis res mem adm mod cel spo pla
+    ("assets.view_asset", "published"): (Y, Y, Y, Y, Y, Y, Y, Y),
+    ("assets.view_asset", "own_proposed"): (_, Y, _, _, Y, _, _, Y),
+    ("assets.view_asset", "other_proposed"): (_, _, _, _, Y, _, _, Y),
+    ("assets.view_asset", "elsewhere_proposed"): (_, _, _, _, _, _, _, Y),
+    ("assets.propose_asset", None): (_, Y, Y, Y, Y, Y, Y, Y),
+    ("assets.propose_opening", "published"): (_, Y, Y, Y, Y, Y, Y, Y),
+    ("assets.propose_opening", "own_proposed"): (_, _, _, _, _, _, _, Y),
+    ("assets.add_photo", "published"): (_, Y, Y, Y, Y, Y, Y, Y),
+    ("assets.add_photo", "own_proposed"): (_, _, _, _, _, _, _, Y),
+    ("assets.review_proposals", "territory"): (_, _, _, _, Y, _, _, Y),
+    ("assets.review_proposals", "other_territory"): (_, _, _, _, _, _, _, Y),
+    ("assets.view_review_queue", None): (_, _, _, _, Y, _, _, Y),
+    ("assets.import_assets", "territory"): (_, _, _, _, Y, _, _, Y),
+    ("assets.import_assets", "other_territory"): (_, _, _, _, _, _, _, Y),
+    ("assets.view_cabinet_code", "cabinet"): (_, Y, Y, Y, Y, Y, Y, Y),
+    ("assets.view_cabinet_code", "published"): (_, _, _, _, _, _, _, Y),
+    ("assets.change_cabinet_code", "cabinet"): (_, _, _, Y, Y, _, _, Y),
+    ("assets.change_cabinet_code", "published"): (_, _, _, _, _, _, _, Y),
+    ("assets.view_reveal_log", "cabinet"): (_, _, _, Y, Y, _, _, Y),
+    ("assets.view_reveal_log", "published"): (_, _, _, _, _, _, _, Y),
+}
+
+
+@pytest.fixture
+def objects(territory, other_territory, resident, other_resident, org_admin):
+    proposed = Asset.Moderation.PROPOSED
+    return {
+        None: None,
+        "territory": territory,
+        "other_territory": other_territory,
+        "published": AssetFactory(territory=territory),
+        "own_proposed": AssetFactory(territory=territory, moderation=proposed, proposed_by=resident),
+        "other_proposed": AssetFactory(territory=territory, moderation=proposed, proposed_by=other_resident),
+        "elsewhere_proposed": AssetFactory(territory=other_territory, moderation=proposed,
+                                           proposed_by=other_resident),
+        "cabinet": AssetFactory(territory=territory, is_tool_cabinet=True, cabinet_code="1234", manager=org_admin),
+    }
+
+
+def test_every_row_has_one_cell_per_role():
+    assert all(len(row) == len(ROLES) for row in MATRIX.values())
+
+
+def test_the_matrix_covers_every_assets_permission():
+    from rules.permissions import permissions as registered_rules
+
+    registered = {name for name in registered_rules.keys() if name.startswith("assets.")}
+    assert registered == {permission for permission, _ in MATRIX}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("permission", "object_key"), list(MATRIX), ids=[f"{p}-{o}" for p, o in MATRIX])
+def test_the_matrix(permission, object_key, people, objects):
+    # Given one person per role and the assets they may act on
+    expected = dict(zip(ROLES, MATRIX[(permission, object_key)], strict=True))
+    # When each of them asks for the permission
+    actual = {role: person.has_perm(permission, objects[object_key]) for role, person in people.items()}
+    # Then exactly the expected roles get it
+    assert actual == expected
+
+
+@pytest.mark.django_db
+def test_a_deactivated_manager_loses_the_cabinet(objects, org_admin):
+    org_admin.is_active = False
+    org_admin.save()
+    assert not org_admin.has_perm("assets.change_cabinet_code", objects["cabinet"])
+    assert not org_admin.has_perm("assets.view_cabinet_code", objects["cabinet"])

@@ -1,0 +1,320 @@
+"""Benchmark: the map's bbox GeoJSON endpoint over 200 000 assets on PostgreSQL, against the raw-SQL floor.
+
+    uv run python bench/assets_bbox.py [--assets 200000] [--duration 3] [--rounds 3] [--connections 8]
+                                       [--database-url postgres://postgres@127.0.0.1:5432/alleger_bench_assets]
+
+It creates its own PostgreSQL database (dropped and recreated each run, loopback
+only), migrates it, loads the demo data (Saint-Étienne and its asset types),
+then COPYs `--assets` published assets spread over the city's 5 × 4.5 km box
+(seeded random, so every run has the same map) and ANALYZEs the table.
+
+Two boxes are measured:
+
+* city-wide (4.365,45.415,4.415,45.460): every asset is in it, so the server
+  clusters on its grid (about 1 000 cluster features);
+* street-level (about 55 × 65 m in the centre): a few dozen plain features (about 30).
+
+For each box, in turn and for `--rounds` interleaved rounds (floor, endpoint,
+floor, endpoint… because the machine is shared and noisy):
+
+* endpoint: `GET /api/v1/assets.geojson?bbox=…` through the real HTTP stack —
+  `alleger serve` (gunicorn, 2 gthread workers × 4 threads, persistent
+  database connections), Django's middleware, ninja, the SQL, orjson — driven
+  by wrk (Debian's /usr/bin/wrk; a bounded Python client if wrk is missing);
+* floor: the very SQL statements the endpoint runs for that box
+  (`alleger.assets.geo.statements`: the `LIMIT 2001` select, then the grouped
+  cluster query when the box holds more than 2 000 assets), executed with
+  psycopg by the same number of concurrent clients (threads, one connection
+  each) on the same database, every row fetched.
+
+It prints one line per run, then per box: req/s, p50 and p99 of the floor and
+of the endpoint side by side, the throughput ratio endpoint/floor (median of
+the rounds, and per round) and the verdict against the target (>= 1/3). The
+figures also go to bench/results/assets_bbox.json (ignored by git).
+
+Exit status: 0 whatever the ratio (it is a report); 1 when the server did not
+start, an answer was not 200 before the run, or any response during the run
+was not 2xx/3xx; 130 on Ctrl+C. The server, the temporary files and the
+database are always removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from http_pages import BenchError, Server, base_environment, get, manage, python_client, wrk
+from pgbench_db import admin_url, recreate_database
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/alleger_bench_assets"
+CITY = (4.365, 45.415, 4.415, 45.460)
+#: (label, bbox): a city-wide box (clustered) and a street-level one (a few dozen features).
+BOXES = [
+    ("city-wide (clustered)", CITY),
+    ("street-level", (4.3890, 45.4390, 4.3897, 45.4396)),
+]
+TARGET_RATIO = 1 / 3
+SEED = 200_000
+
+
+# --------------------------------------------------------------------------
+# Data
+
+
+def load_assets(database_url: str, count: int) -> None:
+    """COPY `count` published assets into Saint-Étienne (after the demo data), then ANALYZE."""
+    import psycopg
+
+    rng = random.Random(SEED)
+    with psycopg.connect(database_url) as conn:
+        territory_id = conn.execute("SELECT id FROM territories_territory WHERE slug = 'saint-etienne'").fetchone()[0]
+        types = [row[0] for row in conn.execute(
+            "SELECT id FROM assets_assettype WHERE territory_id = %s ORDER BY id", (territory_id,))]
+        statuses = ["open", "open", "openable", "closed"]
+        columns = ("territory_id", "asset_type_id", "name", "description", "lat", "lon", "address", "status",
+                   "private_actors_allowed", "required_level", "conditions", "source_id", "moderation",
+                   "is_tool_cabinet", "cabinet_code", "cabinet_charter", "created_at", "updated_at")
+        with conn.cursor() as cursor:
+            with cursor.copy(f"COPY assets_asset ({', '.join(columns)}) FROM STDIN") as copy:
+                for n in range(count):
+                    lon = rng.uniform(CITY[0], CITY[2])
+                    lat = rng.uniform(CITY[1], CITY[3])
+                    copy.write_row((territory_id, rng.choice(types), f"Dispositif n° {n}", "", lat, lon, "",
+                                    rng.choice(statuses), False, 0, "", f"bench-{n}", "published", False, "", "",
+                                    "now", "now"))
+        conn.commit()
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE assets_asset")
+
+
+def floor_statements(bbox) -> list[tuple[str, list]]:
+    """The statements the endpoint runs for this box, with their parameters (Django not needed at run time)."""
+    from alleger.assets import geo
+
+    (features, params), (clusters, _params) = geo.statements(bbox)
+    return [(features, params), (clusters, params)]
+
+
+# --------------------------------------------------------------------------
+# Floor: raw SQL through psycopg, same concurrency
+
+
+def floor_run(database_url: str, bbox, duration: float, connections: int) -> dict:
+    import psycopg
+
+    (features_sql, params), (clusters_sql, _params) = floor_statements(bbox)
+    latencies: list[float] = []
+    lock = threading.Lock()
+    ready = threading.Barrier(connections + 1)
+    errors: list[str] = []
+
+    def client() -> None:
+        mine = []
+        try:
+            with psycopg.connect(database_url, autocommit=True) as conn:
+                cursor = conn.cursor()
+                ready.wait()
+                deadline = time.monotonic() + duration
+                while time.monotonic() < deadline:
+                    started = time.perf_counter()
+                    cursor.execute(features_sql, params, prepare=False)
+                    rows = cursor.fetchall()
+                    if len(rows) > 2000:  # the endpoint then groups on the grid
+                        cursor.execute(clusters_sql, params, prepare=False)
+                        cursor.fetchall()
+                    mine.append((time.perf_counter() - started) * 1000)
+        except Exception as exc:  # reported, the run is then meaningless
+            errors.append(str(exc))
+            try:
+                ready.abort()
+            except threading.BrokenBarrierError:
+                pass
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    try:
+        ready.wait()
+    except threading.BrokenBarrierError:
+        pass
+    started = time.monotonic()
+    for thread in threads:
+        thread.join(timeout=duration + 30)
+    elapsed = time.monotonic() - started
+    if errors or not latencies:
+        raise BenchError(f"floor failed: {errors[:1] or 'no query completed'}")
+    latencies.sort()
+    return {"rps": len(latencies) / elapsed, "p50_ms": percentile(latencies, 0.50),
+            "p99_ms": percentile(latencies, 0.99), "requests": len(latencies)}
+
+
+def percentile(values: list[float], q: float) -> float:
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+# --------------------------------------------------------------------------
+# Run
+
+
+def bbox_path(bbox) -> str:
+    return "/api/v1/assets.geojson?bbox=" + ",".join(f"{v:.4f}" for v in bbox)
+
+
+def run(args, client, client_name: str, tmp_path: Path) -> int:
+    env = base_environment(tmp_path / "var", tmp_path / "static")
+    env["DATABASE_URL"] = args.database_url
+    print("== collectstatic, migrate, demo_data", flush=True)
+    manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+    manage("migrate", "--noinput", "--verbosity", "0", env=env)
+    manage("demo_data", "--quiet", env=env)
+    started = time.monotonic()
+    load_assets(args.database_url, args.assets)
+    print(f"== {args.assets} assets copied and analysed in {time.monotonic() - started:.1f} s", flush=True)
+
+    # Django only to read the endpoint's SQL (geo.statements); the server is a separate process.
+    os.environ.update({k: v for k, v in env.items() if k in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "HTTPS",
+                                                             "ALLEGER_VAR_DIR", "DATABASE_URL")})
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+    results = {label: {"floor": [], "endpoint": []} for label, _ in BOXES}
+    failed = False
+    with Server(env, tmp_path / "gunicorn.log", args.workers, args.server_threads) as server:
+        print(f"== gunicorn on 127.0.0.1:{server.port} ({args.workers} workers x {args.server_threads} threads)")
+        for label, bbox in BOXES:
+            status, body = get(server.port, bbox_path(bbox))
+            if status != 200:
+                raise BenchError(f"{bbox_path(bbox)} answered {status}: {body[:300]!r}")
+            data = json.loads(body)
+            print(f"   {label}: {len(data['features'])} features, clustered={data['clustered']}, "
+                  f"{len(body) / 1024:.0f} KiB")
+            results[label]["features"] = len(data["features"])
+            results[label]["clustered"] = data["clustered"]
+            results[label]["bytes"] = len(body)
+            # Warm-up (not recorded)
+            client(server.port, bbox_path(bbox), 1, args.connections, args.threads, label=label)
+            floor_run(args.database_url, bbox, 1, args.connections)
+        healthz = []
+        for round_number in range(1, args.rounds + 1):
+            sample = client(server.port, "/healthz", args.duration, args.connections, args.threads, label="healthz")
+            healthz.append(sample.rps)
+            print(f"   round {round_number}  /healthz (framework floor, for reference) {sample.rps:8.1f} req/s "
+                  f"p99 {sample.p99_ms:7.2f} ms", flush=True)
+            for label, bbox in BOXES:
+                floor = floor_run(args.database_url, bbox, args.duration, args.connections)
+                sample = client(server.port, bbox_path(bbox), args.duration, args.connections, args.threads,
+                                label=label)
+                if sample.non_2xx or sample.socket_errors:
+                    failed = True
+                endpoint = {"rps": sample.rps, "p50_ms": sample.p50_ms, "p99_ms": sample.p99_ms,
+                            "requests": sample.requests, "non_2xx": sample.non_2xx}
+                results[label]["floor"].append(floor)
+                results[label]["endpoint"].append(endpoint)
+                print(f"   round {round_number}  {label:<22} floor {floor['rps']:8.1f} req/s "
+                      f"p99 {floor['p99_ms']:7.2f} ms | endpoint {endpoint['rps']:8.1f} req/s "
+                      f"p99 {endpoint['p99_ms']:7.2f} ms | ratio {endpoint['rps'] / floor['rps']:.2f}"
+                      + (f"  NON-2xx {sample.non_2xx}" if sample.non_2xx else ""), flush=True)
+                if server.process is None or server.process.poll() is not None:
+                    raise BenchError(f"the server died during the run:\n{server.tail()}")
+
+    print("\n" + "=" * 78)
+    print(f"Results: {args.assets} assets on PostgreSQL, {client_name.split(' (')[0]}, {args.connections} "
+          f"connections, {args.duration:g} s per run, median of {args.rounds} interleaved rounds\n")
+    print(f"  {'box':<24}{'floor req/s':>12}{'p50':>8}{'p99':>8}{'endpoint req/s':>16}{'p50':>8}{'p99':>8}"
+          f"{'ratio':>7}")
+    summary = {}
+    for label, _bbox in BOXES:
+        floor, endpoint = results[label]["floor"], results[label]["endpoint"]
+
+        def med(rows, key):
+            return statistics.median(r[key] for r in rows)
+
+        ratios = [e["rps"] / f["rps"] for f, e in zip(floor, endpoint, strict=True) if f["rps"]]
+        ratio = med(endpoint, "rps") / med(floor, "rps")
+        summary[label] = {"ratio": ratio, "ratios": ratios}
+        print(f"  {label:<24}{med(floor, 'rps'):>12.1f}{med(floor, 'p50_ms'):>8.2f}{med(floor, 'p99_ms'):>8.2f}"
+              f"{med(endpoint, 'rps'):>16.1f}{med(endpoint, 'p50_ms'):>8.2f}{med(endpoint, 'p99_ms'):>8.2f}"
+              f"{ratio:>7.2f}")
+    print(f"  (latencies in ms; for reference, Django's /healthz through the same server: "
+          f"{statistics.median(healthz):.1f} req/s)\n")
+    for label, _bbox in BOXES:
+        s = summary[label]
+        verdict = "MET" if s["ratio"] >= TARGET_RATIO else "NOT MET"
+        print(f"target ({label} >= 1/3 of the raw-SQL floor): {verdict} (ratio {s['ratio']:.2f}; per round "
+              f"{', '.join(f'{r:.2f}' for r in s['ratios'])})")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "assets_bbox.json").write_text(json.dumps({
+        "generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "client": client_name, "assets": args.assets,
+        "connections": args.connections, "duration": args.duration, "rounds": args.rounds,
+        "workers": args.workers, "server_threads": args.server_threads,
+        "healthz_rps": healthz,
+        "boxes": {label: {"bbox": bbox, **results[label], **summary[label]} for label, bbox in BOXES},
+    }, indent=2))
+    return 1 if failed else 0
+
+
+def interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--assets", type=int, default=200_000, help="assets to create (default 200 000)")
+    parser.add_argument("--duration", type=float, default=3, help="seconds per run (default 3)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved floor/endpoint rounds (default 3)")
+    parser.add_argument("--connections", type=int, default=8, help="concurrent clients, both sides (default 8)")
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--server-threads", type=int, default=4, help="threads per worker (default 4)")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_URL),
+                        help="benchmark database, dropped and recreated (name must start with alleger_bench)")
+    args = parser.parse_args(argv)
+    if not 1_000 <= args.assets <= 2_000_000:
+        parser.error("--assets must be between 1 000 and 2 000 000")
+    if not (1 <= args.duration <= 60 and 1 <= args.rounds <= 20 and 1 <= args.connections <= 64):
+        parser.error("--duration 1-60, --rounds 1-20, --connections 1-64")
+    admin_url(args.database_url)  # refuses a non-loopback host or a name not starting with alleger_bench
+    signal.signal(signal.SIGTERM, interrupt)
+    if shutil.which("wrk"):
+        client, client_name = wrk, "wrk (" + shutil.which("wrk") + ")"
+    else:
+        client, client_name = python_client, "Python fallback client (threads + http.client): wrk is not installed"
+    print(f"load generator: {client_name}; {os.cpu_count()} CPUs")
+    created = False
+    try:
+        with tempfile.TemporaryDirectory(prefix="alleger-bench-assets-") as tmp:
+            recreate_database(args.database_url)
+            created = True
+            return run(args, client, client_name, Path(tmp))
+    except KeyboardInterrupt:
+        print("\ninterrupted: server stopped, temporary files removed", file=sys.stderr)
+        return 130
+    except BenchError as exc:
+        print(f"\n!! {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if created:
+            try:
+                recreate_database(args.database_url, drop_only=True)
+            except Exception as exc:  # cleanup must not hide the real outcome
+                print(f"could not drop the benchmark database: {exc}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

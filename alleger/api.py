@@ -67,6 +67,18 @@ STATUS_BY_CODE = {
     "reward_sold_out": 409,
     "too_late": 409,
     "not_cancellable": 409,
+    # interventions
+    "asset_full": 409,
+    "asset_closed": 409,
+    "intervention_over": 409,
+    "already_participant": 409,
+    "organiser_cannot_leave": 409,
+    "invalid_transition": 409,
+    "level_too_low": 403,
+    "private_not_allowed": 403,
+    "not_a_member": 403,
+    "project_not_yours": 403,
+    "not_participant": 404,
     # discussions and proposals
     "unknown_target": 404,
     "already_flagged": 409,
@@ -158,6 +170,12 @@ def _register_routers():
     api.add_router("/payments", payments_router, tags=["payments"])
     api.add_router("/kits", kits_router, tags=["kits"])
     api.add_router("/reports", reports_router, tags=["reports"])
+
+    from alleger.interventions.api import geojson_router as interventions_geojson_router
+    from alleger.interventions.api import router as interventions_router
+
+    api.add_router("/interventions.geojson", interventions_geojson_router, tags=["interventions"])
+    api.add_router("/interventions", interventions_router, tags=["interventions"])
 
     from alleger.assets.api import router as assets_router
 

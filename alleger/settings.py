@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "alleger.funding",
     "alleger.kits",
     "alleger.assets",
+    "alleger.interventions",
+    "alleger.reputation",
     "alleger.reports",
     "alleger.proposals",
     "alleger.discussions",

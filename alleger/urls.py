@@ -11,6 +11,8 @@ urlpatterns = [
     path("organisations/", include("alleger.organisations.urls")),
     path("kits/", include("alleger.kits.urls")),
     path("dispositifs/", include("alleger.assets.urls")),
+    path("interventions/", include("alleger.interventions.urls")),
+    path("niveaux/", include("alleger.reputation.urls")),
     path("signalements/", include("alleger.reports.urls")),
     path("open311/v2/", include("alleger.reports.open311_urls")),
     path("propositions/", include("alleger.proposals.urls")),

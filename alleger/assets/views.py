@@ -9,8 +9,6 @@ from django.core.paginator import Paginator
 from django.db.models import Max, Min
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -33,8 +31,6 @@ from .forms import (
 from .models import Asset, AssetImport, AssetProposal
 
 PAGE_SIZE = 50
-#: The interventions app fills this template (the asset's history of interventions), with `asset` in context.
-INTERVENTIONS_TEMPLATE = "interventions/asset_history.html"
 
 
 def _asset_for(request, pk, perm="assets.view_asset") -> Asset:
@@ -44,13 +40,6 @@ def _asset_for(request, pk, perm="assets.view_asset") -> Asset:
     if perm != "assets.view_asset" and not request.user.has_perm(perm, asset):
         raise PermissionDenied
     return asset
-
-
-def _interventions_template():
-    try:
-        return get_template(INTERVENTIONS_TEMPLATE)
-    except TemplateDoesNotExist:
-        return None
 
 
 @public_page
@@ -103,7 +92,6 @@ def _detail_context(request, asset: Asset, **extra) -> dict:
         "geojson": {"type": "FeatureCollection", "features": [{
             "type": "Feature", "geometry": {"type": "Point", "coordinates": [asset.lon, asset.lat]},
             "properties": {"name": asset.name}}]},
-        "interventions_template": _interventions_template(),
         "can_add_photo": user.has_perm("assets.add_photo", asset),
         "can_propose_opening": (user.has_perm("assets.propose_opening", asset)
                                 and asset.status != Asset.Status.OPEN),

@@ -1,4 +1,4 @@
-"""Demo kits, drawn from the seed "Kits d'intervention urbaine": five published,
+"""Demo kits, drawn from the seed "Kits d'intervention urbaine": eight published,
 one submitted for review, one draft and one fork (Clémence's variant of the
 urban gardener kit), some with several versions to compare."""
 
@@ -98,6 +98,23 @@ KITS = [
         "responsibilities": "Rangez les outils dans l'armoire et refermez-la.",
         "design_guidelines": "Décorations amovibles uniquement ; rien ne doit gêner la conduite.",
         "tools": "Les outils de l'armoire de bricolage, ou le micro-kit du buraliste.",
+    },
+    {
+        "slug": "atelier-bombes-a-graines", "author": "alexis", "organisation": "association", "status": "published",
+        "title": "Un atelier de bombes à graines",
+        "summary": "Fabriquer ensemble des bombes à graines d'espèces locales et les semer sur les talus délaissés.",
+        "category": C.GREENING, "axis": A.PHYSICAL, "level": 1, "group_size": "5 à 20 personnes",
+        "duration": Kit.Duration.LASTING, "frequency": Kit.Frequency.OCCASIONAL,
+        "allowed": "Semer des bombes à graines d'espèces locales sur les talus et friches publics signalés par la "
+                   "Ville.",
+        "steps": "1. Réunissez argile, terreau et graines locales (3 mesures d'argile, 1 de terreau, 1 de graines)."
+                 "\n2. Mélangez avec un peu d'eau et roulez des boulettes de la taille d'une noix.\n"
+                 "3. Laissez sécher 48 h.\n4. Semez-les avant une pluie, sur un talus autorisé.",
+        "procedures": "Prévenez le service des espaces verts une semaine avant : il indique les talus où semer.",
+        "rules": "Uniquement des espèces locales et non invasives ; jamais dans les jardins privés ni les massifs "
+                 "entretenus ; on ramasse tout ce qu'on a apporté.",
+        "responsibilities": "Le groupe revient au printemps pour voir ce qui a levé et le raconter dans le journal.",
+        "design_guidelines": "", "tools": "Argile verte, terreau, graines locales, bassines, eau.",
     },
     {
         "slug": "guerilla-gardening-et-bombes-a-graines", "author": "alexis", "organisation": None,

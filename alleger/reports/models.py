@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -192,6 +193,26 @@ class Report(models.Model):
     @property
     def located(self) -> bool:
         return self.lat is not None and self.lon is not None
+
+    def place_label(self) -> str:
+        """Where the problem is, in words: the address, else the neighbourhood, else the coordinates."""
+        neighbourhood = self.neighbourhood.name if self.neighbourhood_id else ""
+        if self.address:
+            return f"{self.address} ({neighbourhood})" if neighbourhood else self.address
+        if neighbourhood:
+            return _("quartier %(name)s") % {"name": neighbourhood}
+        if self.located:
+            return _("latitude %(lat)s, longitude %(lon)s") % {"lat": number_format(round(self.lat, 5)),
+                                                               "lon": number_format(round(self.lon, 5))}
+        return self.address_id
+
+    def photo_alt(self) -> str:
+        """The photo's text alternative: what it shows (the kind of problem) and where."""
+        place = self.place_label()
+        if place:
+            return _("Photo du problème signalé : %(category)s, %(place)s") % {
+                "category": self.category.name, "place": place}
+        return _("Photo du problème signalé : %(category)s") % {"category": self.category.name}
 
     def public_reporter_name(self) -> str | None:
         """The reporter's public name if they chose to show it, else None."""

@@ -75,15 +75,14 @@ def test_a_proposed_asset_is_hidden_from_others(client, client_of, resident, oth
     assert client_of(resident).get(asset.get_absolute_url()).status_code == 200
 
 
-def test_the_interventions_app_can_fill_the_history(client, territory, settings, tmp_path):
-    folder = tmp_path / "templates" / "interventions"
-    folder.mkdir(parents=True)
-    (folder / "asset_history.html").write_text("<section><h2>Interventions ici</h2>{{ asset.name }}</section>")
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates",
-                                                              *settings.TEMPLATES[0].get("DIRS", [])]}]
+def test_the_page_shows_the_history_of_interventions(client, territory):
+    from alleger.testing.interventions_factories import make_intervention
+
     asset = AssetFactory(territory=territory, name="Banc bleu")
-    text = client.get(asset.get_absolute_url()).text
-    assert "Interventions ici" in text and "Aucune intervention déclarée" not in text
+    assert "Aucune intervention sur ce dispositif" in client.get(asset.get_absolute_url()).text
+    done = make_intervention(territory=territory, asset=asset, status="done", title="Banc repeint en bleu")
+    text = client.get(asset.get_absolute_url(), {"v": 2}).text
+    assert "Banc repeint en bleu" in text and done.get_absolute_url() in text
 
 
 @override_settings(SITE_URL="https://alleger.example")

@@ -987,3 +987,8 @@ def test_the_pages_do_not_query_per_row(client, project, territory, holder):
     before = [count(url) for url in urls]
     _grow(project, territory, holder, 6)
     assert [count(url) for url in urls] == before
+
+
+def test_the_openstreetmap_link_uses_decimal_points_in_french(client, project):
+    text = client.get(project.get_absolute_url()).text
+    assert "?mlat=45.43&amp;mlon=4.37#map=17/45.43/4.37" in text

@@ -73,6 +73,8 @@ def test_step_two_works_without_javascript(client_of, resident, category):
                  'enctype="multipart/form-data"'):
         assert name in page
     assert 'value="45.44"' in page
+    # The picker opens on the territory, whatever the language (no decimal commas in data attributes).
+    assert 'data-bbox="4.3,45.4,4.45,45.5"' in page
 
 
 def test_a_report_is_sent_and_routed(client_of, resident, category, django_capture_on_commit_callbacks):
@@ -87,6 +89,17 @@ def test_a_report_is_sent_and_routed(client_of, resident, category, django_captu
     assert mail.outbox[0].to == ["velos@ville.example"]
     page = client.get(response["Location"]).content.decode()
     assert "transmis à Service des vélos" in page and "Vérifié sous 48 heures." in page
+    # The photo's text alternative says what and where, not just "a photo".
+    assert 'alt="Photo du problème signalé : Vélo partagé en panne, latitude 45,44, longitude 4,39"' in page
+
+
+def test_the_place_in_words(category, neighbourhood):
+    answers = {"attributes": {"panne": "freins"}}
+    assert make_report(category=category, lat=45.43, lon=4.37, **answers).place_label() == "quartier Jacquard"
+    assert make_report(category=category, lat=45.43, lon=4.37, address="Place Jacquard",
+                       **answers).place_label() == "Place Jacquard (Jacquard)"
+    assert make_report(category=category, lat=None, lon=None, address="Gare", **answers).photo_alt() == (
+        "Photo du problème signalé : Vélo partagé en panne, Gare")
 
 
 def test_an_address_is_enough(client_of, resident, category):

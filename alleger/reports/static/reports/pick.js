@@ -7,7 +7,8 @@
     el.dataset.ready = "1";
     var lat = document.getElementById(el.dataset.lat);
     var lon = document.getElementById(el.dataset.lon);
-    var map = L.map(el, { scrollWheelZoom: false });
+    var map = L.map(el, { scrollWheelZoom: false, zoomControl: false });
+    L.control.zoom({ zoomInTitle: el.dataset.zoomIn, zoomOutTitle: el.dataset.zoomOut }).addTo(map);
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
     var marker = null;
     function place(latlng) {

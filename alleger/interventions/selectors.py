@@ -1,0 +1,99 @@
+"""Intervention reads for pages, includes and the API."""
+
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+
+from .models import Intervention, JournalEntry, Participation
+
+
+def _base() -> QuerySet[Intervention]:
+    return Intervention.objects.select_related("kit", "asset", "territory", "organiser", "organisation",
+                                               "project").annotate(
+        participants_count=Count("participations", distinct=True))
+
+
+def intervention_search(*, territory=None, status: str | None = None, kit=None, asset=None,
+                        bbox: tuple[float, float, float, float] | None = None) -> QuerySet[Intervention]:
+    qs = _base()
+    if territory is not None:
+        qs = qs.filter(territory=territory)
+    if status:
+        qs = qs.filter(status=status)
+    if kit is not None:
+        qs = qs.filter(kit=kit)
+    if asset is not None:
+        qs = qs.filter(asset=asset)
+    if bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        qs = qs.filter(lon__gte=min_lon, lon__lte=max_lon, lat__gte=min_lat, lat__lte=max_lat)
+    return qs.order_by("-starts_on", "-pk")
+
+
+def intervention_get(pk: int) -> Intervention:
+    return _base().get(pk=pk)
+
+
+def interventions_of_asset(asset) -> QuerySet[Intervention]:
+    """The asset's history: every intervention on it (done ones stay), the active ones first, then the newest."""
+    return intervention_search(asset=asset).annotate(rank=Case(
+        When(status__in=Intervention.ACTIVE, then=Value(0)), default=Value(1), output_field=IntegerField(),
+    )).order_by("rank", "-starts_on", "-pk")
+
+
+def interventions_with_kit(kit) -> QuerySet[Intervention]:
+    """Interventions made with a kit (abandoned ones left out), newest first."""
+    return intervention_search(kit=kit).exclude(status=Intervention.Status.ABANDONED)
+
+
+def interventions_of_project(project) -> QuerySet[Intervention]:
+    return intervention_search().filter(project=project)
+
+
+def participants(intervention) -> QuerySet[Participation]:
+    return intervention.participations.select_related("user", "organisation").order_by("role", "joined_at")
+
+
+def active_participants_on_asset(asset) -> int:
+    """People currently intervening on the asset: participants of its planned and ongoing interventions."""
+    return Participation.objects.filter(intervention__asset=asset,
+                                        intervention__status__in=Intervention.ACTIVE).count()
+
+
+def journal_of(intervention) -> QuerySet[JournalEntry]:
+    return intervention.journal.select_related("author").prefetch_related("photos").order_by("created_at", "pk")
+
+
+def participation_of(intervention, user) -> Participation | None:
+    if not user.is_authenticated:
+        return None
+    return intervention.participations.filter(user=user).first()
+
+
+def is_following(intervention, user) -> bool:
+    return user.is_authenticated and intervention.followers.filter(pk=user.pk).exists()
+
+
+def geojson(qs: QuerySet[Intervention], *, limit: int = 2000) -> dict:
+    features = []
+    for i in qs[:limit]:
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [i.lon, i.lat]},
+            "properties": {"id": i.pk, "name": i.title, "status": i.status, "kit": i.kit.slug,
+                           "asset": i.asset_id, "url": i.get_absolute_url()},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def linkable_projects(user):
+    """Crowdfunding projects this person carries (holder, or admin of the carrying organisation)."""
+    from django.db.models import Q
+
+    from alleger.funding.models import Project
+    from alleger.organisations.models import Membership
+
+    if not user.is_authenticated:
+        return Project.objects.none()
+    return Project.objects.filter(
+        Q(holder=user) | Q(organisation__memberships__user=user,
+                           organisation__memberships__role=Membership.Role.ADMIN)
+    ).exclude(status__in=[Project.Status.REFUSED, Project.Status.FAILED]).distinct().order_by("title")

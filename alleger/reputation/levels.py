@@ -1,0 +1,56 @@
+"""The reputation scale: points earned, and the level each threshold opens.
+
+Points (only what others can check):
+- an intervention you organised that is done: ORGANISED_DONE points;
+- an intervention you took part in (not as organiser) that is done: JOINED_DONE points;
+- a kit you wrote that the moderation published: KIT_PUBLISHED points.
+
+A moderator's grant is a floor (see ReputationGrant). An asset's required
+level (0..3) is compared with the resulting level when someone declares or
+joins an intervention on it.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+ORGANISED_DONE = 10
+JOINED_DONE = 5
+KIT_PUBLISHED = 15
+
+
+@dataclass(frozen=True)
+class Level:
+    number: int
+    threshold: int
+    name: str
+    description: str
+
+
+LEVELS = (
+    Level(0, 0, _("Nouvel intervenant"), _("Tout le monde commence ici : la plupart des dispositifs vous sont "
+                                          "ouverts.")),
+    Level(1, 10, _("Intervenant"), _("Une intervention organisée et menée à bien, ou deux interventions "
+                                    "auxquelles vous avez participé.")),
+    Level(2, 40, _("Intervenant confirmé"), _("Plusieurs interventions réussies, ou des kits publiés qui servent "
+                                             "à d'autres.")),
+    Level(3, 100, _("Super-intervenant"), _("Une expérience reconnue : les dispositifs les plus exigeants vous "
+                                           "sont ouverts.")),
+)
+MAX_LEVEL = LEVELS[-1].number
+
+
+def level_from_points(points: int) -> int:
+    level = 0
+    for candidate in LEVELS:
+        if points >= candidate.threshold:
+            level = candidate.number
+    return level
+
+
+def level_name(number: int) -> str:
+    return str(LEVELS[max(0, min(number, MAX_LEVEL))].name)
+
+
+level_name_lazy = lazy(level_name, str)

@@ -79,6 +79,15 @@ STATUS_BY_CODE = {
     "not_a_member": 403,
     "project_not_yours": 403,
     "not_participant": 404,
+    # discussions and proposals
+    "unknown_target": 404,
+    "already_flagged": 409,
+    "already_removed": 409,
+    "already_answered": 409,
+    "already_decided": 409,
+    "already_supported": 409,
+    "not_supported": 409,
+    "not_open": 409,
 }
 
 
@@ -171,6 +180,13 @@ def _register_routers():
     from alleger.assets.api import router as assets_router
 
     api.add_router("/", assets_router, tags=["assets"])
+
+    from alleger.discussions.api import comments_router, flags_router
+    from alleger.proposals.api import router as proposals_router
+
+    api.add_router("/proposals", proposals_router, tags=["proposals"])
+    api.add_router("/comments", comments_router, tags=["discussions"])
+    api.add_router("/flags", flags_router, tags=["discussions"])
 
 
 _register_routers()

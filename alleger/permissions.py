@@ -317,3 +317,101 @@ rules.add_perm("reports.view_reporter", is_reporter | moderates_report_territory
                | is_platform_admin)
 # The object is a territory.
 rules.add_perm("reports.configure_categories", is_moderator_of | is_platform_admin)
+
+
+# Discussions (comments, flags, moderation) -------------------------------------
+# Contents are those registered in alleger/discussions/registry.py (kits,
+# proposals, and the later tracks' assets, interventions, reports; comments
+# themselves can be flagged). Their moderators are those of their territory.
+
+def _registered(obj):
+    from alleger.discussions import registry
+
+    return registry._by_model.get(type(obj)) if obj is not None else None
+
+
+@rules.predicate
+def moderates_content(user, obj) -> bool:
+    """A moderator of the territory of a content, a comment or a moderation item."""
+    from alleger.discussions.models import ModerationItem
+
+    if obj is None:
+        return False
+    if isinstance(obj, ModerationItem):
+        return is_moderator_of(user, obj.territory)
+    target = _registered(obj)
+    return target is not None and is_moderator_of(user, target.territory(obj))
+
+
+@rules.predicate
+def is_visible_comment(user, comment) -> bool:
+    return comment is not None and comment.visibility == "visible"
+
+
+@rules.predicate
+def is_hidden_comment(user, comment) -> bool:
+    return comment is not None and comment.visibility == "hidden"
+
+
+@rules.predicate
+def is_comment_author(user, comment) -> bool:
+    return _active(user) and comment is not None and comment.author_id == user.pk
+
+
+@rules.predicate
+def is_commentable_content(user, obj) -> bool:
+    target = _registered(obj)
+    return target is not None and target.commentable and target.can_view(user, obj)
+
+
+@rules.predicate
+def is_flaggable_content(user, obj) -> bool:
+    """A registered content one can see and did not write."""
+    target = _registered(obj)
+    return (target is not None and target.can_view(user, obj)
+            and (not _active(user) or target.author_id(obj) != user.pk))
+
+
+@rules.predicate
+def is_open_question(user, comment) -> bool:
+    return comment is not None and comment.is_question and comment.answered_at is None \
+        and comment.visibility == "visible"
+
+
+@rules.predicate
+def wrote_the_discussed_content(user, comment) -> bool:
+    """The author of the content a comment discusses (the kit's author for a question on a kit)."""
+    if not _active(user) or comment is None:
+        return False
+    content = comment.target
+    target = _registered(content)
+    return target is not None and target.author_id(content) == user.pk
+
+
+rules.add_perm("discussions.view_comment", is_visible_comment | (is_hidden_comment & moderates_content)
+               | is_platform_admin)
+rules.add_perm("discussions.add_comment", is_active_account & is_commentable_content)
+rules.add_perm("discussions.change_comment", is_comment_author & is_visible_comment)
+rules.add_perm("discussions.mark_answered", is_open_question & (wrote_the_discussed_content | moderates_content
+                                                                | is_platform_admin))
+rules.add_perm("discussions.flag", is_active_account & is_flaggable_content)
+rules.add_perm("discussions.moderate", moderates_content | is_platform_admin)
+rules.add_perm("discussions.view_queue", is_any_moderator | is_platform_admin)
+
+
+# Proposals -----------------------------------------------------------------------
+
+@rules.predicate
+def is_open_proposal(user, proposal) -> bool:
+    return proposal is not None and proposal.status in ("submitted", "under_review")
+
+
+@rules.predicate
+def moderates_proposal_territory(user, proposal) -> bool:
+    return proposal is not None and is_moderator_of(user, proposal.territory)
+
+
+rules.add_perm("proposals.view_proposal", rules.always_allow)
+rules.add_perm("proposals.add_proposal", is_active_account)
+rules.add_perm("proposals.support_proposal", is_active_account & is_open_proposal)
+rules.add_perm("proposals.answer_proposal", moderates_proposal_territory | is_platform_admin)

@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "alleger.interventions",
     "alleger.reputation",
     "alleger.reports",
+    "alleger.proposals",
+    "alleger.discussions",
 ]
 
 MIDDLEWARE = [

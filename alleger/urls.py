@@ -15,6 +15,8 @@ urlpatterns = [
     path("niveaux/", include("alleger.reputation.urls")),
     path("signalements/", include("alleger.reports.urls")),
     path("open311/v2/", include("alleger.reports.open311_urls")),
+    path("propositions/", include("alleger.proposals.urls")),
+    path("", include("alleger.discussions.urls")),
     path("compte/", include("alleger.accounts.urls")),
     path("", include("alleger.funding.urls")),
     path("accounts/", include("allauth.urls")),

@@ -7,3 +7,12 @@ class Config(AppConfig):
     label = "kits"
     verbose_name = _("Boîte à kits")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from alleger.discussions import registry
+        from alleger.territories import feeds
+
+        from .selectors import feed_items
+
+        registry.register(self.get_model("Kit"), key="kit", view_perm="kits.view_kit")
+        feeds.register_source("kits", feed_items)

@@ -77,3 +77,17 @@ def version_diff(old: KitVersion, new: KitVersion) -> list[FieldDiff]:
             lines += [("added", text) for text in after_lines[j1:j2]]
         diffs.append(FieldDiff(name=name, label=Kit._meta.get_field(name).verbose_name, lines=lines))
     return diffs
+
+
+def feed_items(territory, limit: int):
+    """The territory's newest published kits (and those valid everywhere), for its news feed."""
+    from django.utils.translation import gettext as _
+
+    from alleger.discussions.selectors import without_hidden
+    from alleger.territories.feeds import FeedItem
+
+    kits = without_hidden(Kit.objects.filter(Q(territory=territory) | Q(territory__isnull=True),
+                                             status=Kit.Status.PUBLISHED, published_at__isnull=False))
+    for kit in kits.select_related("author").order_by("-published_at")[:limit]:
+        yield FeedItem(title=kit.title, url=kit.get_absolute_url(), published_at=kit.published_at, kind=_("Kit"),
+                       summary=kit.summary, author=kit.author.public_name)

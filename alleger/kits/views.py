@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alleger.discussions.selectors import is_hidden
+
 from . import selectors, services
 from .forms import DiffForm, KitForm, KitImageForm, ReviewForm, SearchForm
 from .models import Kit, KitImage
@@ -36,8 +38,12 @@ def kit_list(request):
 def kit_detail(request, slug):
     kit = _kit_for(request, slug, "kits.view_kit")
     user = request.user
+    hidden = is_hidden(kit)
     return render(request, "kits/detail.html", {
         "kit": kit,
+        # Flags hide a kit from the public until a moderator decides; moderators still see it.
+        "hidden": hidden and not user.has_perm("discussions.moderate", kit),
+        "moderator_sees_hidden": hidden,
         "forks": kit.forks.filter(status=Kit.Status.PUBLISHED).order_by("title"),
         "can_change": user.has_perm("kits.change_kit", kit),
         "can_submit": user.has_perm("kits.submit_kit", kit),

@@ -1,11 +1,15 @@
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import feedgenerator
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from alleger.core.cache import public_page
 from alleger.funding import selectors as funding_selectors
 from alleger.funding.models import Project
 from alleger.organisations.selectors import organisation_list
 
-from . import selectors
+from . import feeds, selectors
 from .models import Territory
 
 
@@ -31,3 +35,25 @@ def territory_detail(request, slug):
         "live_projects": funding_selectors.project_list(territory=territory,
                                                         status=Project.Status.PUBLISHED)[:6],
     })
+
+
+@public_page
+def territory_feed(request, slug, kind):
+    """Atom or RSS feed of what is new in a territory: the merge of the registered feed sources."""
+    territory = get_object_or_404(Territory, slug=slug)
+    generator = feedgenerator.Atom1Feed if kind == "atom" else feedgenerator.Rss201rev2Feed
+    feed = generator(
+        title=_("Alléger · %(name)s : les nouveautés") % {"name": territory.name},
+        link=request.build_absolute_uri(territory.get_absolute_url()),
+        description=_("Nouveaux kits, interventions, signalements et propositions du territoire %(name)s.")
+        % {"name": territory.name},
+        language=get_language(),
+        feed_url=request.build_absolute_uri(),
+    )
+    for item in feeds.feed_items(territory):
+        url = request.build_absolute_uri(item.url)
+        feed.add_item(title=f"{item.kind} · {item.title}", link=url, unique_id=url, description=item.summary,
+                      pubdate=item.published_at, author_name=item.author or None, categories=[item.kind])
+    response = HttpResponse(content_type=f"{feed.content_type}")
+    feed.write(response, "utf-8")
+    return response

@@ -1,0 +1,59 @@
+"""The proposals permission matrix: every rule `proposals.*` × every role (columns as in conftest.ROLES).
+
+Objects: `proposal` is an open proposal in `territory` written by somebody
+else; `answered` one the moderation accepted; `elsewhere` an open proposal in
+`other_territory`.
+"""
+
+import pytest
+
+from alleger.proposals.models import Proposal
+from alleger.proposals.services import proposal_answer
+from alleger.testing.discussions_factories import make_proposal
+from alleger.testing.factories import ROLES, UserFactory
+
+Y, _ = True, False
+
+MATRIX = {
+    # permission,                              object        vis res mem adm mod cel spo pla
+    ("proposals.view_proposal", "proposal"): (Y, Y, Y, Y, Y, Y, Y, Y),
+    ("proposals.view_proposal", "answered"): (Y, Y, Y, Y, Y, Y, Y, Y),
+    ("proposals.add_proposal", None): (_, Y, Y, Y, Y, Y, Y, Y),
+    ("proposals.support_proposal", "proposal"): (_, Y, Y, Y, Y, Y, Y, Y),
+    ("proposals.support_proposal", "answered"): (_, _, _, _, _, _, _, Y),
+    ("proposals.answer_proposal", "proposal"): (_, _, _, _, Y, _, _, Y),
+    ("proposals.answer_proposal", "elsewhere"): (_, _, _, _, _, _, _, Y),
+}
+
+
+@pytest.fixture
+def objects(territory, other_territory, other_resident):
+    answered = make_proposal(territory=territory, author=other_resident)
+    proposal_answer(proposal=answered, moderator=UserFactory(is_superuser=True), status=Proposal.Status.ACCEPTED,
+                    answer="La Ville expérimente rue Michelet.")
+    answered.refresh_from_db()
+    return {
+        None: None,
+        "proposal": make_proposal(territory=territory, author=other_resident),
+        "answered": answered,
+        "elsewhere": make_proposal(territory=other_territory, author=other_resident),
+    }
+
+
+def test_every_row_has_one_cell_per_role():
+    assert all(len(row) == len(ROLES) for row in MATRIX.values())
+
+
+def test_the_matrix_covers_every_proposals_permission():
+    from rules.permissions import permissions as registered_rules
+
+    registered = {name for name in registered_rules.keys() if name.startswith("proposals.")}
+    assert registered == {permission for permission, _ in MATRIX}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("permission", "object_key"), list(MATRIX), ids=[f"{p}-{o}" for p, o in MATRIX])
+def test_the_matrix(permission, object_key, people, objects):
+    expected = dict(zip(ROLES, MATRIX[(permission, object_key)], strict=True))
+    actual = {role: person.has_perm(permission, objects[object_key]) for role, person in people.items()}
+    assert actual == expected

@@ -1,0 +1,32 @@
+"""Run an action in many threads released together (PostgreSQL race tests)."""
+
+import threading
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+
+def all_at_once(count: int, action) -> list[tuple[str, object]]:
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def worker(i):
+        try:
+            barrier.wait(timeout=30)
+            results[i] = ("ok", action(i))
+        except ValidationError as refusal:  # a Refused: its code is the outcome
+            results[i] = ("refused", refusal.code)
+        except Exception as error:  # noqa: BLE001 — reported and asserted on below
+            results[i] = ("error", repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a thread never finished"
+    errors = [r for r in results if r[0] == "error"]
+    assert not errors, errors
+    return results

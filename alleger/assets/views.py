@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from alleger.core.cache import public_page
+from alleger.discussions.views import hidden_page
 from alleger.territories.models import Neighbourhood, Territory
 
 from . import imports, selectors, services
@@ -110,6 +111,8 @@ def _detail_context(request, asset: Asset, **extra) -> dict:
 @public_page
 def asset_detail(request, pk: int):
     asset = _asset_for(request, pk)
+    if page := hidden_page(request, asset):
+        return page
     return render(request, "assets/detail.html", _detail_context(request, asset))
 
 

@@ -160,3 +160,13 @@ def moderation_decide(request, pk):
             return redirect("discussions:queue")
     return render(request, "discussions/decide.html", {"item": item, "form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+def hidden_page(request, obj):
+    """What the public sees of a content that flags or a moderator hid; None when the page may show it.
+
+    Pages of registered contents call it first: `if (page := hidden_page(request, obj)): return page`.
+    Moderators still see the content (the page shows them a notice with `obj|is_hidden`)."""
+    if not selectors.is_hidden(obj) or request.user.has_perm("discussions.moderate", obj):
+        return None
+    return render(request, "discussions/hidden.html", {"obj": obj})

@@ -7,3 +7,13 @@ class Config(AppConfig):
     label = "interventions"
     verbose_name = _("Interventions")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from alleger.discussions import registry
+        from alleger.territories import feeds
+
+        from .selectors import feed_items
+
+        registry.register(self.get_model("Intervention"), key="intervention",
+                          view_perm="interventions.view_intervention", author="organiser_id")
+        feeds.register_source("interventions", feed_items)

@@ -97,3 +97,19 @@ def linkable_projects(user):
         Q(holder=user) | Q(organisation__memberships__user=user,
                            organisation__memberships__role=Membership.Role.ADMIN)
     ).exclude(status__in=[Project.Status.REFUSED, Project.Status.FAILED]).distinct().order_by("title")
+
+
+def feed_items(territory, limit: int):
+    """The territory's newest interventions (abandoned ones left out), for its news feed."""
+    from django.utils.translation import gettext as _
+
+    from alleger.discussions.selectors import without_hidden
+    from alleger.territories.feeds import FeedItem
+
+    interventions = without_hidden(Intervention.objects.filter(territory=territory)
+                                   .exclude(status=Intervention.Status.ABANDONED))
+    for intervention in interventions.select_related("organiser", "kit").order_by("-created_at")[:limit]:
+        yield FeedItem(title=intervention.title, url=intervention.get_absolute_url(),
+                       published_at=intervention.created_at, kind=_("Intervention"),
+                       summary=f"{intervention.get_status_display()} — {intervention.kit.title}",
+                       author=intervention.organiser.public_name)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alleger.assets.models import Asset
+from alleger.discussions.views import hidden_page
 from alleger.kits.models import Kit
 from alleger.organisations.selectors import organisations_of
 
@@ -108,6 +109,8 @@ def intervention_declare(request):
 def intervention_detail(request, pk, *, join_form=None, journal_form=None, status_form=None, project_form=None,
                         status=200):
     intervention = _intervention_for(request, pk)
+    if page := hidden_page(request, intervention):
+        return page
     user = request.user
     asset = intervention.asset
     can_link = user.has_perm("interventions.link_project", intervention)

@@ -112,3 +112,17 @@ def attribute_answers(report: Report) -> list[tuple[str, str]]:
         values = value if isinstance(value, list) else [value]
         answers.append((attribute.description, ", ".join(str(names.get(str(v), v)) for v in values)))
     return answers
+
+
+def feed_items(territory, limit: int):
+    """The territory's newest reports, for its news feed; the reporter is named only if they chose to be."""
+    from django.utils.translation import gettext as _
+
+    from alleger.discussions.selectors import without_hidden
+    from alleger.territories.feeds import FeedItem
+
+    reports = without_hidden(Report.objects.filter(territory=territory))
+    for report in reports.select_related("category", "reporter", "neighbourhood").order_by("-created_at")[:limit]:
+        yield FeedItem(title=f"{report.category.name} — {report.place_label()}", url=report.get_absolute_url(),
+                       published_at=report.created_at, kind=_("Signalement"), summary=report.get_status_display(),
+                       author=report.reporter.public_name if report.show_name and report.reporter_id else "")

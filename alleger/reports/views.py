@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alleger.discussions.views import hidden_page
 from alleger.territories.models import Territory
 
 from . import selectors, services
@@ -109,6 +110,8 @@ def report_new(request, slug):
 
 def report_detail(request, pk):
     report = _report_for(request, pk)
+    if page := hidden_page(request, report):
+        return page
     user = request.user
     suggestions = selectors.suggestions_for(report)
     can_change = user.has_perm("reports.change_status", report)

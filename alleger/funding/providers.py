@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Contribution, SimulatedCharge
@@ -115,12 +116,15 @@ class SimulatedCardProvider(PaymentProvider):
             return Result(ok=False, error="card_declined")
         failures = {CARD_CAPTURE_ALWAYS_FAILS: -1, CARD_CAPTURE_FAILS_ONCE: 1}.get(number, 0)
         reference = "SIM-" + uuid.uuid5(uuid.NAMESPACE_URL, idempotency_key).hex[:16]
-        # One statement (INSERT … ON CONFLICT DO NOTHING): a repeated key keeps the first authorisation.
-        SimulatedCharge.objects.bulk_create(
-            [SimulatedCharge(reference=reference, amount_cents=amount_cents, status="authorised",
-                             capture_failures_left=failures)],
-            ignore_conflicts=True,
-        )
+        # One statement: a repeated key keeps the first authorisation. Written
+        # by hand because every pledge runs it (see contribution_create).
+        table = connection.ops.quote_name(SimulatedCharge._meta.db_table)
+        operations = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (reference, amount_cents, status, capture_failures_left, operations, "
+                f"created_at) VALUES (%s, %s, 'authorised', %s, {operations}, %s) ON CONFLICT (reference) DO NOTHING",
+                [reference, amount_cents, failures, "{}", timezone.now()])
         return Result(ok=True, reference=reference)
 
     def _operate(self, charge: SimulatedCharge, key: str, new_status: str, allowed: set[str]) -> Result:
@@ -140,7 +144,9 @@ class SimulatedCardProvider(PaymentProvider):
         return result
 
     def _one(self, contribution, key, new_status, allowed):
-        charge = SimulatedCharge.objects.select_for_update().get(reference=contribution.provider_reference)
+        charge = SimulatedCharge.objects.select_for_update().filter(reference=contribution.provider_reference).first()
+        if charge is None:  # an authorisation rolled back with the transaction that asked for it
+            return Result(ok=False, reference=contribution.provider_reference, error="unknown_charge")
         result = self._operate(charge, key, new_status, allowed)
         charge.save(update_fields=["status", "capture_failures_left", "operations"])
         return result

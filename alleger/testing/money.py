@@ -245,6 +245,13 @@ def books_problems() -> list[str]:
                 problems.append(f"failed project {project.pk} still has active contributions")
             if any(m.status != Match.Status.RETURNED for m in project_matches):
                 problems.append(f"failed project {project.pk} kept a match")
+
+    # A card hold that no contribution uses (a pledge refused under the lock,
+    # a repeated key) must have been voided: nobody's money stays blocked.
+    used = {c.provider_reference for c in contributions if c.provider == "simulated_card"}
+    for reference in SimulatedCharge.objects.filter(status="authorised").values_list("reference", flat=True):
+        if reference not in used:
+            problems.append(f"card hold {reference} is authorised but no contribution uses it")
     return problems
 
 

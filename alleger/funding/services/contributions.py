@@ -6,16 +6,19 @@ concurrent pledges queue instead of racing. Pools are locked after it, in
 primary-key order (see matching).
 """
 
+import functools
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alleger.core.services import audit_record
 from alleger.core.templatetags.alleger import euros
+from alleger.territories.models import Territory
 
 from .. import ledger, notifications
 from ..errors import Refused
@@ -78,7 +81,6 @@ def _check_allowed(project: Project, *, kind: str, amount_cents: int, reward: Re
                       % {"room": euros(room)})
 
 
-@transaction.atomic
 def contribution_create(*, project: Project, contributor, amount_cents: int, idempotency_key: str,
                         kind: str = Contribution.Kind.DONATION, reward: Reward | None = None,
                         anonymous: bool = False, message: str = "", provider: str = "simulated_card",
@@ -87,6 +89,17 @@ def contribution_create(*, project: Project, contributor, amount_cents: int, ide
 
     The same idempotency key from the same person returns the first
     contribution, whatever the rest of the request says.
+
+    Three steps, so that the project's row lock is held as briefly as the
+    money allows (every pledge to a popular campaign queues on it):
+
+    1. without any lock, refuse what is already refused (closed campaign,
+       amount, cap, reward) and find a repeated key;
+    2. in the transaction that records it but before the lock, ask the
+       payment provider for an authorisation;
+    3. under the project's lock, check again what may have changed meanwhile
+       and record the contribution, its reward, its match and the totals
+       (`_record`). A refusal there voids the authorisation just taken.
     """
     now = now or timezone.now()
     if not idempotency_key or len(idempotency_key) > 80:
@@ -95,32 +108,167 @@ def contribution_create(*, project: Project, contributor, amount_cents: int, ide
         raise Refused("invalid", _("Moyen de paiement inconnu."))
     if len(message) > 500:
         raise Refused("invalid", _("Le message fait au plus 500 caractères."))
-    project = _lock_project(project.pk)
-    existing = Contribution.objects.filter(contributor=contributor, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing, False
+    project, first_id = _snapshot(project.pk, contributor.pk, idempotency_key)
+    if first_id is not None:
+        return Contribution.objects.get(pk=first_id), False
     if reward is not None:
-        reward = Reward.objects.select_for_update().get(pk=reward.pk)
+        reward = Reward.objects.get(pk=reward.pk)
     _check_allowed(project, kind=kind, amount_cents=amount_cents, reward=reward, now=now)
     if reward is not None and reward.remaining is not None and reward.remaining <= 0:
         raise Refused("reward_sold_out", _("Cette contrepartie est épuisée."))
 
     payment = get_provider(provider)
-    result = payment.authorise(amount_cents=amount_cents, details=payment_details or {},
-                               idempotency_key=f"{contributor.pk}:{idempotency_key}")
-    if not result.ok:
-        raise Refused("payment_declined", _("Le paiement a été refusé ; aucune somme n'a été prélevée."))
-
-    first_of_this_person = not _has_other_active(project, contributor.pk)
-    contribution = Contribution.objects.create(
+    contribution = Contribution(
         project=project, contributor=contributor, kind=kind, amount_cents=amount_cents, reward=reward,
         anonymous=anonymous, message=message, idempotency_key=idempotency_key, provider=provider,
-        provider_reference=result.reference,
-        status=Contribution.Status.PENDING if payment.paid_upfront else Contribution.Status.AUTHORISED,
+        created_at=now, status=Contribution.Status.PENDING if payment.paid_upfront else Contribution.Status.AUTHORISED,
     )
-    if reward is not None:
-        Reward.objects.filter(pk=reward.pk).update(claimed=F("claimed") + 1)
-    project.pledged_cents += amount_cents
+    try:
+        with transaction.atomic():
+            # One authorisation per attempt: two attempts with the same key
+            # race to the lock, and the loser voids its own hold.
+            result = payment.authorise(amount_cents=amount_cents, details=payment_details or {},
+                                       idempotency_key=f"{contributor.pk}:{idempotency_key}:{uuid.uuid4().hex}")
+            if not result.ok:
+                raise Refused("payment_declined", _("Le paiement a été refusé ; aucune somme n'a été prélevée."))
+            contribution.provider_reference = result.reference
+            first, goal_reached_now = _record(contribution, now=now)
+    except Refused as refusal:
+        if refusal.code != "payment_declined":
+            _void_hold(payment, contribution)
+        raise
+    if first is not None:
+        _void_hold(payment, contribution)
+        return first, False
+    notifications.contribution_received(contribution)
+    if goal_reached_now:
+        notifications.goal_reached(project)
+    return contribution, True
+
+
+@functools.cache
+def _snapshot_sql() -> str:
+    def columns(model, alias):
+        return ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in model._meta.concrete_fields)
+
+    return (f"SELECT {columns(Project, 'p')}, {columns(Territory, 't')}, "
+            f"(SELECT c.id FROM {Contribution._meta.db_table} c WHERE c.contributor_id = %s "
+            f"AND c.idempotency_key = %s) "
+            f"FROM {Project._meta.db_table} p JOIN {Territory._meta.db_table} t ON t.id = p.territory_id "
+            f"WHERE p.id = %s")
+
+
+def _snapshot(project_id: int, contributor_id: int, idempotency_key: str) -> tuple[Project, int | None]:
+    """The project with its territory's rules, and the contribution this key already made, if any.
+
+    One statement, no lock: what it says is checked again under the lock.
+    Hand-written because it runs for every pledge, and compiling the
+    equivalent queryset costs more than running it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_snapshot_sql(), [contributor_id, idempotency_key, project_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise Project.DoesNotExist
+    project_fields = [f.attname for f in Project._meta.concrete_fields]
+    territory_fields = [f.attname for f in Territory._meta.concrete_fields]
+    n = len(project_fields)
+    project = Project.from_db(connection.alias, project_fields, _converted(Project, row[:n]))
+    territory = Territory.from_db(connection.alias, territory_fields,
+                                  _converted(Territory, row[n:n + len(territory_fields)]))
+    Project.territory.field.set_cached_value(project, territory)
+    return project, row[-1]
+
+
+def _converted(model, values) -> list:
+    """Apply the backend's converters (SQLite's dates and booleans), as the ORM does when it reads a row."""
+    values = list(values)
+    for i, col, converters in _converters(model, connection.vendor):
+        for converter in converters:
+            values[i] = converter(values[i], col, connection)
+    return values
+
+
+@functools.cache
+def _converters(model, vendor: str) -> list:
+    found = []
+    for i, field in enumerate(model._meta.concrete_fields):
+        col = field.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+        if converters:
+            found.append((i, col, converters))
+    return found
+
+
+def _void_hold(payment, contribution: Contribution) -> None:
+    """Give back an authorisation that no contribution uses (refused under the lock, or a repeated key)."""
+    with transaction.atomic():
+        payment.void(contribution, idempotency_key=f"unused:{contribution.provider_reference}")
+
+
+def _record(contribution: Contribution, *, now) -> tuple[Contribution | None, bool]:
+    """Under the project's lock: (the first contribution if the key was used meanwhile, goal reached now).
+
+    On PostgreSQL, one call to `funding_contribution_record` (migration 0004)
+    does it all in the database, so the lock is held for one statement and
+    the commit; elsewhere, and when FUNDING_RECORD_IN_SQL is off, the same
+    steps run through the ORM. `test_record_parity` holds the two together.
+    """
+    if connection.vendor == "postgresql" and settings.FUNDING_RECORD_IN_SQL:
+        return _record_sql(contribution, now=now)
+    return _record_orm(contribution, now=now)
+
+
+def _refuse_under_lock(code: str, room: int) -> Refused:
+    if code == "over_cap":
+        if room <= 0:
+            return Refused("over_cap", _("Ce projet a atteint son plafond de financement : "
+                                         "il ne reçoit plus de contributions."))
+        return Refused("over_cap", _("Ce montant dépasse le plafond du projet : il reste %(room)s à collecter.")
+                       % {"room": euros(room)})
+    if code == "reward_sold_out":
+        return Refused("reward_sold_out", _("Cette contrepartie est épuisée."))
+    return Refused("campaign_closed", _("La campagne de ce projet n'est pas ouverte aux contributions."))
+
+
+def _record_sql(contribution: Contribution, *, now) -> tuple[Contribution | None, bool]:
+    c = contribution
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT * FROM funding_contribution_record(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [c.project_id, c.contributor_id, c.kind, c.amount_cents, c.reward_id, c.anonymous, c.message,
+             c.idempotency_key, c.provider, c.provider_reference, c.status, now])
+        outcome, contribution_id, room, matched, goal_reached_now = cursor.fetchone()
+    if outcome == "duplicate":
+        return Contribution.objects.get(pk=contribution_id), False
+    if outcome != "created":
+        raise _refuse_under_lock(outcome, room)
+    c.pk, c.matched_cents = contribution_id, matched
+    c._state.adding = False
+    return None, goal_reached_now
+
+
+def _record_orm(contribution: Contribution, *, now) -> tuple[Contribution | None, bool]:
+    project = _lock_project(contribution.project_id)
+    first = Contribution.objects.filter(contributor_id=contribution.contributor_id,
+                                        idempotency_key=contribution.idempotency_key).first()
+    if first is not None:
+        return first, False
+    if project.status != Project.Status.PUBLISHED or project.deadline is None or now >= project.deadline:
+        raise _refuse_under_lock("campaign_closed", 0)
+    room = cap_cents(project) - project.total_cents
+    if contribution.amount_cents > room:
+        raise _refuse_under_lock("over_cap", room)
+    if contribution.reward_id is not None:
+        claimed = Reward.objects.filter(pk=contribution.reward_id, project_id=project.pk).filter(
+            Q(quantity__isnull=True) | Q(claimed__lt=F("quantity"))).update(claimed=F("claimed") + 1)
+        if not claimed:
+            raise _refuse_under_lock("reward_sold_out", 0)
+
+    first_of_this_person = not _has_other_active(project, contribution.contributor_id)
+    contribution.project = project
+    contribution.save(force_insert=True)
+    project.pledged_cents += contribution.amount_cents
     if first_of_this_person:
         project.contributors_count += 1
     reached_before = project.goal_reached_at is not None
@@ -135,10 +283,7 @@ def contribution_create(*, project: Project, contributor, amount_cents: int, ide
     )
     if contribution.matched_cents:
         Contribution.objects.filter(pk=contribution.pk).update(matched_cents=contribution.matched_cents)
-    notifications.contribution_received(contribution)
-    if not reached_before and project.goal_reached_at:
-        notifications.goal_reached(project)
-    return contribution, True
+    return None, not reached_before and project.goal_reached_at is not None
 
 
 def cancellable_until(project: Project):

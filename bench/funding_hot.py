@@ -10,9 +10,14 @@ project for `--seconds` per round:
            INSERT one row into a scratch table; COMMIT — the least a pledge
            that respects the project's lock can do;
 * service: funding.services.contributions.contribution_create (simulated
-           card, a fresh idempotency key each time), which also authorises
-           the card, checks the cap, counts contributors, commits a sponsor's
-           1:1 match (unless --no-pool) and builds the notification e-mail.
+           card, a fresh idempotency key each time): a lock-free snapshot
+           of the project and its rules, the card's authorisation, then
+           under the project's lock the stored function that rechecks the
+           campaign and the cap, writes the contribution, commits a
+           sponsor's 1:1 match with its ledger transfer (unless --no-pool)
+           and the totals; after the commit, the receipt e-mail is rendered
+           and MIME-encoded (see docs/architecture.md, "The hot path of a
+           pledge").
 
 Rounds are interleaved (floor, service, floor, service…) because the machine
 is shared and noisy; the report gives throughput, p50/p99 latency per kind,

@@ -95,8 +95,7 @@ def contribution_create(*, project: Project, contributor, amount_cents: int, ide
 
     1. without any lock, refuse what is already refused (closed campaign,
        amount, cap, reward) and find a repeated key;
-    2. in the transaction that records it but before the lock, ask the
-       payment provider for an authorisation;
+    2. still without the lock, ask the payment provider for an authorisation;
     3. under the project's lock, check again what may have changed meanwhile
        and record the contribution, its reward, its match and the totals
        (`_record`). A refusal there voids the authorisation just taken.
@@ -123,19 +122,17 @@ def contribution_create(*, project: Project, contributor, amount_cents: int, ide
         anonymous=anonymous, message=message, idempotency_key=idempotency_key, provider=provider,
         created_at=now, status=Contribution.Status.PENDING if payment.paid_upfront else Contribution.Status.AUTHORISED,
     )
+    # One authorisation per attempt: two attempts with the same key race to
+    # the lock, and the loser voids its own hold.
+    result = payment.authorise(amount_cents=amount_cents, details=payment_details or {},
+                               idempotency_key=f"{contributor.pk}:{idempotency_key}:{uuid.uuid4().hex}")
+    if not result.ok:
+        raise Refused("payment_declined", _("Le paiement a été refusé ; aucune somme n'a été prélevée."))
+    contribution.provider_reference = result.reference
     try:
-        with transaction.atomic():
-            # One authorisation per attempt: two attempts with the same key
-            # race to the lock, and the loser voids its own hold.
-            result = payment.authorise(amount_cents=amount_cents, details=payment_details or {},
-                                       idempotency_key=f"{contributor.pk}:{idempotency_key}:{uuid.uuid4().hex}")
-            if not result.ok:
-                raise Refused("payment_declined", _("Le paiement a été refusé ; aucune somme n'a été prélevée."))
-            contribution.provider_reference = result.reference
-            first, goal_reached_now = _record(contribution, now=now)
-    except Refused as refusal:
-        if refusal.code != "payment_declined":
-            _void_hold(payment, contribution)
+        first, goal_reached_now = _record(contribution, now=now)
+    except Refused:
+        _void_hold(payment, contribution)
         raise
     if first is not None:
         _void_hold(payment, contribution)
@@ -210,13 +207,16 @@ def _record(contribution: Contribution, *, now) -> tuple[Contribution | None, bo
     """Under the project's lock: (the first contribution if the key was used meanwhile, goal reached now).
 
     On PostgreSQL, one call to `funding_contribution_record` (migration 0004)
-    does it all in the database, so the lock is held for one statement and
-    the commit; elsewhere, and when FUNDING_RECORD_IN_SQL is off, the same
-    steps run through the ORM. `test_record_parity` holds the two together.
+    does it all in the database; outside a caller's transaction that
+    statement is its own transaction, so the lock is taken and released
+    inside the server, never held across a round trip to Python. Elsewhere,
+    and when FUNDING_RECORD_IN_SQL is off, the same steps run through the ORM
+    in one transaction. `test_hot_path` holds the two together.
     """
     if connection.vendor == "postgresql" and settings.FUNDING_RECORD_IN_SQL:
         return _record_sql(contribution, now=now)
-    return _record_orm(contribution, now=now)
+    with transaction.atomic():
+        return _record_orm(contribution, now=now)
 
 
 def _refuse_under_lock(code: str, room: int) -> Refused:

@@ -169,6 +169,29 @@ def test_the_pledge_returned_by_the_service_is_the_one_stored(recorder, territor
     assert (project.pledged_cents, project.matched_cents, project.contributors_count) == (1_000, 400, 1)
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_lock_is_taken_and_released_within_one_autocommitted_statement(territory):
+    """The project's lock never waits on Python: the stored function runs as a statement of its own
+    (autocommit), after every other statement of the pledge."""
+    project = published_project(territory=territory)
+    seen = []
+
+    def spy(execute, sql, params, many, context):
+        seen.append((sql.split("(")[0].split()[-1] if "funding_contribution_record" in sql else sql.split()[0],
+                     connection.get_autocommit(), connection.in_atomic_block))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        contribute(project, UserFactory(), 1_000)
+
+    record = [s for s in seen if s[0] == "funding_contribution_record"]
+    assert record == [("funding_contribution_record", True, False)]
+    assert seen[-1][0] == "funding_contribution_record"  # nothing after it but the receipt
+    project.refresh_from_db()
+    assert (project.pledged_cents, project.contributors_count) == (1_000, 1)
+
+
 # --------------------------------------------------------------------------
 # The two recorders, side by side
 

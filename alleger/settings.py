@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "ninja",
+    "huey.contrib.djhuey",
     "alleger.core",
     "alleger.territories",
     "alleger.accounts",
@@ -191,6 +192,20 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background jobs (e-mail notifications, alleger.core.mail) on huey. With
+# REDIS_URL they go to a Redis queue that `alleger run_huey` works, with
+# retries; without it (the embedded default) or with TASKS_IMMEDIATE=true
+# (the tests) they run at once in the process that queues them.
+TASKS_IMMEDIATE = envbool("TASKS_IMMEDIATE", not REDIS_URL)
+HUEY = {
+    "huey_class": "huey.MemoryHuey" if TASKS_IMMEDIATE else "huey.RedisHuey",
+    "name": "alleger",
+    "immediate": TASKS_IMMEDIATE,
+    "results": False,
+    "consumer": {"workers": 2, "worker_type": "thread"},
+    **({} if TASKS_IMMEDIATE else {"url": REDIS_URL}),
+}
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",

@@ -1,45 +1,15 @@
-"""E-mails of the funding track. Each is sent after the transaction that caused it commits."""
+"""E-mails of the funding track, queued after the transaction that caused them commits (alleger.core.mail)."""
 
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
-
+from alleger.core.mail import send_each_later, send_later
 from alleger.territories.selectors import territory_moderators
 
 
-def _message(template: str, user, context: dict) -> EmailMessage | None:
-    if not user.is_active or not user.email or user.deleted_at:
-        return None
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        text = render_to_string(f"funding/email/{template}.txt", {**context, "user": user,
-                                                                  "SITE_URL": settings.SITE_URL})
-    subject, _, body = text.strip().partition("\n")
-    return EmailMessage(subject=f"[Alléger] {subject.strip()}", body=body.strip() + "\n", to=[user.email])
-
-
 def _send_later(template: str, users, context: dict) -> None:
-    users = list(users)
-
-    def send():
-        messages = [m for m in (_message(template, u, context) for u in users) if m]
-        if messages:
-            get_connection().send_messages(messages)
-
-    transaction.on_commit(send)
+    send_later(f"funding/email/{template}.txt", list(users), context)
 
 
 def _send_each_later(template: str, pairs) -> None:
-    """Send one message per (user, context) pair, over one connection."""
-    pairs = list(pairs)
-
-    def send():
-        messages = [m for m in (_message(template, u, ctx) for u, ctx in pairs) if m]
-        if messages:
-            get_connection().send_messages(messages)
-
-    transaction.on_commit(send)
+    send_each_later(f"funding/email/{template}.txt", list(pairs))
 
 
 def project_submitted(project):

@@ -1,6 +1,6 @@
 from django.contrib.auth import get_user_model
 
-from alleger.discussions.notifications import send_later
+from alleger.core.mail import send_later
 
 
 def proposal_answered(proposal) -> None:

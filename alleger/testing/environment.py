@@ -13,3 +13,6 @@ os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("ALLEGER_VAR_DIR", tempfile.mkdtemp(prefix="alleger-test-"))
+# Background jobs run at once, so a test sees the e-mails its action sent;
+# alleger/core/tests/test_mail.py works a real queue.
+os.environ.setdefault("TASKS_IMMEDIATE", "true")

@@ -23,8 +23,12 @@ def euros(cents):
     """Integer cents as euros in the active language: « 6 000 € », « 12,50 € »; "€6,000" in English."""
     if cents is None:
         return ""
-    cents = int(cents)
-    language = _locale()
+    return _euros(int(cents), _locale())
+
+
+@lru_cache(maxsize=4096)
+def _euros(cents: int, language: str) -> str:
+    # Babel's formatting is the costly part of a receipt or a listing, and amounts repeat.
     pattern = _currency_pattern(language, whole=cents % 100 == 0)
     return format_currency(Decimal(cents) / 100, "EUR", locale=language, format=pattern, currency_digits=False)
 

@@ -1,0 +1,81 @@
+"""E-mail notifications go through the background queue: queued after the commit, rendered and sent by the job.
+
+The other tests run jobs at once (TASKS_IMMEDIATE); here a real queue holds
+them, serialised as a Redis queue would hold them, until a worker runs them.
+"""
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from huey.contrib.djhuey import HUEY
+
+from alleger.testing.factories import TerritoryFactory, UserFactory
+from alleger.testing.money import contribute, published_project
+from alleger.testing.reports_factories import make_category, make_report
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def queue():
+    """Jobs stay queued (serialised) until `work()` runs them, as `alleger run_huey` would."""
+    HUEY.immediate = False
+    HUEY.flush()
+
+    def work() -> int:
+        done = 0
+        while (task := HUEY.dequeue()) is not None:
+            HUEY.execute(task)
+            done += 1
+        return done
+
+    yield work
+    HUEY.flush()
+    HUEY.immediate = True
+
+
+def test_a_pledge_queues_its_receipt_after_the_commit_and_the_worker_sends_it_in_the_backers_language(
+        queue, django_capture_on_commit_callbacks):
+    project = published_project(territory=TerritoryFactory(), title="Le café associatif")
+    backer = UserFactory(preferred_language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        contribute(project, backer, 1_250)
+
+    assert mail.outbox == []  # nothing rendered nor sent in the request
+    assert HUEY.pending_count() == 1
+    assert queue() == 1
+    assert [m.to for m in mail.outbox] == [[backer.email]]
+    assert "Le café associatif" in mail.outbox[0].subject
+    assert "€12.50" in mail.outbox[0].body  # rendered in English, the backer's language
+
+
+def test_a_rolled_back_transaction_queues_nothing(queue, django_capture_on_commit_callbacks):
+    project = published_project(territory=TerritoryFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            contribute(project, UserFactory(), 1_000)
+            transaction.set_rollback(True)
+    assert HUEY.pending_count() == 0
+    assert queue() == 0 and mail.outbox == []
+
+
+def test_a_mailbox_that_is_not_an_account_gets_its_mail_through_the_queue(queue, django_capture_on_commit_callbacks):
+    territory = TerritoryFactory()
+    category = make_category(territory=territory, service_email="voirie@ville.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_report(category=category, description="Un vélo partagé a la chaîne cassée.")
+    assert mail.outbox == []
+    assert queue() == 1
+    assert [m.to for m in mail.outbox] == [["voirie@ville.example"]]
+    assert "chaîne cassée" in mail.outbox[0].body
+
+
+def test_an_account_closed_before_the_job_runs_gets_nothing(queue, django_capture_on_commit_callbacks):
+    project = published_project(territory=TerritoryFactory())
+    backer = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        contribute(project, backer, 1_000)
+    backer.is_active = False
+    backer.save()
+    assert queue() == 1
+    assert mail.outbox == []

@@ -17,8 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def queue():
-    """Jobs stay queued (serialised) until `work()` runs them, as `alleger run_huey` would."""
+def queue(monkeypatch):
+    """Jobs stay queued (serialised) until `work()` runs them, as `alleger run_huey` would.
+
+    A worker closes stale connections around each job; here the job runs
+    inside the test's transaction, whose connection must stay open."""
+    monkeypatch.setattr("huey.contrib.djhuey.close_old_connections", lambda: None)
     HUEY.immediate = False
     HUEY.flush()
 

@@ -99,24 +99,11 @@ BEGIN
     v_count := v_project.contributors_count + CASE WHEN v_first THEN 1 ELSE 0 END;
 
     -- Every pool whose scope covers the project, locked in primary-key order (see matching.lock_pools).
-    PERFORM 1 FROM funding_matchingpool p
-      WHERE p.id IN (SELECT s.id FROM funding_matchingpool s
-                      WHERE s.active AND s.territory_id = v_project.territory_id
-                        AND (s.theme_id IS NULL OR s.theme_id IN (
-                             SELECT pt.theme_id FROM funding_project_themes pt WHERE pt.project_id = p_project))
-                        AND (NOT EXISTS (SELECT 1 FROM funding_call c WHERE c.pool_id = s.id)
-                             OR (v_project.call_id IS NOT NULL AND EXISTS (
-                                 SELECT 1 FROM funding_call c WHERE c.pool_id = s.id AND c.id = v_project.call_id))))
+    PERFORM 1 FROM funding_matchingpool p WHERE p.id IN (SELECT funding_pools_covering(p_project))
       ORDER BY p.id FOR UPDATE;
 
     FOR v_pool IN
-        SELECT p.* FROM funding_matchingpool p
-         WHERE p.active AND p.territory_id = v_project.territory_id
-           AND (p.theme_id IS NULL OR p.theme_id IN (
-                SELECT pt.theme_id FROM funding_project_themes pt WHERE pt.project_id = p_project))
-           AND (NOT EXISTS (SELECT 1 FROM funding_call c WHERE c.pool_id = p.id)
-                OR (v_project.call_id IS NOT NULL AND EXISTS (
-                    SELECT 1 FROM funding_call c WHERE c.pool_id = p.id AND c.id = v_project.call_id)))
+        SELECT p.* FROM funding_matchingpool p WHERE p.id IN (SELECT funding_pools_covering(p_project))
          ORDER BY p.id
     LOOP
         IF r_matched = 0 AND v_pool.trigger = 'first_euro' THEN
@@ -150,12 +137,7 @@ BEGIN
 
     FOR v_pool IN
         SELECT p.* FROM funding_matchingpool p
-         WHERE p.active AND p.trigger = 'lump_sum' AND p.territory_id = v_project.territory_id
-           AND (p.theme_id IS NULL OR p.theme_id IN (
-                SELECT pt.theme_id FROM funding_project_themes pt WHERE pt.project_id = p_project))
-           AND (NOT EXISTS (SELECT 1 FROM funding_call c WHERE c.pool_id = p.id)
-                OR (v_project.call_id IS NOT NULL AND EXISTS (
-                    SELECT 1 FROM funding_call c WHERE c.pool_id = p.id AND c.id = v_project.call_id)))
+         WHERE p.trigger = 'lump_sum' AND p.id IN (SELECT funding_pools_covering(p_project))
          ORDER BY p.id
     LOOP
         IF EXISTS (SELECT 1 FROM funding_match m WHERE m.pool_id = v_pool.id AND m.project_id = p_project
@@ -196,6 +178,20 @@ END;
 $$ LANGUAGE plpgsql;
 """
 
+POOLS = r"""
+-- The active pools whose scope covers a project (see matching.pools_for): its
+-- territory, narrowed to one of its themes or to its call when the pool has one.
+CREATE OR REPLACE FUNCTION funding_pools_covering(p_project bigint) RETURNS SETOF bigint AS $$
+    SELECT s.id FROM funding_matchingpool s JOIN funding_project pr ON pr.id = p_project
+     WHERE s.active AND s.territory_id = pr.territory_id
+       AND (s.theme_id IS NULL OR s.theme_id IN (
+            SELECT pt.theme_id FROM funding_project_themes pt WHERE pt.project_id = p_project))
+       AND (NOT EXISTS (SELECT 1 FROM funding_call c WHERE c.pool_id = s.id)
+            OR (pr.call_id IS NOT NULL AND EXISTS (
+                SELECT 1 FROM funding_call c WHERE c.pool_id = s.id AND c.id = pr.call_id)))
+$$ LANGUAGE sql STABLE;
+"""
+
 TRANSFER = r"""
 CREATE OR REPLACE FUNCTION funding_record_match_transfer(
     p_pool bigint, p_project bigint, p_contribution bigint, p_amount bigint, p_key text, p_now timestamptz
@@ -220,11 +216,13 @@ REVERSE = [
     "DROP FUNCTION IF EXISTS funding_contribution_record(bigint, bigint, text, bigint, bigint, boolean, text, text, "
     "text, text, text, timestamptz);",
     "DROP FUNCTION IF EXISTS funding_record_match_transfer(bigint, bigint, bigint, bigint, text, timestamptz);",
+    "DROP FUNCTION IF EXISTS funding_pools_covering(bigint);",
 ]
 
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(POOLS, params=None)
         schema_editor.execute(TRANSFER, params=None)
         schema_editor.execute(FUNCTION, params=None)
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
 
+from alleger.assets import mapcache
 from alleger.organisations.models import Membership
 from alleger.territories.models import TerritoryRole
 from alleger.testing.factories import (
@@ -25,13 +26,15 @@ from alleger.testing.factories import (
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
-    """Cheap password hashing, a private media folder, and a clean cache
-    (allauth keeps its rate limits there) for every test."""
+    """Cheap password hashing, a private media folder, and clean caches
+    (allauth keeps its rate limits there; the map keeps its answers) for every test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+    mapcache.forget()  # the map's per-process memo and LRU, like the shared cache
     yield
     cache.clear()
+    mapcache.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -124,6 +124,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Answers the public map GeoJSON before the session/auth/CSRF stack (alleger/assets/middleware.py).
+    "alleger.assets.middleware.MapMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "alleger.core.middleware.LanguageMiddleware",
@@ -328,6 +330,9 @@ PERIODIC_JOBS = [("settle", envint("SETTLE_EVERY_SECONDS", 60, minimum=1))]
 
 # Anonymous visitors' public pages are cached this long (0 disables it).
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60, minimum=0)
+# The map's GeoJSON answers stay this long in the shared cache; they are keyed by
+# the data version, so a change never waits for them (0 disables the map's cache).
+MAP_CACHE_SECONDS = envint("MAP_CACHE_SECONDS", 600, minimum=0)
 
 NINJA_PAGINATION_PER_PAGE = 50
 FORMS_URLFIELD_ASSUME_HTTPS = True

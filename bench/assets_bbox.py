@@ -11,31 +11,51 @@ then COPYs `--assets` published assets spread over the city's 5 × 4.5 km box
 Two boxes are measured:
 
 * city-wide (4.365,45.415,4.415,45.460): every asset is in it, so the server
-  clusters on its grid (about 1 000 cluster features);
-* street-level (about 55 × 65 m in the centre): a few dozen plain features (about 30).
+  clusters on its grid (about 650 cluster features);
+* street-level (about 55 × 65 m in the centre): plain features (about 55: the
+  answer covers the snapped box, see below).
 
-For each box, in turn and for `--rounds` interleaved rounds (floor, endpoint,
-floor, endpoint… because the machine is shared and noisy):
+Two servers run side by side, both `alleger serve` (gunicorn, 2 gthread
+workers × 4 threads, persistent database connections), Django's middleware,
+MapMiddleware (alleger/assets/middleware.py) answering the endpoint before the
+session/auth/CSRF stack, then the SQL and orjson:
 
-* endpoint: `GET /api/v1/assets.geojson?bbox=…` through the real HTTP stack —
-  `alleger serve` (gunicorn, 2 gthread workers × 4 threads, persistent
-  database connections), Django's middleware, ninja, the SQL, orjson — driven
-  by wrk (Debian's /usr/bin/wrk; a bounded Python client if wrk is missing);
-* floor: the very SQL statements the endpoint runs for that box
+* cached: the production default. wrk asks for the same box again and again,
+  so after the first request every answer comes from the per-process LRU of
+  alleger/assets/mapcache.py (no SQL; the data version is re-read once a
+  second). This is what a map pays for the boxes its visitors share — the
+  best case, as every request hits;
+* uncached: the same server with MAP_CACHE_SECONDS=0, so every request runs
+  the SQL and encodes the answer (still through MapMiddleware) — what a box
+  nobody asked for before costs.
+
+The endpoint answers for the snapped box (the request widened to a
+power-of-two grid, up to 1.5 times as wide), a superset of the request; the
+floor keeps the request's own box, so the uncached endpoint does somewhat more
+SQL work than its floor (for the street box: about 55 rows against 30).
+
+For each box, in turn and for `--rounds` interleaved rounds (floor, cached,
+uncached, floor… because the machine is shared and noisy):
+
+* floor: the SQL statements the endpoint would run for the requested box
   (`alleger.assets.geo.statements`: the `LIMIT 2001` select, then the grouped
   cluster query when the box holds more than 2 000 assets), executed with
   psycopg by the same number of concurrent clients (threads, one connection
-  each) on the same database, every row fetched.
+  each) on the same database, every row fetched;
+* cached and uncached: `GET /api/v1/assets.geojson?bbox=…` driven by wrk
+  (Debian's /usr/bin/wrk; a bounded Python client if wrk is missing).
 
-It prints one line per run, then per box: req/s, p50 and p99 of the floor and
-of the endpoint side by side, the throughput ratio endpoint/floor (median of
-the rounds, and per round) and the verdict against the target (>= 1/3). The
-figures also go to bench/results/assets_bbox.json (ignored by git).
+It checks first that both servers give the same bytes. It prints one line per
+run, then per box: req/s, p50 and p99 of the floor, the cached and the
+uncached endpoint side by side, the throughput ratio endpoint/floor of each
+(median of the rounds, and per round) and the verdict against the target
+(>= 1/3) for both. The figures also go to bench/results/assets_bbox.json
+(ignored by git).
 
-Exit status: 0 whatever the ratio (it is a report); 1 when the server did not
-start, an answer was not 200 before the run, or any response during the run
-was not 2xx/3xx; 130 on Ctrl+C. The server, the temporary files and the
-database are always removed.
+Exit status: 0 whatever the ratios (it is a report); 1 when a server did not
+start, an answer was not 200 before the run, the two servers disagreed, or any
+response during the run was not 2xx/3xx; 130 on Ctrl+C. The servers, the
+temporary files and the database are always removed.
 """
 
 from __future__ import annotations
@@ -174,9 +194,18 @@ def bbox_path(bbox) -> str:
     return "/api/v1/assets.geojson?bbox=" + ",".join(f"{v:.4f}" for v in bbox)
 
 
+def measure(client, port: int, path: str, args, label: str) -> tuple[dict, bool]:
+    """One wrk run; (figures, whether any answer was not 2xx/3xx)."""
+    sample = client(port, path, args.duration, args.connections, args.threads, label=label)
+    figures = {"rps": sample.rps, "p50_ms": sample.p50_ms, "p99_ms": sample.p99_ms, "requests": sample.requests,
+               "non_2xx": sample.non_2xx}
+    return figures, bool(sample.non_2xx or sample.socket_errors)
+
+
 def run(args, client, client_name: str, tmp_path: Path) -> int:
     env = base_environment(tmp_path / "var", tmp_path / "static")
     env["DATABASE_URL"] = args.database_url
+    env.pop("MAP_CACHE_SECONDS", None)  # the cached server runs with the production default
     print("== collectstatic, migrate, demo_data", flush=True)
     manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
     manage("migrate", "--noinput", "--verbosity", "0", env=env)
@@ -185,7 +214,7 @@ def run(args, client, client_name: str, tmp_path: Path) -> int:
     load_assets(args.database_url, args.assets)
     print(f"== {args.assets} assets copied and analysed in {time.monotonic() - started:.1f} s", flush=True)
 
-    # Django only to read the endpoint's SQL (geo.statements); the server is a separate process.
+    # Django only to read the endpoint's SQL (geo.statements); the servers are separate processes.
     os.environ.update({k: v for k, v in env.items() if k in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "HTTPS",
                                                              "ALLEGER_VAR_DIR", "DATABASE_URL")})
     sys.path.insert(0, str(ROOT))
@@ -193,71 +222,84 @@ def run(args, client, client_name: str, tmp_path: Path) -> int:
 
     django.setup()
 
-    results = {label: {"floor": [], "endpoint": []} for label, _ in BOXES}
+    results = {label: {"floor": [], "cached": [], "uncached": []} for label, _ in BOXES}
     failed = False
-    with Server(env, tmp_path / "gunicorn.log", args.workers, args.server_threads) as server:
-        print(f"== gunicorn on 127.0.0.1:{server.port} ({args.workers} workers x {args.server_threads} threads)")
+    with Server(env, tmp_path / "gunicorn-cached.log", args.workers, args.server_threads) as cached, \
+            Server({**env, "MAP_CACHE_SECONDS": "0"}, tmp_path / "gunicorn-uncached.log", args.workers,
+                   args.server_threads) as uncached:
+        servers = {"cached": cached, "uncached": uncached}
+        print(f"== gunicorn, {args.workers} workers x {args.server_threads} threads each: cached (production "
+              f"default) on 127.0.0.1:{cached.port}, uncached (MAP_CACHE_SECONDS=0) on 127.0.0.1:{uncached.port}")
         for label, bbox in BOXES:
-            status, body = get(server.port, bbox_path(bbox))
-            if status != 200:
-                raise BenchError(f"{bbox_path(bbox)} answered {status}: {body[:300]!r}")
-            data = json.loads(body)
+            bodies = {}
+            for kind, server in servers.items():
+                status, body = get(server.port, bbox_path(bbox))
+                if status != 200:
+                    raise BenchError(f"{kind}: {bbox_path(bbox)} answered {status}: {body[:300]!r}")
+                bodies[kind] = body
+            if bodies["cached"] != bodies["uncached"]:
+                raise BenchError(f"{label}: the cached and uncached servers disagree")
+            data = json.loads(bodies["cached"])
             print(f"   {label}: {len(data['features'])} features, clustered={data['clustered']}, "
-                  f"{len(body) / 1024:.0f} KiB")
-            results[label]["features"] = len(data["features"])
-            results[label]["clustered"] = data["clustered"]
-            results[label]["bytes"] = len(body)
+                  f"{len(bodies['cached']) / 1024:.0f} KiB, snapped box {data['bbox']}")
+            results[label].update(features=len(data["features"]), clustered=data["clustered"],
+                                  bytes=len(bodies["cached"]), snapped_bbox=data["bbox"])
             # Warm-up (not recorded)
-            client(server.port, bbox_path(bbox), 1, args.connections, args.threads, label=label)
+            for server in servers.values():
+                client(server.port, bbox_path(bbox), 1, args.connections, args.threads, label=label)
             floor_run(args.database_url, bbox, 1, args.connections)
         healthz = []
         for round_number in range(1, args.rounds + 1):
-            sample = client(server.port, "/healthz", args.duration, args.connections, args.threads, label="healthz")
+            sample = client(cached.port, "/healthz", args.duration, args.connections, args.threads, label="healthz")
             healthz.append(sample.rps)
             print(f"   round {round_number}  /healthz (framework floor, for reference) {sample.rps:8.1f} req/s "
                   f"p99 {sample.p99_ms:7.2f} ms", flush=True)
             for label, bbox in BOXES:
                 floor = floor_run(args.database_url, bbox, args.duration, args.connections)
-                sample = client(server.port, bbox_path(bbox), args.duration, args.connections, args.threads,
-                                label=label)
-                if sample.non_2xx or sample.socket_errors:
-                    failed = True
-                endpoint = {"rps": sample.rps, "p50_ms": sample.p50_ms, "p99_ms": sample.p99_ms,
-                            "requests": sample.requests, "non_2xx": sample.non_2xx}
                 results[label]["floor"].append(floor)
-                results[label]["endpoint"].append(endpoint)
-                print(f"   round {round_number}  {label:<22} floor {floor['rps']:8.1f} req/s "
-                      f"p99 {floor['p99_ms']:7.2f} ms | endpoint {endpoint['rps']:8.1f} req/s "
-                      f"p99 {endpoint['p99_ms']:7.2f} ms | ratio {endpoint['rps'] / floor['rps']:.2f}"
-                      + (f"  NON-2xx {sample.non_2xx}" if sample.non_2xx else ""), flush=True)
-                if server.process is None or server.process.poll() is not None:
-                    raise BenchError(f"the server died during the run:\n{server.tail()}")
+                line = f"   round {round_number}  {label:<22} floor {floor['rps']:8.1f} req/s p99 {floor['p99_ms']:7.2f}"
+                for kind, server in servers.items():
+                    figures, bad = measure(client, server.port, bbox_path(bbox), args, label)
+                    failed = failed or bad
+                    results[label][kind].append(figures)
+                    line += (f" | {kind} {figures['rps']:8.1f} p99 {figures['p99_ms']:7.2f} "
+                             f"ratio {figures['rps'] / floor['rps']:.2f}"
+                             + (f" NON-2xx {figures['non_2xx']}" if figures["non_2xx"] else ""))
+                    if server.process is None or server.process.poll() is not None:
+                        raise BenchError(f"the {kind} server died during the run:\n{server.tail()}")
+                print(line, flush=True)
 
-    print("\n" + "=" * 78)
+    def med(rows, key):
+        return statistics.median(r[key] for r in rows)
+
+    print("\n" + "=" * 110)
     print(f"Results: {args.assets} assets on PostgreSQL, {client_name.split(' (')[0]}, {args.connections} "
-          f"connections, {args.duration:g} s per run, median of {args.rounds} interleaved rounds\n")
-    print(f"  {'box':<24}{'floor req/s':>12}{'p50':>8}{'p99':>8}{'endpoint req/s':>16}{'p50':>8}{'p99':>8}"
-          f"{'ratio':>7}")
+          f"connections, {args.duration:g} s per run, median of {args.rounds} interleaved rounds")
+    print("cached = the production path (MapMiddleware + mapcache, the same box again and again: cache hits);")
+    print("uncached = the same server with MAP_CACHE_SECONDS=0 (MapMiddleware, then the SQL and the encoding "
+          "on every request)\n")
+    print(f"  {'box':<24}{'floor req/s':>12}{'p50':>9}{'p99':>9}{'cached req/s':>14}{'p50':>9}{'p99':>9}"
+          f"{'ratio':>8}{'uncached req/s':>16}{'p50':>9}{'p99':>9}{'ratio':>8}")
     summary = {}
     for label, _bbox in BOXES:
-        floor, endpoint = results[label]["floor"], results[label]["endpoint"]
-
-        def med(rows, key):
-            return statistics.median(r[key] for r in rows)
-
-        ratios = [e["rps"] / f["rps"] for f, e in zip(floor, endpoint, strict=True) if f["rps"]]
-        ratio = med(endpoint, "rps") / med(floor, "rps")
-        summary[label] = {"ratio": ratio, "ratios": ratios}
-        print(f"  {label:<24}{med(floor, 'rps'):>12.1f}{med(floor, 'p50_ms'):>8.2f}{med(floor, 'p99_ms'):>8.2f}"
-              f"{med(endpoint, 'rps'):>16.1f}{med(endpoint, 'p50_ms'):>8.2f}{med(endpoint, 'p99_ms'):>8.2f}"
-              f"{ratio:>7.2f}")
+        floor = results[label]["floor"]
+        line = f"  {label:<24}{med(floor, 'rps'):>12.1f}{med(floor, 'p50_ms'):>9.2f}{med(floor, 'p99_ms'):>9.2f}"
+        summary[label] = {}
+        for kind, width in (("cached", 14), ("uncached", 16)):
+            rows = results[label][kind]
+            ratio = med(rows, "rps") / med(floor, "rps")
+            ratios = [e["rps"] / f["rps"] for f, e in zip(floor, rows, strict=True) if f["rps"]]
+            summary[label][kind] = {"ratio": ratio, "ratios": ratios}
+            line += f"{med(rows, 'rps'):>{width}.1f}{med(rows, 'p50_ms'):>9.2f}{med(rows, 'p99_ms'):>9.2f}{ratio:>8.2f}"
+        print(line)
     print(f"  (latencies in ms; for reference, Django's /healthz through the same server: "
           f"{statistics.median(healthz):.1f} req/s)\n")
     for label, _bbox in BOXES:
-        s = summary[label]
-        verdict = "MET" if s["ratio"] >= TARGET_RATIO else "NOT MET"
-        print(f"target ({label} >= 1/3 of the raw-SQL floor): {verdict} (ratio {s['ratio']:.2f}; per round "
-              f"{', '.join(f'{r:.2f}' for r in s['ratios'])})")
+        for kind in ("cached", "uncached"):
+            s = summary[label][kind]
+            verdict = "MET" if s["ratio"] >= TARGET_RATIO else "NOT MET"
+            print(f"target ({label}, {kind} >= 1/3 of the raw-SQL floor): {verdict} (ratio {s['ratio']:.2f}; "
+                  f"per round {', '.join(f'{r:.2f}' for r in s['ratios'])})")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "assets_bbox.json").write_text(json.dumps({
         "generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "client": client_name, "assets": args.assets,
@@ -277,7 +319,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--assets", type=int, default=200_000, help="assets to create (default 200 000)")
     parser.add_argument("--duration", type=float, default=3, help="seconds per run (default 3)")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved floor/endpoint rounds (default 3)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="interleaved floor/cached/uncached rounds (default 3)")
     parser.add_argument("--connections", type=int, default=8, help="concurrent clients, both sides (default 8)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")

@@ -2,12 +2,12 @@
 
 from typing import Literal
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
-from . import geo, selectors
+from . import geo, mapcache, selectors
 
 router = Router()
 
@@ -31,6 +31,7 @@ class FeatureOut(Schema):
 
 class FeatureCollectionOut(Schema):
     type: Literal["FeatureCollection"]
+    bbox: list[float]
     clustered: bool
     total: int | None = None
     features: list[FeatureOut]
@@ -87,21 +88,33 @@ def assets_geojson(request, filters: Query[BboxQuery]):
     Optional filters: `status`, `type` (asset type slug), `kit` (kit slug: the asset's own kits or its
     type's), `territory` (slug).
 
-    When more than 2 000 assets fall in the box, the server groups them on a grid (cell side a power of
-    two of a degree, about 40 cells across the box): each cluster is a Point feature at the centroid of
-    its assets with properties `{"cluster": true, "count": n}`, and the collection carries
+    **The answer covers a snapped box, a superset of the request.** The box is widened to a grid aligned
+    on powers of two of a degree (cell: 1/8 to 1/4 of the box's larger side, so at most about 1.5 times
+    as wide), so that nearby pans share one cached answer. The collection's RFC 7946 `bbox` member gives
+    that snapped box `[west, south, east, north]`: the features are those of the snapped box, and a client
+    may keep them while its view stays inside it.
+
+    When more than 2 000 assets fall in the (snapped) box, the server groups them on a grid (cell side a
+    power of two of a degree, about 40 cells across the box): each cluster is a Point feature at the
+    centroid of its assets with properties `{"cluster": true, "count": n}`, and the collection carries
     `"clustered": true, "total": <assets in the box>`. A response never holds more than 2 000 features.
+
+    Caching: answers are cached on the server and sent with `Cache-Control: public, max-age=60` and a
+    strong `ETag` (a digest of the body); `If-None-Match` with that ETag answers 304 Not Modified. A
+    change to the assets shows on the server within one second; a browser or proxy may keep its copy up
+    to 60 seconds.
 
     A malformed or inverted box answers 400 `{"code": "bad_bbox", "message": …}`.
     """
     try:
         bbox = geo.parse_bbox(filters.bbox)
-        body = geo.geojson(bbox, status=filters.status, type_slug=filters.type, kit_slug=filters.kit,
-                           territory_slug=filters.territory)
+        found = mapcache.answer(bbox, status=filters.status, type_slug=filters.type, kit_slug=filters.kit,
+                                territory_slug=filters.territory)
     except geo.BadRequest as exc:
         return Status(400, {"code": exc.code, "message": exc.message})
-    # Built and encoded by geo.geojson (orjson), returned as is: no per-feature validation.
-    return HttpResponse(body, content_type="application/geo+json")
+    # Built and encoded by geo.geojson (orjson), returned as is: no per-feature validation. Well-formed
+    # requests are usually answered earlier, by the same function, in middleware.MapMiddleware.
+    return mapcache.respond(request, found)
 
 
 @router.get("assets/{asset_id}", response={200: AssetOut, 404: ErrorOut}, auth=None,

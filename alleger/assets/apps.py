@@ -12,3 +12,7 @@ class Config(AppConfig):
         from alleger.discussions import registry
 
         registry.register(self.get_model("Asset"), key="asset", view_perm="assets.view_asset", author="manager_id")
+
+        from . import signals
+
+        signals.connect()

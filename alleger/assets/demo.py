@@ -8,6 +8,7 @@ from alleger.kits.models import Kit
 from alleger.territories.demo import NEIGHBOURHOODS
 from alleger.territories.models import Neighbourhood
 
+from . import mapcache
 from .models import Asset, AssetProposal, AssetType
 
 SEED = 42
@@ -92,6 +93,7 @@ def load(context) -> None:
         Asset.kits.through.objects.bulk_create(kit_links, ignore_conflicts=True)
     _cabinet(city, types["armoire-de-bricolage"], hoods, context)
     _proposals(city, types, hoods, context)
+    mapcache.data_changed()  # the bulk inserts above send no signals
 
 
 def _cabinet(city, asset_type, hoods, context) -> None:

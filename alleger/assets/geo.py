@@ -61,13 +61,17 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float]:
     return minlon, minlat, maxlon, maxlat
 
 
+def check_status(status: str | None) -> None:
+    if status and status not in STATUSES:
+        raise BadRequest("invalid", _("Statut inconnu : utilisez open, openable ou closed."))
+
+
 def _where(bbox, *, status=None, type_slug=None, kit_slug=None, territory_slug=None) -> tuple[str, list]:
     minlon, minlat, maxlon, maxlat = bbox
     clauses = ["a.lat >= %s", "a.lat <= %s", "a.lon >= %s", "a.lon <= %s", "a.moderation = 'published'"]
     params: list = [minlat, maxlat, minlon, maxlon]
     if status:
-        if status not in STATUSES:
-            raise BadRequest("invalid", _("Statut inconnu : utilisez open, openable ou closed."))
+        check_status(status)
         clauses.append("a.status = %s")
         params.append(status)
     if type_slug:
@@ -104,9 +108,15 @@ def statements(bbox, **filters) -> tuple[tuple[str, list], tuple[str, list]]:
 
 
 #: Asset types change a few times a year: each process keeps them TYPES_TTL seconds,
-#: which spares a query per map request. A new type shows up within that delay.
+#: which spares a query per map request. They are also forgotten whenever the map's
+#: data version changes (mapcache), so a new or renamed type shows with the change.
 TYPES_TTL = 60.0
 _types_cache: tuple[float, dict] = (0.0, {})
+
+
+def forget_types() -> None:
+    global _types_cache
+    _types_cache = (0.0, {})
 
 
 def _types() -> dict[int, tuple[str, str]]:
@@ -140,15 +150,19 @@ def _feature(row, types, prefix) -> dict:
 
 
 def geojson(bbox, **filters) -> bytes:
-    """The FeatureCollection for a box, encoded; never more than MAX_FEATURES features."""
+    """The FeatureCollection for a box, encoded; never more than MAX_FEATURES features.
+
+    Its RFC 7946 `bbox` member is the box the features were selected in.
+    """
     (features_sql, params), (clusters_sql, _params) = statements(bbox, **filters)
     prefix = _url_prefix()
+    box = list(bbox)
     with connection.cursor() as cursor:
         cursor.execute(features_sql, params)
         rows = cursor.fetchall()
         if len(rows) <= MAX_FEATURES:
             types = _types()
-            return orjson.dumps({"type": "FeatureCollection", "clustered": False,
+            return orjson.dumps({"type": "FeatureCollection", "bbox": box, "clustered": False,
                                  "features": [_feature(row, types, prefix) for row in rows]})
         cursor.execute(clusters_sql, params)
         cells = cursor.fetchall()
@@ -167,4 +181,5 @@ def geojson(bbox, **filters) -> bytes:
         else:
             out.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
                         "properties": {"cluster": True, "count": count}})
-    return orjson.dumps({"type": "FeatureCollection", "clustered": True, "total": total, "features": out})
+    return orjson.dumps({"type": "FeatureCollection", "bbox": box, "clustered": True, "total": total,
+                         "features": out})

@@ -39,6 +39,7 @@ from shapely.geometry import Point, shape
 
 from alleger.core.services import audit_record
 
+from . import mapcache
 from .models import Asset, AssetChange, AssetImport, AssetType
 
 MAX_ROWS = 250_000
@@ -445,3 +446,5 @@ def _apply(territory, asset_type, record, actor, creates, updates) -> None:
             asset.updated_at = now
         Asset.objects.bulk_update(assets, [*sorted(touched), "updated_at"], batch_size=BATCH)
     AssetChange.objects.bulk_create(changes, batch_size=BATCH)
+    if creates or updates:  # bulk writes send no signals
+        mapcache.data_changed()

@@ -241,3 +241,21 @@ class CabinetCodeReveal(models.Model):
 
     def __str__(self):
         return f"{self.asset} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class MapVersion(models.Model):
+    """One row whose `version` changes in every transaction that may change what the map shows.
+
+    `mapcache.data_changed()` writes it inside the writer's transaction, so the new
+    version becomes visible to readers exactly when the new data does; the map's
+    response cache is keyed by it. Internal: no admin, no interface strings.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="map_version_single_row")]
+
+    def __str__(self):
+        return str(self.version)

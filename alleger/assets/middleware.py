@@ -1,0 +1,51 @@
+"""The map's GeoJSON answered before the rest of the middleware stack.
+
+`GET /api/v1/assets.geojson` is public and anonymous, the same for everyone, in
+every language: sessions, authentication, CSRF, messages, allauth and the
+language middleware have nothing to add to it, and on a street-level box they
+cost more than the answer itself (which usually comes from `mapcache`). Placed
+right after SecurityMiddleware (its headers still apply), MapMiddleware answers
+a well-formed request itself. Anything it cannot take as is — a bad or missing
+box, an unknown status, a repeated parameter — goes on to the ninja view, which
+answers exactly as it always has (400 `{code, message}` in the visitor's
+language); the ninja route remains the documented one (OpenAPI) and gives the
+same answers as this shortcut, through the same `mapcache.answer`.
+"""
+
+from . import geo, mapcache
+
+#: The ninja route's path (alleger/urls.py + alleger.assets.api); a test keeps them equal.
+PATH = "/api/v1/assets.geojson"
+#: Query parameters of the route (api.BboxQuery) -> keyword of mapcache.answer.
+FILTERS = {"status": "status", "type": "type_slug", "kit": "kit_slug", "territory": "territory_slug"}
+
+
+class MapMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info != PATH or request.method != "GET":
+            return self.get_response(request)
+        found = self._answer(request)
+        if found is None:
+            return self.get_response(request)
+        return mapcache.respond(request, found)
+
+    @staticmethod
+    def _answer(request) -> mapcache.Answer | None:
+        # The host check CommonMiddleware would have made (ALLOWED_HOSTS): DisallowedHost is a 400.
+        request.get_host()
+        raw = request.META.get("QUERY_STRING", "")
+        found = mapcache.cached_answer(raw)
+        if found is not None:
+            return found
+        query = request.GET
+        if any(len(values) > 1 for name, values in query.lists() if name == "bbox" or name in FILTERS):
+            return None  # ambiguous: the view decides, as it always did
+        try:
+            bbox = geo.parse_bbox(query.get("bbox"))
+            return mapcache.answer(bbox, query=raw,
+                                   **{keyword: query.get(name) for name, keyword in FILTERS.items()})
+        except geo.BadRequest:
+            return None

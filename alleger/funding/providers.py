@@ -119,7 +119,7 @@ class SimulatedCardProvider(PaymentProvider):
         # One statement: a repeated key keeps the first authorisation. Written
         # by hand because every pledge runs it (see contribution_create).
         table = connection.ops.quote_name(SimulatedCharge._meta.db_table)
-        operations = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+        operations = _json_placeholder()
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} (reference, amount_cents, status, capture_failures_left, operations, "
@@ -172,7 +172,7 @@ class SimulatedCardProvider(PaymentProvider):
         thousand charges, compiling it costs far more than running it.
         """
         table = connection.ops.quote_name(SimulatedCharge._meta.db_table)
-        operations = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+        operations = _json_placeholder()
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE {table} SET status = %s, capture_failures_left = %s, operations = {operations} "
@@ -200,6 +200,11 @@ class SimulatedCardProvider(PaymentProvider):
             return Event(event_id=str(data["id"]), type=str(data["type"]), reference=str(data["reference"]))
         except (ValueError, KeyError, TypeError):
             raise InvalidWebhook("malformed event") from None
+
+
+def _json_placeholder() -> str:
+    """The parameter of a JSON column in hand-written SQL (PostgreSQL's is jsonb)."""
+    return "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
 
 
 PROVIDERS: dict[str, PaymentProvider] = {p.code: p for p in (OfflineProvider(), SimulatedCardProvider())}

@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +15,8 @@ from . import selectors, services
 from .forms import AnswerForm, FilterForm, ProposalForm
 from .models import Proposal
 
+PAGE_SIZE = 30
+
 
 def _proposal(pk) -> Proposal:
     return get_object_or_404(Proposal.objects.select_related("territory", "author", "asset", "answered_by"), pk=pk)
@@ -23,8 +27,10 @@ def proposal_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     proposals = selectors.proposal_list(territory=filters.get("territoire"), status=filters.get("statut") or None,
                                         kind=filters.get("type") or None, sort=filters.get("tri") or "recent")
+    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "proposals/list.html", {
-        "form": form, "proposals": proposals[:200],
+        "form": form, "page": page,
+        "querystring": urlencode({k: getattr(v, "slug", v) for k, v in filters.items() if v}),
         "can_add": request.user.has_perm("proposals.add_proposal"),
     })
 

@@ -29,14 +29,32 @@ def test_the_list_filters_and_sorts_without_javascript(client, territory, other_
     for _ in range(2):
         proposal_support(proposal=popular, user=UserFactory())
     response = client.get("/propositions/", {"territoire": territory.slug})
-    assert [p.title for p in response.context["proposals"]] == ["Récente", "Populaire"]
+    assert [p.title for p in response.context["page"].object_list] == ["Récente", "Populaire"]
     response = client.get("/propositions/", {"territoire": territory.slug, "tri": "soutiens"})
-    assert [p.title for p in response.context["proposals"]] == ["Populaire", "Récente"]
+    assert [p.title for p in response.context["page"].object_list] == ["Populaire", "Récente"]
     response = client.get("/propositions/", {"type": "open_space"})
-    assert [p.title for p in response.context["proposals"]] == ["Récente"]
-    assert list(client.get("/propositions/", {"statut": "accepted"}).context["proposals"]) == []
+    assert [p.title for p in response.context["page"].object_list] == ["Récente"]
+    assert list(client.get("/propositions/", {"statut": "accepted"}).context["page"]) == []
     # An invalid filter is ignored, never a 500
     assert client.get("/propositions/", {"statut": "nimporte", "territoire": "nulle-part"}).status_code == 200
+
+
+def test_the_list_pages_every_proposal_and_keeps_its_filters(client, territory, other_territory):
+    from alleger.proposals.views import PAGE_SIZE
+
+    for n in range(PAGE_SIZE + 1):
+        make_proposal(territory=territory, title=f"Proposition {n}")
+    make_proposal(territory=other_territory, title="Ailleurs")
+
+    first = client.get("/propositions/", {"territoire": territory.slug})
+    html = first.content.decode()
+    assert len(first.context["page"].object_list) == PAGE_SIZE
+    assert f"{PAGE_SIZE + 1} propositions" in html
+    assert f'href="?territoire={territory.slug}&amp;page=2"' in html  # the filter survives the page change
+    second = client.get("/propositions/", {"territoire": territory.slug, "page": 2})
+    assert [p.title for p in second.context["page"]] == ["Proposition 0"]  # the oldest, last
+    assert 'page=1"' in second.content.decode()
+    assert client.get("/propositions/", {"page": "nimporte"}).status_code == 200
 
 
 def test_the_detail_renders_markdown_safely_and_offers_login_to_visitors(client, proposal):
@@ -139,7 +157,7 @@ def test_comments_on_a_proposal(client, proposal, resident):
 
 def test_a_proposal_hidden_by_flags_leaves_the_list_and_is_masked(client, proposal, moderator):
     flag_by(proposal, 3)
-    assert list(client.get("/propositions/").context["proposals"]) == []
+    assert list(client.get("/propositions/").context["page"]) == []
     html = client.get(proposal.get_absolute_url()).content.decode()
     assert "masquée en attente de modération" in html and "enrobé" not in html
     client.force_login(moderator)

@@ -6,66 +6,21 @@ oversold, one contribution per idempotency key, never a pool below zero,
 and no deadlock when live campaigns and settlement share pools.
 """
 
-import fcntl
-import tempfile
-import threading
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from alleger.funding import ledger
-from alleger.funding.errors import Refused
 from alleger.funding.models import Contribution, Match, MatchingPool, Project
 from alleger.funding.providers import CARD_CAPTURE_ALWAYS_FAILS
 from alleger.funding.services import settlement, sponsors
 from alleger.funding.services.contributions import contribution_cancel, contribution_create
+from alleger.testing.concurrency import all_at_once
 from alleger.testing.factories import UserFactory
 from alleger.testing.money import books_problems, contribute, published_project, sponsor_pool
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _one_crowd_at_a_time():
-    """Fifty threads hold fifty connections: let one such test run at a time across xdist workers,
-    so that together they stay under PostgreSQL's max_connections."""
-    with open(Path(tempfile.gettempdir()) / "alleger-funding-concurrency.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def all_at_once(count: int, action) -> list[tuple[str, object]]:
-    """Run action(i) in `count` threads started together; each result is ("ok", value),
-    ("refused", code) or ("error", repr)."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = ("ok", action(i))
-        except Refused as refusal:
-            results[i] = ("refused", refusal.code)
-        except Exception as error:  # noqa: BLE001 — reported and asserted on below
-            results[i] = ("error", repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread never finished"
-    errors = [r for r in results if r[0] == "error"]
-    assert not errors, errors
-    return results
 
 
 @pytest.fixture

@@ -5,59 +5,17 @@ asset row lock serialises the seat counting; the unique seat per asset is
 the backstop. Exactly five participants (organiser included) must come out.
 """
 
-import fcntl
-import tempfile
-import threading
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from alleger.interventions.models import Participation
-from alleger.interventions.services import Refused, intervention_join
+from alleger.interventions.services import intervention_join
 from alleger.testing.assets_factories import AssetFactory
+from alleger.testing.concurrency import all_at_once
 from alleger.testing.factories import UserFactory
 from alleger.testing.interventions_factories import make_intervention
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _one_crowd_at_a_time():
-    """Twenty threads hold twenty connections: one such test at a time across xdist workers
-    (the same lock file as the funding races)."""
-    with open(Path(tempfile.gettempdir()) / "alleger-funding-concurrency.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def all_at_once(count: int, action) -> list[tuple[str, object]]:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = ("ok", action(i))
-        except Refused as refusal:
-            results[i] = ("refused", refusal.code)
-        except Exception as error:  # noqa: BLE001 — reported and asserted on below
-            results[i] = ("error", repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread never finished"
-    errors = [r for r in results if r[0] == "error"]
-    assert not errors, errors
-    return results
 
 
 def test_twenty_residents_joining_an_asset_limited_to_five_gives_exactly_five(territory):

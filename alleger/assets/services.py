@@ -1,11 +1,11 @@
 """Asset writes: proposals and their review, photos, tool cabinets. Imports are in imports.py."""
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alleger.accounts.models import User
+from alleger.core.errors import Refused
 from alleger.core.images import image_clean
 from alleger.core.services import audit_record
 from alleger.territories.selectors import neighbourhood_at
@@ -16,11 +16,6 @@ from .models import Asset, AssetChange, AssetPhoto, AssetProposal, AssetType, Ca
 HIDDEN = "••••"
 
 
-class Refused(ValidationError):
-    """A refused action, with a stable machine code and a message for people."""
-
-    def __init__(self, code: str, message):
-        super().__init__(message, code=code)
 
 
 class Decision:

@@ -1,8 +1,5 @@
-from django.core.exceptions import ValidationError
+"""Refusals of this app: the platform's one Refused (alleger.core.errors)."""
 
+from alleger.core.errors import Refused
 
-class Refused(ValidationError):
-    """A refused action, with a stable machine code (API `code`) and a message for people."""
-
-    def __init__(self, code: str, message):
-        super().__init__(message, code=code)
+__all__ = ["Refused"]

@@ -22,13 +22,13 @@ Rules (each refusal has a stable code, shown in French to people and as
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alleger.assets.models import Asset
+from alleger.core.errors import Refused
 from alleger.core.images import image_clean
 from alleger.core.services import audit_record
 from alleger.kits.models import Kit
@@ -43,11 +43,6 @@ MAX_PHOTOS = 6
 MAX_TEXT = 20_000
 
 
-class Refused(ValidationError):
-    """A refused action, with a stable machine code (API `code`) and a message for people."""
-
-    def __init__(self, code: str, message):
-        super().__init__(message, code=code)
 
 
 def is_private_actor(organisation: Organisation | None) -> bool:

@@ -1,6 +1,5 @@
 """Kit writes. Each saves a new KitVersion when the content changes, and audits."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -8,6 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from alleger.accounts.models import User
+from alleger.core.errors import Refused
 from alleger.core.images import image_clean
 from alleger.core.services import audit_record
 
@@ -17,11 +17,6 @@ from .models import Kit, KitImage, KitVersion
 EDITABLE = (Kit.Status.DRAFT, Kit.Status.REFUSED)
 
 
-class Refused(ValidationError):
-    """A refused action, with a stable machine code and a message for people."""
-
-    def __init__(self, code: str, message):
-        super().__init__(message, code=code)
 
 
 class Decision:

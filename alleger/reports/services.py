@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alleger.core.errors import Refused
 from alleger.core.images import image_clean
 from alleger.core.services import audit_record
 from alleger.territories.geometry import contains
@@ -19,11 +20,6 @@ from .models import Report, ReportCategory, ReportUpdate, ServiceAttribute, Stat
 DESCRIPTION_MAX = 4000
 
 
-class Refused(ValidationError):
-    """A refused action, with a stable machine code and a message for people."""
-
-    def __init__(self, code: str, message):
-        super().__init__(message, code=code)
 
 
 def point_in_territory(territory, lat: float, lon: float) -> bool:

@@ -1,20 +1,14 @@
 """Reputation writes: a moderator or the platform team grants a level (a floor), audited."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from alleger.core.errors import Refused
 from alleger.core.services import audit_record
 
 from . import levels
 from .models import ReputationGrant
-
-
-class Refused(ValidationError):
-    """A refused action, with a stable machine code and a message for people."""
-
-    def __init__(self, code: str, message):
-        super().__init__(message, code=code)
 
 
 @transaction.atomic

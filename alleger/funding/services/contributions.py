@@ -48,7 +48,7 @@ def cap_cents(project: Project) -> int:
 def _check_allowed(project: Project, *, kind: str, amount_cents: int, reward: Reward | None, now) -> None:
     territory = project.territory
     if project.status != Project.Status.PUBLISHED or project.deadline is None or now >= project.deadline:
-        raise Refused("campaign_closed", _("La campagne de ce projet n'est pas ouverte aux contributions."))
+        raise _refusal("campaign_closed")
     if kind == Contribution.Kind.LOAN:
         if not (project.accepts_loan and territory.allow_loan):
             raise Refused("kind_not_accepted", _("Ce projet n'accepte pas de prêts."))
@@ -75,10 +75,7 @@ def _check_allowed(project: Project, *, kind: str, amount_cents: int, reward: Re
                           % {"min": euros(reward.min_amount_cents)})
     room = cap_cents(project) - project.total_cents
     if amount_cents > room:
-        if room <= 0:
-            raise Refused("over_cap", _("Ce projet a atteint son plafond de financement : il ne reçoit plus de contributions."))
-        raise Refused("over_cap", _("Ce montant dépasse le plafond du projet : il reste %(room)s à collecter.")
-                      % {"room": euros(room)})
+        raise _refusal("over_cap", room)
 
 
 def contribution_create(*, project: Project, contributor, amount_cents: int, idempotency_key: str,
@@ -114,7 +111,7 @@ def contribution_create(*, project: Project, contributor, amount_cents: int, ide
         reward = Reward.objects.get(pk=reward.pk)
     _check_allowed(project, kind=kind, amount_cents=amount_cents, reward=reward, now=now)
     if reward is not None and reward.remaining is not None and reward.remaining <= 0:
-        raise Refused("reward_sold_out", _("Cette contrepartie est épuisée."))
+        raise _refusal("reward_sold_out")
 
     payment = get_provider(provider)
     contribution = Contribution(
@@ -219,7 +216,8 @@ def _record(contribution: Contribution, *, now) -> tuple[Contribution | None, bo
         return _record_orm(contribution, now=now)
 
 
-def _refuse_under_lock(code: str, room: int) -> Refused:
+def _refusal(code: str, room: int = 0) -> Refused:
+    """The refusals that are checked twice, before the lock and under it."""
     if code == "over_cap":
         if room <= 0:
             return Refused("over_cap", _("Ce projet a atteint son plafond de financement : "
@@ -242,7 +240,7 @@ def _record_sql(contribution: Contribution, *, now) -> tuple[Contribution | None
     if outcome == "duplicate":
         return Contribution.objects.get(pk=contribution_id), False
     if outcome != "created":
-        raise _refuse_under_lock(outcome, room)
+        raise _refusal(outcome, room)
     c.pk, c.matched_cents = contribution_id, matched
     c._state.adding = False
     return None, goal_reached_now
@@ -255,15 +253,15 @@ def _record_orm(contribution: Contribution, *, now) -> tuple[Contribution | None
     if first is not None:
         return first, False
     if project.status != Project.Status.PUBLISHED or project.deadline is None or now >= project.deadline:
-        raise _refuse_under_lock("campaign_closed", 0)
+        raise _refusal("campaign_closed", 0)
     room = cap_cents(project) - project.total_cents
     if contribution.amount_cents > room:
-        raise _refuse_under_lock("over_cap", room)
+        raise _refusal("over_cap", room)
     if contribution.reward_id is not None:
         claimed = Reward.objects.filter(pk=contribution.reward_id, project_id=project.pk).filter(
             Q(quantity__isnull=True) | Q(claimed__lt=F("quantity"))).update(claimed=F("claimed") + 1)
         if not claimed:
-            raise _refuse_under_lock("reward_sold_out", 0)
+            raise _refusal("reward_sold_out", 0)
 
     first_of_this_person = not _has_other_active(project, contribution.contributor_id)
     contribution.project = project

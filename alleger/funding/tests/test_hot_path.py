@@ -147,7 +147,7 @@ def test_a_key_used_between_snapshot_and_lock_returns_the_first_contribution_and
     assert books_problems() == []
 
 
-def test_a_declined_card_takes_no_lock_and_writes_nothing(recorder, territory):
+def test_a_declined_card_writes_nothing(recorder, territory):
     project = published_project(territory=territory)
     before = money_snapshot()
     with pytest.raises(Refused) as refused:

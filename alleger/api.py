@@ -1,5 +1,7 @@
 """The JSON API at /api/v1/: each app contributes a router; errors are {code, message}."""
 
+import json
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
@@ -9,10 +11,12 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
 from alleger.accounts.services import api_token_authenticate, api_token_create
+from alleger.core.text import clean_data
 
 
 class BearerToken(HttpBearer):
@@ -35,6 +39,14 @@ def anonymous(request):
 #: Public endpoints that show more to whoever presents a token or a session (a draft to its author).
 OPTIONAL_AUTH = [*AUTH, anonymous]
 
+
+class TextParser(Parser):
+    """JSON bodies with their text cleaned (alleger.core.text); query strings and forms are by the middleware."""
+
+    def parse_body(self, request):
+        return clean_data(json.loads(request.body))
+
+
 api = NinjaAPI(
     title="Alléger API",
     version="1",
@@ -46,6 +58,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url="/docs",
+    parser=TextParser(),
 )
 
 

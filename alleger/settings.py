@@ -127,6 +127,8 @@ MIDDLEWARE = [
     # Answers the public map GeoJSON before the session/auth/CSRF stack (alleger/assets/middleware.py).
     "alleger.assets.middleware.MapMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Strips the characters XML and PostgreSQL refuse from every query string and form post (alleger/core/text.py).
+    "alleger.core.text.TextInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "alleger.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

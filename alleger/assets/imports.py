@@ -38,6 +38,7 @@ from shapely.errors import ShapelyError
 from shapely.geometry import Point, shape
 
 from alleger.core.services import audit_record
+from alleger.core.text import clean_text
 
 from . import mapcache
 from .models import Asset, AssetChange, AssetImport, AssetType
@@ -200,7 +201,7 @@ def _pick(row: dict, key: str, override: str | None = None):
     names = (_plain(override),) if override else COLUMNS[key]
     for name in names:
         if name in row:
-            return True, row[name].strip()
+            return True, clean_text(row[name]).strip()
     return False, ""
 
 

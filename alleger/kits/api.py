@@ -13,7 +13,7 @@ from alleger.api import AUTH, OPTIONAL_AUTH
 from alleger.territories.models import Territory
 
 from . import selectors, services
-from .models import Kit
+from .models import SECTION_MAX_LENGTH, Kit
 
 router = Router()
 
@@ -74,13 +74,13 @@ class KitIn(Schema):
     group_size: str = ""
     duration: Kit.Duration = Kit.Duration.TEMPORARY
     frequency: Kit.Frequency = Kit.Frequency.OCCASIONAL
-    allowed: str = ""
-    steps: str = ""
-    procedures: str = ""
-    rules: str = ""
-    responsibilities: str = ""
-    design_guidelines: str = ""
-    tools: str = ""
+    allowed: str = Field("", max_length=SECTION_MAX_LENGTH)
+    steps: str = Field("", max_length=SECTION_MAX_LENGTH)
+    procedures: str = Field("", max_length=SECTION_MAX_LENGTH)
+    rules: str = Field("", max_length=SECTION_MAX_LENGTH)
+    responsibilities: str = Field("", max_length=SECTION_MAX_LENGTH)
+    design_guidelines: str = Field("", max_length=SECTION_MAX_LENGTH)
+    tools: str = Field("", max_length=SECTION_MAX_LENGTH)
     note: str = Field("", max_length=200)
 
 
@@ -93,13 +93,13 @@ class KitPatch(Schema):
     group_size: str | None = None
     duration: Kit.Duration | None = None
     frequency: Kit.Frequency | None = None
-    allowed: str | None = None
-    steps: str | None = None
-    procedures: str | None = None
-    rules: str | None = None
-    responsibilities: str | None = None
-    design_guidelines: str | None = None
-    tools: str | None = None
+    allowed: str | None = Field(None, max_length=SECTION_MAX_LENGTH)
+    steps: str | None = Field(None, max_length=SECTION_MAX_LENGTH)
+    procedures: str | None = Field(None, max_length=SECTION_MAX_LENGTH)
+    rules: str | None = Field(None, max_length=SECTION_MAX_LENGTH)
+    responsibilities: str | None = Field(None, max_length=SECTION_MAX_LENGTH)
+    design_guidelines: str | None = Field(None, max_length=SECTION_MAX_LENGTH)
+    tools: str | None = Field(None, max_length=SECTION_MAX_LENGTH)
     note: str = Field("", max_length=200)
 
 

@@ -5,7 +5,7 @@ from alleger.assets.models import AssetType
 from alleger.organisations.selectors import organisations_of
 from alleger.territories.models import Territory
 
-from .models import Kit
+from .models import SECTION_MAX_LENGTH, Kit
 from .services import Decision
 
 MARKDOWN_HELP = _("Markdown accepté : **gras**, listes numérotées, liens.")
@@ -28,7 +28,7 @@ class KitForm(forms.ModelForm):
         model = Kit
         fields = ["title", "summary", "territory", "organisation", "category", "axis", "level", "group_size",
                   "duration", "frequency", *Kit.SECTIONS]
-        widgets = {name: forms.Textarea(attrs={"rows": 6}) for name in Kit.SECTIONS}
+        widgets = {name: forms.Textarea(attrs={"rows": 6, "maxlength": SECTION_MAX_LENGTH}) for name in Kit.SECTIONS}
         help_texts = {name: MARKDOWN_HELP for name in Kit.SECTIONS}
 
     def __init__(self, *args, user, **kwargs):

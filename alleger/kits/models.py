@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -46,6 +47,17 @@ class Status(models.TextChoices):
     REFUSED = "refused", _("Refusé")
 
 
+#: The longest section of a kit, in characters: about eight printed pages, far more than a guide's
+#: section needs (the demo's are a few hundred), and small enough that a page, a version and a diff
+#: of two versions stay cheap. The form, the API schema and the model (full_clean) all check it.
+SECTION_MAX_LENGTH = 20_000
+
+
+def _section(verbose_name):
+    """A kit section: Markdown, optional, at most SECTION_MAX_LENGTH characters (a validator: no change in SQL)."""
+    return models.TextField(verbose_name, blank=True, validators=[MaxLengthValidator(SECTION_MAX_LENGTH)])
+
+
 class Kit(models.Model):
     """A kit of urban intervention: a guide that lets residents act on their street.
 
@@ -87,14 +99,14 @@ class Kit(models.Model):
     forked_from = models.ForeignKey("self", verbose_name=_("variante de"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="forks")
 
-    # The guide itself, in Markdown.
-    allowed = models.TextField(_("ce que vous pouvez faire"), blank=True)
-    steps = models.TextField(_("étapes"), blank=True)
-    procedures = models.TextField(_("démarches (qui solliciter, quel formulaire, quels délais)"), blank=True)
-    rules = models.TextField(_("règles et charte"), blank=True)
-    responsibilities = models.TextField(_("responsabilités et entretien"), blank=True)
-    design_guidelines = models.TextField(_("recommandations de conception"), blank=True)
-    tools = models.TextField(_("outils et matériel"), blank=True)
+    # The guide itself, in Markdown, each section at most SECTION_MAX_LENGTH characters.
+    allowed = _section(_("ce que vous pouvez faire"))
+    steps = _section(_("étapes"))
+    procedures = _section(_("démarches (qui solliciter, quel formulaire, quels délais)"))
+    rules = _section(_("règles et charte"))
+    responsibilities = _section(_("responsabilités et entretien"))
+    design_guidelines = _section(_("recommandations de conception"))
+    tools = _section(_("outils et matériel"))
 
     review_message = models.TextField(_("message de relecture"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,6 +1,7 @@
-import difflib
+import time
 from dataclasses import dataclass
 
+from diff_match_patch import diff_match_patch
 from django.db.models import Q, QuerySet
 
 from alleger.territories.models import TerritoryRole
@@ -55,27 +56,38 @@ class FieldDiff:
     lines: list  # (change, text): change is "added", "removed" or "same"
 
 
+#: Wall-clock budget of one diff page (all fields together). Past it, the rest of each field is shown as
+#: removed then added: still a true account of the change, only a coarser one. It bounds the cost of
+#: a public page on hostile versions (lines repeated thousands of times), where an exact diff is slow.
+DIFF_BUDGET_SECONDS = 0.5
+
+
+def _line_diff(before: str, after: str, deadline: float) -> list:
+    """(change, line) pairs: Myers' diff (diff-match-patch) over whole lines, stopped at `deadline`."""
+    differ = diff_match_patch()
+    # Normalised line ends, and a final newline so that a last line compares like the others.
+    before, after = ("".join(f"{line}\n" for line in str(text).splitlines()) for text in (before, after))
+    chars_before, chars_after, lines = differ.diff_linesToChars(before, after)
+    diffs = differ.diff_main(chars_before, chars_after, False, deadline)
+    differ.diff_charsToLines(diffs, lines)
+    change = {differ.DIFF_EQUAL: "same", differ.DIFF_DELETE: "removed", differ.DIFF_INSERT: "added"}
+    return [(change[op], line) for op, text in diffs for line in text.split("\n")[:-1]]
+
+
 def version_diff(old: KitVersion, new: KitVersion) -> list[FieldDiff]:
     """Line by line differences of each content field that changed between two versions.
 
     Plain data: the template escapes the text like any other, and says in words
     (not only in colour) whether a line was added or removed.
     """
+    deadline = time.time() + DIFF_BUDGET_SECONDS
     diffs = []
     for name in Kit.CONTENT_FIELDS:
         before, after = old.content.get(name, ""), new.content.get(name, "")
         if before == after:
             continue
-        before_lines, after_lines = str(before).splitlines(), str(after).splitlines()
-        lines = []
-        matcher = difflib.SequenceMatcher(a=before_lines, b=after_lines, autojunk=False)
-        for op, i1, i2, j1, j2 in matcher.get_opcodes():
-            if op == "equal":
-                lines += [("same", text) for text in before_lines[i1:i2]]
-                continue
-            lines += [("removed", text) for text in before_lines[i1:i2]]
-            lines += [("added", text) for text in after_lines[j1:j2]]
-        diffs.append(FieldDiff(name=name, label=Kit._meta.get_field(name).verbose_name, lines=lines))
+        diffs.append(FieldDiff(name=name, label=Kit._meta.get_field(name).verbose_name,
+                               lines=_line_diff(before, after, deadline)))
     return diffs
 
 

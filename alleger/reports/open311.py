@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from alleger.accounts.services import api_token_authenticate
+from alleger.core.text import clean_text
 from alleger.territories.models import Territory
 
 from . import services
@@ -53,7 +54,9 @@ class Open311Error(Exception):
 def _text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else str(value)
+    # Cleaned on the way out too: one report stored with a control character would make the
+    # whole list malformed XML, and clients skip a batch they cannot parse.
+    return "" if value is None else clean_text(str(value))
 
 
 def _fill(element: ET.Element, value) -> None:

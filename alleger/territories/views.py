@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from alleger.core.cache import public_page
+from alleger.core.text import clean_text
 from alleger.funding import selectors as funding_selectors
 from alleger.funding.models import Project
 from alleger.organisations.selectors import organisation_list
@@ -42,18 +43,23 @@ def territory_feed(request, slug, kind):
     """Atom or RSS feed of what is new in a territory: the merge of the registered feed sources."""
     territory = get_object_or_404(Territory, slug=slug)
     generator = feedgenerator.Atom1Feed if kind == "atom" else feedgenerator.Rss201rev2Feed
+    # Text stored before the input was cleaned may hold characters XML cannot carry: one would
+    # make the whole feed fail (Django refuses to write it), so every text is cleaned here too.
+    name = clean_text(territory.name)
     feed = generator(
-        title=_("Alléger · %(name)s : les nouveautés") % {"name": territory.name},
+        title=_("Alléger · %(name)s : les nouveautés") % {"name": name},
         link=request.build_absolute_uri(territory.get_absolute_url()),
         description=_("Nouveaux kits, interventions, signalements et propositions du territoire %(name)s.")
-        % {"name": territory.name},
+        % {"name": name},
         language=get_language(),
         feed_url=request.build_absolute_uri(),
     )
     for item in feeds.feed_items(territory):
         url = request.build_absolute_uri(item.url)
-        feed.add_item(title=f"{item.kind} · {item.title}", link=url, unique_id=url, description=item.summary,
-                      pubdate=item.published_at, author_name=item.author or None, categories=[item.kind])
+        kind = clean_text(str(item.kind))
+        feed.add_item(title=clean_text(f"{kind} · {item.title}"), link=url, unique_id=url,
+                      description=clean_text(item.summary), pubdate=item.published_at,
+                      author_name=clean_text(item.author) or None, categories=[kind])
     response = HttpResponse(content_type=f"{feed.content_type}")
     feed.write(response, "utf-8")
     return response

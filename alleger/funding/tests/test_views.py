@@ -820,6 +820,17 @@ def test_the_csv_export(client, project, reward, holder, resident, other_residen
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", rows[1][0])
 
 
+@pytest.mark.parametrize("hostile", [" =1+1", "\u00a0=1+1", "\t=1+1", "\n+1", "\r\n@SUM(A1)", " -2+3", "\t", "\rx"])
+def test_the_csv_export_defuses_formulas_behind_blanks(client, project, holder, resident, hostile):
+    resident.display_name = hostile
+    resident.save()
+    pledge(project, resident, 1_000, message=hostile)
+    client.force_login(holder)
+    response = client.get(reverse("funding:contributors_csv", args=[project.slug]))
+    row = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))[1]
+    assert row[1] == row[6] == "'" + hostile
+
+
 def test_the_holder_tracks_reward_fulfilment(client, project, reward, holder, resident):
     contribution = pledge(project, resident, 1_000, reward=reward)
     client.force_login(holder)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from alleger.core.text import csv_cell
 from alleger.territories.models import Territory
 
 from .. import selectors
@@ -297,12 +298,6 @@ def loan_repayment(request, slug, contribution_id):
     return _render_manage(request, project, repayment_forms={contribution.pk: form})
 
 
-def _csv_cell(value) -> str:
-    """Text a spreadsheet shows as text: a leading =, +, - or @ would start a formula."""
-    text = str(value or "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 def contributors_csv(request, slug):
     project = _project_for(request, slug, "funding.manage_project")
@@ -316,13 +311,14 @@ def contributors_csv(request, slug):
                      _("Message")])
     for c in selectors.contributors_for_holder(project):
         whole, rest = divmod(c.amount_cents, 100)
-        writer.writerow([
+        # Every cell through the guard, not only the ones typed by people: one forgotten is enough.
+        writer.writerow([csv_cell(cell) for cell in (
             timezone.localtime(c.created_at).strftime("%Y-%m-%d %H:%M"),
-            _("Anonyme") if c.anonymous else _csv_cell(c.contributor.public_name),
+            _("Anonyme") if c.anonymous else c.contributor.public_name,
             f"{whole},{rest:02d}",
             c.get_kind_display(),
-            _csv_cell(c.reward.title if c.reward else ""),
+            c.reward.title if c.reward else "",
             c.get_status_display(),
-            _csv_cell(c.message),
-        ])
+            c.message,
+        )])
     return response

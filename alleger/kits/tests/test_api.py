@@ -3,7 +3,7 @@
 import pytest
 
 from alleger.accounts.services import api_token_create
-from alleger.kits.models import Kit
+from alleger.kits.models import SECTION_MAX_LENGTH, Kit
 from alleger.testing.kits_factories import make_kit
 
 pytestmark = pytest.mark.django_db
@@ -112,4 +112,15 @@ def test_bad_input_is_refused_and_nothing_is_written(client, resident):
                  400, "invalid")
     assert_error(client.post("/api/v1/kits", {**BODY, "territory": "atlantide"}, content_type="application/json",
                              **auth), 404, "not_found")
+    assert_error(client.post("/api/v1/kits", {**BODY, "rules": "x" * (SECTION_MAX_LENGTH + 1)},
+                             content_type="application/json", **auth), 422, "invalid")
     assert not Kit.objects.exists()
+
+
+def test_an_edit_with_a_section_over_the_limit_changes_nothing(client, resident):
+    kit = make_kit(author=resident)
+    response = client.patch(f"/api/v1/kits/{kit.slug}", {"steps": "x" * (SECTION_MAX_LENGTH + 1)},
+                            content_type="application/json", **bearer(resident))
+    assert_error(response, 422, "invalid")
+    assert response.json()["errors"][0]["loc"][-1] == "steps"
+    assert (Kit.objects.get().steps, kit.versions.count()) == (kit.steps, 1)

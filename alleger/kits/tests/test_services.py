@@ -1,12 +1,15 @@
 """Kit services, called directly: versions, diff, revert, fork, moderation."""
 
+import random
+import time
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from alleger.core.models import AuditEvent
 from alleger.kits import selectors, services
-from alleger.kits.models import Kit, KitVersion
+from alleger.kits.models import SECTION_MAX_LENGTH, Kit, KitVersion
 from alleger.testing.kits_factories import make_kit
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +87,56 @@ def test_the_diff_lists_changed_fields_line_by_line(resident):
     assert diffs["steps"].lines == [("same", "1. Repérer"), ("removed", "2. Planter"), ("added", "2. Semer"),
                                     ("same", "3. Arroser")]
     assert selectors.version_diff(new, new) == []
+
+
+def _versions(before: str, after: str, fields=("steps",)):
+    return (KitVersion(content={name: before for name in fields}), KitVersion(content={name: after for name in fields}))
+
+
+def _sides(lines):
+    """The old and the new text a diff describes."""
+    return ([text for change, text in lines if change != "added"], [text for change, text in lines if change != "removed"])
+
+
+def test_the_diff_always_rebuilds_both_versions():
+    rng = random.Random(9)
+    for _ in range(200):
+        before = "\n".join(rng.choice("abc ") for _ in range(rng.randrange(12)))
+        after = "\r\n".join(rng.choice("abcd") for _ in range(rng.randrange(12)))
+        diffs = selectors.version_diff(*_versions(before, after))
+        if before == after:
+            assert diffs == []
+        else:
+            assert _sides(diffs[0].lines) == (before.splitlines(), after.splitlines())
+
+
+def test_a_missing_last_newline_is_no_change():
+    [diff] = selectors.version_diff(*_versions("1. Repérer\n2. Planter", "1. Repérer\r\n2. Planter\n3. Arroser"))
+    assert diff.lines == [("same", "1. Repérer"), ("same", "2. Planter"), ("added", "3. Arroser")]
+
+
+@pytest.mark.parametrize("length", [3_000, SECTION_MAX_LENGTH])
+def test_a_hostile_diff_is_bounded_and_still_true(length):
+    # Lines repeated by the thousand: the worst case of difflib (cubic; 3 000 characters took ~35 s of CPU).
+    before, after = "a\n" * (length // 2), "a\nb\n" * (length // 4)
+    old, new = _versions(before, after, fields=Kit.SECTIONS)
+    started = time.process_time()
+    diffs = selectors.version_diff(old, new)
+    assert time.process_time() - started < 3  # the budget is half a second of wall-clock time for all fields
+    assert [d.name for d in diffs] == list(Kit.SECTIONS)
+    assert all(_sides(d.lines) == (before.splitlines(), after.splitlines()) for d in diffs)
+
+
+def test_a_section_longer_than_the_limit_is_refused(resident):
+    kit = make_kit(author=resident)
+    before = _state(kit)
+    with pytest.raises(ValidationError) as refused:
+        services.kit_update(kit=kit, actor=resident, steps="x" * (SECTION_MAX_LENGTH + 1))
+    assert "steps" in refused.value.message_dict
+    kit.refresh_from_db()
+    assert _state(kit) == before
+    services.kit_update(kit=kit, actor=resident, steps="x" * SECTION_MAX_LENGTH)
+    assert kit.versions.count() == 2
 
 
 # --- revert -------------------------------------------------------------------

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 
 from alleger.core.models import AuditEvent
-from alleger.kits.models import Kit, KitVersion
+from alleger.kits.models import SECTION_MAX_LENGTH, Kit, KitVersion
 from alleger.testing.kits_factories import make_kit
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +88,16 @@ def test_it_refuses_an_invalid_kit(client, resident):
     response = client.post("/kits/nouveau/", {**FORM, "title": "", "axis": "mou"})
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"title", "axis"}
+    assert not Kit.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_a_section_over_the_limit_is_refused_with_a_message(client, resident):
+    client.force_login(resident)
+    response = client.post("/kits/nouveau/", {**FORM, "steps": "x" * (SECTION_MAX_LENGTH + 1)})
+    assert response.status_code == 200
+    assert response.context["form"].errors["steps"] == [
+        "Assurez-vous que cette valeur comporte au plus 20000 caractères (actuellement 20001)."]
+    assert f'maxlength="{SECTION_MAX_LENGTH}"' in response.content.decode()
     assert not Kit.objects.exists() and not AuditEvent.objects.exists()
 
 

@@ -43,6 +43,16 @@ def test_a_first_import_creates_then_a_second_changes_nothing(territory, trees, 
     assert Asset.objects.count() == 2
 
 
+def test_control_characters_in_a_file_are_dropped(territory, trees):
+    # A NUL would fail on PostgreSQL, the others would break the XML outputs; GeoJSON escapes them all.
+    _import(territory, trees, CSV.replace("Tilleul de la place", "Tilleul\x1b de\x0b la place\ufffe"))
+    feature = {"type": "Feature", "id": "ARB-3", "geometry": {"type": "Point", "coordinates": [4.38, 45.44]},
+               "properties": {"nom": "Chêne\u0000 du\u0008 parc\ud800", "description": "Vieux\u001f"}}
+    _import(territory, trees, json.dumps({"type": "FeatureCollection", "features": [feature]}), "geojson")
+    assert Asset.objects.get(source_id="ARB-1").name == "Tilleul de la place"
+    assert Asset.objects.values_list("name", "description").get(source_id="ARB-3") == ("Chêne du parc", "Vieux")
+
+
 def test_a_reimport_updates_what_changed_and_keeps_the_history(territory, trees):
     _import(territory, trees, CSV)
     tilleul = Asset.objects.get(source_id="ARB-1")

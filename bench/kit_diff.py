@@ -5,13 +5,16 @@
 The hostile input is a section made of one line repeated by the thousand,
 compared with the same line interleaved with another ("a\\na\\n…" against
 "a\\nb\\na\\nb\\n…"): the worst case we know of for `difflib.SequenceMatcher`
-(autojunk off), whose cost grows with the cube of the number of lines. The
-old algorithm (difflib over lines, as the kits app had it) runs on that
-section at each of `--old-sizes` characters, one field changed; the new one
+(autojunk off), whose cost grows with the cube of the number of lines. Each
+side is a diff view's work: compute the diff, then render its table
+(kits/_diff_table.html). The old side (difflib over lines, every line
+rendered, as the kits app had it) runs on that section at each of
+`--old-sizes` characters, one field changed; the new one
 (`kits.selectors.version_diff`: diff-match-patch over lines with a wall-clock
-budget) runs on the same inputs, then on the largest section allowed
-(SECTION_MAX_LENGTH characters) in every one of the kit's seven sections at
-once, which is the most a diff page can be asked. Each figure is the median
+budget, unchanged lines folded, at most DIFF_MAX_ROWS rows) runs on the same
+inputs, then on the largest section allowed (SECTION_MAX_LENGTH characters)
+in every one of the kit's seven sections at once, which is the most a diff
+page can be asked. Each figure is the median
 CPU time (time.process_time) of `--rounds` runs in this process (the old
 algorithm runs once per size past 2 s: it is slow); both diffs are checked to
 describe the two versions exactly. Nothing touches a database.
@@ -53,6 +56,12 @@ def old_line_diff(before: str, after: str) -> list:
     return lines
 
 
+def render(diffs) -> int:
+    from django.template.loader import render_to_string
+
+    return sum(len(render_to_string("kits/_diff_table.html", {"diff": diff})) for diff in diffs)
+
+
 def hostile(length: int) -> tuple[str, str]:
     return "a\n" * (length // 2), "a\nb\n" * (length // 4)
 
@@ -89,22 +98,30 @@ def main() -> None:
         new = KitVersion(content=dict.fromkeys(fields, after))
         return selectors.version_diff(old, new)
 
+    def old_view(before: str, after: str):
+        lines = old_line_diff(before, after)
+        render([{"label": "steps", "rows": lines}])
+
+    def new_view(before: str, after: str, fields=("steps",)):
+        render(new_diff(before, after, fields))
+
     print(f"{'section':>28} {'old (difflib)':>14} {'new (dmp)':>10} {'old/new':>8}")
     for size in (int(s) for s in args.old_sizes.split(",") if s):
         before, after = hostile(size)
         check(old_line_diff(before, after), before, after)
         check(new_diff(before, after)[0].lines, before, after)
-        old_s = cpu(lambda b=before, a=after: old_line_diff(b, a), args.rounds)
-        new_s = cpu(lambda b=before, a=after: new_diff(b, a), args.rounds)
+        old_s = cpu(lambda b=before, a=after: old_view(b, a), args.rounds)
+        new_s = cpu(lambda b=before, a=after: new_view(b, a), args.rounds)
         print(f"{f'{size} chars, 1 section':>28} {old_s:>13.3f}s {new_s:>9.3f}s {old_s / new_s:>7.0f}x", flush=True)
     before, after = hostile(SECTION_MAX_LENGTH)
     diffs = new_diff(before, after, fields=Kit.SECTIONS)
     for diff in diffs:
         check(diff.lines, before, after)
-    new_s = cpu(lambda: new_diff(before, after, fields=Kit.SECTIONS), args.rounds)
+    new_s = cpu(lambda: new_view(before, after, fields=Kit.SECTIONS), args.rounds)
     label = f"{SECTION_MAX_LENGTH} chars x {len(Kit.SECTIONS)} sections"
     print(f"{label:>28} {'(not run)':>14} {new_s:>9.3f}s   (the most one diff page can cost)")
-    print(f"new budget: {selectors.DIFF_BUDGET_SECONDS}s wall-clock per page; CPU seconds, median of {args.rounds}")
+    print(f"CPU seconds per diff view (diff + table rendering), median of {args.rounds}; new: diff budget "
+          f"{selectors.DIFF_BUDGET_SECONDS}s wall-clock, at most {selectors.DIFF_MAX_ROWS} rows per page")
 
 
 if __name__ == "__main__":

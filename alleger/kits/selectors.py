@@ -53,13 +53,18 @@ def kit_versions(kit: Kit) -> QuerySet[KitVersion]:
 class FieldDiff:
     name: str
     label: str
-    lines: list  # (change, text): change is "added", "removed" or "same"
+    lines: list  # the whole diff, (change, text): change is "added", "removed" or "same"
+    rows: list  # what the page shows: `lines` folded and cut (see _rows)
 
 
 #: Wall-clock budget of one diff page (all fields together). Past it, the rest of each field is shown as
 #: removed then added: still a true account of the change, only a coarser one. It bounds the cost of
 #: a public page on hostile versions (lines repeated thousands of times), where an exact diff is slow.
 DIFF_BUDGET_SECONDS = 0.5
+#: Rows one diff page shows at most (rendering 140 000 rows, seven full sections, took ~5 s of CPU), and
+#: the unchanged lines shown around each change (the others are folded, as in a unified diff).
+DIFF_MAX_ROWS = 2_000
+CONTEXT_LINES = 3
 
 
 def _line_diff(before: str, after: str, deadline: float) -> list:
@@ -74,20 +79,49 @@ def _line_diff(before: str, after: str, deadline: float) -> list:
     return [(change[op], line) for op, text in diffs for line in text.split("\n")[:-1]]
 
 
+def _rows(lines: list, limit: int) -> list:
+    """`lines` as a page shows them: unchanged lines further than CONTEXT_LINES from a change are folded
+    into one ("folded", count) row, and past `limit` rows the rest is one ("cut", count of lines) row."""
+    near = [False] * len(lines)
+    last = -CONTEXT_LINES - 1
+    for i, (change, _text) in enumerate(lines):
+        last = i if change != "same" else last
+        near[i] = i - last <= CONTEXT_LINES
+    last = len(lines) + CONTEXT_LINES + 1
+    for i in range(len(lines) - 1, -1, -1):
+        last = i if lines[i][0] != "same" else last
+        near[i] = near[i] or last - i <= CONTEXT_LINES
+    rows, folded = [], 0
+    for i, line in enumerate(lines):
+        if not near[i]:
+            folded += 1
+            continue
+        if folded:
+            rows.append(("folded", folded))
+            folded = 0
+        if len(rows) >= limit:
+            return [*rows, ("cut", len(lines) - i)]
+        rows.append(line)
+    return [*rows, ("folded", folded)] if folded else rows
+
+
 def version_diff(old: KitVersion, new: KitVersion) -> list[FieldDiff]:
     """Line by line differences of each content field that changed between two versions.
 
     Plain data: the template escapes the text like any other, and says in words
-    (not only in colour) whether a line was added or removed.
+    (not only in colour) whether a line was added or removed. Both the diff
+    (DIFF_BUDGET_SECONDS) and what the page shows (DIFF_MAX_ROWS) are bounded.
     """
     deadline = time.time() + DIFF_BUDGET_SECONDS
-    diffs = []
+    diffs, shown = [], 0
     for name in Kit.CONTENT_FIELDS:
         before, after = old.content.get(name, ""), new.content.get(name, "")
         if before == after:
             continue
-        diffs.append(FieldDiff(name=name, label=Kit._meta.get_field(name).verbose_name,
-                               lines=_line_diff(before, after, deadline)))
+        lines = _line_diff(before, after, deadline)
+        rows = _rows(lines, DIFF_MAX_ROWS - shown)
+        shown += len(rows)
+        diffs.append(FieldDiff(name=name, label=Kit._meta.get_field(name).verbose_name, lines=lines, rows=rows))
     return diffs
 
 

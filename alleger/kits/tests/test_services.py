@@ -125,6 +125,19 @@ def test_a_hostile_diff_is_bounded_and_still_true(length):
     assert time.process_time() - started < 3  # the budget is half a second of wall-clock time for all fields
     assert [d.name for d in diffs] == list(Kit.SECTIONS)
     assert all(_sides(d.lines) == (before.splitlines(), after.splitlines()) for d in diffs)
+    # What the page shows is bounded too: the first rows, then one "cut" row per field past the limit.
+    assert sum(len(d.rows) for d in diffs) <= selectors.DIFF_MAX_ROWS + len(diffs)
+    if sum(len(d.lines) for d in diffs) > selectors.DIFF_MAX_ROWS:
+        assert diffs[-1].rows[-1] == ("cut", len(diffs[-1].lines) - len(diffs[-1].rows) + 1)
+
+
+def test_the_page_shows_the_lines_around_each_change_and_folds_the_rest():
+    before = "\n".join(f"ligne {i}" for i in range(100))
+    [diff] = selectors.version_diff(*_versions(before, before.replace("ligne 50", "ligne cinquante")))
+    assert diff.rows == [("folded", 47), *[("same", f"ligne {i}") for i in (47, 48, 49)],
+                         ("removed", "ligne 50"), ("added", "ligne cinquante"),
+                         *[("same", f"ligne {i}") for i in (51, 52, 53)], ("folded", 46)]
+    assert len(diff.lines) == 101
 
 
 def test_a_section_longer_than_the_limit_is_refused(resident):

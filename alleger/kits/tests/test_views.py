@@ -4,6 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 
 from alleger.core.models import AuditEvent
+from alleger.kits import services
 from alleger.kits.models import SECTION_MAX_LENGTH, Kit, KitVersion
 from alleger.testing.kits_factories import make_kit
 
@@ -222,6 +223,16 @@ def test_the_diff_is_escaped_and_says_what_changed(client, resident, edited):
     assert "<del>2. Planter</del>" in content
     assert "<ins>2. &lt;b&gt;Semer&lt;/b&gt;</ins>" in content
     assert "retiré" in content and "ajouté" in content
+
+
+def test_a_long_diff_folds_unchanged_lines_and_says_so(client, resident):
+    steps = "\n".join(f"{i}. Étape" for i in range(1, 41))
+    kit = make_kit(author=resident, steps=steps)
+    services.kit_update(kit=kit, actor=resident, steps=steps.replace("20. Étape", "20. Arroser"))
+    client.force_login(resident)
+    page = client.get(f"/kits/{kit.slug}/comparer/", {"de": 1, "a": 2}).content.decode()
+    assert "… 16 lignes inchangées …" in page and "… 17 lignes inchangées …" in page
+    assert "<del>20. Étape</del>" in page and "<ins>20. Arroser</ins>" in page and "<td>1. Étape</td>" not in page
 
 
 def test_a_diff_of_unknown_versions_is_a_bad_request(client, resident, edited):

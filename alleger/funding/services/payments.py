@@ -5,6 +5,8 @@ import json
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from alleger.core.text import clean_data
+
 from .. import ledger
 from ..models import Contribution, Project, Transfer, WebhookEvent
 from ..providers import Event
@@ -14,8 +16,9 @@ def webhook_receive(*, provider: str, event: Event, payload: bytes) -> bool:
     """Record and apply a provider event. Returns False for an event already received."""
     try:
         with transaction.atomic():
+            # Cleaned: a "\u0000" in the provider's JSON would fail on PostgreSQL's jsonb, for ever (retries).
             WebhookEvent.objects.create(provider=provider, event_id=event.event_id,
-                                        payload=json.loads(payload or b"{}"))
+                                        payload=clean_data(json.loads(payload or b"{}")))
             _apply(provider, event)
     except IntegrityError:
         return False

@@ -408,6 +408,13 @@ def test_a_signed_webhook_is_processed_once(client, territory):
     assert books_problems() == []
 
 
+def test_a_webhook_with_control_characters_is_recorded_clean(client):
+    body = b'{"id": "evt_3", "type": "charge.refunded", "reference": "SIM-x", "note": "a\\u0000b\\u001bc"}'
+    response = _webhook(client, "simulated_card", body, SimulatedCardProvider.signature(body))
+    assert response.status_code == 200, response.content
+    assert WebhookEvent.objects.get().payload["note"] == "abc"
+
+
 def test_webhooks_with_a_bad_signature_or_a_bad_body_are_400(client):
     body = json.dumps({"id": "evt_2", "type": "charge.captured", "reference": "SIM-x"}).encode()
 

@@ -39,13 +39,13 @@ def clean_data(value):
 
 
 def _clean_querydict(data: QueryDict) -> QueryDict:
+    """The same query, every key and value cleaned (the same object when nothing needs it)."""
     if not any(_NOT_XML.search(k) or any(_NOT_XML.search(v) for v in data.getlist(k)) for k in data):
         return data
     cleaned = QueryDict(mutable=True, encoding=data.encoding)
     for key, values in data.lists():
         cleaned.setlist(clean_text(key), [clean_text(v) for v in values])
-    cleaned._mutable = False
-    return cleaned
+    return QueryDict(cleaned.urlencode(), encoding=data.encoding)  # read-only, as Django hands it
 
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -333,8 +333,8 @@ def _csp_source(url: str) -> str:
 # for anonymous visitors (core.cache) are served with a fresh header, so an
 # inline script would break there: put scripts in static files. JSON for a
 # script goes in {{ value|json_script:"id" }}, which CSP does not block.
-# Images: ours, data: URIs (CSS icons), the map tiles, uploads on S3, and any
-# origin listed in CSP_IMG_SRC.
+# Images: ours, data: URIs (Leaflet blanks unloaded tiles with one; Swagger
+# UI's CSS icons), the map tiles, uploads on S3, and origins in CSP_IMG_SRC.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

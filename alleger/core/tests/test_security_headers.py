@@ -4,7 +4,6 @@ no 'unsafe-inline' or 'unsafe-eval', and a nonce that is new for every request a
 import re
 
 import pytest
-from django.conf import settings
 
 NONCE = re.compile(r"'nonce-([^']+)'")
 

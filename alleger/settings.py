@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -107,6 +108,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "ninja",
+    "csp",
     "huey.contrib.djhuey",
     "alleger.core",
     "alleger.territories",
@@ -127,6 +129,9 @@ MIDDLEWARE = [
     # Answers the public map GeoJSON before the session/auth/CSRF stack (alleger/assets/middleware.py).
     "alleger.assets.middleware.MapMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every page (see below).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "alleger.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -271,12 +276,13 @@ MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Without object storage, the web process serves uploads itself (the demo);
 # with S3_BUCKET set, uploads go to S3-compatible storage.
 S3_BUCKET = envstr("S3_BUCKET")
+S3_ENDPOINT_URL = envurl("S3_ENDPOINT_URL", {"http", "https"})
 if S3_BUCKET:
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
-            "endpoint_url": envurl("S3_ENDPOINT_URL", {"http", "https"}),
+            "endpoint_url": S3_ENDPOINT_URL,
             "region_name": envstr("S3_REGION"),
             "access_key": envstr("S3_ACCESS_KEY_ID"),
             "secret_key": envstr("S3_SECRET_ACCESS_KEY"),
@@ -311,6 +317,56 @@ MAP_TILE_URL = envurl("MAP_TILE_URL", {"http", "https"}) or "https://tile.openst
 MAP_TILE_ATTRIBUTION = envstr(
     "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
+
+def _csp_source(url: str) -> str:
+    """The origin of a URL as a CSP source; a placeholder in the host ({s}.tile.…) becomes a wildcard."""
+    parts = urlparse(url)
+    host = parts.netloc
+    if "{" in host:
+        host = "*." + host.rsplit("}", 1)[1].lstrip(".")
+    return f"{parts.scheme}://{host}"
+
+
+# Content-Security-Policy (django-csp): scripts and styles come from our own
+# static files only; no inline script, style element or style attribute runs
+# unless it carries the request's nonce ({{ request.csp_nonce }}). Pages cached
+# for anonymous visitors (core.cache) are served with a fresh header, so an
+# inline script would break there: put scripts in static files. JSON for a
+# script goes in {{ value|json_script:"id" }}, which CSP does not block.
+# Images: ours, data: URIs (Leaflet blanks unloaded tiles with one; Swagger
+# UI's CSS icons), the map tiles, uploads on S3, and origins in CSP_IMG_SRC.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [
+            SELF,
+            "data:",
+            _csp_source(MAP_TILE_URL),
+            *([_csp_source(S3_ENDPOINT_URL)] if S3_BUCKET and S3_ENDPOINT_URL else []),
+            *(["https://*.amazonaws.com"] if S3_BUCKET and not S3_ENDPOINT_URL else []),
+            *envlist("CSP_IMG_SRC", []),
+        ],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (django-permissions-policy): powerful features we do not
+# use are denied to the page and to any frame.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera", "display-capture",
+        "encrypted-media", "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection",
+        "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}
 
 # Crowdfunding: payment providers offered to contributors, in this order.
 PAYMENT_PROVIDERS = envlist("PAYMENT_PROVIDERS", ["simulated_card", "offline"])

@@ -45,7 +45,8 @@
             var at = [c[1], c[0]];
             if (p.cluster) {
               var size = 24 + Math.min(24, Math.round(Math.log(p.count) * 4));
-              var icon = L.divIcon({ className: "", html: '<div class="asset-cluster" style="width:' + size + "px;height:" + size + 'px">' + p.count + "</div>", iconSize: [size, size] });
+              // Leaflet sizes the icon through the CSSOM (iconSize): a style="" attribute in html would break CSP.
+              var icon = L.divIcon({ className: "asset-cluster", html: String(p.count), iconSize: [size, size] });
               L.marker(at, { icon: icon, title: p.count + " " + el.dataset.clusterLabel, alt: p.count + " " + el.dataset.clusterLabel, keyboard: true })
                 .on("click", function () { map.setView(at, Math.min(map.getZoom() + 2, 19)); })
                 .addTo(layer);

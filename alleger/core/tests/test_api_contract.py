@@ -10,6 +10,7 @@ import json
 import re
 
 import pytest
+from django.test import Client
 
 from alleger.accounts.services import api_token_create
 from alleger.api import MAX_LIMIT, MAX_OFFSET, api
@@ -244,6 +245,32 @@ def test_other_errors_are_in_the_visitors_language_too(client, settings):
     assert "valid JSON" in assert_json_error(
         client.post("/api/v1/auth/token", "{", content_type="application/json"), 400)["message"]
     assert assert_json_error(client.get("/api/v1/me"), 401)["message"] == "Authentication required."
+
+
+def test_csrf_is_checked_for_the_session_only_and_refused_in_json(content, resident, token):
+    client = Client(enforce_csrf_checks=True)
+    body = {"path": "/api/v1/comments", "data": json.dumps({"target": f"report:{content['report_id']}",
+                                                            "body": "Vu aussi ce matin."}),
+            "content_type": "application/json"}
+    client.force_login(resident)
+    assert_json_error(client.post(**body), 403, "csrf_failed")
+    assert_json_error(client.post("/api/v1/inconnu"), 404, "not_found")  # even without a CSRF token
+
+    client.logout()
+    assert client.post(**body, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 201
+
+
+def test_a_fault_of_ours_is_a_json_500_and_is_reported(content, monkeypatch, caplog):
+    from alleger.territories import selectors
+
+    def broken():
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(selectors, "territory_list", broken)
+    response = Client(raise_request_exception=False).get("/api/v1/territories")
+    assert_json_error(response, 500, "server_error")
+    assert "bug" not in response.content.decode()
+    assert any(r.levelname == "ERROR" and r.exc_info and r.exc_info[0] is RuntimeError for r in caplog.records)
 
 
 # --- authentication -------------------------------------------------------------

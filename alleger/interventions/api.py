@@ -93,8 +93,8 @@ class DeclareIn(Schema):
     ends_on: date | None = None
     asset: int | None = None
     territory: str | None = None
-    lat: float | None = None
-    lon: float | None = None
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
     organisation: str | None = None
     project: str | None = None
     charter_accepted: bool = False

@@ -153,6 +153,26 @@ def test_integers_too_large_for_the_database_are_json_errors(client, document, c
                 assert_json_error(response, response.status_code)
 
 
+def test_every_coordinate_sent_in_a_body_is_bounded(client, document, content, token):
+    components = document["components"]["schemas"]
+    bodies = {op["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]: (path, verb)
+              for path, verb, op in operations(document) if "requestBody" in op}
+    checked = []
+    for name, (path, verb) in bodies.items():
+        for field, bound in (("lat", 90), ("lon", 180)):
+            if field in components[name]["properties"]:
+                text = json.dumps(components[name]["properties"][field])
+                assert f'"minimum": -{bound}' in text and f'"maximum": {bound}' in text, (name, field)
+                checked.append(name)
+                for value in ("NaN", "Infinity", str(bound + 1)):
+                    response = getattr(client, verb)(fill(path, content), f'{{"{field}": {value}}}',
+                                                     content_type="application/json",
+                                                     HTTP_AUTHORIZATION=f"Bearer {token}")
+                    body = assert_json_error(response, 422, "invalid")
+                    assert field in {d["field"] for d in body["detail"]}
+    assert {"ReportIn", "DeclareIn"} <= set(checked)
+
+
 # --- unknown paths, wrong methods, HEAD ----------------------------------------
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
 
-from alleger.api import AUTH
+from alleger.api import AUTH, Page
 
 from . import selectors
 from .errors import Refused
@@ -94,13 +94,11 @@ def _project_out(request, project: Project) -> dict:
     }
 
 
-class ProjectFilters(Schema):
+class ProjectFilters(Page):
     territory: str | None = None
     status: Literal["published", "succeeded", "failed"] | None = None
     theme: str | None = None
     neighbourhood: str | None = None
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
 @projects_router.get("", response=list[ProjectOut], auth=None)
@@ -113,7 +111,7 @@ def project_list(request, filters: Query[ProjectFilters]):
         territory = get_object_or_404(Territory, slug=filters.territory)
     qs = selectors.project_list(territory=territory, status=filters.status, theme=filters.theme,
                                 neighbourhood=filters.neighbourhood)
-    return [_project_out(request, p) for p in qs[filters.offset:filters.offset + filters.limit]]
+    return [_project_out(request, p) for p in filters.of(qs)]
 
 
 @projects_router.get("/{int:project_id}", response=ProjectDetailOut, auth=None)

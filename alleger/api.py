@@ -3,6 +3,7 @@
 import logging
 from functools import wraps
 
+from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -24,6 +25,7 @@ from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
 from alleger.accounts.services import api_token_authenticate, api_token_create
+from alleger.core import ratelimit
 from alleger.core.http import as_head
 
 logger = logging.getLogger("django.request")
@@ -285,6 +287,8 @@ STATUS_BY_CODE = {
     "already_supported": 409,
     "not_supported": 409,
     "not_open": 409,
+    "too_early": 409,
+    "rate_limited": 429,
 }
 
 
@@ -292,7 +296,10 @@ STATUS_BY_CODE = {
 def on_refused(request, exc):
     messages = exc.messages if hasattr(exc, "messages") else [str(exc)]
     code = getattr(exc, "code", None) or "invalid"
-    return error(request, STATUS_BY_CODE.get(code, 400), code, " ".join(str(m) for m in messages))
+    response = error(request, STATUS_BY_CODE.get(code, 400), code, " ".join(str(m) for m in messages))
+    if isinstance(exc, ratelimit.RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)
@@ -347,12 +354,14 @@ class TokenIn(Schema):
     email: str
     password: str
     name: str = "API"
+    expires_in_days: int | None = Field(None, description="1 to 365; none: until revoked or the password changes")
 
 
 class TokenOut(Schema):
     token: str
     name: str
     created_at: str
+    expires_at: str | None
 
 
 class ErrorOut(Schema):
@@ -360,17 +369,29 @@ class ErrorOut(Schema):
     message: str
 
 
-@api.post("/auth/token", response={201: TokenOut, 401: ErrorOut}, tags=["auth"], auth=None)
+@api.post("/auth/token", response={201: TokenOut, 401: ErrorOut, 429: ErrorOut}, tags=["auth"], auth=None)
 def token_create(request, payload: TokenIn):
-    """Exchange an e-mail and a password for a personal API token (shown once)."""
-    user = authenticate(request, email=payload.email.strip().lower(), password=payload.password)
+    """Exchange an e-mail and a password for a personal API token (shown once).
+
+    Rate-limited like the log-in form, with the same counters (per IP address
+    and per e-mail address): past the limit, 429 with Retry-After.
+    """
+    email = payload.email.strip().lower()
+    # Counted before the password is hashed, so that refused attempts cost nothing.
+    ratelimit.consume(request, app="allauth.account", action="login")
+    attempt = ratelimit.consume(request, app="allauth.account", action="login_failed",
+                                key=get_adapter()._get_login_attempts_cache_key(request, email=email))
+    user = authenticate(request, email=email, password=payload.password)
+    if user is not None:
+        attempt.rollback()  # like allauth: a success does not count as a failure
     if user is None or not user.is_active:
         return Status(401, {"code": "invalid_credentials", "message": _("E-mail ou mot de passe incorrect.")})
     # Same rule as the log-in form (ACCOUNT_EMAIL_VERIFICATION = "mandatory").
     if not EmailAddress.objects.filter(user=user, verified=True).exists():
         return Status(401, {"code": "unverified", "message": _("Confirmez d'abord votre adresse e-mail.")})
-    token, raw = api_token_create(user=user, name=payload.name)
-    return Status(201, {"token": raw, "name": token.name, "created_at": token.created_at.isoformat()})
+    token, raw = api_token_create(user=user, name=payload.name, expires_in_days=payload.expires_in_days)
+    return Status(201, {"token": raw, "name": token.name, "created_at": token.created_at.isoformat(),
+                        "expires_at": token.expires_at.isoformat() if token.expires_at else None})
 
 
 def _register_routers():

@@ -58,6 +58,21 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def envrate(name: str, default: str) -> str:
+    """A rate limit in allauth's syntax: "amount/period" items, comma separated ("20/10m,100/d")."""
+    from allauth.core.internal.ratelimit import parse_rates
+
+    value = envstr(name, default)
+    try:
+        rates = parse_rates(value)
+    except ValueError:
+        rates = []
+    if not rates or any(rate.amount < 1 or rate.duration <= 0 or rate.per not in ("ip", "key") for rate in rates):
+        raise ImproperlyConfigured(f"{name} must look like 20/10m,100/d (amount/period with s, m, h or d), "
+                                   f"not {value!r}.")
+    return value
+
+
 def envurl(name: str, schemes: set[str]) -> str | None:
     value = envstr(name)
     if value is None:
@@ -138,6 +153,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "alleger.core.middleware.RateLimitedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -238,6 +254,16 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "alleger.accounts.forms.SignupExtraForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Alléger] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
+ACCOUNT_ADAPTER = "alleger.accounts.adapter.AccountAdapter"
+# The log-in form and POST /api/v1/auth/token share allauth's limits ("login":
+# 30/m per IP; "login_failed": 10/m per IP and 5 per 5 min per address).
+ACCOUNT_RATE_LIMITS = {
+    "login": envrate("RATE_LIMIT_LOGIN", "30/m/ip"),
+    "login_failed": envrate("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/5m/key"),
+}
+# Behind a reverse proxy, how many of them append to X-Forwarded-For (the
+# rate limits per IP read the client's address there); 0 = REMOTE_ADDR.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGIN_URL = "account_login"
 
@@ -389,6 +415,21 @@ PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60, minimum=0)
 # The map's GeoJSON answers stay this long in the shared cache; they are keyed by
 # the data version, so a change never waits for them (0 disables the map's cache).
 MAP_CACHE_SECONDS = envint("MAP_CACHE_SECONDS", 600, minimum=0)
+
+# Writes that could flood, per account (per IP address for visitors), on
+# allauth's limiter in Django's cache (alleger/core/ratelimit.py). Past a
+# limit, pages and the API answer 429 with Retry-After.
+RATE_LIMITS = {
+    "comment": envrate("RATE_LIMIT_COMMENT", "20/10m,200/d"),
+    "flag": envrate("RATE_LIMIT_FLAG", "20/h,100/d"),
+    "report": envrate("RATE_LIMIT_REPORT", "20/h,100/d"),
+    "proposal": envrate("RATE_LIMIT_PROPOSAL", "10/h,30/d"),
+    "proposal_support": envrate("RATE_LIMIT_PROPOSAL_SUPPORT", "60/h,300/d"),
+    "contribution": envrate("RATE_LIMIT_CONTRIBUTION", "30/h,100/d"),
+    "intervention": envrate("RATE_LIMIT_INTERVENTION", "10/h,30/d"),
+    "journal": envrate("RATE_LIMIT_JOURNAL", "30/h,100/d"),
+    "kit": envrate("RATE_LIMIT_KIT", "10/h,30/d"),
+}
 
 NINJA_PAGINATION_PER_PAGE = 50
 FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from alleger.core.cache import public_page
+from alleger.core.ratelimit import limit
 from alleger.discussions.views import hidden_page
 from alleger.territories.models import Neighbourhood, Territory
 
@@ -207,6 +208,7 @@ def photo_add(request, pk: int):
 
 
 @login_required
+@limit("proposal")
 def asset_propose(request):
     if not request.user.has_perm("assets.propose_asset"):
         raise PermissionDenied
@@ -227,6 +229,7 @@ def asset_propose(request):
 
 
 @login_required
+@limit("proposal")
 def asset_propose_opening(request, pk: int):
     asset = _asset_for(request, pk, "assets.propose_opening")
     form = OpeningForm(request.POST or None)

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alleger.core.ratelimit import limit
 from alleger.territories.models import Territory
 
 from . import registry, selectors, services
@@ -42,6 +43,7 @@ def _resolve_visible(request, ref: str):
 
 
 @login_required
+@limit("comment")
 def comment_create(request):
     data = request.POST if request.method == "POST" else None
     form = CommentForm(data, initial={"target": request.GET.get("target", ""),
@@ -107,6 +109,7 @@ def comment_answered(request, pk):
 
 
 @login_required
+@limit("flag")
 def flag_create(request):
     data = request.POST if request.method == "POST" else None
     ref = request.POST.get("target") if data is not None else request.GET.get("target", "")

@@ -13,6 +13,7 @@ from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
 
 from alleger.api import AUTH, Page
+from alleger.core.ratelimit import limit
 
 from . import selectors
 from .errors import Refused
@@ -176,6 +177,7 @@ def _contribution_out(contribution: Contribution) -> dict:
 
 @projects_router.post("/{int:project_id}/contributions", response={200: ContributionOut, 201: ContributionOut},
                       auth=AUTH)
+@limit("contribution")
 def contribution_create(request: HttpRequest, project_id: int, payload: ContributionIn,
                         idempotency_key: str = Header(..., alias="Idempotency-Key")):
     """Back a project. The `Idempotency-Key` header makes retries safe: a repeat returns the first

@@ -17,6 +17,7 @@ from ninja.responses import Status
 
 from alleger.api import AUTH, Page, api_enum
 from alleger.assets.models import Asset
+from alleger.core.ratelimit import limit
 from alleger.funding.models import Project
 from alleger.kits.models import Kit
 from alleger.organisations.models import Organisation
@@ -174,6 +175,7 @@ def intervention_detail(request, intervention_id: int):
 
 
 @router.post("", response={201: InterventionDetailOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut}, auth=AUTH)
+@limit("intervention")
 def intervention_declare(request, payload: DeclareIn):
     """Declare an intervention on an asset (`asset`) or at a free point (`territory`, `lat`, `lon`)
     with a published kit; `charter_accepted` must be true."""
@@ -228,6 +230,7 @@ def intervention_leave(request, intervention_id: int):
 
 @router.post("/{int:intervention_id}/journal", response={201: JournalEntryOut, 400: ErrorOut, 403: ErrorOut},
              auth=AUTH)
+@limit("journal")
 def journal_add(request, intervention_id: int, payload: JournalIn):
     """Add a text entry to the journal (organiser and participants)."""
     intervention = _intervention(intervention_id)

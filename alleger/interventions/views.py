@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alleger.assets.models import Asset
+from alleger.core.ratelimit import limit
 from alleger.discussions.views import hidden_page
 from alleger.kits.models import Kit
 from alleger.organisations.selectors import organisations_of
@@ -77,6 +78,7 @@ def _declare_form(request, data=None):
 
 
 @login_required
+@limit("intervention")
 def intervention_declare(request):
     if not request.user.has_perm("interventions.declare_intervention"):
         raise PermissionDenied
@@ -184,6 +186,7 @@ def intervention_follow(request, pk):
 
 @login_required
 @require_POST
+@limit("journal")
 def journal_add(request, pk):
     intervention = _intervention_for(request, pk, "interventions.add_journal_entry")
     form = JournalForm(request.POST, request.FILES)

@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from alleger.api import AUTH, OPTIONAL_AUTH, Pagination, api_enum
+from alleger.core.ratelimit import limit
 from alleger.territories.models import Territory
 
 from . import selectors, services
@@ -159,6 +160,7 @@ def kit_version_list(request, slug: str):
 
 
 @router.post("", response={201: KitDetailOut}, auth=AUTH)
+@limit("kit")
 def kit_create(request, payload: KitIn):
     """Write a draft kit (submit it for review with `POST /kits/{slug}/submit`)."""
     if not request.user.has_perm("kits.add_kit"):

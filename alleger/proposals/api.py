@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from alleger.api import AUTH, Page
+from alleger.core.ratelimit import limit
 from alleger.discussions.selectors import is_hidden
 from alleger.territories.models import Territory
 
@@ -82,6 +83,7 @@ def proposal_detail(request, proposal_id: int):
 
 
 @router.post("/{int:proposal_id}/supports", response={201: SupportOut}, auth=AUTH)
+@limit("proposal_support")
 def support_create(request, proposal_id: int):
     """Support a proposal (once; 409 `already_supported` the second time, `not_open` once answered)."""
     proposal = _visible(request, proposal_id)

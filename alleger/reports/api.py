@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from alleger.api import AUTH, Page, api_enum
+from alleger.core.ratelimit import limit
 from alleger.territories.models import Territory
 
 from . import selectors, services
@@ -110,6 +111,7 @@ class ReportIn(Schema):
 
 
 @router.post("", response={201: ReportDetailOut}, auth=AUTH)
+@limit("report")
 def report_create(request, payload: ReportIn):
     """Report a problem; it is routed to the service in charge of the category."""
     if not request.user.has_perm("reports.add_report"):

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from alleger.accounts.services import api_token_authenticate
+from alleger.core import ratelimit
 from alleger.territories.models import Territory
 
 from . import services
@@ -104,6 +105,10 @@ def open311_view(*methods):
                 return view(request, fmt, *args, **kwargs)
             except Open311Error as exc:
                 return error_response(fmt, exc.status, exc.description)
+            except ratelimit.RateLimited as exc:
+                response = error_response(fmt, 429, exc.messages[0])
+                response["Retry-After"] = str(exc.retry_after)
+                return response
 
         return wrapper
 
@@ -286,6 +291,7 @@ def _request_create(request, fmt):
     user = api_token_authenticate((params.get("api_key") or "").strip())
     if user is None or not user.has_perm("reports.add_report"):
         raise Open311Error(403, _("api_key absente ou invalide : créez un jeton d'API sur votre page de profil."))
+    ratelimit.consume(request, action="report", user=user)
     territory = _jurisdiction(params)
     code = (params.get("service_code") or "").strip()
     if not code:

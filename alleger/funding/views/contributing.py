@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alleger.core.ratelimit import limit
+
 from .. import selectors
 from ..forms import (
     ContributeForm,
@@ -39,6 +41,7 @@ def _loan_schedule(project, amount_cents):
 
 
 @login_required
+@limit("contribution")
 def contribute(request, slug):
     project = _project_for(request, slug, "funding.contribute")
     if not _open_for_contributions(project):

@@ -43,7 +43,12 @@ def reports_of(user) -> QuerySet[Report]:
 
 
 def report_timeline(report: Report):
-    return report.updates.select_related("author").order_by("created_at", "pk")
+    return report.updates.select_related("author").prefetch_related("media").order_by("created_at", "pk")
+
+
+def report_extra_media(report: Report):
+    """The report's photos and links beyond its first ones (Open311 clients send several)."""
+    return report.media.filter(update__isnull=True).order_by("pk")
 
 
 def possible_duplicates(*, category: ReportCategory, lat: float | None, lon: float | None,

@@ -287,3 +287,17 @@ def test_a_poll_of_800_ids_works(client, category):
 def test_a_poll_of_too_many_ids_is_414(client, category, fmt):
     query = "service_request_id=" + ",".join(str(i) for i in range(1, 1002))
     assert_error(client.get(f"{BASE}/requests.{fmt}?{query}"), 414, fmt, contains="1000 au maximum")
+
+
+def test_the_report_page_shows_every_photo_and_link(client, category, resident_key, agent_key):
+    [answer] = data(client.post(f"{BASE}/requests.json", {
+        "api_key": resident_key, "service_code": "velo-partage", "lat": "45.44", "long": "4.39",
+        "media_url": ["https://photos.example/a.jpg", "https://photos.example/b.jpg"],
+        "media": png("face.png"), "photo1": png("profil.png")}))
+    report = Report.objects.get(pk=answer["service_request_id"])
+    post_update(client, api_key=agent_key, service_request_id=str(report.pk), status="closed",
+                media_url="https://photos.example/apres.jpg")
+    html = client.get(report.get_absolute_url()).content.decode()
+    for url in ("https://photos.example/a.jpg", "https://photos.example/b.jpg", "https://photos.example/apres.jpg",
+                report.photo.url, report.media.get(update=None, url="").photo.url):
+        assert f'"{url}"' in html

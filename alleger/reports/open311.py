@@ -43,6 +43,9 @@ MAX_RESULTS = 1000
 #: service_request_id lists longer than this are a 414 (a poll of 1 000 ids of 7 digits fits
 #: gunicorn's request line, see alleger/cli.py).
 MAX_IDS = 1000
+#: The longest URI (path and query) taken: gunicorn's request line limit in alleger/cli.py. Behind a
+#: server that lets longer ones through, they get the same 414, in the Open311 format.
+MAX_URI = 8190
 #: XML element names of the items of a list, by the list's name.
 SINGULAR = {"endpoints": "endpoint", "formats": "format", "attributes": "attribute", "values": "value"}
 
@@ -103,6 +106,9 @@ def open311_view(*methods):
         def wrapper(request, *args, fmt: str, **kwargs):
             if fmt not in CONTENT_TYPES:
                 return error_response("xml", 404, _("Format inconnu : utilisez .xml ou .json."))
+            if len(request.get_full_path()) > MAX_URI:
+                return error_response(fmt, 414, _("Adresse trop longue (%(max)s caractères au maximum) : découpez "
+                                                  "la requête.") % {"max": MAX_URI})
             if request.method not in methods:
                 response = error_response(fmt, 405, _("Méthode HTTP non acceptée ici."))
                 response["Allow"] = ", ".join(methods)

@@ -301,3 +301,9 @@ def test_the_report_page_shows_every_photo_and_link(client, category, resident_k
     for url in ("https://photos.example/a.jpg", "https://photos.example/b.jpg", "https://photos.example/apres.jpg",
                 report.photo.url, report.media.get(update=None, url="").photo.url):
         assert f'"{url}"' in html
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_uri_longer_than_gunicorns_request_line_is_414_in_the_open311_format(client, category, fmt):
+    """Behind a server that lets it through, the same limit as alleger serve's gunicorn."""
+    assert_error(client.get(f"{BASE}/requests.{fmt}", {"service_code": "x" * 8200}), 414, fmt, contains="8190")

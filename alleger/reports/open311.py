@@ -173,10 +173,6 @@ def _uploads(request) -> list:
     return [upload for name in names for upload in request.FILES.getlist(name)]
 
 
-def _media_urls(params) -> list[str]:
-    return [url for url in params.getlist("media_url") if url.strip()]
-
-
 def _category(territory, code: str) -> ReportCategory:
     category = ReportCategory.objects.filter(territory=territory, service_code=code, active=True).first()
     if category is None:
@@ -335,7 +331,7 @@ def _request_create(request, fmt):
         report = services.report_create(
             territory=territory, category=category, reporter=user, source=Report.Source.OPEN311,
             description=params.get("description") or "", description_required=False, lat=lat, lon=lon,
-            address=address, address_id=address_id, photos=_uploads(request), media_urls=_media_urls(params),
+            address=address, address_id=address_id, photos=_uploads(request), media_urls=params.getlist("media_url"),
             attributes=_attributes(params),
             contact_email=(params.get("email") or "").strip(), contact_first_name=params.get("first_name") or "",
             contact_last_name=params.get("last_name") or "", contact_phone=params.get("phone") or "",
@@ -517,13 +513,12 @@ def _update_create(request, fmt):
         raise Open311Error(403, _("Seul le service en charge de cette catégorie (ou la modération du territoire) "
                                   "peut mettre à jour ce signalement."))
     status = _update_status(report, params)
-    if (params.get("updated_datetime") or "").strip():
-        _date_param(params, "updated_datetime")  # checked; the timeline records when the update arrives
+    _date_param(params, "updated_datetime")  # checked, not kept: the timeline records when the update arrives
     try:
         update = services.report_set_status(
             report=report, actor=user, status=status, note=params.get("description") or "",
             duplicate_of=report.duplicate_of if status == Status.DUPLICATE else None,
-            photos=_uploads(request), media_urls=_media_urls(params), external_id=params.get("update_id") or "")
+            photos=_uploads(request), media_urls=params.getlist("media_url"), external_id=params.get("update_id") or "")
     except ValidationError as exc:
         raise Open311Error(400, " ".join(exc.messages)) from None
     return render(fmt, [{"update_id": str(update.pk)}], root="service_request_updates", item="request_update")

@@ -21,6 +21,7 @@ DESCRIPTION_MAX = 4000
 #: Photos and links one report, or one update, may carry.
 MEDIA_MAX = 10
 
+
 def point_in_territory(territory, lat: float, lon: float) -> bool:
     if territory.boundary:
         return contains(territory.boundary, lat, lon)

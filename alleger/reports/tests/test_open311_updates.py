@@ -307,3 +307,11 @@ def test_the_report_page_shows_every_photo_and_link(client, category, resident_k
 def test_a_uri_longer_than_gunicorns_request_line_is_414_in_the_open311_format(client, category, fmt):
     """Behind a server that lets it through, the same limit as alleger serve's gunicorn."""
     assert_error(client.get(f"{BASE}/requests.{fmt}", {"service_code": "x" * 8200}), 414, fmt, contains="8190")
+
+
+def test_the_admin_lists_a_reports_media_and_the_clients_update_ids(client, report, agent_key, platform_admin):
+    post_update(client, api_key=agent_key, service_request_id=str(report.pk), status="closed", update_id="fms-7",
+                media_url="https://photos.example/apres.jpg")
+    client.force_login(platform_admin)
+    html = client.get(f"/admin/reports/report/{report.pk}/change/").content.decode()
+    assert "https://photos.example/apres.jpg" in html and "fms-7" in html

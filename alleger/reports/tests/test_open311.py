@@ -253,6 +253,7 @@ def test_post_with_the_key_of_a_deactivated_account_is_403(client, category, api
     ({"description": "x" * 4001}, 400, "4 000"),
     ({"email": "pas-un-email"}, 400, "e-mail"),
     ({"media_url": "ftp://photos.example/a.jpg"}, 400, "photo"),
+    ({"media_url": "https://photos.example/" + "a" * 480}, 400, "500"),  # the column's size: no 500 on PostgreSQL
     ({"jurisdiction_id": "atlantide"}, 404, "jurisdiction_id"),
 ])
 def test_post_errors(client, category, api_key, fmt, changes, status, contains):

@@ -120,6 +120,7 @@ def report_detail(request, pk):
     return render(request, "reports/detail.html", {
         "report": report,
         "timeline": selectors.report_timeline(report),
+        "extra_media": selectors.report_extra_media(report),
         "answers": selectors.attribute_answers(report),
         "suggestions": suggestions,
         "duplicates_of_this": report.duplicates.select_related("category").order_by("created_at"),

@@ -187,3 +187,18 @@ def test_a_wide_table_scrolls_inside_its_own_focusable_box(new_context, live_ser
     expect(region).to_have_accessible_name(re.compile(r"^\d+ contributions?$"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     check_axe(page)
+
+
+def test_long_words_and_addresses_wrap_instead_of_widening_the_page(new_context, live_server, demo):
+    from alleger.funding.models import Project
+
+    project = demo["project"]
+    address = "https://example.org/" + "tres-long-chemin-" * 12
+    Project.objects.filter(pk=project.pk).update(
+        story=f"Voir {address} et le mot Anticonstitutionnellementissimementextraordinairement."
+    )
+    page = new_context(**PHONE).new_page()
+    page.goto(live_server.url + project.get_absolute_url())
+    expect(page.get_by_text("tres-long-chemin-tres-long", exact=False).first).to_be_visible()
+    width = page.evaluate(MEASURE)
+    assert width["scroll"] <= 390 and width["inner"] <= 390, width

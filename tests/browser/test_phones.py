@@ -37,6 +37,7 @@ def demo(transactional_db):
     from alleger.accounts.models import User
     from alleger.assets.models import Asset
     from alleger.funding.models import Project
+    from alleger.interventions.models import Intervention
     from alleger.kits.models import Kit
     from alleger.proposals.models import Proposal
 
@@ -48,6 +49,7 @@ def demo(transactional_db):
         "kit": Kit.objects.filter(status="published").order_by("pk").first(),
         "asset": Asset.objects.filter(moderation="published").order_by("pk").first(),
         "proposal": Proposal.objects.order_by("pk").first(),
+        "intervention": Intervention.objects.order_by("pk").first(),
         "users": {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith="@alleger.localhost")},
     }
 
@@ -70,8 +72,10 @@ def _main_pages(demo):
         None: [
             "/", f"/t/{t}/", "/projets/", project.get_absolute_url(), "/kits/",
             f"/kits/{demo['kit'].slug}/", "/dispositifs/", f"/dispositifs/{demo['asset'].pk}/",
-            "/signalements/", f"/signalements/t/{t}/", "/interventions/", "/propositions/",
-            f"/propositions/{demo['proposal'].pk}/", "/accounts/login/", "/accounts/signup/",
+            "/signalements/", f"/signalements/t/{t}/", "/interventions/",
+            f"/interventions/{demo['intervention'].pk}/", "/propositions/", f"/propositions/{demo['proposal'].pk}/",
+            "/accounts/login/", "/accounts/signup/", "/organisations/", "/niveaux/",
+            f"/kits/{demo['kit'].slug}/historique/",
         ],
         "clemence": [  # a resident
             f"{project.get_absolute_url()}contribuer/", f"/signalements/t/{t}/nouveau/", "/compte/",

@@ -108,7 +108,7 @@ def made_the_asset_proposal(user, asset_proposal) -> bool:
 #: Permissions the superuser shortcut does not grant: the rule decides, for the platform team too.
 BINDING_FOR_SUPERUSERS = frozenset({
     "funding.confirm_receipt", "funding.review_project", "funding.cancel_contribution", "kits.review_kit",
-    "proposals.answer_proposal", "assets.review_proposal",
+    "proposals.answer_proposal", "assets.review_proposal", "discussions.decide",
 })
 
 
@@ -466,6 +466,18 @@ rules.add_perm("discussions.mark_answered", is_open_question & (wrote_the_discus
                                                                 | is_platform_admin))
 rules.add_perm("discussions.flag", is_active_account & is_flaggable_content)
 rules.add_perm("discussions.moderate", moderates_content | is_platform_admin)
+
+
+@rules.predicate
+def wrote_the_moderated_content(user, item) -> bool:
+    """The author of the content a moderation item is about (four eyes: she does not decide on it)."""
+    content = getattr(item, "content", None)
+    target = _registered(content)
+    return _active(user) and target is not None and target.author_id(content) == user.pk
+
+
+# Restore or remove a flagged content: not one's own.
+rules.add_perm("discussions.decide", (moderates_content | is_platform_admin) & ~wrote_the_moderated_content)
 rules.add_perm("discussions.view_queue", is_any_moderator | is_platform_admin)
 
 

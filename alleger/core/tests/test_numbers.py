@@ -43,3 +43,13 @@ def test_the_integer_field_refuses_unicode_digits_that_django_would_take(typed):
     with pytest.raises(forms.ValidationError):
         numbers.IntegerField().clean(typed)
     assert numbers.IntegerField().clean("30") == 30
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["proposals:create", "interventions:declare"])
+def test_a_superscript_digit_in_a_query_is_ignored_not_a_server_error(client, resident, url):
+    # "²".isdigit() is True but int("²") fails: the pages used to answer 500
+    from django.urls import reverse
+
+    client.force_login(resident)
+    assert client.get(reverse(url), {"dispositif": "²"}).status_code == 200

@@ -266,6 +266,8 @@ STATUS_BY_CODE = {
     "reward_sold_out": 409,
     "too_late": 409,
     "not_cancellable": 409,
+    "conflict_of_interest": 403,
+    "idempotency_key_reused": 422,
     # interventions
     "asset_full": 409,
     "asset_closed": 409,

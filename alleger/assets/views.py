@@ -258,7 +258,7 @@ def review_queue(request):
 @require_POST
 def proposal_review(request, proposal_id: int):
     proposal = get_object_or_404(AssetProposal.objects.select_related("asset__territory"), pk=proposal_id)
-    if not request.user.has_perm("assets.review_proposals", proposal.asset.territory):
+    if not request.user.has_perm("assets.review_proposal", proposal):
         raise PermissionDenied
     form = ReviewForm(request.POST)
     if form.is_valid():

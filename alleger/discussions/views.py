@@ -147,7 +147,7 @@ def moderation_queue(request):
 @login_required
 def moderation_decide(request, pk):
     item = get_object_or_404(ModerationItem.objects.select_related("territory", "content_type"), pk=pk)
-    if not request.user.has_perm("discussions.moderate", item):
+    if not request.user.has_perm("discussions.decide", item):
         raise PermissionDenied
     item.target = registry._by_model.get(item.content_type.model_class())
     content = item.content

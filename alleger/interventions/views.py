@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alleger.assets.models import Asset
+from alleger.core.numbers import is_digits
 from alleger.core.ratelimit import limit
 from alleger.discussions.views import hidden_page
 from alleger.kits.models import Kit
@@ -58,7 +59,7 @@ def _declare_form(request, data=None):
     initial = {}
     asset = None
     asset_id = str((data or request.GET).get("dispositif", ""))
-    if asset_id.isdigit():
+    if is_digits(asset_id):
         asset = assets.select_related("territory", "asset_type").filter(pk=int(asset_id)).first()
         if asset is not None:
             initial["dispositif"] = asset.pk

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alleger.assets.models import Asset
+from alleger.core.numbers import is_digits
 from alleger.core.ratelimit import limit
 from alleger.discussions.selectors import is_hidden
 from alleger.territories.models import Territory
@@ -59,7 +60,7 @@ def proposal_create(request):
         raise PermissionDenied
     initial = {}
     asset = None
-    if request.GET.get("dispositif", "").isdigit():
+    if is_digits(request.GET.get("dispositif", "")):
         asset = Asset.objects.filter(pk=request.GET["dispositif"], moderation=Asset.Moderation.PUBLISHED).first()
         if asset is not None:
             initial = {"asset": asset.pk, "territory": asset.territory_id, "kind": Proposal.Kind.OPEN_SPACE}

@@ -32,6 +32,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from alleger.accounts.services import api_token_authenticate
 from alleger.core import ratelimit
+from alleger.core.numbers import is_digits
 from alleger.territories.models import Territory
 
 from . import selectors, services
@@ -357,7 +358,7 @@ def _ids(raw: str) -> list[int]:
         part = part.strip()
         if not part:
             continue
-        if not part.isdigit() or len(part) > 18:
+        if not is_digits(part) or len(part) > 18:
             raise Open311Error(400, _("service_request_id doit être une liste d'identifiants séparés par des virgules."))
         ids.append(int(part))
     if len(ids) > MAX_IDS:

@@ -509,7 +509,7 @@ def _update_create(request, fmt):
     raw_id = (params.get("service_request_id") or "").strip()
     if not raw_id:
         raise Open311Error(400, _("service_request_id est obligatoire."))
-    if not raw_id.isdigit() or len(raw_id) > 18:
+    if not is_digits(raw_id) or len(raw_id) > 18:
         raise Open311Error(400, _("service_request_id doit être un identifiant numérique."))
     territory = _jurisdiction(params, required=False)
     qs = Report.objects.select_related("category").filter(pk=int(raw_id))

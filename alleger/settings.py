@@ -77,6 +77,7 @@ if len(SECRET_KEY) < 32:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 SITE_URL = envurl("SITE_URL", {"http", "https"}) or "http://127.0.0.1:8000"
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "alleger.core.error_views.csrf_failure"
 
 # Behind HTTPS (the production default) cookies are secure and HSTS is on;
 # the local demo on http://127.0.0.1 sets HTTPS=false.
@@ -305,6 +306,8 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Alléger <noreply@alleger.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Shown on the error pages ("if the problem persists, write to us"); none when empty.
+CONTACT_EMAIL = envstr("CONTACT_EMAIL", "")
 
 # Maps: any XYZ tile server; the attribution is shown on every map.
 MAP_TILE_URL = envurl("MAP_TILE_URL", {"http", "https"}) or "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

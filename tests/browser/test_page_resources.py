@@ -68,9 +68,9 @@ def test_the_main_pages_load_every_resource(page, production_server, demo, setti
     from alleger.testing.reports_factories import make_category, make_report
 
     territory = Territory.objects.get(slug="saint-etienne")
-    project = Project.objects.filter(territory=territory, lat__isnull=False).exclude(status="draft").first()
-    asset = Asset.objects.filter(territory=territory, moderation="published").first()
-    kit = Kit.objects.filter(status="published").first()
+    project = Project.objects.filter(territory=territory, status=Project.Status.PUBLISHED).order_by("pk").first()
+    asset = Asset.objects.filter(territory=territory, moderation="published").order_by("pk").first()
+    kit = Kit.objects.filter(status="published").order_by("pk").first()
     resident = User.objects.filter(is_active=True, is_staff=False).order_by("pk").first()
     make_report(category=make_category(territory=territory, service_code="essai-carte"), reporter=resident)
     tiles = urlsplit(settings.MAP_TILE_URL).hostname

@@ -25,6 +25,7 @@ def _messages():
         400: ("bad_request", _("La demande est mal formée.")),
         403: ("forbidden", _("Vous n'avez pas accès à cette page.")),
         404: ("not_found", _("Cette page n'existe pas.")),
+        405: ("method_not_allowed", _("Cette adresse n'accepte pas ce type de demande.")),
         500: ("server_error", _("Une erreur est survenue de notre côté.")),
     }
 
@@ -62,6 +63,12 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return _answer(request, 404, "errors/404.html")
+
+
+def method_not_allowed(request):
+    """Not a Django handler: MethodNotAllowedPage (alleger.core.middleware) calls it for the
+    empty 405 of @require_POST, e.g. when someone reloads the target of a form."""
+    return _answer(request, 405, "errors/405.html")
 
 
 def csrf_failure(request, reason=""):

@@ -140,3 +140,18 @@ def test_a_crash_under_the_api_answers_json():
     response = error_views.server_error(RequestFactory().get("/api/v1/projects"))
     assert response.status_code == 500
     assert json.loads(response.content)["code"] == "server_error"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang, text", [("fr", "Cette adresse s'utilise depuis un formulaire"),
+                                        ("en", "This address is used from a form")])
+def test_opening_a_form_target_shows_a_page_not_a_blank(client_of, resident, lang, text):
+    from alleger.discussions.models import Comment
+
+    client = client_of(resident)
+    if lang == "en":
+        _english(client)
+    response = client.get("/commentaires/1/repondue/")  # @require_POST
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert text in _in_layout(response, lang)
+    assert not Comment.objects.exists()

@@ -93,6 +93,7 @@ if len(SECRET_KEY) < 32:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 SITE_URL = envurl("SITE_URL", {"http", "https"}) or "http://127.0.0.1:8000"
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "alleger.core.error_views.csrf_failure"
 
 # Behind HTTPS (the production default) cookies are secure and HSTS is on;
 # the local demo on http://127.0.0.1 sets HTTPS=false.
@@ -152,6 +153,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "alleger.core.middleware.MethodNotAllowedPage",
     "django.contrib.messages.middleware.MessageMiddleware",
     "alleger.core.middleware.RateLimitedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -337,6 +339,8 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Alléger <noreply@alleger.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Shown on the error pages ("if the problem persists, write to us"); none when empty.
+CONTACT_EMAIL = envstr("CONTACT_EMAIL", "")
 
 # Maps: any XYZ tile server; the attribution is shown on every map.
 MAP_TILE_URL = envurl("MAP_TILE_URL", {"http", "https"}) or "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

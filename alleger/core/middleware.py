@@ -54,3 +54,23 @@ class RateLimitedMiddleware:
         response = render(request, "core/429.html", {"message": exception.messages[0], "back": back}, status=429)
         response["Retry-After"] = str(exception.retry_after)
         return response
+
+
+class MethodNotAllowedPage:
+    """@require_POST answers 405 with an empty body: a blank page for someone who reloads
+    a form's target or follows a link to it. This gives it the error page (the layout, the
+    visitor's language, where to go); the Allow header stays."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.streaming and not response.content:
+            from alleger.core.error_views import method_not_allowed
+
+            page = method_not_allowed(request)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response

@@ -1,10 +1,13 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import feedgenerator
+from django.utils.html import escape
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from alleger.core.cache import public_page
+from alleger.core.markdown import markdown_to_text
 from alleger.funding import selectors as funding_selectors
 from alleger.funding.models import Project
 from alleger.organisations.selectors import organisation_list
@@ -52,7 +55,10 @@ def territory_feed(request, slug, kind):
     )
     for item in feeds.feed_items(territory):
         url = request.build_absolute_uri(item.url)
-        feed.add_item(title=f"{item.kind} · {item.title}", link=url, unique_id=url, description=item.summary,
+        # Sources may hand Markdown (a proposal's body): readers get its plain words, escaped
+        # because both Atom's <summary type="html"> and RSS's <description> are read as HTML.
+        summary = escape(Truncator(markdown_to_text(item.summary)).chars(400))
+        feed.add_item(title=f"{item.kind} · {item.title}", link=url, unique_id=url, description=summary,
                       pubdate=item.published_at, author_name=item.author or None, categories=[item.kind])
     response = HttpResponse(content_type=f"{feed.content_type}")
     feed.write(response, "utf-8")

@@ -25,6 +25,7 @@
       return box;
     }
     var labels = { open: el.dataset.labelOpen, openable: el.dataset.labelOpenable, closed: el.dataset.labelClosed };
+    // The same colours as .asset-dot-* in assets.css: the legend under the map and the list use them.
     var colours = { open: "#1f5f4a", openable: "#b36b00", closed: "#5b5b5b" };
     function load() {
       var b = map.getBounds();

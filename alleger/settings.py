@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
+    "django.contrib.sitemaps",
     "rules",
     "allauth",
     "allauth.account",
@@ -122,6 +123,7 @@ INSTALLED_APPS = [
     "alleger.reports",
     "alleger.proposals",
     "alleger.discussions",
+    "alleger.pages",
 ]
 
 MIDDLEWARE = [

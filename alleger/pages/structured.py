@@ -108,6 +108,29 @@ def _organisation(organisation, request) -> Description:
     return Description(organisation.name, summary, url, json_ld=data)
 
 
+def _territory(territory, request) -> Description:
+    url = request.build_absolute_uri(territory.get_absolute_url())
+    summary = territory.tagline or _first_line(territory.description)
+    data = {"@type": "AdministrativeArea", "name": territory.name, "url": url}
+    if summary:
+        data["description"] = summary
+    if territory.min_lat is not None:
+        data["geo"] = {"@type": "GeoShape",
+                       "box": f"{territory.min_lat} {territory.min_lon} {territory.max_lat} {territory.max_lon}"}
+    return Description(territory.name, summary, url, json_ld=data)
+
+
+def _proposal(proposal, request) -> Description:
+    url = request.build_absolute_uri(proposal.get_absolute_url())
+    summary = _first_line(proposal.body)
+    data = {"@type": "CreativeWork", "name": proposal.title, "url": url, "description": summary,
+            "dateCreated": proposal.created_at.isoformat(),
+            "spatialCoverage": {"@type": "AdministrativeArea", "name": proposal.territory.name},
+            "interactionStatistic": {"@type": "InteractionCounter", "interactionType": "https://schema.org/LikeAction",
+                                     "userInteractionCount": proposal.supports_count}}
+    return Description(proposal.title, summary, url, og_type="article", json_ld=data)
+
+
 def _lines(text: str) -> list[str]:
     """The items of a Markdown list or paragraphs, without their markers."""
     items = (line.strip().lstrip("-*+").strip() for line in (text or "").splitlines())
@@ -126,6 +149,8 @@ BUILDERS = {
     "interventions.intervention": _intervention,
     "assets.asset": _asset,
     "organisations.organisation": _organisation,
+    "territories.territory": _territory,
+    "proposals.proposal": _proposal,
 }
 
 

@@ -84,3 +84,13 @@ def test_open311_discovery_points_to_the_contact_page(client):
     url = "http://testserver" + reverse("pages:contact")
     assert contact.endswith(url)
     assert client.get(reverse("pages:contact")).status_code == 200
+
+
+def test_the_sitemap_leaves_out_contents_hidden_by_flags(client, settings, territory):
+    from alleger.testing.discussions_factories import flag_by
+
+    kit = published_kit(territory, title="Kit signalé")
+    url = settings.SITE_URL + kit.get_absolute_url()
+    assert url in _sitemap_urls(client)
+    flag_by(kit, 3)
+    assert url not in _sitemap_urls(client)

@@ -109,3 +109,28 @@ def test_the_json_ld_follows_the_language(client, territory):
     client.cookies["django_language"] = "en"
     meta, data = _head(client, project)
     assert data["inLanguage"] == "en" and meta["og:locale"] == "en_GB"
+
+
+def test_a_territory_is_an_administrative_area(client, territory):
+    meta, data = _head(client, territory)
+    assert data["@type"] == "AdministrativeArea" and data["name"] == territory.name
+    assert meta["og:title"] == territory.name
+
+
+def test_a_proposal_is_a_creative_work_with_its_supports(client, territory, resident):
+    from alleger.testing.discussions_factories import make_proposal
+
+    proposal = make_proposal(territory=territory, author=resident, title="Ouvrir la cour de l'école le samedi")
+    meta, data = _head(client, proposal)
+    assert data["@type"] == "CreativeWork" and data["name"] == "Ouvrir la cour de l'école le samedi"
+    assert data["interactionStatistic"]["userInteractionCount"] == proposal.supports_count
+    assert meta["og:type"] == "article"
+
+
+def test_a_hidden_kit_describes_nothing(client, territory):
+    from alleger.testing.discussions_factories import flag_by
+
+    kit = published_kit(territory, title="Kit signalé")
+    flag_by(kit, 3)
+    head = parse(client.get(kit.get_absolute_url()))
+    assert head.json_ld == [] and "og:title" not in head.meta

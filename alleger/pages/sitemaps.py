@@ -20,8 +20,7 @@ from .models import Slug
 
 
 class _Sitemap(Sitemap):
-    limit = 5000
-
+    # Django's default page size (`limit`) is the protocol's maximum, 50 000 addresses per section.
     def get_protocol(self, protocol=None):
         return urlsplit(settings.SITE_URL).scheme
 

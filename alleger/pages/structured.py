@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import get_language
 
+from alleger.interventions.models import JournalPhoto
+
 
 @dataclass
 class Description:
@@ -81,7 +83,13 @@ def _intervention(intervention, request) -> Description:
     summary = _first_line(intervention.description)
     if summary:
         data["description"] = summary
-    return Description(intervention.title, summary, url, json_ld=data)
+    description = Description(intervention.title, summary, url, json_ld=data)
+    # The latest photo of its journal shows what was done.
+    photo = JournalPhoto.objects.filter(entry__intervention=intervention).order_by("-entry__created_at", "pk").first()
+    if photo is not None:
+        description.image = data["image"] = request.build_absolute_uri(photo.image.url)
+        description.image_alt = photo.alt
+    return description
 
 
 def _asset(asset, request) -> Description:

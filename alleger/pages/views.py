@@ -13,7 +13,7 @@ from .selectors import page_content
 THEME_COLOUR = "#1f5f4a"  # --brand in site.css
 
 # Everything personal or administrative stays out of search engines.
-ROBOTS_DISALLOW = ["/admin/", "/accounts/", "/compte/", "/langue/", "/moderation/", "/*/gerer/",
+ROBOTS_DISALLOW = ["/admin/", "/accounts/", "/compte/", "/langue/", "/i18n/", "/moderation/", "/*/gerer/",
                    "/*/relecture/", "/*/moderation/", "/*/categories/", "/*/armoire/"]
 
 

@@ -76,6 +76,17 @@ def test_an_intervention_is_an_event_at_its_place(client, territory):
     assert meta["og:title"] == "Fleurir le tilleul"
 
 
+def test_an_intervention_shows_the_photo_of_its_journal(client, territory):
+    from alleger.interventions.services import journal_add
+
+    intervention = make_intervention(territory=territory)
+    journal_add(intervention=intervention, author=intervention.organiser, text="Les capucines sont en terre.",
+                photos=[_png("capucines.png")], photo_alt="Des capucines fraîchement plantées")
+    meta, data = _head(client, intervention)
+    assert meta["og:image"].startswith("http://testserver/media/interventions/")
+    assert data["image"] == meta["og:image"] and meta["og:image:alt"] == "Des capucines fraîchement plantées"
+
+
 def test_an_asset_is_a_place_with_its_photo(client, territory, resident):
     asset = AssetFactory(territory=territory, name="Mur de l'école", address="3 rue des Écoles")
     AssetPhoto.objects.create(asset=asset, image=_png("mur.png"), alt="Un mur blanc", uploaded_by=resident)

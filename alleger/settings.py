@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
+    "django.contrib.sitemaps",
     "rules",
     "allauth",
     "allauth.account",
@@ -138,6 +139,7 @@ INSTALLED_APPS = [
     "alleger.reports",
     "alleger.proposals",
     "alleger.discussions",
+    "alleger.pages",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from alleger.api import api
 
 urlpatterns = [
     path("", include("alleger.core.urls")),
+    path("", include("alleger.pages.urls")),
     path("t/", include("alleger.territories.urls")),
     path("organisations/", include("alleger.organisations.urls")),
     path("kits/", include("alleger.kits.urls")),

@@ -264,7 +264,8 @@ def discovery(request, fmt):
     url = request.build_absolute_uri(reverse("open311:root"))
     return render(fmt, {
         "changeset": _datetime(changed),
-        "contact": _("Équipe Alléger, via la page de contact de la plateforme"),
+        "contact": _("Équipe Alléger, page de contact : %(url)s")
+        % {"url": request.build_absolute_uri(reverse("pages:contact"))},
         "key_service": _("api_key : créez un jeton d'API personnel sur votre page de profil (%(url)s).")
         % {"url": request.build_absolute_uri(reverse("accounts:profile"))},
         "endpoints": [{

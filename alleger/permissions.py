@@ -63,6 +63,55 @@ def is_self(user, account) -> bool:
     return _active(user) and account is not None and account.pk == user.pk
 
 
+def _belongs_to(user, organisation_id) -> bool:
+    return organisation_id is not None and Membership.objects.filter(
+        user=user, organisation_id=organisation_id).exists()
+
+
+# --- four eyes ------------------------------------------------------------
+# Nobody approves what they have a stake in: their own pledge, their own
+# project, kit or proposal, or one of an organisation they belong to. The
+# predicates below say who has a stake; the services call them too (they
+# refuse with the code "conflict_of_interest"), and the permissions that
+# approve something exclude them. These permissions bind the platform team
+# as well: Django's superuser shortcut is skipped for them (User.has_perm).
+
+@rules.predicate
+def has_stake_in_project(user, project) -> bool:
+    """The holder, or any member of the organisation that carries the project."""
+    return _active(user) and project is not None and (
+        project.holder_id == user.pk or _belongs_to(user, project.organisation_id))
+
+
+@rules.predicate
+def has_stake_in_contribution(user, contribution) -> bool:
+    """The contributor, or someone with a stake in the project it funds."""
+    return _active(user) and contribution is not None and (
+        contribution.contributor_id == user.pk or has_stake_in_project(user, contribution.project))
+
+
+@rules.predicate
+def has_stake_in_kit(user, kit) -> bool:
+    return _active(user) and kit is not None and (kit.author_id == user.pk or _belongs_to(user, kit.organisation_id))
+
+
+@rules.predicate
+def wrote_the_proposal(user, proposal) -> bool:
+    return _active(user) and proposal is not None and proposal.author_id == user.pk
+
+
+@rules.predicate
+def made_the_asset_proposal(user, asset_proposal) -> bool:
+    return _active(user) and asset_proposal is not None and asset_proposal.proposed_by_id == user.pk
+
+
+#: Permissions the superuser shortcut does not grant: the rule decides, for the platform team too.
+BINDING_FOR_SUPERUSERS = frozenset({
+    "funding.confirm_receipt", "funding.review_project", "funding.cancel_contribution", "kits.review_kit",
+    "proposals.answer_proposal", "assets.review_proposal", "discussions.decide",
+})
+
+
 # --- permissions ----------------------------------------------------------
 
 # Territories
@@ -125,6 +174,14 @@ def moderates_contribution_territory(user, contribution) -> bool:
 
 
 @rules.predicate
+def is_cancellable_contribution(user, contribution) -> bool:
+    """What contribution_cancel accepts: an active pledge to a live campaign, until 24 h before its end."""
+    from alleger.funding.selectors import is_cancellable
+
+    return contribution is not None and is_cancellable(contribution)
+
+
+@rules.predicate
 def is_pool_sponsor_member(user, pool) -> bool:
     return pool is not None and is_organisation_member(user, pool.sponsor)
 
@@ -140,10 +197,13 @@ rules.add_perm("funding.view_project", is_public_project | is_project_owner | mo
 rules.add_perm("funding.add_project", is_active_account)
 rules.add_perm("funding.change_project", is_project_owner)
 rules.add_perm("funding.manage_project", is_project_owner | is_platform_admin)
-rules.add_perm("funding.review_project", moderates_project_territory | is_platform_admin)
+rules.add_perm("funding.review_project", (moderates_project_territory | is_platform_admin) & ~has_stake_in_project)
 rules.add_perm("funding.contribute", is_active_account)
-rules.add_perm("funding.cancel_contribution", is_own_contribution)
-rules.add_perm("funding.confirm_receipt", moderates_contribution_territory | is_platform_admin)
+# The contributor withdraws their own pledge until 24 h before the deadline (DESIGN.md); nobody, not even
+# the platform team, cancels it for them. contribution_cancel enforces the same.
+rules.add_perm("funding.cancel_contribution", is_own_contribution & is_cancellable_contribution)
+rules.add_perm("funding.confirm_receipt", (moderates_contribution_territory | is_platform_admin)
+               & ~has_stake_in_contribution)
 rules.add_perm("funding.offer_help", is_active_account)
 rules.add_perm("funding.create_pool", is_sponsor_member)
 rules.add_perm("funding.manage_pool", is_pool_sponsor_member | is_platform_admin)
@@ -190,7 +250,7 @@ rules.add_perm("kits.add_kit", is_active_account)
 # team may correct (or revert) a published one.
 rules.add_perm("kits.change_kit", (is_kit_author & is_editable_kit) | moderates_kit_territory | is_platform_admin)
 rules.add_perm("kits.submit_kit", is_kit_author & is_editable_kit)
-rules.add_perm("kits.review_kit", moderates_kit_territory | is_platform_admin)
+rules.add_perm("kits.review_kit", (moderates_kit_territory | is_platform_admin) & ~has_stake_in_kit)
 rules.add_perm("kits.view_review_queue", is_any_moderator | is_platform_admin)
 rules.add_perm("kits.fork_kit", is_active_account & is_published_kit)
 
@@ -232,6 +292,16 @@ rules.add_perm("assets.propose_opening", is_active_account & is_published_asset)
 rules.add_perm("assets.add_photo", is_active_account & is_published_asset)
 # Territory-wide actions take the territory as object.
 rules.add_perm("assets.review_proposals", is_moderator_of | is_platform_admin)
+
+
+@rules.predicate
+def moderates_asset_proposal_territory(user, asset_proposal) -> bool:
+    return asset_proposal is not None and is_moderator_of(user, asset_proposal.asset.territory)
+
+
+# One proposal: not one's own.
+rules.add_perm("assets.review_proposal", (moderates_asset_proposal_territory | is_platform_admin)
+               & ~made_the_asset_proposal)
 rules.add_perm("assets.view_review_queue", is_any_moderator | is_platform_admin)
 rules.add_perm("assets.import_assets", is_moderator_of | is_platform_admin)
 rules.add_perm("assets.view_cabinet_code", is_active_account & is_tool_cabinet & is_published_asset)
@@ -396,6 +466,18 @@ rules.add_perm("discussions.mark_answered", is_open_question & (wrote_the_discus
                                                                 | is_platform_admin))
 rules.add_perm("discussions.flag", is_active_account & is_flaggable_content)
 rules.add_perm("discussions.moderate", moderates_content | is_platform_admin)
+
+
+@rules.predicate
+def wrote_the_moderated_content(user, item) -> bool:
+    """The author of the content a moderation item is about (four eyes: she does not decide on it)."""
+    content = getattr(item, "content", None)
+    target = _registered(content)
+    return _active(user) and target is not None and target.author_id(content) == user.pk
+
+
+# Restore or remove a flagged content: not one's own.
+rules.add_perm("discussions.decide", (moderates_content | is_platform_admin) & ~wrote_the_moderated_content)
 rules.add_perm("discussions.view_queue", is_any_moderator | is_platform_admin)
 
 
@@ -414,4 +496,5 @@ def moderates_proposal_territory(user, proposal) -> bool:
 rules.add_perm("proposals.view_proposal", rules.always_allow)
 rules.add_perm("proposals.add_proposal", is_active_account)
 rules.add_perm("proposals.support_proposal", is_active_account & is_open_proposal)
-rules.add_perm("proposals.answer_proposal", moderates_proposal_territory | is_platform_admin)
+rules.add_perm("proposals.answer_proposal", (moderates_proposal_territory | is_platform_admin)
+               & ~wrote_the_proposal)

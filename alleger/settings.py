@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +58,21 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def envrate(name: str, default: str) -> str:
+    """A rate limit in allauth's syntax: "amount/period" items, comma separated ("20/10m,100/d")."""
+    from allauth.core.internal.ratelimit import parse_rates
+
+    value = envstr(name, default)
+    try:
+        rates = parse_rates(value)
+    except ValueError:
+        rates = []
+    if not rates or any(rate.amount < 1 or rate.duration <= 0 or rate.per not in ("ip", "key") for rate in rates):
+        raise ImproperlyConfigured(f"{name} must look like 20/10m,100/d (amount/period with s, m, h or d), "
+                                   f"not {value!r}.")
+    return value
+
+
 def envurl(name: str, schemes: set[str]) -> str | None:
     value = envstr(name)
     if value is None:
@@ -77,6 +93,7 @@ if len(SECRET_KEY) < 32:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 SITE_URL = envurl("SITE_URL", {"http", "https"}) or "http://127.0.0.1:8000"
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "alleger.core.error_views.csrf_failure"
 
 # Behind HTTPS (the production default) cookies are secure and HSTS is on;
 # the local demo on http://127.0.0.1 sets HTTPS=false.
@@ -103,10 +120,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
+    "django.contrib.sitemaps",
     "rules",
     "allauth",
     "allauth.account",
     "ninja",
+    "csp",
     "huey.contrib.djhuey",
     "alleger.core",
     "alleger.territories",
@@ -120,6 +139,7 @@ INSTALLED_APPS = [
     "alleger.reports",
     "alleger.proposals",
     "alleger.discussions",
+    "alleger.pages",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +147,9 @@ MIDDLEWARE = [
     # Answers the public map GeoJSON before the session/auth/CSRF stack (alleger/assets/middleware.py).
     "alleger.assets.middleware.MapMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every page (see below).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Strips the characters XML and PostgreSQL refuse from every query string and form post (alleger/core/text.py).
     "alleger.core.text.TextInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -134,7 +157,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "alleger.core.middleware.MethodNotAllowedPage",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "alleger.core.middleware.RateLimitedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -235,6 +260,16 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "alleger.accounts.forms.SignupExtraForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Alléger] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
+ACCOUNT_ADAPTER = "alleger.accounts.adapter.AccountAdapter"
+# The log-in form and POST /api/v1/auth/token share allauth's limits ("login":
+# 30/m per IP; "login_failed": 10/m per IP and 5 per 5 min per address).
+ACCOUNT_RATE_LIMITS = {
+    "login": envrate("RATE_LIMIT_LOGIN", "30/m/ip"),
+    "login_failed": envrate("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/5m/key"),
+}
+# Behind a reverse proxy, how many of them append to X-Forwarded-For (the
+# rate limits per IP read the client's address there); 0 = REMOTE_ADDR.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGIN_URL = "account_login"
 
@@ -273,12 +308,13 @@ MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Without object storage, the web process serves uploads itself (the demo);
 # with S3_BUCKET set, uploads go to S3-compatible storage.
 S3_BUCKET = envstr("S3_BUCKET")
+S3_ENDPOINT_URL = envurl("S3_ENDPOINT_URL", {"http", "https"})
 if S3_BUCKET:
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
-            "endpoint_url": envurl("S3_ENDPOINT_URL", {"http", "https"}),
+            "endpoint_url": S3_ENDPOINT_URL,
             "region_name": envstr("S3_REGION"),
             "access_key": envstr("S3_ACCESS_KEY_ID"),
             "secret_key": envstr("S3_SECRET_ACCESS_KEY"),
@@ -307,12 +343,64 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Alléger <noreply@alleger.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Shown on the error pages ("if the problem persists, write to us"); none when empty.
+CONTACT_EMAIL = envstr("CONTACT_EMAIL", "")
 
 # Maps: any XYZ tile server; the attribution is shown on every map.
 MAP_TILE_URL = envurl("MAP_TILE_URL", {"http", "https"}) or "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 MAP_TILE_ATTRIBUTION = envstr(
     "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
+
+def _csp_source(url: str) -> str:
+    """The origin of a URL as a CSP source; a placeholder in the host ({s}.tile.…) becomes a wildcard."""
+    parts = urlparse(url)
+    host = parts.netloc
+    if "{" in host:
+        host = "*." + host.rsplit("}", 1)[1].lstrip(".")
+    return f"{parts.scheme}://{host}"
+
+
+# Content-Security-Policy (django-csp): scripts and styles come from our own
+# static files only; no inline script, style element or style attribute runs
+# unless it carries the request's nonce ({{ request.csp_nonce }}). Pages cached
+# for anonymous visitors (core.cache) are served with a fresh header, so an
+# inline script would break there: put scripts in static files. JSON for a
+# script goes in {{ value|json_script:"id" }}, which CSP does not block.
+# Images: ours, data: URIs (Leaflet blanks unloaded tiles with one; Swagger
+# UI's CSS icons), the map tiles, uploads on S3, and origins in CSP_IMG_SRC.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [
+            SELF,
+            "data:",
+            _csp_source(MAP_TILE_URL),
+            *([_csp_source(S3_ENDPOINT_URL)] if S3_BUCKET and S3_ENDPOINT_URL else []),
+            *(["https://*.amazonaws.com"] if S3_BUCKET and not S3_ENDPOINT_URL else []),
+            *envlist("CSP_IMG_SRC", []),
+        ],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (django-permissions-policy): powerful features we do not
+# use are denied to the page and to any frame.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera", "display-capture",
+        "encrypted-media", "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection",
+        "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}
 
 # Crowdfunding: payment providers offered to contributors, in this order.
 PAYMENT_PROVIDERS = envlist("PAYMENT_PROVIDERS", ["simulated_card", "offline"])
@@ -335,6 +423,21 @@ PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60, minimum=0)
 # The map's GeoJSON answers stay this long in the shared cache; they are keyed by
 # the data version, so a change never waits for them (0 disables the map's cache).
 MAP_CACHE_SECONDS = envint("MAP_CACHE_SECONDS", 600, minimum=0)
+
+# Writes that could flood, per account (per IP address for visitors), on
+# allauth's limiter in Django's cache (alleger/core/ratelimit.py). Past a
+# limit, pages and the API answer 429 with Retry-After.
+RATE_LIMITS = {
+    "comment": envrate("RATE_LIMIT_COMMENT", "20/10m,200/d"),
+    "flag": envrate("RATE_LIMIT_FLAG", "20/h,100/d"),
+    "report": envrate("RATE_LIMIT_REPORT", "20/h,100/d"),
+    "proposal": envrate("RATE_LIMIT_PROPOSAL", "10/h,30/d"),
+    "proposal_support": envrate("RATE_LIMIT_PROPOSAL_SUPPORT", "60/h,300/d"),
+    "contribution": envrate("RATE_LIMIT_CONTRIBUTION", "30/h,100/d"),
+    "intervention": envrate("RATE_LIMIT_INTERVENTION", "10/h,30/d"),
+    "journal": envrate("RATE_LIMIT_JOURNAL", "30/h,100/d"),
+    "kit": envrate("RATE_LIMIT_KIT", "10/h,30/d"),
+}
 
 NINJA_PAGINATION_PER_PAGE = 50
 FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -7,6 +7,7 @@ from alleger.api import api
 
 urlpatterns = [
     path("", include("alleger.core.urls")),
+    path("", include("alleger.pages.urls")),
     path("t/", include("alleger.territories.urls")),
     path("organisations/", include("alleger.organisations.urls")),
     path("kits/", include("alleger.kits.urls")),
@@ -30,3 +31,9 @@ if settings.SERVE_MEDIA:
     # re-encoded images only (see alleger.core.images).
     prefix = settings.MEDIA_URL.lstrip("/")
     urlpatterns.append(re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+
+# Error pages in the site's layout and the visitor's language (JSON under /api/ and /open311/).
+handler400 = "alleger.core.error_views.bad_request"
+handler403 = "alleger.core.error_views.permission_denied"
+handler404 = "alleger.core.error_views.page_not_found"
+handler500 = "alleger.core.error_views.server_error"

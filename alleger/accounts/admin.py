@@ -1,11 +1,22 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 
+from . import services
 from .models import User
+
+
+class PasswordChangeForm(AdminPasswordChangeForm):
+    def set_password_and_save(self, user, commit=True, **kwargs):
+        """Through the service, so that the account's API tokens are revoked here too."""
+        usable = self.cleaned_data.get("set_usable_password", True)
+        services.account_password_set(user=user, password=self.cleaned_data["password1"] if usable else None)
+        return user
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    change_password_form = PasswordChangeForm
     ordering = ["email"]
     list_display = ["email", "display_name", "is_active", "is_staff", "date_joined"]
     search_fields = ["email", "display_name"]

@@ -62,6 +62,11 @@ class ProfileForm(forms.ModelForm):
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Nom du jeton"), max_length=80,
                            help_text=_("Pour vous souvenir de son usage, par exemple « script de la mairie »."))
+    expires_in_days = forms.TypedChoiceField(
+        label=_("Expiration"), coerce=int, empty_value=None, required=False, initial=90,
+        choices=[("", _("Jamais (jusqu'à révocation ou changement de mot de passe)")), (30, _("Dans 30 jours")),
+                 (90, _("Dans 90 jours")), (365, _("Dans un an"))],
+    )
 
 
 class DeleteAccountForm(forms.Form):

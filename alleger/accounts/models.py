@@ -1,7 +1,7 @@
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.auth.models import AbstractUser, BaseUserManager, _user_has_perm
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +56,16 @@ class User(AbstractUser):
     def __str__(self):
         return self.public_name
 
+    def has_perm(self, perm, obj=None):
+        # Django lets an active superuser do everything; a few rules bind the
+        # platform team too (four eyes: nobody approves their own pledge,
+        # project, kit or proposal), so for those the rule alone decides.
+        from alleger.permissions import BINDING_FOR_SUPERUSERS
+
+        if perm in BINDING_FOR_SUPERUSERS:
+            return self.is_active and _user_has_perm(self, perm, obj)
+        return super().has_perm(perm, obj)
+
     @property
     def public_name(self) -> str:
         if self.deleted_at:
@@ -77,7 +87,8 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     hint = models.CharField(max_length=12, help_text="first characters, to recognise a token")
     created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("jeton d'API")

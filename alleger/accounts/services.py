@@ -1,7 +1,12 @@
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from alleger.core.errors import Refused
 from alleger.core.images import image_clean
+from alleger.core.mail import send_later
 from alleger.core.services import audit_record
 
 from .models import ApiToken, User, token_hash
@@ -28,13 +33,21 @@ def profile_update(*, user: User, display_name: str, bio: str, neighbourhood=Non
     return user
 
 
+#: Lifetimes offered when creating a token, in days (None: until revoked or the password changes).
+TOKEN_LIFETIMES = (None, 30, 90, 365)
+
+
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
     """Create a token and return it with its raw value, which is never stored."""
+    if expires_in_days is not None and not 1 <= expires_in_days <= 365:
+        raise Refused("invalid_expiry", _("Un jeton expire au plus tôt dans 1 jour et au plus tard dans 365 jours."))
     raw = ApiToken.generate_raw()
+    expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
     token = ApiToken.objects.create(user=user, name=name[:80] or "API", key_hash=token_hash(raw),
-                                    hint=raw[: len(ApiToken.PREFIX) + 4])
-    audit_record(actor=user, action="account.token_create", target=token)
+                                    hint=raw[: len(ApiToken.PREFIX) + 4], expires_at=expires_at)
+    audit_record(actor=user, action="account.token_create", target=token,
+                 expires_at=expires_at.isoformat() if expires_at else None)
     return token, raw
 
 
@@ -46,14 +59,37 @@ def api_token_revoke(*, user: User, token_id: int) -> bool:
     return bool(deleted)
 
 
+@transaction.atomic
+def account_password_set(*, user: User, password: str | None) -> int:
+    """Set a new password (change, reset, or first password; None: unusable) and revoke every API token.
+
+    A token is a standing key to the account: whoever changes the password
+    because it leaked must not leave a token made with it alive. The person
+    is told by e-mail (and on the page, by the caller). Returns the number of
+    tokens revoked.
+    """
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save()
+    revoked, _n = ApiToken.objects.filter(user=user).delete()
+    audit_record(actor=user, action="account.password_set", target=user, tokens_revoked=revoked)
+    if revoked:
+        send_later("accounts/email/tokens_revoked.txt", [user], {"count": revoked})
+    return revoked
+
+
 def api_token_authenticate(raw: str) -> User | None:
-    """The active user a raw token belongs to, or None. Updates last use at most once a minute."""
+    """The active user an unexpired raw token belongs to, or None. Updates last use at most once a minute."""
     if not raw or not raw.startswith(ApiToken.PREFIX):
         return None
     token = ApiToken.objects.select_related("user").filter(key_hash=token_hash(raw)).first()
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

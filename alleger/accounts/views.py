@@ -42,6 +42,7 @@ def profile(request):
         "form": form,
         "organisations": organisations_of(user),
         "tokens": user.api_tokens.all(),
+        "now": timezone.now(),
         "token_form": TokenForm(),
     })
 
@@ -51,9 +52,10 @@ def profile(request):
 def token_create(request):
     form = TokenForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Donnez un nom à votre jeton."))
+        messages.error(request, _("Donnez un nom à votre jeton et choisissez une expiration proposée."))
         return redirect("accounts:profile")
-    token, raw = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+    token, raw = services.api_token_create(user=request.user, name=form.cleaned_data["name"],
+                                           expires_in_days=form.cleaned_data["expires_in_days"])
     # The raw value is shown once, on this response only.
     return render(request, "accounts/token_created.html", {"token": token, "raw": raw})
 

@@ -12,6 +12,8 @@ language); the ninja route remains the documented one (OpenAPI) and gives the
 same answers as this shortcut, through the same `mapcache.answer`.
 """
 
+from alleger.core.http import as_head
+
 from . import geo, mapcache
 
 #: The ninja route's path (alleger/urls.py + alleger.assets.api); a test keeps them equal.
@@ -25,12 +27,15 @@ class MapMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info != PATH or request.method != "GET":
+        if request.path_info != PATH or request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         found = self._answer(request)
         if found is None:
             return self.get_response(request)
-        return mapcache.respond(request, found)
+        response = mapcache.respond(request, found)
+        response["Content-Length"] = str(len(response.content))  # as CommonMiddleware sets it on the slow path
+        # HEAD takes the same path as GET, so both carry the same headers (RFC 9110).
+        return as_head(response) if request.method == "HEAD" else response
 
     @staticmethod
     def _answer(request) -> mapcache.Answer | None:

@@ -8,6 +8,7 @@ from alleger.accounts.models import User
 from alleger.core.errors import Refused
 from alleger.core.images import image_clean
 from alleger.core.services import audit_record
+from alleger.permissions import made_the_asset_proposal
 from alleger.territories.selectors import neighbourhood_at
 
 from .models import Asset, AssetChange, AssetPhoto, AssetProposal, AssetType, CabinetCodeReveal
@@ -81,6 +82,9 @@ def proposal_review(*, proposal: AssetProposal, moderator: User, decision: str, 
     if decision == Decision.REFUSE and not message.strip():
         raise Refused("message_required", _("Expliquez votre refus à la personne qui a fait la proposition."))
     proposal = AssetProposal.objects.select_for_update().select_related("asset").get(pk=proposal.pk)
+    if made_the_asset_proposal(moderator, proposal):
+        raise Refused("conflict_of_interest", _("Vous ne pouvez pas relire votre propre proposition : un autre "
+                                                "modérateur doit le faire."))
     if proposal.status != Asset.Moderation.PROPOSED:
         raise Refused("not_proposed", _("Cette proposition a déjà reçu une réponse."))
     asset = Asset.objects.select_for_update().get(pk=proposal.asset_id)

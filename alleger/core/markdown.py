@@ -1,5 +1,7 @@
 """Markdown for user-written text: markdown-it-py renders, nh3 sanitises."""
 
+from html import unescape
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -33,3 +35,20 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener ugc",
     )
+
+
+INLINE_TAGS = {"em", "strong", "del", "s", "code", "a", "br"}
+
+
+def render_markdown_inline(text: str) -> str:
+    """Safe HTML for a short Markdown text shown inside a line (a list item, a sentence):
+    emphasis, code and links, without paragraphs or blocks."""
+    html = _md.renderInline(text or "")
+    return nh3.clean(html, tags=INLINE_TAGS, attributes={"a": {"href", "title"}},
+                     url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener ugc")
+
+
+def markdown_to_text(text: str) -> str:
+    """The words of a Markdown text without its markup, on one line (feed summaries, excerpts)."""
+    html = render_markdown(text)
+    return " ".join(unescape(nh3.clean(html, tags=set())).split())

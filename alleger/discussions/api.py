@@ -10,6 +10,7 @@ from ninja.responses import Status
 
 from alleger.api import AUTH
 from alleger.core.markdown import render_markdown
+from alleger.core.ratelimit import limit
 
 from . import registry, selectors, services
 from .models import Comment, Reason
@@ -92,6 +93,7 @@ def comment_list(request, filters: Query[CommentFilters]):
 
 
 @comments_router.post("", response={201: CommentOut}, auth=AUTH)
+@limit("comment")
 def comment_create(request, payload: CommentIn):
     """Comment on a content, ask a question (`is_question`), or reply (`parent`)."""
     target = _visible_target(request, payload.target)
@@ -105,6 +107,7 @@ def comment_create(request, payload: CommentIn):
 
 
 @flags_router.post("", response={201: FlagOut})
+@limit("flag")
 def flag_create(request, payload: FlagIn):
     """Flag a content for moderation (one flag per person and content); three flags hide it."""
     target = _visible_target(request, payload.target)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext as _
 
+from alleger.core.numbers import is_digits
+
 from .errors import Refused
 
 
@@ -106,7 +108,7 @@ def resolve(ref: str):
     """The content behind a reference such as "kit:12", or Refused."""
     key, _sep, pk = (ref or "").strip().partition(":")
     target = _by_key.get(key)
-    if target is None or not pk.isdigit():
+    if target is None or not is_digits(pk):
         raise Refused("unknown_target", _("Contenu inconnu : « %(ref)s ».") % {"ref": (ref or "")[:40]})
     obj = target.model._default_manager.filter(pk=int(pk)).first()
     if obj is None:

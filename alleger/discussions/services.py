@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alleger.core.services import audit_record
+from alleger.permissions import wrote_the_moderated_content
 
 from . import notifications, registry
 from .errors import Refused
@@ -160,6 +161,9 @@ def moderation_decide(*, item: ModerationItem, moderator, decision: str, reason:
     if decision == Decision.REMOVE and not reason:
         raise Refused("reason_required", _("Indiquez le motif du retrait : il sera envoyé à l'auteur."))
     item = ModerationItem.objects.select_for_update().get(pk=item.pk)
+    if wrote_the_moderated_content(moderator, item):
+        raise Refused("conflict_of_interest", _("Vous ne pouvez pas décider du sort de votre propre contenu : un "
+                                                "autre modérateur doit le faire."))
     if item.status not in (ModerationItem.Status.FLAGGED, ModerationItem.Status.HIDDEN):
         raise Refused("already_decided", _("Ce contenu a déjà été traité par la modération."))
     now = timezone.now()

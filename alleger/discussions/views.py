@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alleger.core.ratelimit import limit
 from alleger.territories.models import Territory
 
 from . import registry, selectors, services
@@ -42,6 +43,7 @@ def _resolve_visible(request, ref: str):
 
 
 @login_required
+@limit("comment")
 def comment_create(request):
     data = request.POST if request.method == "POST" else None
     form = CommentForm(data, initial={"target": request.GET.get("target", ""),
@@ -107,6 +109,7 @@ def comment_answered(request, pk):
 
 
 @login_required
+@limit("flag")
 def flag_create(request):
     data = request.POST if request.method == "POST" else None
     ref = request.POST.get("target") if data is not None else request.GET.get("target", "")
@@ -144,7 +147,7 @@ def moderation_queue(request):
 @login_required
 def moderation_decide(request, pk):
     item = get_object_or_404(ModerationItem.objects.select_related("territory", "content_type"), pk=pk)
-    if not request.user.has_perm("discussions.moderate", item):
+    if not request.user.has_perm("discussions.decide", item):
         raise PermissionDenied
     item.target = registry._by_model.get(item.content_type.model_class())
     content = item.content

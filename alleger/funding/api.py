@@ -5,14 +5,15 @@ from typing import Literal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
 
-from alleger.api import AUTH
+from alleger.api import AUTH, Page
+from alleger.core.numbers import CardNumber, WholeNumber
+from alleger.core.ratelimit import limit
 
 from . import selectors
 from .errors import Refused
@@ -94,13 +95,11 @@ def _project_out(request, project: Project) -> dict:
     }
 
 
-class ProjectFilters(Schema):
+class ProjectFilters(Page):
     territory: str | None = None
     status: Literal["published", "succeeded", "failed"] | None = None
     theme: str | None = None
     neighbourhood: str | None = None
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
 @projects_router.get("", response=list[ProjectOut], auth=None)
@@ -113,7 +112,7 @@ def project_list(request, filters: Query[ProjectFilters]):
         territory = get_object_or_404(Territory, slug=filters.territory)
     qs = selectors.project_list(territory=territory, status=filters.status, theme=filters.theme,
                                 neighbourhood=filters.neighbourhood)
-    return [_project_out(request, p) for p in qs[filters.offset:filters.offset + filters.limit]]
+    return [_project_out(request, p) for p in filters.of(qs)]
 
 
 @projects_router.get("/{int:project_id}", response=ProjectDetailOut, auth=None)
@@ -139,13 +138,15 @@ def project_detail(request, project_id: int):
 
 
 class ContributionIn(Schema):
-    amount_cents: int = Field(..., gt=0, le=100_000_000)
+    # The same rules as the contribution form (alleger.core.numbers): ASCII digits only.
+    amount_cents: WholeNumber = Field(..., gt=0, le=100_000_000)
     kind: Literal["donation", "loan"] = "donation"
     reward_id: int | None = None
     anonymous: bool = False
     message: str = Field("", max_length=500)
     provider: Literal["simulated_card", "offline"] = "simulated_card"
-    card_number: str | None = Field(None, max_length=30, description="simulated_card only: a test card number")
+    card_number: CardNumber = Field(None, max_length=30,
+                                    description="simulated_card only: a test card number (12 to 19 digits)")
 
 
 class ContributionOut(Schema):
@@ -178,10 +179,12 @@ def _contribution_out(contribution: Contribution) -> dict:
 
 @projects_router.post("/{int:project_id}/contributions", response={200: ContributionOut, 201: ContributionOut},
                       auth=AUTH)
+@limit("contribution")
 def contribution_create(request: HttpRequest, project_id: int, payload: ContributionIn,
                         idempotency_key: str = Header(..., alias="Idempotency-Key")):
-    """Back a project. The `Idempotency-Key` header makes retries safe: a repeat returns the first
-    contribution (status 200) instead of creating another."""
+    """Back a project. The `Idempotency-Key` header makes retries safe: an exact repeat returns the first
+    contribution (status 200) instead of creating another; the same key with different parameters is
+    refused (422, `idempotency_key_reused`)."""
     project = get_object_or_404(Project, pk=project_id)
     if not request.user.has_perm("funding.view_project", project):
         raise Http404  # a project that is not public does not exist for others, here as on its page
@@ -192,17 +195,12 @@ def contribution_create(request: HttpRequest, project_id: int, payload: Contribu
         reward = Reward.objects.filter(pk=payload.reward_id, project=project).first()
         if reward is None:
             raise Refused("invalid", _("Cette contrepartie n'existe pas pour ce projet."))
-    try:
-        contribution, created = contribution_services.contribution_create(
-            project=project, contributor=request.user, amount_cents=payload.amount_cents, kind=payload.kind,
-            reward=reward, anonymous=payload.anonymous, message=payload.message, provider=payload.provider,
-            payment_details={"card_number": payload.card_number} if payload.card_number else {},
-            idempotency_key=idempotency_key.strip(),
-        )
-    except IntegrityError:
-        # Two requests with the same key raced past the lookup; the first one won.
-        contribution = Contribution.objects.get(contributor=request.user, idempotency_key=idempotency_key.strip())
-        created = False
+    contribution, created = contribution_services.contribution_create(
+        project=project, contributor=request.user, amount_cents=payload.amount_cents, kind=payload.kind,
+        reward=reward, anonymous=payload.anonymous, message=payload.message, provider=payload.provider,
+        payment_details={"card_number": payload.card_number} if payload.card_number else {},
+        idempotency_key=idempotency_key.strip(),
+    )
     return Status(201 if created else 200, _contribution_out(contribution))
 
 

@@ -19,6 +19,7 @@ from alleger.accounts.models import User
 from alleger.core.demo_support import DEMO_PASSWORD
 from alleger.organisations.models import Organisation
 from alleger.organisations.services import organisation_create
+from alleger.permissions import has_stake_in_project
 from alleger.territories.models import Neighbourhood
 
 from .models import Call, Contribution, MatchingPool, Project, Theme
@@ -211,8 +212,13 @@ class Demo:
         self.call = window["call"]
         self.martha, self.admin = self.people["martha"], self.people["admin"]
 
-    def moderator(self, project):
-        return self.martha if project.territory_id == self.city.pk else self.admin
+    def moderator(self, project, contribution=None):
+        """Martha in the city, unless she has a stake (four eyes); the platform team otherwise."""
+        martha = self.martha if project.territory_id == self.city.pk else None
+        if martha is None or has_stake_in_project(martha, project) or (
+                contribution is not None and contribution.contributor_id == martha.pk):
+            return self.admin
+        return martha
 
     def create(self, *, holder, territory, title, themes=(), rewards=(), needs=(), stretch=(), at,
                **fields) -> Project | None:
@@ -259,7 +265,7 @@ class Demo:
                 now=at,
             )
             if options.get("confirm"):
-                contribution = contribution_confirm_receipt(contribution=contribution, actor=self.moderator(project),
+                contribution = contribution_confirm_receipt(contribution=contribution, actor=self.moderator(project, contribution),
                                                             now=min(at + timedelta(days=2), until))
             if options.get("cancel"):
                 contribution = contribution_cancel(contribution=contribution, actor=contributor,

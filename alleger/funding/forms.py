@@ -4,43 +4,21 @@ Money is typed in euros ("12,50", "12.50", "1 200") and reaches the services
 as integer cents, converted with Decimal: never a float on the way.
 """
 
-import re
 import uuid
-from decimal import Decimal
 
 from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from alleger.core import numbers
+from alleger.core.numbers import IntegerField, cents_from_euros
 from alleger.core.templatetags.alleger import euros
 from alleger.organisations.models import Organisation
 from alleger.territories.models import Territory
 
 from .models import Call, Contribution, MatchingPool, Need, Offer, Project, Support, Theme
 from .providers import CARD_OK, enabled_providers
-
-# Digits, then at most one decimal separator and two decimals. Spaces (plain,
-# no-break, narrow no-break) may group thousands; a trailing € is allowed.
-_AMOUNT = re.compile(r"^(?P<whole>\d+)(?:[.,](?P<decimals>\d*))?$")
-_SPACES = re.compile(r"[\s\u00a0\u202f]")
-
-
-def cents_from_euros(text: str) -> int:
-    """ "12,50" → 1250. Raises ValueError with a French message for people."""
-    raw = _SPACES.sub("", str(text or "")).removesuffix("€").removesuffix("EUR")
-    if not raw:
-        raise ValueError(_("Indiquez un montant."))
-    if raw.startswith("-"):
-        raise ValueError(_("Le montant ne peut pas être négatif."))
-    match = _AMOUNT.match(raw.lstrip("+"))
-    if not match:
-        raise ValueError(_("Écrivez un montant en euros, par exemple 12 ou 12,50."))
-    decimals = match["decimals"] or ""
-    if len(decimals) > 2:
-        raise ValueError(_("Un montant a au plus deux chiffres après la virgule (les centimes)."))
-    amount = Decimal(f"{match['whole']}.{decimals or '0'}")
-    return int(amount * 100)
 
 
 def euros_for_input(cents: int | None) -> str:
@@ -154,10 +132,10 @@ class ProjectForm(forms.Form):
                                   empty_label=_("Aucun"))
     goal = EurosField(label=_("Objectif minimal (en euros)"),
                       help_text=_("En dessous de ce montant à la fin de la campagne, personne ne paie."))
-    duration_days = forms.IntegerField(label=_("Durée de la campagne (en jours)"), min_value=1, max_value=365)
+    duration_days = IntegerField(label=_("Durée de la campagne (en jours)"), min_value=1, max_value=365)
     accepts_donation = forms.BooleanField(label=_("Accepter les dons"), required=False, initial=True)
     accepts_loan = forms.BooleanField(label=_("Accepter les prêts sans intérêt"), required=False)
-    loan_term_months = forms.IntegerField(
+    loan_term_months = IntegerField(
         label=_("Remboursement des prêts (en mois)"), required=False, min_value=1, max_value=120,
         help_text=_("Nombre de mensualités égales, la première un mois après la fin de la campagne."))
 
@@ -170,7 +148,7 @@ class ProjectForm(forms.Form):
         mine = Q(memberships__user=user) | Q(pk=project.organisation_id) if project else Q(memberships__user=user)
         self.fields["organisation"].queryset = Organisation.objects.filter(mine).distinct().order_by("name")
         chosen = str(self.data.get("territory", "")) if self.is_bound else ""
-        if chosen.isdigit():
+        if numbers.is_digits(chosen):
             # The themes and calls offered follow the territory being submitted.
             territory = Territory.objects.filter(pk=int(chosen)).first() or territory
         themes = Theme.objects.select_related("territory").order_by("territory__name", "name")
@@ -237,7 +215,7 @@ class RewardForm(forms.Form):
     title = forms.CharField(label=_("Contrepartie"), max_length=150)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     min_amount = EurosField(label=_("Montant minimal (en euros)"))
-    quantity = forms.IntegerField(label=_("Quantité limitée"), required=False, min_value=1,
+    quantity = IntegerField(label=_("Quantité limitée"), required=False, min_value=1,
                                   help_text=_("Laissez vide pour une quantité illimitée."))
     estimated_delivery = forms.DateField(label=_("Livraison estimée"), required=False,
                                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -364,10 +342,11 @@ class ContributeForm(forms.Form):
         self.fields["amount"].min_cents = 1
 
     def clean_card_number(self):
-        number = "".join(ch for ch in self.cleaned_data.get("card_number", "") if not ch.isspace())
-        if number and (not number.isdigit() or not 12 <= len(number) <= 19):
-            raise forms.ValidationError(_("Un numéro de carte compte de 12 à 19 chiffres."))
-        return number
+        number = self.cleaned_data.get("card_number", "")
+        try:
+            return numbers.card_number(number) if number else ""
+        except ValueError as exc:
+            raise forms.ValidationError(exc.args[0], code="invalid") from None
 
     def clean(self):
         data = super().clean()
@@ -447,19 +426,19 @@ class PoolForm(forms.Form):
     initial = EurosField(label=_("Dotation initiale (en euros)"), min_cents=0, required=False)
     trigger = forms.ChoiceField(label=_("Déclenchement"), choices=MatchingPool.Trigger.choices,
                                 widget=forms.RadioSelect, initial=MatchingPool.Trigger.FIRST_EURO)
-    factor_percent = forms.IntegerField(
+    factor_percent = IntegerField(
         label=_("Taux de doublement (en %)"), min_value=1, max_value=1000, initial=100,
         help_text=_("100 % : 1 € ajouté pour 1 € donné ; 50 % : 0,50 €. Pour un déclenchement dès le premier euro."))
     cap_per_contribution = EurosField(label=_("Plafond par contribution (en euros)"), required=False)
     cap_per_project = EurosField(label=_("Plafond par projet (en euros)"), required=False)
-    max_matches_per_contributor = forms.IntegerField(
+    max_matches_per_contributor = IntegerField(
         label=_("Contributions doublées par personne"), required=False, min_value=1,
         help_text=_("Laissez vide pour ne pas limiter."))
     lump_sum = EurosField(label=_("Somme forfaitaire (en euros)"), required=False,
                           help_text=_("Pour un déclenchement par seuil : versée une fois le seuil atteint."))
-    threshold_percent = forms.IntegerField(label=_("Seuil : % de l'objectif atteint par la foule"),
+    threshold_percent = IntegerField(label=_("Seuil : % de l'objectif atteint par la foule"),
                                            required=False, min_value=1, max_value=200)
-    threshold_contributors = forms.IntegerField(label=_("Seuil : nombre de contributeurs"), required=False,
+    threshold_contributors = IntegerField(label=_("Seuil : nombre de contributeurs"), required=False,
                                                 min_value=1)
     idempotency_key = _idempotency_field()
 

@@ -277,6 +277,9 @@ class Contribution(models.Model):
     reward_fulfilled = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     captured_at = models.DateTimeField(null=True, blank=True)
+    #: Offline payments: the moderator who confirmed the money arrived (never the contributor nor the holder).
+    receipt_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                             on_delete=models.PROTECT, related_name="+")
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

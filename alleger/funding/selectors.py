@@ -88,6 +88,13 @@ def offline_awaiting(territory) -> QuerySet[Contribution]:
             .select_related("project", "contributor").order_by("created_at"))
 
 
+def offline_confirmed(territory, limit: int = 50) -> QuerySet[Contribution]:
+    """The latest receipts confirmed in the territory, with who confirmed them."""
+    return (Contribution.objects.filter(project__territory=territory, provider="offline",
+                                        receipt_confirmed_by__isnull=False)
+            .select_related("project", "contributor", "receipt_confirmed_by").order_by("-captured_at")[:limit])
+
+
 def featured_themes(territory) -> QuerySet[Theme]:
     return territory.themes.filter(featured=True).order_by("name")
 

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from alleger.api import AUTH
+from alleger.api import AUTH, Page, api_enum
 from alleger.assets.models import Asset
+from alleger.core.ratelimit import limit
 from alleger.funding.models import Project
 from alleger.kits.models import Kit
 from alleger.organisations.models import Organisation
@@ -28,6 +29,8 @@ from .services import Refused
 
 router = Router()
 geojson_router = Router()
+
+InterventionStatus = api_enum(Intervention.Status, "InterventionStatus")
 
 
 class InterventionOut(Schema):
@@ -76,13 +79,11 @@ class InterventionDetailOut(InterventionOut):
     journal: list[JournalEntryOut]
 
 
-class InterventionFilters(Schema):
+class InterventionFilters(Page):
     territory: str | None = None
-    status: Intervention.Status | None = None
+    status: InterventionStatus | None = None
     kit: str | None = None
     asset: int | None = None
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
 class DeclareIn(Schema):
@@ -93,8 +94,8 @@ class DeclareIn(Schema):
     ends_on: date | None = None
     asset: int | None = None
     territory: str | None = None
-    lat: float | None = None
-    lon: float | None = None
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
     organisation: str | None = None
     project: str | None = None
     charter_accepted: bool = False
@@ -165,7 +166,7 @@ def intervention_list(request, filters: Query[InterventionFilters]):
     kit = get_object_or_404(Kit, slug=filters.kit) if filters.kit else None
     asset = get_object_or_404(Asset, pk=filters.asset) if filters.asset is not None else None
     qs = selectors.intervention_search(territory=territory, status=filters.status, kit=kit, asset=asset)
-    return [_out(request, i) for i in qs[filters.offset:filters.offset + filters.limit]]
+    return [_out(request, i) for i in filters.of(qs)]
 
 
 @router.get("/{int:intervention_id}", response=InterventionDetailOut, auth=None)
@@ -174,6 +175,7 @@ def intervention_detail(request, intervention_id: int):
 
 
 @router.post("", response={201: InterventionDetailOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut}, auth=AUTH)
+@limit("intervention")
 def intervention_declare(request, payload: DeclareIn):
     """Declare an intervention on an asset (`asset`) or at a free point (`territory`, `lat`, `lon`)
     with a published kit; `charter_accepted` must be true."""
@@ -228,6 +230,7 @@ def intervention_leave(request, intervention_id: int):
 
 @router.post("/{int:intervention_id}/journal", response={201: JournalEntryOut, 400: ErrorOut, 403: ErrorOut},
              auth=AUTH)
+@limit("journal")
 def journal_add(request, intervention_id: int, payload: JournalIn):
     """Add a text entry to the journal (organiser and participants)."""
     intervention = _intervention(intervention_id)
@@ -239,7 +242,7 @@ def journal_add(request, intervention_id: int, payload: JournalIn):
 
 
 @geojson_router.get("", auth=None)
-def interventions_geojson(request, bbox: str | None = None, status: Intervention.Status | None = None,
+def interventions_geojson(request, bbox: str | None = None, status: InterventionStatus | None = None,
                           kit: str | None = None, territory: str | None = None):
     """RFC 7946 GeoJSON of interventions (done ones included): `bbox=minlon,minlat,maxlon,maxlat`."""
     box = None

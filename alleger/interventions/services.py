@@ -25,6 +25,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from alleger.assets.models import Asset
@@ -263,6 +264,10 @@ def intervention_set_status(*, intervention: Intervention, actor, status: str, n
                       % {"current": intervention.get_status_display(),
                          "new": Intervention.Status(status).label})
     now = now or timezone.now()
+    if status == Intervention.Status.DONE and timezone.localdate(now) < intervention.starts_on:
+        # Reputation counts done interventions: one cannot be done before it began.
+        raise Refused("too_early", _("Une intervention ne peut pas être marquée réalisée avant sa date de début "
+                                     "(%(date)s).") % {"date": date_format(intervention.starts_on)})
     before = intervention.status
     intervention.status = status
     if status == Intervention.Status.ONGOING:

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alleger.assets.models import Asset
+from alleger.core.numbers import is_digits
+from alleger.core.ratelimit import limit
 from alleger.discussions.views import hidden_page
 from alleger.kits.models import Kit
 from alleger.organisations.selectors import organisations_of
@@ -57,7 +59,7 @@ def _declare_form(request, data=None):
     initial = {}
     asset = None
     asset_id = str((data or request.GET).get("dispositif", ""))
-    if asset_id.isdigit():
+    if is_digits(asset_id):
         asset = assets.select_related("territory", "asset_type").filter(pk=int(asset_id)).first()
         if asset is not None:
             initial["dispositif"] = asset.pk
@@ -77,6 +79,7 @@ def _declare_form(request, data=None):
 
 
 @login_required
+@limit("intervention")
 def intervention_declare(request):
     if not request.user.has_perm("interventions.declare_intervention"):
         raise PermissionDenied
@@ -184,6 +187,7 @@ def intervention_follow(request, pk):
 
 @login_required
 @require_POST
+@limit("journal")
 def journal_add(request, pk):
     intervention = _intervention_for(request, pk, "interventions.add_journal_entry")
     form = JournalForm(request.POST, request.FILES)

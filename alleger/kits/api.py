@@ -6,16 +6,22 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
-from alleger.api import AUTH, OPTIONAL_AUTH
+from alleger.api import AUTH, OPTIONAL_AUTH, Pagination, api_enum
+from alleger.core.ratelimit import limit
 from alleger.territories.models import Territory
 
 from . import selectors, services
 from .models import SECTION_MAX_LENGTH, Kit
 
 router = Router()
+
+KitCategory = api_enum(Kit.Category, "KitCategory")
+KitAxis = api_enum(Kit.Axis, "KitAxis")
+KitDuration = api_enum(Kit.Duration, "KitDuration")
+KitFrequency = api_enum(Kit.Frequency, "KitFrequency")
 
 
 class KitOut(Schema):
@@ -59,21 +65,21 @@ class VersionOut(Schema):
 class KitFilters(Schema):
     q: str = ""
     territory: str | None = None
-    category: Kit.Category | None = None
-    axis: Kit.Axis | None = None
+    category: KitCategory | None = None
+    axis: KitAxis | None = None
     level: int | None = Field(None, ge=1, le=3)
 
 
 class KitIn(Schema):
     title: str = Field(max_length=150)
     summary: str = Field(max_length=300)
-    category: Kit.Category
-    axis: Kit.Axis
+    category: KitCategory
+    axis: KitAxis
     level: int = Field(1, ge=1, le=3)
     territory: str | None = Field(None, description="Territory slug; empty for a kit valid everywhere.")
     group_size: str = ""
-    duration: Kit.Duration = Kit.Duration.TEMPORARY
-    frequency: Kit.Frequency = Kit.Frequency.OCCASIONAL
+    duration: KitDuration = KitDuration.TEMPORARY
+    frequency: KitFrequency = KitFrequency.OCCASIONAL
     allowed: str = Field("", max_length=SECTION_MAX_LENGTH)
     steps: str = Field("", max_length=SECTION_MAX_LENGTH)
     procedures: str = Field("", max_length=SECTION_MAX_LENGTH)
@@ -87,12 +93,12 @@ class KitIn(Schema):
 class KitPatch(Schema):
     title: str | None = Field(None, max_length=150)
     summary: str | None = Field(None, max_length=300)
-    category: Kit.Category | None = None
-    axis: Kit.Axis | None = None
+    category: KitCategory | None = None
+    axis: KitAxis | None = None
     level: int | None = Field(None, ge=1, le=3)
     group_size: str | None = None
-    duration: Kit.Duration | None = None
-    frequency: Kit.Frequency | None = None
+    duration: KitDuration | None = None
+    frequency: KitFrequency | None = None
     allowed: str | None = Field(None, max_length=SECTION_MAX_LENGTH)
     steps: str | None = Field(None, max_length=SECTION_MAX_LENGTH)
     procedures: str | None = Field(None, max_length=SECTION_MAX_LENGTH)
@@ -131,7 +137,7 @@ def _kit_for(request, slug: str, perm: str) -> Kit:
 
 
 @router.get("", response=list[KitOut], auth=None)
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def kit_list(request, filters: Query[KitFilters]):
     """Published kits; `territory` keeps the kits valid everywhere as well."""
     territory = get_object_or_404(Territory, slug=filters.territory) if filters.territory else None
@@ -154,6 +160,7 @@ def kit_version_list(request, slug: str):
 
 
 @router.post("", response={201: KitDetailOut}, auth=AUTH)
+@limit("kit")
 def kit_create(request, payload: KitIn):
     """Write a draft kit (submit it for review with `POST /kits/{slug}/submit`)."""
     if not request.user.has_perm("kits.add_kit"):

@@ -10,6 +10,7 @@ from alleger.accounts.models import User
 from alleger.core.errors import Refused
 from alleger.core.images import image_clean
 from alleger.core.services import audit_record
+from alleger.permissions import has_stake_in_kit
 
 from .models import Kit, KitImage, KitVersion
 
@@ -144,6 +145,9 @@ def kit_review(*, kit: Kit, moderator: User, decision: str, message: str = "", n
     if decision == Decision.REFUSE and not message.strip():
         raise Refused("message_required", _("Expliquez votre refus à l'auteur du kit."))
     kit = _lock(kit)
+    if has_stake_in_kit(moderator, kit):
+        raise Refused("conflict_of_interest", _("Vous ne pouvez pas relire un kit que vous avez écrit ou que signe "
+                                                "votre organisation : un autre modérateur doit le faire."))
     if kit.status != Kit.Status.SUBMITTED:
         raise Refused("not_submitted", _("Ce kit n'attend pas de relecture."))
     if decision == Decision.PUBLISH:

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alleger.core.ratelimit import limit
 from alleger.discussions.selectors import is_hidden
 
 from . import selectors, services
@@ -54,6 +55,7 @@ def kit_detail(request, slug):
 
 
 @login_required
+@limit("kit")
 def kit_create(request):
     if not request.user.has_perm("kits.add_kit"):
         raise PermissionDenied

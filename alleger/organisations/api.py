@@ -1,10 +1,14 @@
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from alleger.api import api_enum
+
 from . import selectors
 from .models import Organisation
 
 router = Router()
+
+OrganisationKind = api_enum(Organisation.Kind, "OrganisationKind")
 
 
 class OrganisationOut(Schema):
@@ -32,7 +36,7 @@ def _out(request, organisation) -> dict:
 
 
 @router.get("", response=list[OrganisationOut], auth=None)
-def organisation_list(request, kind: Organisation.Kind | None = None):
+def organisation_list(request, kind: OrganisationKind | None = None):
     """Associations, companies, public bodies and collectives."""
     return [_out(request, o) for o in selectors.organisation_list(kind=kind)]
 

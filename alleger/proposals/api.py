@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from alleger.api import AUTH
+from alleger.api import AUTH, Page
+from alleger.core.ratelimit import limit
 from alleger.discussions.selectors import is_hidden
 from alleger.territories.models import Territory
 
@@ -39,13 +40,11 @@ class ProposalDetailOut(ProposalOut):
     supported: bool = Field(description="whether the authenticated person supports it")
 
 
-class ProposalFilters(Schema):
+class ProposalFilters(Page):
     territory: str | None = None
     status: Literal[tuple(Proposal.Status.values)] | None = None  # type: ignore[valid-type]
     kind: Literal[tuple(Proposal.Kind.values)] | None = None  # type: ignore[valid-type]
     sort: Literal["recent", "supports"] = "recent"
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
 class SupportOut(Schema):
@@ -73,7 +72,7 @@ def proposal_list(request, filters: Query[ProposalFilters]):
     territory = get_object_or_404(Territory, slug=filters.territory) if filters.territory else None
     qs = selectors.proposal_list(territory=territory, status=filters.status, kind=filters.kind,
                                  sort="soutiens" if filters.sort == "supports" else "recent")
-    return [_out(request, p) for p in qs[filters.offset:filters.offset + filters.limit]]
+    return [_out(request, p) for p in filters.of(qs)]
 
 
 @router.get("/{int:proposal_id}", response=ProposalDetailOut, auth=None)
@@ -84,6 +83,7 @@ def proposal_detail(request, proposal_id: int):
 
 
 @router.post("/{int:proposal_id}/supports", response={201: SupportOut}, auth=AUTH)
+@limit("proposal_support")
 def support_create(request, proposal_id: int):
     """Support a proposal (once; 409 `already_supported` the second time, `not_open` once answered)."""
     proposal = _visible(request, proposal_id)

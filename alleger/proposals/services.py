@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from alleger.core.services import audit_record
 from alleger.discussions.errors import Refused
+from alleger.permissions import wrote_the_proposal
 
 from . import notifications
 from .models import OPEN_STATUSES, TRANSITIONS, Proposal, Support
@@ -71,6 +72,9 @@ def proposal_answer(*, proposal: Proposal, moderator, status: str, answer: str) 
     """A moderator's official answer and new status; the author and supporters are told by e-mail."""
     answer = (answer or "").strip()
     proposal = _lock(proposal)
+    if wrote_the_proposal(moderator, proposal):
+        raise Refused("conflict_of_interest", _("Vous ne pouvez pas répondre officiellement à votre propre "
+                                                "proposition : un autre modérateur doit le faire."))
     if status not in Proposal.Status.values:
         raise Refused("invalid", _("Statut inconnu."))
     if status != proposal.status and status not in TRANSITIONS[proposal.status]:

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alleger.assets.models import Asset
+from alleger.core.numbers import is_digits
+from alleger.core.ratelimit import limit
 from alleger.discussions.selectors import is_hidden
 from alleger.territories.models import Territory
 
@@ -52,12 +54,13 @@ def proposal_detail(request, pk, answer_form=None, status=200):
 
 
 @login_required
+@limit("proposal")
 def proposal_create(request):
     if not request.user.has_perm("proposals.add_proposal"):
         raise PermissionDenied
     initial = {}
     asset = None
-    if request.GET.get("dispositif", "").isdigit():
+    if is_digits(request.GET.get("dispositif", "")):
         asset = Asset.objects.filter(pk=request.GET["dispositif"], moderation=Asset.Moderation.PUBLISHED).first()
         if asset is not None:
             initial = {"asset": asset.pk, "territory": asset.territory_id, "kind": Proposal.Kind.OPEN_SPACE}
@@ -82,6 +85,7 @@ def proposal_create(request):
 
 @login_required
 @require_POST
+@limit("proposal_support")
 def proposal_support(request, pk):
     proposal = _proposal(pk)
     if not request.user.has_perm("proposals.support_proposal", proposal):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Report, ReportCategory, ReportUpdate, ServiceAttribute
+from .models import Report, ReportCategory, ReportMedia, ReportUpdate, ServiceAttribute
 
 
 class ServiceAttributeInline(admin.TabularInline):
@@ -21,7 +21,17 @@ class ReportUpdateInline(admin.TabularInline):
     model = ReportUpdate
     extra = 0
     can_delete = False
-    readonly_fields = ("status", "note", "author", "created_at")
+    readonly_fields = ("status", "note", "author", "external_id", "created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReportMediaInline(admin.TabularInline):
+    model = ReportMedia
+    extra = 0
+    can_delete = False
+    readonly_fields = ("update", "photo", "url")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -32,7 +42,7 @@ class ReportAdmin(admin.ModelAdmin):
     # Read-only: status changes go through the report page, which notifies the reporter and audits.
     list_display = ("pk", "category", "territory", "status", "source", "created_at")
     list_filter = ("status", "territory", "source")
-    inlines = [ReportUpdateInline]
+    inlines = [ReportUpdateInline, ReportMediaInline]
 
     def has_change_permission(self, request, obj=None):
         return False

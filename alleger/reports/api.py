@@ -7,13 +7,16 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from alleger.api import AUTH
+from alleger.api import AUTH, Page, api_enum
+from alleger.core.ratelimit import limit
 from alleger.territories.models import Territory
 
 from . import selectors, services
 from .models import Report, ReportCategory
 
 router = Router()
+
+ReportStatus = api_enum(Report.Status, "ReportStatus")
 
 
 class ReportOut(Schema):
@@ -65,12 +68,10 @@ def _out(request, report: Report) -> dict:
     }
 
 
-class ReportFilters(Schema):
+class ReportFilters(Page):
     territory: str | None = None
-    status: Report.Status | None = None
+    status: ReportStatus | None = None
     category: str | None = Field(None, description="a category's service_code")
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
 @router.get("", response=list[ReportOut], auth=None)
@@ -78,7 +79,7 @@ def report_list(request, filters: Query[ReportFilters]):
     """Reports, newest first. The reporter's identity is never listed unless they chose to show their name."""
     territory = get_object_or_404(Territory, slug=filters.territory) if filters.territory else None
     qs = selectors.report_list(territory=territory, status=filters.status, category=filters.category)
-    return [_out(request, r) for r in qs.select_related("reporter")[filters.offset:filters.offset + filters.limit]]
+    return [_out(request, r) for r in filters.of(qs.select_related("reporter"))]
 
 
 @router.get("/{int:report_id}", response=ReportDetailOut, auth=None)
@@ -110,6 +111,7 @@ class ReportIn(Schema):
 
 
 @router.post("", response={201: ReportDetailOut}, auth=AUTH)
+@limit("report")
 def report_create(request, payload: ReportIn):
     """Report a problem; it is routed to the service in charge of the category."""
     if not request.user.has_perm("reports.add_report"):

@@ -236,6 +236,9 @@ class ReportUpdate(models.Model):
     note = models.TextField(_("note"), blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("auteur"), null=True,
                                on_delete=models.SET_NULL, related_name="report_updates")
+    #: The id the client gave this update (Open311 servicerequestupdates `update_id`): a retry with the
+    #: same id from the same account returns the update already recorded.
+    external_id = models.CharField(_("identifiant chez le client"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -244,7 +247,31 @@ class ReportUpdate(models.Model):
         ordering = ["report", "created_at", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="report_update_status_known"),
+            models.UniqueConstraint(fields=["report", "author", "external_id"], condition=~Q(external_id=""),
+                                    name="report_update_external_id_unique"),
         ]
+        indexes = [models.Index(fields=["created_at"], name="report_update_created")]
 
     def __str__(self):
         return f"{self.report} → {self.status}"
+
+
+class ReportMedia(models.Model):
+    """A photo or a link beyond the first of a report (kept on the report itself), or one of an update."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="media")
+    update = models.ForeignKey(ReportUpdate, null=True, blank=True, on_delete=models.CASCADE, related_name="media")
+    photo = models.ImageField(_("photo"), upload_to="reports/", blank=True)
+    url = models.URLField(_("lien vers une photo"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("photo de signalement")
+        verbose_name_plural = _("photos de signalement")
+        ordering = ["report", "update", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=(Q(photo="") & ~Q(url="")) | (~Q(photo="") & Q(url="")),
+                                   name="report_media_photo_or_url"),
+        ]
+
+    def __str__(self):
+        return self.url or self.photo.name

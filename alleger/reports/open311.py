@@ -8,11 +8,15 @@ Decisions (see docs/open311.md):
   is used; with several, the request is refused (400, "jurisdiction_id required"), as the spec allows.
 - Internal statuses map to Open311 ones: open and in_progress are "open"; fixed, closed and
   duplicate are "closed" (status_notes says which).
-- Every POST is processed at once: the answer carries the service_request_id and a token, which
-  tokens/{token} resolves to the same id.
+- Every POST is processed at once: the answer carries the service_request_id (the spec: an id or a
+  token, not both); tokens/{token} still resolves a report's token.
+- Empty optional fields are null in JSON (empty elements in XML), as the official JSON Schemas want.
+- FixMyStreet's servicerequestupdates extension: GET lists the reports' timelines, POST adds a step
+  (the service in charge only: reports.change_status).
 """
 
 import json
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from datetime import timedelta
@@ -27,16 +31,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from alleger.accounts.services import api_token_authenticate
+from alleger.core import ratelimit
+from alleger.core.numbers import is_digits
 from alleger.core.text import clean_text
 from alleger.territories.models import Territory
 
-from . import services
-from .models import OPEN311_OPEN, Report, ReportCategory, Status
+from . import selectors, services
+from .models import OPEN311_OPEN, Report, ReportCategory, ReportMedia, ReportUpdate, Status
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CONTENT_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
 DEFAULT_WINDOW = timedelta(days=90)
 MAX_RESULTS = 1000
+#: service_request_id lists longer than this are a 414 (a poll of 1 000 ids of 7 digits fits
+#: gunicorn's request line, see alleger/cli.py).
+MAX_IDS = 1000
+#: The longest URI (path and query) taken: gunicorn's request line limit in alleger/cli.py. Behind a
+#: server that lets longer ones through, they get the same 414, in the Open311 format.
+MAX_URI = 8190
 #: XML element names of the items of a list, by the list's name.
 SINGULAR = {"endpoints": "endpoint", "formats": "format", "attributes": "attribute", "values": "value"}
 
@@ -99,6 +111,9 @@ def open311_view(*methods):
         def wrapper(request, *args, fmt: str, **kwargs):
             if fmt not in CONTENT_TYPES:
                 return error_response("xml", 404, _("Format inconnu : utilisez .xml ou .json."))
+            if len(request.get_full_path()) > MAX_URI:
+                return error_response(fmt, 414, _("Adresse trop longue (%(max)s caractères au maximum) : découpez "
+                                                  "la requête.") % {"max": MAX_URI})
             if request.method not in methods:
                 response = error_response(fmt, 405, _("Méthode HTTP non acceptée ici."))
                 response["Allow"] = ", ".join(methods)
@@ -107,6 +122,10 @@ def open311_view(*methods):
                 return view(request, fmt, *args, **kwargs)
             except Open311Error as exc:
                 return error_response(fmt, exc.status, exc.description)
+            except ratelimit.RateLimited as exc:
+                response = error_response(fmt, 429, exc.messages[0])
+                response["Retry-After"] = str(exc.retry_after)
+                return response
 
         return wrapper
 
@@ -115,6 +134,11 @@ def open311_view(*methods):
 
 def _datetime(value) -> str | None:
     return value.replace(microsecond=0).isoformat() if value else None
+
+
+def _opt(value):
+    """An optional field: null (JSON) or an empty element (XML) rather than an empty string."""
+    return None if value in ("", None) else value
 
 
 # --- inputs ------------------------------------------------------------------------
@@ -142,6 +166,20 @@ def _jurisdiction(params, *, required: bool = True) -> Territory | None:
         return candidates[0]
     raise Open311Error(400, _("jurisdiction_id est obligatoire : plusieurs territoires reçoivent des "
                               "signalements (indiquez l'identifiant du territoire)."))
+
+
+def _api_user(params):
+    user = api_token_authenticate((params.get("api_key") or "").strip())
+    if user is None or not user.has_perm("reports.add_report"):
+        raise Open311Error(403, _("api_key absente ou invalide : créez un jeton d'API sur votre page de profil."))
+    return user
+
+
+def _uploads(request) -> list:
+    """Uploaded photos: `media`, then `photo`, `photo1`, `photo2`… (FixMyStreet's names), in that order."""
+    names = [name for name in request.FILES if name == "media" or re.fullmatch(r"photo\d*", name)]
+    names.sort(key=lambda name: (name != "media", len(name), name))
+    return [upload for name in names for upload in request.FILES.getlist(name)]
 
 
 def _category(territory, code: str) -> ReportCategory:
@@ -181,19 +219,19 @@ def _attributes(params) -> dict:
 # --- outputs of resources -------------------------------------------------------------
 
 
-def _media_url(request, report: Report) -> str:
-    if report.photo:
-        return request.build_absolute_uri(report.photo.url)
-    return report.media_url
+def _media_url(request, item: Report | ReportMedia) -> str | None:
+    """The absolute URL of the (first) photo, else the link the client sent, else None."""
+    if item.photo:
+        return request.build_absolute_uri(item.photo.url)
+    return _opt(item.media_url if isinstance(item, Report) else item.url)
 
 
 def _status_notes(report: Report) -> str:
+    """The note on the current status (the routing note for a new report), else the status's name."""
     if report.status == Status.DUPLICATE and report.duplicate_of_id:
         prefix = _("Doublon du signalement n° %(id)s.") % {"id": report.duplicate_of_id}
         return f"{prefix} {report.status_notes}".strip()
-    if report.status in (Status.FIXED, Status.IN_PROGRESS) and not report.status_notes:
-        return str(report.get_status_display())
-    return report.status_notes
+    return report.status_notes or str(report.get_status_display())
 
 
 def request_out(request, report: Report) -> dict:
@@ -205,15 +243,15 @@ def request_out(request, report: Report) -> dict:
         "status_notes": _status_notes(report),
         "service_name": category.name,
         "service_code": category.service_code,
-        "description": report.description,
-        "agency_responsible": category.service_name,
-        "service_notice": category.service_notice,
+        "description": _opt(report.description),
+        "agency_responsible": _opt(category.service_name),
+        "service_notice": _opt(category.service_notice),
         "requested_datetime": _datetime(report.created_at),
         "updated_datetime": _datetime(report.updated_at),
         "expected_datetime": _datetime(report.expected_at),
-        "address": report.address,
-        "address_id": report.address_id,
-        "zipcode": "",
+        "address": _opt(report.address),
+        "address_id": _opt(report.address_id),
+        "zipcode": None,
         "lat": report.lat,
         "long": report.lon,
         "media_url": _media_url(request, report),
@@ -229,7 +267,8 @@ def discovery(request, fmt):
     url = request.build_absolute_uri(reverse("open311:root"))
     return render(fmt, {
         "changeset": _datetime(changed),
-        "contact": _("Équipe Alléger, via la page de contact de la plateforme"),
+        "contact": _("Équipe Alléger, page de contact : %(url)s")
+        % {"url": request.build_absolute_uri(reverse("pages:contact"))},
         "key_service": _("api_key : créez un jeton d'API personnel sur votre page de profil (%(url)s).")
         % {"url": request.build_absolute_uri(reverse("accounts:profile"))},
         "endpoints": [{
@@ -250,11 +289,11 @@ def service_list(request, fmt):
     return render(fmt, [{
         "service_code": c.service_code,
         "service_name": c.name,
-        "description": c.description,
+        "description": _opt(c.description),
         "metadata": bool(c.attributes.all()),
         "type": "realtime",
-        "keywords": ", ".join(c.keyword_list()),
-        "group": c.group,
+        "keywords": _opt(", ".join(c.keyword_list())),
+        "group": _opt(c.group),
     } for c in categories], root="services", item="service")
 
 
@@ -268,9 +307,9 @@ def service_definition(request, fmt, service_code):
             "code": a.code,
             "datatype": a.datatype,
             "required": a.required,
-            "datatype_description": a.datatype_description,
+            "datatype_description": _opt(a.datatype_description),
             "order": a.order,
-            "description": a.description,
+            "description": _opt(a.description),
             "values": [{"key": str(v.get("key")), "name": str(v.get("name") or v.get("key"))}
                        for v in a.values if isinstance(v, dict)] if a.datatype in a.LISTS else [],
         } for a in category.attributes.order_by("order", "code")],
@@ -286,9 +325,8 @@ def requests_(request, fmt):
 
 def _request_create(request, fmt):
     params = _params(request)
-    user = api_token_authenticate((params.get("api_key") or "").strip())
-    if user is None or not user.has_perm("reports.add_report"):
-        raise Open311Error(403, _("api_key absente ou invalide : créez un jeton d'API sur votre page de profil."))
+    user = _api_user(params)
+    ratelimit.consume(request, action="report", user=user)
     territory = _jurisdiction(params)
     code = (params.get("service_code") or "").strip()
     if not code:
@@ -303,8 +341,9 @@ def _request_create(request, fmt):
     try:
         report = services.report_create(
             territory=territory, category=category, reporter=user, source=Report.Source.OPEN311,
-            description=params.get("description") or "", lat=lat, lon=lon, address=address, address_id=address_id,
-            media_url=(params.get("media_url") or "").strip(), attributes=_attributes(params),
+            description=params.get("description") or "", description_required=False, lat=lat, lon=lon,
+            address=address, address_id=address_id, photos=_uploads(request), media_urls=params.getlist("media_url"),
+            attributes=_attributes(params),
             contact_email=(params.get("email") or "").strip(), contact_first_name=params.get("first_name") or "",
             contact_last_name=params.get("last_name") or "", contact_phone=params.get("phone") or "",
         )
@@ -312,8 +351,7 @@ def _request_create(request, fmt):
         raise Open311Error(400, " ".join(exc.messages)) from None
     return render(fmt, [{
         "service_request_id": str(report.pk),
-        "token": str(report.token),
-        "service_notice": category.service_notice,
+        "service_notice": _opt(category.service_notice),
         "account_id": str(user.pk),
     }], root="service_requests", item="request")
 
@@ -324,10 +362,13 @@ def _ids(raw: str) -> list[int]:
         part = part.strip()
         if not part:
             continue
-        if not part.isdigit() or len(part) > 18:
+        if not is_digits(part) or len(part) > 18:
             raise Open311Error(400, _("service_request_id doit être une liste d'identifiants séparés par des virgules."))
         ids.append(int(part))
-    return ids[:MAX_RESULTS]
+    if len(ids) > MAX_IDS:
+        raise Open311Error(414, _("Trop d'identifiants dans service_request_id : %(max)s au maximum par requête, "
+                                  "découpez la liste.") % {"max": MAX_IDS})
+    return ids
 
 
 def _date_param(params, name):
@@ -339,6 +380,23 @@ def _date_param(params, name):
         raise Open311Error(400, _("%(name)s doit être une date W3C avec son fuseau, par exemple "
                                   "2024-05-01T00:00:00Z.") % {"name": name})
     return value
+
+
+def _window(params):
+    """start_date and end_date: 90 days at most, the last 90 days when neither is given."""
+    start, end = _date_param(params, "start_date"), _date_param(params, "end_date")
+    if start is None and end is None:
+        end = timezone.now()
+        start = end - DEFAULT_WINDOW
+    elif start is None:
+        start = end - DEFAULT_WINDOW
+    elif end is None:
+        end = start + DEFAULT_WINDOW
+    if start > end:
+        raise Open311Error(400, _("start_date doit précéder end_date."))
+    if end - start > DEFAULT_WINDOW:
+        raise Open311Error(400, _("L'intervalle entre start_date et end_date ne peut dépasser 90 jours."))
+    return start, end
 
 
 def _request_list(request, fmt):
@@ -363,18 +421,7 @@ def _request_list(request, fmt):
             qs = qs.filter(status__in=OPEN311_OPEN)
         elif statuses == ["closed"]:
             qs = qs.exclude(status__in=OPEN311_OPEN)
-        start, end = _date_param(params, "start_date"), _date_param(params, "end_date")
-        if start is None and end is None:
-            end = timezone.now()
-            start = end - DEFAULT_WINDOW
-        elif start is None:
-            start = end - DEFAULT_WINDOW
-        elif end is None:
-            end = start + DEFAULT_WINDOW
-        if start > end:
-            raise Open311Error(400, _("start_date doit précéder end_date."))
-        if end - start > DEFAULT_WINDOW:
-            raise Open311Error(400, _("L'intervalle entre start_date et end_date ne peut dépasser 90 jours."))
+        start, end = _window(params)
         qs = qs.filter(created_at__gte=start, created_at__lte=end)
     reports = qs.order_by("-created_at", "-pk")[:MAX_RESULTS]
     return render(fmt, [request_out(request, r) for r in reports], root="service_requests", item="request")
@@ -404,6 +451,88 @@ def token_detail(request, fmt, token):
         raise Open311Error(404, _("Jeton inconnu."))
     return render(fmt, [{"service_request_id": str(report.pk), "token": str(report.token)}],
                   root="service_requests", item="request")
+
+
+# --- FixMyStreet's servicerequestupdates -------------------------------------------------
+
+
+#: Statuses a client may send, and FixMyStreet's extended ones that are also ours.
+UPDATE_STATUSES = {"open": Status.OPEN, "closed": Status.CLOSED, "in_progress": Status.IN_PROGRESS,
+                   "fixed": Status.FIXED}
+
+
+def _open311_status(status: str) -> str:
+    return "open" if status in OPEN311_OPEN else "closed"
+
+
+def update_out(request, update: ReportUpdate) -> dict:
+    media = next(iter(update.media.all()), None)
+    return {
+        "update_id": str(update.pk),
+        "service_request_id": str(update.report_id),
+        "status": _open311_status(update.status),
+        "updated_datetime": _datetime(update.created_at),
+        "description": _opt(update.note),
+        "media_url": _media_url(request, media) if media else None,
+        "external_status_code": update.status,
+    }
+
+
+@open311_view("GET", "POST")
+def service_request_updates(request, fmt):
+    if request.method == "POST":
+        return _update_create(request, fmt)
+    params = _params(request)
+    start, end = _window(params)
+    updates = selectors.report_updates(territory=_jurisdiction(params), start=start, end=end, limit=MAX_RESULTS)
+    return render(fmt, [update_out(request, u) for u in updates], root="service_request_updates",
+                  item="request_update")
+
+
+def _update_status(report: Report, params) -> str:
+    """The internal status an update asks for: `status` (open, closed, or FixMyStreet's IN_PROGRESS, FIXED),
+    made precise by `external_status_code`; a bare open/closed keeps the report's own detail."""
+    raw = (params.get("status") or "").strip().lower()
+    code = (params.get("external_status_code") or "").strip().lower()
+    if raw not in UPDATE_STATUSES:
+        raise Open311Error(400, _("status doit valoir open ou closed."))
+    status = UPDATE_STATUSES[raw]
+    if code:
+        if code not in UPDATE_STATUSES or _open311_status(code) != _open311_status(status):
+            raise Open311Error(400, _("external_status_code doit valoir open ou in_progress (status open), fixed ou "
+                                      "closed (status closed)."))
+        return UPDATE_STATUSES[code]
+    if report.open311_status == raw:
+        return report.status
+    return status
+
+
+def _update_create(request, fmt):
+    params = _params(request)
+    user = _api_user(params)
+    raw_id = (params.get("service_request_id") or "").strip()
+    if not raw_id:
+        raise Open311Error(400, _("service_request_id est obligatoire."))
+    if not is_digits(raw_id) or len(raw_id) > 18:
+        raise Open311Error(400, _("service_request_id doit être un identifiant numérique."))
+    territory = _jurisdiction(params, required=False)
+    qs = Report.objects.select_related("category").filter(pk=int(raw_id))
+    report = (qs.filter(territory=territory) if territory else qs).first()
+    if report is None:
+        raise Open311Error(404, _("Aucune demande n° %(id)s.") % {"id": raw_id})
+    if not user.has_perm("reports.change_status", report):
+        raise Open311Error(403, _("Seul le service en charge de cette catégorie (ou la modération du territoire) "
+                                  "peut mettre à jour ce signalement."))
+    status = _update_status(report, params)
+    _date_param(params, "updated_datetime")  # checked, not kept: the timeline records when the update arrives
+    try:
+        update = services.report_set_status(
+            report=report, actor=user, status=status, note=params.get("description") or "",
+            duplicate_of=report.duplicate_of if status == Status.DUPLICATE else None,
+            photos=_uploads(request), media_urls=params.getlist("media_url"), external_id=params.get("update_id") or "")
+    except ValidationError as exc:
+        raise Open311Error(400, " ".join(exc.messages)) from None
+    return render(fmt, [{"update_id": str(update.pk)}], root="service_request_updates", item="request_update")
 
 
 @csrf_exempt

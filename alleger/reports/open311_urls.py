@@ -12,6 +12,7 @@ urlpatterns = [
     re_path(rf"^services/(?P<service_code>[-\w]+){FMT}$", open311.service_definition, name="service"),
     re_path(rf"^requests{FMT}$", open311.requests_, name="requests"),
     re_path(rf"^requests/(?P<service_request_id>\d{{1,18}}){FMT}$", open311.request_detail, name="request"),
+    re_path(rf"^servicerequestupdates{FMT}$", open311.service_request_updates, name="updates"),
     re_path(rf"^tokens/(?P<token>[-\w]+){FMT}$", open311.token_detail, name="token"),
     re_path(r"^(?P<path>.*)$", open311.not_found),
 ]

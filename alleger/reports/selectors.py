@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from alleger.assets.models import Asset
 from alleger.kits.models import Kit
 
 from .geo import within
-from .models import OPEN311_OPEN, Report, ReportCategory
+from .models import OPEN311_OPEN, Report, ReportCategory, ReportUpdate
 
 #: Two open reports of the same category closer than this may be the same problem.
 DUPLICATE_RADIUS_M = 50
@@ -43,7 +43,12 @@ def reports_of(user) -> QuerySet[Report]:
 
 
 def report_timeline(report: Report):
-    return report.updates.select_related("author").order_by("created_at", "pk")
+    return report.updates.select_related("author").prefetch_related("media").order_by("created_at", "pk")
+
+
+def report_extra_media(report: Report):
+    """The report's photos and links beyond its first ones (Open311 clients send several)."""
+    return report.media.filter(update__isnull=True).order_by("pk")
 
 
 def possible_duplicates(*, category: ReportCategory, lat: float | None, lon: float | None,
@@ -126,3 +131,11 @@ def feed_items(territory, limit: int):
         yield FeedItem(title=f"{report.category.name} — {report.place_label()}", url=report.get_absolute_url(),
                        published_at=report.created_at, kind=_("Signalement"), summary=report.get_status_display(),
                        author=report.reporter.public_name if report.show_name and report.reporter_id else "")
+
+
+def report_updates(*, territory, start, end, limit: int):
+    """The steps of the territory's report timelines between two times, oldest first (Open311's
+    servicerequestupdates). A report's first step is its creation, listed as the request itself."""
+    first_step = ReportUpdate.objects.filter(report=OuterRef("report")).order_by("created_at", "pk").values("pk")[:1]
+    return (ReportUpdate.objects.filter(report__territory=territory, created_at__gte=start, created_at__lte=end)
+            .exclude(pk=Subquery(first_step)).prefetch_related("media").order_by("created_at", "pk")[:limit])

@@ -15,11 +15,11 @@ from alleger.territories.geometry import contains
 from alleger.territories.selectors import neighbourhood_at
 
 from . import notifications
-from .models import Report, ReportCategory, ReportUpdate, ServiceAttribute, Status
+from .models import Report, ReportCategory, ReportMedia, ReportUpdate, ServiceAttribute, Status
 
 DESCRIPTION_MAX = 4000
-
-
+#: Photos and links one report, or one update, may carry.
+MEDIA_MAX = 10
 
 
 def point_in_territory(territory, lat: float, lon: float) -> bool:
@@ -92,17 +92,52 @@ def _attribute_problem(attribute: ServiceAttribute, values: list[str]) -> str:
     return ""
 
 
+def media_clean(*, photos=(), media_urls=()) -> tuple[list, list[str]]:
+    """Check links and re-encode photos (alleger.core.images), all or nothing."""
+    photos = [p for p in photos if p]
+    media_urls = [u.strip() for u in media_urls if u and u.strip()]
+    if len(photos) + len(media_urls) > MEDIA_MAX:
+        raise Refused("too_many_media", _("Trop de photos ou de liens : %(max)s au maximum.") % {"max": MEDIA_MAX})
+    for url in media_urls:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise Refused("media_url_invalid", _("Le lien vers la photo n'est pas une adresse web valide.")) from None
+        if len(url) > 500:
+            raise Refused("media_url_invalid", _("Le lien vers la photo est trop long (500 caractères au maximum)."))
+    cleaned = []
+    for photo in photos:
+        try:
+            cleaned.append(image_clean(photo))
+        except ValidationError as exc:
+            raise Refused(exc.code or "bad_photo", " ".join(exc.messages)) from None
+    return cleaned, media_urls
+
+
+def _media_save(*, report: Report, update: ReportUpdate | None, photos, media_urls) -> None:
+    for photo in photos:
+        media = ReportMedia(report=report, update=update)
+        media.photo.save(photo.name, photo, save=False)
+        media.save()
+    ReportMedia.objects.bulk_create([ReportMedia(report=report, update=update, url=url) for url in media_urls])
+
+
 @transaction.atomic
 def report_create(*, territory, category: ReportCategory | None, reporter, description: str,
                   lat: float | None = None, lon: float | None = None, address: str = "", address_id: str = "",
-                  photo=None, media_url: str = "", attributes: dict | None = None, show_name: bool = False,
-                  contact_email: str = "", contact_first_name: str = "", contact_last_name: str = "",
-                  contact_phone: str = "", source: str = Report.Source.WEB) -> Report:
-    """Record a report and route it to the service in charge of its category (e-mail after commit)."""
+                  photo=None, media_url: str = "", photos=(), media_urls=(), attributes: dict | None = None,
+                  show_name: bool = False, contact_email: str = "", contact_first_name: str = "",
+                  contact_last_name: str = "", contact_phone: str = "", source: str = Report.Source.WEB,
+                  description_required: bool = True) -> Report:
+    """Record a report and route it to the service in charge of its category (e-mail after commit).
+
+    `photo` and `media_url` are the first photo and link; `photos` and `media_urls` may add more
+    (Open311 clients send several). Open311 makes the description optional (`description_required`).
+    """
     if category is None or category.territory_id != territory.pk or not category.active:
         raise Refused("unknown_category", _("Cette catégorie de signalement n'existe pas sur ce territoire."))
     description = (description or "").strip()
-    if not description:
+    if not description and description_required:
         raise Refused("description_required", _("Décrivez le problème en quelques mots."))
     if len(description) > DESCRIPTION_MAX:
         raise Refused("description_too_long", _("La description est trop longue (4 000 caractères au maximum)."))
@@ -117,37 +152,29 @@ def report_create(*, territory, category: ReportCategory | None, reporter, descr
         if not point_in_territory(territory, lat, lon):
             raise Refused("out_of_territory", _("Ce point est en dehors du territoire %(territory)s.")
                           % {"territory": territory.name})
-    if media_url:
-        try:
-            URLValidator(schemes=["http", "https"])(media_url)
-        except ValidationError:
-            raise Refused("media_url_invalid", _("Le lien vers la photo n'est pas une adresse web valide.")) from None
     if contact_email:
         try:
             EmailValidator()(contact_email)
         except ValidationError:
             raise Refused("email_invalid", _("L'adresse e-mail de contact n'est pas valide.")) from None
     cleaned_attributes = attributes_clean(category, attributes or {})
-    cleaned_photo = None
-    if photo:
-        try:
-            cleaned_photo = image_clean(photo)
-        except ValidationError as exc:
-            raise Refused(exc.code or "bad_photo", " ".join(exc.messages)) from None
+    cleaned_photos, media_urls = media_clean(photos=[photo, *photos], media_urls=[media_url, *media_urls])
 
     report = Report(
         territory=territory, category=category, reporter=reporter if reporter and reporter.is_authenticated else None,
         show_name=show_name, description=description, lat=lat, lon=lon, address=address, address_id=address_id,
         neighbourhood=neighbourhood_at(territory=territory, lat=lat, lon=lon) if lat is not None else None,
-        media_url=media_url, attributes=cleaned_attributes, source=source,
+        media_url=media_urls[0] if media_urls else "", attributes=cleaned_attributes, source=source,
         contact_email=contact_email.strip().lower(), contact_first_name=contact_first_name.strip()[:80],
         contact_last_name=contact_last_name.strip()[:80], contact_phone=contact_phone.strip()[:40],
     )
-    if cleaned_photo is not None:
-        report.photo.save(cleaned_photo.name, cleaned_photo, save=False)
+    if cleaned_photos:
+        report.photo.save(cleaned_photos[0].name, cleaned_photos[0], save=False)
+    # The routing note is the first public note: Open311's status_notes until the service writes one.
+    report.status_notes = _("Signalement transmis à %(service)s.") % {"service": category.service_name}
     report.save()
-    ReportUpdate.objects.create(report=report, status=Status.OPEN, author=report.reporter,
-                                note=_("Signalement transmis à %(service)s.") % {"service": category.service_name})
+    ReportUpdate.objects.create(report=report, status=Status.OPEN, author=report.reporter, note=report.status_notes)
+    _media_save(report=report, update=None, photos=cleaned_photos[1:], media_urls=media_urls[1:])
     audit_record(actor=reporter, action="report.create", target=report, category=category.service_code,
                  source=source)
     notifications.report_routed(report)
@@ -164,14 +191,30 @@ def _original(report: Report) -> Report:
 
 @transaction.atomic
 def report_set_status(*, report: Report, actor, status: str, note: str = "", duplicate_of: Report | None = None,
-                      expected_at: datetime | None = None) -> ReportUpdate:
-    """Move a report to a status with a note; the reporter is notified. A duplicate points to its original."""
+                      expected_at: datetime | None = None, photos=(), media_urls=(),
+                      external_id: str = "") -> ReportUpdate:
+    """Move a report to a status with a note (and photos or links); the reporter is notified.
+
+    A duplicate points to its original. `external_id` is the client's id for this update (Open311
+    servicerequestupdates): the same id sent again by the same account returns the first update.
+    """
     if status not in Status.values:
         raise Refused("invalid_status", _("Statut inconnu."))
     note = (note or "").strip()
     if len(note) > DESCRIPTION_MAX:
         raise Refused("note_too_long", _("La note est trop longue (4 000 caractères au maximum)."))
+    external_id = (external_id or "").strip()
+    if len(external_id) > 100:
+        raise Refused("external_id_too_long", _("L'identifiant de la mise à jour est trop long (100 caractères au "
+                                                "maximum)."))
+    author = actor if actor is not None and actor.is_authenticated else None
     report = Report.objects.select_for_update().get(pk=report.pk)
+    if external_id and author is not None:
+        # Under the report's lock, so a retry racing the first attempt waits for it and finds it.
+        done = ReportUpdate.objects.filter(report=report, author=author, external_id=external_id).first()
+        if done is not None:
+            return done
+    cleaned_photos, media_urls = media_clean(photos=photos, media_urls=media_urls)
     original = None
     if status == Status.DUPLICATE:
         if duplicate_of is None:
@@ -183,21 +226,24 @@ def report_set_status(*, report: Report, actor, status: str, note: str = "", dup
             raise Refused("original_elsewhere", _("Le signalement d'origine doit être sur le même territoire."))
     elif duplicate_of is not None:
         raise Refused("original_without_duplicate", _("Seul un doublon renvoie à un signalement d'origine."))
-    if status == report.status and not note and (original is None or original.pk == report.duplicate_of_id):
+    if (status == report.status and not note and not cleaned_photos and not media_urls
+            and (original is None or original.pk == report.duplicate_of_id)):
         raise Refused("no_change", _("Rien n'a changé : choisissez un autre statut ou ajoutez une note."))
 
+    if note or status != report.status:
+        # status_notes is the note on the current status: a new status without a note has none yet.
+        report.status_notes = note
     report.status = status
     report.duplicate_of = original
-    if note:
-        report.status_notes = note
     if expected_at is not None:
         report.expected_at = expected_at
     report.save(update_fields=["status", "duplicate_of", "status_notes", "expected_at", "updated_at"])
     if original is not None:
         # Reports that pointed to this one now point to the original: no chains of duplicates.
         Report.objects.filter(duplicate_of=report).update(duplicate_of=original, updated_at=timezone.now())
-    update = ReportUpdate.objects.create(report=report, status=status, note=note,
-                                         author=actor if actor is not None and actor.is_authenticated else None)
+    update = ReportUpdate.objects.create(report=report, status=status, note=note, author=author,
+                                         external_id=external_id if author is not None else "")
+    _media_save(report=report, update=update, photos=cleaned_photos, media_urls=media_urls)
     audit_record(actor=actor, action="report.status", target=report, status=status,
                  duplicate_of=original.pk if original else None)
     notifications.report_status_changed(report, update)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alleger.core.ratelimit import limit
 from alleger.discussions.views import hidden_page
 from alleger.territories.models import Territory
 
@@ -71,6 +72,7 @@ def territory_reports(request, slug):
 
 
 @login_required
+@limit("report")
 def report_new(request, slug):
     territory = _territory(slug)
     if not request.user.has_perm("reports.add_report"):
@@ -118,6 +120,7 @@ def report_detail(request, pk):
     return render(request, "reports/detail.html", {
         "report": report,
         "timeline": selectors.report_timeline(report),
+        "extra_media": selectors.report_extra_media(report),
         "answers": selectors.attribute_answers(report),
         "suggestions": suggestions,
         "duplicates_of_this": report.duplicates.select_related("category").order_by("created_at"),

@@ -5,6 +5,17 @@ Points (only what others can check):
 - an intervention you took part in (not as organiser) that is done: JOINED_DONE points;
 - a kit you wrote that the moderation published: KIT_PUBLISHED points.
 
+An intervention earns points only once it really happened
+(`reputation.selectors.counted_participations`):
+- its dates have passed: it started (start date not after the day it was
+  marked done — the service refuses to mark it done before), and its planned
+  end, if any, is not in the future;
+- someone can vouch for it: another person took part, or its journal holds a
+  photo.
+At most DAILY_CAP points a day come from interventions (by the day each was
+marked done), so a burst of declarations cannot buy a level. Published kits
+are reviewed by the moderation and are not capped.
+
 A moderator's grant is a floor (see ReputationGrant). An asset's required
 level (0..3) is compared with the resulting level when someone declares or
 joins an intervention on it.
@@ -18,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 ORGANISED_DONE = 10
 JOINED_DONE = 5
 KIT_PUBLISHED = 15
+DAILY_CAP = 20
 
 
 @dataclass(frozen=True)

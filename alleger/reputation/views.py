@@ -17,7 +17,7 @@ def levels_page(request):
     return render(request, "reputation/levels.html", {
         "levels": levels.LEVELS,
         "points": {"organised": levels.ORGANISED_DONE, "joined": levels.JOINED_DONE,
-                   "kit": levels.KIT_PUBLISHED},
+                   "kit": levels.KIT_PUBLISHED, "daily_cap": levels.DAILY_CAP},
         "reputation": selectors.reputation_of(request.user) if request.user.is_authenticated else None,
     })
 

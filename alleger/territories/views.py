@@ -1,10 +1,13 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import feedgenerator
+from django.utils.html import escape
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from alleger.core.cache import public_page
+from alleger.core.markdown import markdown_to_text
 from alleger.core.text import clean_text
 from alleger.funding import selectors as funding_selectors
 from alleger.funding.models import Project
@@ -56,10 +59,13 @@ def territory_feed(request, slug, kind):
     )
     for item in feeds.feed_items(territory):
         url = request.build_absolute_uri(item.url)
+        # Sources may hand Markdown (a proposal's body): readers get its plain words, escaped
+        # because both Atom's <summary type="html"> and RSS's <description> are read as HTML.
+        # Every string is cleaned of what XML refuses, for rows stored before the input was cleaned.
         kind = clean_text(str(item.kind))
-        feed.add_item(title=clean_text(f"{kind} · {item.title}"), link=url, unique_id=url,
-                      description=clean_text(item.summary), pubdate=item.published_at,
-                      author_name=clean_text(item.author) or None, categories=[kind])
+        summary = escape(Truncator(markdown_to_text(clean_text(item.summary))).chars(400))
+        feed.add_item(title=clean_text(f"{kind} · {item.title}"), link=url, unique_id=url, description=summary,
+                      pubdate=item.published_at, author_name=clean_text(item.author) or None, categories=[kind])
     response = HttpResponse(content_type=f"{feed.content_type}")
     feed.write(response, "utf-8")
     return response

@@ -16,3 +16,10 @@ os.environ.setdefault("ALLEGER_VAR_DIR", tempfile.mkdtemp(prefix="alleger-test-"
 # Background jobs run at once, so a test sees the e-mails its action sent;
 # alleger/core/tests/test_mail.py works a real queue.
 os.environ.setdefault("TASKS_IMMEDIATE", "true")
+
+# Hypothesis judges correctness here, not speed: on a busy two-core machine its
+# timing checks (per-example deadline, slow input generation) fail at random.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("alleger", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("alleger")

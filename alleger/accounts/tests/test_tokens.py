@@ -6,6 +6,7 @@ import json
 import pytest
 from allauth.account.models import EmailAddress
 
+from alleger import api as api_module
 from alleger.accounts.models import ApiToken
 from alleger.accounts.services import api_token_create
 from alleger.core.models import AuditEvent
@@ -164,3 +165,63 @@ def test_it_answers_malformed_requests_with_a_json_4xx(client, resident, body):
     assert response["Content-Type"].startswith("application/json")
     assert {"code", "message"} <= set(response.json())
     assert not ApiToken.objects.exists()
+
+
+# --- rate limits on POST /api/v1/auth/token -----------------------------------------
+
+
+def test_the_right_password_after_many_wrong_ones_is_refused_with_429(client, resident, password):
+    # Given someone trying passwords on one account (allauth's default: 5 failures per 5 minutes)
+    for _ in range(30):
+        response = _token_request(client, {"email": resident.email, "password": "pas-le-bon"})
+        assert response.status_code in (401, 429)
+    # When the right one comes
+    response = _token_request(client, {"email": resident.email, "password": password})
+    # Then it is refused too, with a JSON reason and when to come back
+    assert response.status_code == 429
+    assert response.json()["code"] == "rate_limited"
+    assert "Réessayez dans" in response.json()["message"]
+    assert 1 <= int(response["Retry-After"]) <= 300
+    assert not ApiToken.objects.exists()
+
+
+def test_the_limit_is_per_account_and_counted_before_hashing(client, resident, other_resident, password,
+                                                              settings, monkeypatch):
+    settings.ACCOUNT_RATE_LIMITS = {"login": "100/m/ip", "login_failed": "100/m/ip,3/5m/key"}
+    hashed = []
+    real = api_module.authenticate
+    monkeypatch.setattr(api_module, "authenticate", lambda *a, **kw: hashed.append(1) or real(*a, **kw))
+    statuses = [_token_request(client, {"email": resident.email, "password": "x"}).status_code for _ in range(5)]
+    assert statuses == [401, 401, 401, 429, 429]
+    # The refused attempts never reached the password hasher
+    assert len(hashed) == 3
+    # Another account from the same address is not locked by them
+    assert _token_request(client, {"email": other_resident.email, "password": password}).status_code == 201
+
+
+def test_a_success_does_not_use_up_the_failures_allowed(client, resident, password, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login": "100/m/ip", "login_failed": "100/m/ip,2/5m/key"}
+    for _ in range(3):
+        assert _token_request(client, {"email": resident.email, "password": password}).status_code == 201
+    assert ApiToken.objects.count() == 3
+
+
+def test_the_limit_per_address_holds_across_accounts(client, resident, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login": "100/m/ip", "login_failed": "4/m/ip,100/5m/key"}
+    emails = [f"essai{i}@example.org" for i in range(6)]
+    statuses = [_token_request(client, {"email": e, "password": "x"}).status_code for e in emails]
+    assert statuses == [401] * 4 + [429] * 2
+    # Another address is not affected
+    response = client.post("/api/v1/auth/token", json.dumps({"email": "a@example.org", "password": "x"}),
+                           content_type="application/json", REMOTE_ADDR="10.0.0.9")
+    assert response.status_code == 401
+
+
+def test_the_refusal_speaks_the_visitors_language(client, resident, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login": "1/m/ip", "login_failed": "100/m/ip"}
+    client.cookies["django_language"] = "en"
+    _token_request(client, {"email": resident.email, "password": "x"})
+    response = _token_request(client, {"email": resident.email, "password": "x"})
+    assert response.status_code == 429
+    assert response.json()["message"].startswith("Too many requests")
+    assert int(response["Retry-After"]) <= 60

@@ -15,7 +15,7 @@ tool cabinet in `territory` whose manager is the organisation admin;
 
 import pytest
 
-from alleger.assets.models import Asset
+from alleger.assets.models import Asset, AssetProposal
 from alleger.testing.assets_factories import AssetFactory
 from alleger.testing.factories import ROLES
 
@@ -34,6 +34,11 @@ MATRIX = {
     ("assets.add_photo", "own_proposed"): (_, _, _, _, _, _, _, Y),
     ("assets.review_proposals", "territory"): (_, _, _, _, Y, _, _, Y),
     ("assets.review_proposals", "other_territory"): (_, _, _, _, _, _, _, Y),
+    # One proposal; four eyes: nobody reviews their own.
+    ("assets.review_proposal", "other_proposal"): (_, _, _, _, Y, _, _, Y),
+    ("assets.review_proposal", "elsewhere_proposal"): (_, _, _, _, _, _, _, Y),
+    ("assets.review_proposal", "moderators_proposal"): (_, _, _, _, _, _, _, Y),
+    ("assets.review_proposal", "admins_proposal"): (_, _, _, _, Y, _, _, _),
     ("assets.view_review_queue", None): (_, _, _, _, Y, _, _, Y),
     ("assets.import_assets", "territory"): (_, _, _, _, Y, _, _, Y),
     ("assets.import_assets", "other_territory"): (_, _, _, _, _, _, _, Y),
@@ -47,10 +52,19 @@ MATRIX = {
 
 
 @pytest.fixture
-def objects(territory, other_territory, resident, other_resident, org_admin):
+def objects(territory, other_territory, resident, other_resident, org_admin, moderator, platform_admin):
     proposed = Asset.Moderation.PROPOSED
+
+    def proposal(territory, by):
+        asset = AssetFactory(territory=territory, moderation=proposed, proposed_by=by)
+        return AssetProposal.objects.create(kind=AssetProposal.Kind.NEW, asset=asset, proposed_by=by)
+
     return {
         None: None,
+        "other_proposal": proposal(territory, other_resident),
+        "elsewhere_proposal": proposal(other_territory, other_resident),
+        "moderators_proposal": proposal(territory, moderator),
+        "admins_proposal": proposal(territory, platform_admin),
         "territory": territory,
         "other_territory": other_territory,
         "published": AssetFactory(territory=territory),

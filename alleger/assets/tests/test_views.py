@@ -100,7 +100,10 @@ def test_the_sign_has_the_kits_the_conditions_and_a_qr_code_to_the_page(client, 
     # The QR code really encodes that URL (same segno call, same matrix)
     import segno
     expected = segno.make(f"https://alleger.example/dispositifs/{asset.pk}/", error="m")
-    assert expected.svg_inline(scale=6, dark="#000").split("<path", 1)[1][:200] in text
+    assert expected.svg_inline(omitsize=True).split('d="', 1)[1][:200] in text
+    # It scales to the printed box: a viewBox, no fixed size
+    svg = text.split("<svg", 1)[1].split(">", 1)[0]
+    assert 'viewBox="0 0 ' in svg and "width=" not in svg and "height=" not in svg
 
 
 def test_a_resident_proposes_and_a_moderator_publishes(client_of, resident, moderator, territory):

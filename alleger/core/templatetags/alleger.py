@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from alleger.core.markdown import render_markdown
+from alleger.core.markdown import render_markdown, render_markdown_inline
 
 register = template.Library()
 
@@ -16,6 +16,12 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text):
     return mark_safe(render_markdown(text))  # noqa: S308 — sanitised by nh3
+
+
+@register.filter
+def markdown_inline(text):
+    """Markdown inside a line of text (no paragraphs): « Thème **à la Une** » → bold, not asterisks."""
+    return mark_safe(render_markdown_inline(text))  # noqa: S308 — sanitised by nh3
 
 
 @register.filter

@@ -110,3 +110,27 @@ def test_the_template_filter_sanitises_and_is_not_escaped_twice():
     )
     assert "<strong>ok</strong>" in rendered
     _assert_inert(rendered)
+
+
+def test_inline_markdown_keeps_emphasis_and_links_but_no_blocks():
+    from alleger.core.markdown import render_markdown_inline
+
+    html = render_markdown_inline("Thème **à la Une** : [le site](https://a.example)\n\n# titre")
+    assert "<strong>à la Une</strong>" in html and '<a href="https://a.example"' in html
+    assert "**" not in html and "<p>" not in html and "<h1>" not in html
+
+
+@pytest.mark.parametrize("source", ["<script>alert(1)</script>x", "[x](javascript:alert(1))", "<img src=x onerror=alert(1)>"])
+def test_inline_markdown_is_sanitised(source):
+    from alleger.core.markdown import render_markdown_inline
+
+    tags = _Tags(render_markdown_inline(source)).tags
+    assert all(tag in {"em", "strong", "del", "s", "code", "a", "br"} for tag, _ in tags)
+    assert not any(v and "javascript:" in v for _, attrs in tags for v in attrs.values())
+
+
+def test_markdown_to_text_keeps_the_words_only():
+    from alleger.core.markdown import markdown_to_text
+
+    source = "## Le projet\n\nRetirer les **grilles** & planter.\n\n- un [lien](https://a.example)\n- `code` <b>brut</b>"
+    assert markdown_to_text(source) == "Le projet Retirer les grilles & planter. un lien code <b>brut</b>"

@@ -82,3 +82,15 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
                   "print(connection.vendor, cursor.fetchone()[0])")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].split() == ["sqlite", "wal"]
+
+
+def test_csp_lets_images_come_from_the_tile_server_and_object_storage(tmp_path):
+    result = _run(tmp_path, "shell", "-c",
+                  "from django.conf import settings\n"
+                  "print(' '.join(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))",
+                  MAP_TILE_URL="https://{s}.tiles.example.org:8443/{z}/{x}/{y}.png", S3_BUCKET="photos",
+                  S3_ENDPOINT_URL="https://s3.example.net/", CSP_IMG_SRC="https://images.example.com")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "'self'", "data:", "https://*.tiles.example.org:8443", "https://s3.example.net",
+        "https://images.example.com"]

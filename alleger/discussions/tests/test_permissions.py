@@ -53,12 +53,17 @@ MATRIX = {
     ("discussions.moderate", "hidden_comment"): (_, _, _, _, Y, _, _, Y),
     ("discussions.moderate", "kit"): (_, _, _, _, Y, _, _, Y),
     ("discussions.moderate", "everywhere_kit"): (_, _, _, _, _, _, _, Y),
+    ("discussions.decide", "item"): (_, _, _, _, Y, _, _, Y),
+    ("discussions.decide", "elsewhere_item"): (_, _, _, _, _, _, _, Y),
+    # Four eyes: nobody decides on their own flagged content.
+    ("discussions.decide", "moderators_item"): (_, _, _, _, _, _, _, Y),
+    ("discussions.decide", "admins_item"): (_, _, _, _, Y, _, _, _),
     ("discussions.view_queue", None): (_, _, _, _, Y, _, _, Y),
 }
 
 
 @pytest.fixture
-def objects(territory, other_territory, resident, other_resident):
+def objects(territory, other_territory, resident, other_resident, moderator, platform_admin):
     kit = make_kit(author=other_resident, territory=territory, status=Kit.Status.PUBLISHED)
     elsewhere_kit = make_kit(author=other_resident, territory=other_territory, status=Kit.Status.PUBLISHED)
     own_kit = make_kit(author=resident, territory=territory, status=Kit.Status.PUBLISHED)
@@ -66,7 +71,9 @@ def objects(territory, other_territory, resident, other_resident):
     own_hidden = make_comment(kit, author=resident)
     elsewhere_hidden = make_comment(elsewhere_kit, author=other_resident)
     removed = make_comment(kit, author=other_resident)
-    for comment in (hidden, own_hidden, elsewhere_hidden, removed):
+    moderators = make_comment(kit, author=moderator)
+    admins = make_comment(kit, author=platform_admin)
+    for comment in (hidden, own_hidden, elsewhere_hidden, removed, moderators, admins):
         flag_by(comment, 3)
         comment.refresh_from_db()
     moderation_decide(item=moderation_item_of(removed), moderator=UserFactory(is_superuser=True),
@@ -91,6 +98,8 @@ def objects(territory, other_territory, resident, other_resident):
         "answered_question": answered,
         "item": moderation_item_of(hidden),
         "elsewhere_item": moderation_item_of(elsewhere_hidden),
+        "moderators_item": moderation_item_of(moderators),
+        "admins_item": moderation_item_of(admins),
     }
 
 

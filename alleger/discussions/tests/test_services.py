@@ -213,6 +213,22 @@ def test_restoring_dismisses_the_flags(kit, moderator):
     assert AuditEvent.objects.filter(action="moderation.restore", actor=moderator).count() == 1
 
 
+def test_a_moderator_cannot_restore_her_own_hidden_comment(kit, moderator):
+    # Given the moderator's own comment, hidden by three flags
+    comment = make_comment(kit, author=moderator)
+    flag_by(comment, 3)
+    item = moderation_item_of(comment)
+    # When she restores it herself
+    with pytest.raises(ValidationError) as caught:
+        moderation_decide(item=item, moderator=moderator, decision="restore")
+    # Then it is refused, and it stays hidden, flagged and unaudited
+    assert caught.value.code == "conflict_of_interest"
+    comment.refresh_from_db()
+    item.refresh_from_db()
+    assert (comment.visibility, item.status, item.flags_count) == ("hidden", "hidden", 3)
+    assert not AuditEvent.objects.filter(action="moderation.restore").exists()
+
+
 def test_removing_needs_a_reason_keeps_the_comment_and_mails_the_author(kit, moderator, django_capture_on_commit_callbacks):
     author = UserFactory(email="auteur@example.org")
     comment = make_comment(kit, author=author, body="Achetez mes graines !")

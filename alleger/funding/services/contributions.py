@@ -6,18 +6,20 @@ concurrent pledges queue instead of racing. Pools are locked after it, in
 primary-key order (see matching).
 """
 
+import contextlib
 import functools
 import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alleger.core.services import audit_record
 from alleger.core.templatetags.alleger import euros
+from alleger.permissions import has_stake_in_project
 from alleger.territories.models import Territory
 
 from .. import ledger, notifications
@@ -84,8 +86,10 @@ def contribution_create(*, project: Project, contributor, amount_cents: int, ide
                         payment_details: dict | None = None, now=None) -> tuple[Contribution, bool]:
     """Pledge money to a live campaign. Returns (contribution, created).
 
-    The same idempotency key from the same person returns the first
-    contribution, whatever the rest of the request says.
+    An idempotency key names one request of one person: repeated exactly, it
+    returns the first contribution; repeated with other parameters (project,
+    amount, kind, reward, payment method, anonymity, message), it is refused
+    with "idempotency_key_reused", as Stripe does.
 
     Three steps, so that the project's row lock is held as briefly as the
     money allows (every pledge to a popular campaign queues on it):
@@ -104,9 +108,10 @@ def contribution_create(*, project: Project, contributor, amount_cents: int, ide
         raise Refused("invalid", _("Moyen de paiement inconnu."))
     if len(message) > 500:
         raise Refused("invalid", _("Le message fait au plus 500 caractères."))
+    asked = (project.pk, kind, amount_cents, reward.pk if reward else None, provider, anonymous, message)
     project, first_id = _snapshot(project.pk, contributor.pk, idempotency_key)
     if first_id is not None:
-        return Contribution.objects.get(pk=first_id), False
+        return _replayed(Contribution.objects.get(pk=first_id), asked), False
     if reward is not None:
         reward = Reward.objects.get(pk=reward.pk)
     _check_allowed(project, kind=kind, amount_cents=amount_cents, reward=reward, now=now)
@@ -133,11 +138,22 @@ def contribution_create(*, project: Project, contributor, amount_cents: int, ide
         raise
     if first is not None:
         _void_hold(payment, contribution)
-        return first, False
+        return _replayed(first, asked), False
     notifications.contribution_received(contribution)
     if goal_reached_now:
         notifications.goal_reached(project)
     return contribution, True
+
+
+def _replayed(first: Contribution, asked: tuple) -> Contribution:
+    """The first contribution made with this key, if `asked` is the very same request."""
+    made = (first.project_id, first.kind, first.amount_cents, first.reward_id, first.provider, first.anonymous,
+            first.message)
+    if made != asked:
+        raise Refused("idempotency_key_reused", _(
+            "Cette clé d'idempotence a déjà servi pour une autre demande (projet, montant, type, contrepartie ou "
+            "moyen de paiement différents) : utilisez une nouvelle clé pour une nouvelle contribution."))
+    return first
 
 
 @functools.cache
@@ -209,11 +225,25 @@ def _record(contribution: Contribution, *, now) -> tuple[Contribution | None, bo
     inside the server, never held across a round trip to Python. Elsewhere,
     and when FUNDING_RECORD_IN_SQL is off, the same steps run through the ORM
     in one transaction. `test_hot_path` holds the two together.
+
+    Both look for the key under the project's lock, which settles two
+    attempts on the same project. Two attempts with one key on two projects
+    take different locks: the unique (contributor, key) index decides, and
+    the loser gets the winner's contribution back as a repeat.
     """
-    if connection.vendor == "postgresql" and settings.FUNDING_RECORD_IN_SQL:
-        return _record_sql(contribution, now=now)
-    with transaction.atomic():
-        return _record_orm(contribution, now=now)
+    try:
+        if connection.vendor == "postgresql" and settings.FUNDING_RECORD_IN_SQL:
+            # Within a caller's transaction, a savepoint keeps it usable after a duplicate key.
+            with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
+                return _record_sql(contribution, now=now)
+        with transaction.atomic():
+            return _record_orm(contribution, now=now)
+    except IntegrityError:
+        first = Contribution.objects.filter(contributor_id=contribution.contributor_id,
+                                            idempotency_key=contribution.idempotency_key).first()
+        if first is None:
+            raise
+        return first, False
 
 
 def _refusal(code: str, room: int = 0) -> Refused:
@@ -345,18 +375,26 @@ def contribution_confirm_receipt(*, contribution: Contribution, actor, now=None)
     """A moderator confirms that an offline payment (transfer, cheque, cash) arrived: money enters escrow."""
     now = now or timezone.now()
     project = _lock_project(contribution.project_id)
+    # Four eyes: money that never arrived would enter escrow and could tip the
+    # campaign over its goal, triggering every other backer's capture.
+    if contribution.contributor_id == actor.pk or has_stake_in_project(actor, project):
+        raise Refused("conflict_of_interest", _(
+            "Vous ne pouvez pas confirmer la réception d'une contribution que vous avez faite, ni d'une "
+            "contribution à un projet que vous portez ou que porte votre organisation : un autre modérateur "
+            "doit le faire."))
     if project.status not in (Project.Status.PUBLISHED, Project.Status.SUCCEEDED):
         raise Refused("campaign_closed", _("Cette campagne n'a pas été financée : le paiement doit être rendu."))
     moved = Contribution.objects.filter(
         pk=contribution.pk, provider="offline",
         status__in=[Contribution.Status.PENDING, Contribution.Status.CAPTURE_FAILED],
-    ).update(status=Contribution.Status.CAPTURED, captured_at=now, last_error="")
+    ).update(status=Contribution.Status.CAPTURED, captured_at=now, last_error="", receipt_confirmed_by=actor)
     if not moved:
         raise Refused("not_pending", _("Ce paiement n'est pas en attente de réception."))
     ledger.transfer(kind=Transfer.Kind.RECEIVE, source=ledger.contributor_key(contribution.contributor_id),
                     destination=ledger.escrow_key(project.pk), amount_cents=contribution.amount_cents,
                     idempotency_key=f"capture:{contribution.pk}", project_id=project.pk,
                     contribution_id=contribution.pk)
-    audit_record(actor=actor, action="contribution.confirm_receipt", target=contribution)
+    audit_record(actor=actor, action="contribution.confirm_receipt", target=contribution,
+                 amount_cents=contribution.amount_cents, project=project.pk)
     contribution.refresh_from_db()
     return contribution

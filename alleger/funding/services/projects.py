@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from alleger.core.images import image_clean
 from alleger.core.services import audit_record
 from alleger.core.templatetags.alleger import euros
+from alleger.permissions import has_stake_in_project
 from alleger.territories.selectors import neighbourhood_at
 
 from .. import notifications
@@ -145,6 +146,9 @@ def project_review(*, project: Project, moderator, decision: str, message: str =
     if decision != Decision.ACCEPT and not message.strip():
         raise Refused("message_required", _("Expliquez votre décision au porteur du projet."))
     project = Project.objects.select_for_update().select_related("territory").get(pk=project.pk)
+    if has_stake_in_project(moderator, project):
+        raise Refused("conflict_of_interest", _("Vous ne pouvez pas relire un projet que vous portez ou que porte "
+                                                "votre organisation : un autre modérateur doit le faire."))
     if project.status != Project.Status.SUBMITTED:
         raise Refused("not_submitted", _("Ce projet n'attend pas de relecture."))
     if decision == Decision.ACCEPT:

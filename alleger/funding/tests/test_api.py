@@ -159,6 +159,21 @@ def test_contributing_needs_an_account(client, live):
     assert not Contribution.objects.exists()
 
 
+def test_a_key_replayed_with_another_body_or_on_another_project_is_refused(backer_client, live, resident,
+                                                                           territory):
+    first = post_contribution(backer_client, live, {"amount_cents": 2_500}, key="panier-42")
+    assert first.status_code == 201, first.content
+    other = published_project(territory=territory)
+    before = money_snapshot()
+    # Another amount under the same key, or the same body on another project: refused, nothing moves
+    for project, payload in ((live, {"amount_cents": 9_900}), (other, {"amount_cents": 2_500})):
+        response = post_contribution(backer_client, project, payload, key="panier-42")
+        assert_error(response, 422, "idempotency_key_reused")
+        assert "clé" in response.json()["message"]
+    assert money_snapshot() == before
+    assert Contribution.objects.filter(contributor=resident).count() == 1
+
+
 def test_contributing_needs_an_idempotency_key(backer_client, live):
     assert_error(post_contribution(backer_client, live, {"amount_cents": 1_000}, key=None), 422, "invalid")
     assert_error(post_contribution(backer_client, live, {"amount_cents": 1_000}, key="   "), 400, "invalid")
@@ -176,8 +191,9 @@ def test_a_contribution_is_created_once_per_idempotency_key(backer_client, live,
     assert body["provider"] == "simulated_card" and body["provider_reference"]
     assert body["cancellable_until"]
 
-    # The same key again — even with another body — returns the first contribution.
-    again = post_contribution(backer_client, live, {"amount_cents": 9_900}, key="panier-42")
+    # The same request again returns the first contribution.
+    again = post_contribution(backer_client, live, {"amount_cents": 2_500, "anonymous": True,
+                                                    "message": "Bravo !"}, key="panier-42")
     assert again.status_code == 200
     assert again.json()["id"] == body["id"] and again.json()["amount_cents"] == 2_500
 
@@ -207,6 +223,22 @@ def _refusal(client, project, body, status, code, *, key="refus"):
     assert money_snapshot() == before
     assert Contribution.objects.count() == count
     return error
+
+
+@pytest.mark.parametrize("body", [
+    {"amount_cents": "１００0"}, {"amount_cents": "²"}, {"amount_cents": True}, {"amount_cents": 10.5},
+    {"amount_cents": 1_000, "card_number": "4242 4242 4242 424x"},
+    {"amount_cents": 1_000, "card_number": "４２４２４２４２４２４２４２４２"},
+])
+def test_the_api_refuses_what_the_form_refuses(backer_client, live, body):
+    # Unicode digits, booleans, fractions, card numbers with letters: the same rules as the form
+    error = _refusal(backer_client, live, body, 422, "invalid")
+    assert error["message"]
+
+
+def test_the_api_takes_a_card_number_with_spaces_like_the_form(backer_client, live):
+    response = post_contribution(backer_client, live, {"amount_cents": 1_000, "card_number": "4242 4242 4242 4242"})
+    assert response.status_code == 201, response.content
 
 
 def test_over_cap_is_409_and_names_the_room_left(backer_client, live):

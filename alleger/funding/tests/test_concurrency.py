@@ -72,6 +72,33 @@ def test_the_same_idempotency_key_from_ten_threads_gives_one_contribution(campai
     assert books_problems() == []
 
 
+@pytest.mark.parametrize("in_sql", [True, False], ids=["stored-function", "orm"])
+@pytest.mark.parametrize("other", ["project", "amount"])
+def test_one_key_sent_at_once_with_different_parameters_makes_one_contribution_and_refuses_the_other(
+        territory, campaign, settings, in_sql, other):
+    # Given one person's two requests with the same key: on two projects (two different locks), or the
+    # same project with two amounts
+    settings.FUNDING_RECORD_IN_SQL = in_sql
+    person = UserFactory()
+    second = published_project(territory=territory, goal_cents=10_000) if other == "project" else campaign
+    requests = [(campaign, 2_500), (second, 2_500 if other == "project" else 3_000)]
+
+    def pledge(i):
+        project, amount = requests[i]
+        contribution, created = contribution_create(project=project, contributor=person, amount_cents=amount,
+                                                    idempotency_key="same-key")
+        return contribution.pk, created
+
+    # When they arrive at once
+    results = all_at_once(2, pledge)
+    # Then one is created, the other refused as a reused key, and no hold is left behind
+    assert sorted(r[0] for r in results) == ["ok", "refused"]
+    assert [r[1] for r in results if r[0] == "refused"] == ["idempotency_key_reused"]
+    assert [r[1][1] for r in results if r[0] == "ok"] == [True]
+    assert Contribution.objects.count() == 1
+    assert books_problems() == []
+
+
 def test_a_pool_matched_from_many_projects_at_once_spends_exactly_its_balance_and_no_more(territory):
     pool = sponsor_pool(territory=territory, amount_cents=5_500)
     campaigns = [published_project(territory=territory, goal_cents=100_000) for _ in range(4)]

@@ -137,13 +137,33 @@ def test_a_key_used_between_snapshot_and_lock_returns_the_first_contribution_and
     first = contribute(project, backer, 1_000, key="same-key")
     _stale_snapshot(monkeypatch, first_id=None)
 
-    again, created = contribution_create(project=project, contributor=backer, amount_cents=2_000,
+    again, created = contribution_create(project=project, contributor=backer, amount_cents=1_000,
                                          idempotency_key="same-key")
 
     assert (again.pk, created, again.amount_cents) == (first.pk, False, 1_000)
     assert Contribution.objects.count() == 1
     assert SimulatedCharge.objects.filter(status="authorised").count() == 1  # the first one's, still held
     assert _no_hold_left_behind() == []
+    assert books_problems() == []
+
+
+def test_a_key_used_between_snapshot_and_lock_with_other_parameters_is_refused_and_voids_the_second_hold(
+        recorder, territory, monkeypatch):
+    project = published_project(territory=territory)
+    backer = UserFactory()
+    first = contribute(project, backer, 1_000, key="same-key")
+    _stale_snapshot(monkeypatch, first_id=None)
+    before = money_snapshot()
+
+    with pytest.raises(Refused) as refused:
+        contribution_create(project=project, contributor=backer, amount_cents=2_000, idempotency_key="same-key")
+
+    assert refused.value.code == "idempotency_key_reused"
+    assert Contribution.objects.get().pk == first.pk
+    assert SimulatedCharge.objects.filter(status="authorised").count() == 1  # the first one's, still held
+    assert _no_hold_left_behind() == []
+    after = money_snapshot()
+    assert [after[k] == before[k] for k in before if k != "charges"] == [True] * (len(before) - 1)
     assert books_problems() == []
 
 

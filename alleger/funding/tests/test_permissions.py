@@ -10,13 +10,26 @@ Objects: `published` is a live campaign in `territory` carried by
 holds; `org_draft` a draft carried by `organisation`, held by somebody else;
 `elsewhere_draft` a draft in `other_territory`; `resident_contribution` the
 resident's pledge to `published`; `pool` the sponsor foundation's pool.
+
+Four eyes: `moderator_draft` is held by the moderator, `moderator_org_draft`
+carried by an association the moderator is a plain member of, `admin_draft`
+held by the platform admin; `moderator_contribution` and `admin_contribution`
+are their own pledges to `published`, `to_moderator_project` the resident's
+pledge to a campaign the moderator holds, `to_moderator_org_project` to one
+carried by the moderator's association. `late_contribution` is the
+resident's pledge to a campaign ending in less than 24 hours.
 """
 
-import pytest
+import uuid
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from alleger.funding.errors import Refused
 from alleger.funding.models import Contribution, Project
-from alleger.testing.factories import ROLES
-from alleger.testing.funding_factories import ProjectFactory, funded_pool
+from alleger.testing.factories import ROLES, MembershipFactory
+from alleger.testing.funding_factories import ProjectFactory, funded_pool, pledge
 
 Y, _ = True, False
 
@@ -33,9 +46,18 @@ MATRIX = {
     ("funding.manage_project", "own_draft"): (_, Y, _, _, _, _, _, Y),
     ("funding.review_project", "own_draft"): (_, _, _, _, Y, _, _, Y),
     ("funding.review_project", "elsewhere_draft"): (_, _, _, _, _, _, _, Y),
+    ("funding.review_project", "moderator_draft"): (_, _, _, _, _, _, _, Y),
+    ("funding.review_project", "moderator_org_draft"): (_, _, _, _, _, _, _, Y),
+    ("funding.review_project", "admin_draft"): (_, _, _, _, Y, _, _, _),
     ("funding.contribute", "published"): (_, Y, Y, Y, Y, Y, Y, Y),
-    ("funding.cancel_contribution", "resident_contribution"): (_, Y, _, _, _, _, _, Y),
+    ("funding.cancel_contribution", "resident_contribution"): (_, Y, _, _, _, _, _, _),
+    ("funding.cancel_contribution", "late_contribution"): (_, _, _, _, _, _, _, _),
+    ("funding.cancel_contribution", "moderator_contribution"): (_, _, _, _, Y, _, _, _),
     ("funding.confirm_receipt", "resident_contribution"): (_, _, _, _, Y, _, _, Y),
+    ("funding.confirm_receipt", "moderator_contribution"): (_, _, _, _, _, _, _, Y),
+    ("funding.confirm_receipt", "admin_contribution"): (_, _, _, _, Y, _, _, _),
+    ("funding.confirm_receipt", "to_moderator_project"): (_, _, _, _, _, _, _, Y),
+    ("funding.confirm_receipt", "to_moderator_org_project"): (_, _, _, _, _, _, _, Y),
     ("funding.offer_help", None): (_, Y, Y, Y, Y, Y, Y, Y),
     ("funding.create_pool", "sponsor_org"): (_, _, _, _, _, _, Y, Y),
     ("funding.create_pool", "organisation"): (_, _, _, _, _, _, _, Y),
@@ -45,14 +67,31 @@ MATRIX = {
 }
 
 
+def _offline(project, contributor):
+    return Contribution.objects.create(project=project, contributor=contributor, amount_cents=1_000,
+                                       idempotency_key=uuid.uuid4().hex, provider="offline",
+                                       status=Contribution.Status.PENDING)
+
+
 @pytest.fixture
 def objects(territory, other_territory, organisation, sponsor_organisation, resident, other_resident,
-            platform_admin):
+            platform_admin, moderator):
     published = ProjectFactory(live=True, territory=territory, organisation=organisation, holder=other_resident)
-    contribution = Contribution.objects.create(
-        project=published, contributor=resident, amount_cents=1_000, idempotency_key="k", provider="offline",
-        status=Contribution.Status.PENDING)
+    contribution = _offline(published, resident)
+    moderators_association = MembershipFactory(user=moderator, organisation__territory=territory).organisation
+    ending = ProjectFactory(live=True, territory=territory, holder=other_resident,
+                            deadline=timezone.now() + timedelta(hours=23))
+    submitted = {"territory": territory, "status": Project.Status.SUBMITTED}
     return {
+        "moderator_draft": ProjectFactory(holder=moderator, **submitted),
+        "moderator_org_draft": ProjectFactory(holder=other_resident, organisation=moderators_association, **submitted),
+        "admin_draft": ProjectFactory(holder=platform_admin, **submitted),
+        "moderator_contribution": _offline(published, moderator),
+        "admin_contribution": _offline(published, platform_admin),
+        "to_moderator_project": _offline(ProjectFactory(live=True, territory=territory, holder=moderator), resident),
+        "to_moderator_org_project": _offline(ProjectFactory(live=True, territory=territory, holder=other_resident,
+                                                            organisation=moderators_association), resident),
+        "late_contribution": _offline(ending, resident),
         None: None,
         "published": published,
         "own_draft": ProjectFactory(territory=territory, holder=resident),
@@ -97,3 +136,25 @@ def test_a_published_project_stays_visible_after_its_campaign(objects, visitor):
     for status in (Project.Status.SUBMITTED, Project.Status.CHANGES_REQUESTED, Project.Status.REFUSED):
         project.status = status
         assert not visitor.has_perm("funding.view_project", project)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["contributor", "someone_else", "platform_admin"])
+@pytest.mark.parametrize("hours_left", [30 * 24, 23])
+def test_cancel_contribution_says_what_the_service_does(who, hours_left, resident, other_resident, platform_admin,
+                                                        territory):
+    # Given an offline pledge to a campaign ending in `hours_left` hours
+    from alleger.funding.services.contributions import contribution_cancel
+
+    project = ProjectFactory(live=True, territory=territory, deadline=timezone.now() + timedelta(hours=hours_left))
+    contribution = pledge(project, resident, 1_000, provider="offline")
+    actor = {"contributor": resident, "someone_else": other_resident, "platform_admin": platform_admin}[who]
+    # When the permission is asked, then the service is called
+    allowed = actor.has_perm("funding.cancel_contribution", contribution)
+    try:
+        contribution_cancel(contribution=contribution, actor=actor)
+        done = True
+    except Refused:
+        done = False
+    # Then both say the same: only the contributor, only until 24 h before the deadline
+    assert allowed == done == (who == "contributor" and hours_left > 24)

@@ -127,7 +127,7 @@ class Lifecycle(RuleBasedStateMachine):
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
         self.now = T0 + HOUR
-        self.keys: dict[tuple[int, str], int] = {}
+        self.keys: dict[tuple[int, str], tuple[int, tuple]] = {}  # (pk, what was asked)
         self.events: set[str] = set()
 
     def teardown(self):
@@ -195,10 +195,15 @@ class Lifecycle(RuleBasedStateMachine):
         request = dict(project=project, contributor=contributor, amount_cents=amount, kind=kind, reward=reward,
                        provider=provider, payment_details={"card_number": card}, idempotency_key=key,
                        now=self.now)
+        asked = (project.pk, amount, kind, reward, provider)
         if first is not None:
+            first_pk, first_asked = first
+            if asked != first_asked:  # a key names one request: other parameters are refused
+                self._refused_without_change("idempotency_key_reused", contribution_create, **request)
+                return
             before = money_snapshot()
             contribution, created = contribution_create(**request)
-            assert (contribution.pk, created) == (first, False)
+            assert (contribution.pk, created) == (first_pk, False)
             assert money_snapshot() == before
             return
         expected = self._expected_refusal(project, kind, amount, reward, provider, card)
@@ -207,7 +212,7 @@ class Lifecycle(RuleBasedStateMachine):
             return
         contribution, created = contribution_create(**request)
         assert created and contribution.amount_cents == amount  # taken as asked, never clamped
-        self.keys[(contributor.pk, key)] = contribution.pk
+        self.keys[(contributor.pk, key)] = (contribution.pk, asked)
 
     @rule(index=st.integers(0, 1), who=st.integers(0, 2), amount=amounts, reward_index=st.integers(-1, 1),
           provider=st.sampled_from(["simulated_card", "offline"]), card=st.sampled_from(CARDS),

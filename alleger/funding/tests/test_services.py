@@ -348,16 +348,31 @@ def test_given_a_matching_pool_when_a_contribution_is_refused_then_the_pool_is_u
 # --- idempotency ------------------------------------------------------------------------------------
 
 
-def test_given_a_contribution_when_the_same_key_comes_again_then_the_first_is_returned_and_nothing_moves(
+def test_given_a_contribution_when_the_same_request_comes_again_then_the_first_is_returned_and_nothing_moves(
         project, coffee, backers):
     first, created = contribution_create(project=project, contributor=backers[0], amount_cents=1_000,
                                          reward=coffee, idempotency_key="same", now=DURING)
     assert created
     before = money_snapshot()
-    again, created = contribution_create(project=project, contributor=backers[0], amount_cents=9_999,
-                                         idempotency_key="same", now=DURING)
+    again, created = contribution_create(project=project, contributor=backers[0], amount_cents=1_000,
+                                         reward=coffee, idempotency_key="same", now=DURING)
     assert (again.pk, again.amount_cents, created) == (first.pk, 1_000, False)
     assert money_snapshot() == before
+
+
+@pytest.mark.parametrize("change", [{"amount_cents": 9_999}, {"reward": None}, {"kind": "loan"},
+                                    {"provider": "offline"}, {"anonymous": True}, {"message": "Autre"},
+                                    {"project": "other"}])
+def test_given_a_key_already_used_when_it_comes_with_other_parameters_then_idempotency_key_reused(
+        territory, project, coffee, backers, change):
+    request = {"project": project, "contributor": backers[0], "amount_cents": 1_000, "reward": coffee,
+               "idempotency_key": "same", "now": DURING}
+    first, _ = contribution_create(**request)
+    if change.get("project") == "other":
+        change = {"project": published_project(territory=territory, goal_cents=GOAL, now=T0)}
+    error = refused("idempotency_key_reused", contribution_create, **(request | change))
+    assert "nouvelle clé" in error.messages[0]
+    assert Contribution.objects.get().pk == first.pk
 
 
 def test_given_the_same_key_from_two_people_then_they_are_two_contributions(project, backers):

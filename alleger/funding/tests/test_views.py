@@ -137,6 +137,31 @@ def test_it_refuses_amounts_that_are_not_euros(typed, message):
         cents_from_euros(typed)
 
 
+def test_reward_and_project_numbers_refuse_unicode_digits():
+    from alleger.funding.forms import PoolForm, RewardForm
+
+    reward = RewardForm(data={"title": "Un café", "min_amount": "１０", "quantity": "５"})
+    assert not reward.is_valid()
+    assert {"min_amount", "quantity"} <= set(reward.errors)
+    pool = PoolForm(data={"factor_percent": "１００", "initial": "５０"}, sponsors=Project.objects.none())
+    assert not pool.is_valid()
+    assert {"factor_percent", "initial"} <= set(pool.errors)
+    assert RewardForm(data={"title": "Un café", "min_amount": "10", "quantity": "5"}).is_valid()
+
+
+@pytest.mark.parametrize("amount, card", [("１００", "4242 4242 4242 4242"), ("100", "4242 4242 4242 424x")])
+def test_the_contribution_form_refuses_unicode_digits_and_letters_in_a_card(client, resident, project, amount,
+                                                                             card):
+    # Given a live campaign
+    client.force_login(resident)
+    # When "１００" is typed as the amount, or a card number has a letter
+    response = _contribute(client, project, amount=amount, card=card)
+    # Then the form says what is wrong, and nothing is pledged
+    assert response.status_code == 200
+    assert not Contribution.objects.exists()
+    assert "par exemple 12" in _body(response) or "12 à 19 chiffres" in _body(response)
+
+
 # --- listing --------------------------------------------------------------------------
 
 
@@ -406,6 +431,22 @@ def test_a_double_submit_creates_one_contribution(client, project, resident):
     project.refresh_from_db()
     assert project.pledged_cents == 2_000
     assert "déjà enregistrée" in " ".join(_messages(client.get(second["Location"])))
+
+
+def test_a_form_sent_again_with_another_amount_keeps_the_first_and_offers_a_new_key(client, project, resident):
+    # Given a contribution sent with the form's key
+    client.force_login(resident)
+    assert _contribute(client, project, amount="20", key="meme-cle").status_code == 302
+    # When the same form comes back with another amount (back button)
+    again = _contribute(client, project, amount="30", key="meme-cle")
+    # Then nothing more is pledged, the page says why, and its new key makes the next submit a new contribution
+    assert again.status_code == 200
+    assert "déjà servi" in _body(again)
+    assert Contribution.objects.get().amount_cents == 2_000
+    new_key = _key(again)
+    assert new_key != "meme-cle"
+    assert _contribute(client, project, amount="30", key=new_key).status_code == 302
+    assert sorted(Contribution.objects.values_list("amount_cents", flat=True)) == [2_000, 3_000]
 
 
 def test_over_the_cap_it_names_the_room_left_and_changes_nothing(client, project, resident, other_resident):

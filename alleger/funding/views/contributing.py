@@ -1,15 +1,16 @@
 """Backing a project, one's contributions, cancelling."""
 
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from alleger.core.ratelimit import limit
 
 from .. import selectors
 from ..forms import (
@@ -34,11 +35,24 @@ CONTRIBUTION_REFUSAL_FIELDS = {
 
 
 
+def _sent_already(request, project, rewards) -> ContributeForm:
+    """The same form, sent once already with other values (back button, second tab): its first
+    contribution stands; a new key lets the person send these values as a new one, once checked."""
+    data = request.POST.copy()
+    data["idempotency_key"] = uuid.uuid4().hex
+    form = ContributeForm(data, project=project, rewards=rewards)
+    form.is_valid()
+    form.add_error(None, _("Ce formulaire a déjà servi pour une contribution, qui reste enregistrée. Pour faire "
+                           "une nouvelle contribution avec ces valeurs, vérifiez-les et validez à nouveau."))
+    return form
+
+
 def _loan_schedule(project, amount_cents):
     return loan_services.schedule(Contribution(project=project, amount_cents=amount_cents))
 
 
 @login_required
+@limit("contribution")
 def contribute(request, slug):
     project = _project_for(request, slug, "funding.contribute")
     if not _open_for_contributions(project):
@@ -60,7 +74,10 @@ def contribute(request, slug):
                         anonymous=data["anonymous"], message=data["message"], provider=data["provider"],
                         payment_details=form.payment_details())
                 except ValidationError as exc:
-                    _add_refusal(form, exc, CONTRIBUTION_REFUSAL_FIELDS)
+                    if exc.code == "idempotency_key_reused":
+                        form = _sent_already(request, project, rewards)
+                    else:
+                        _add_refusal(form, exc, CONTRIBUTION_REFUSAL_FIELDS)
                 else:
                     if created:
                         messages.success(request, _("Merci ! Votre contribution à « %(title)s » est enregistrée.")
@@ -91,11 +108,10 @@ def contribute(request, slug):
 
 @login_required
 def my_contributions(request):
-    now = timezone.now()
     rows = []
     for c in selectors.with_repaid(selectors.contributions_of(request.user)):
         row = {"contribution": c, "provider": get_provider(c.provider).label,
-               "cancellable": selectors.is_cancellable(c, now)}
+               "cancellable": request.user.has_perm("funding.cancel_contribution", c)}
         if c.kind == Contribution.Kind.LOAN:
             repaid = c.repaid_cents or 0
             row.update(schedule=loan_services.schedule(c), repaid=repaid, owed=c.amount_cents - repaid)
@@ -110,9 +126,10 @@ def my_contributions(request):
 @login_required
 @require_POST
 def cancel(request, contribution_id):
-    contribution = get_object_or_404(Contribution.objects.select_related("project"), pk=contribution_id)
-    if not request.user.has_perm("funding.cancel_contribution", contribution):
-        raise Http404  # someone else's contribution: not even its existence is shown
+    # Someone else's contribution: not even its existence is shown. Whether one's own
+    # can still be cancelled (funding.cancel_contribution) the service says again, with its reason.
+    contribution = get_object_or_404(Contribution.objects.select_related("project"), pk=contribution_id,
+                                     contributor=request.user)
     try:
         contribution_services.contribution_cancel(contribution=contribution, actor=request.user)
     except ValidationError as exc:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from alleger.core.numbers import is_digits
 from alleger.core.text import csv_cell
 from alleger.territories.models import Territory
 
@@ -245,8 +246,9 @@ def post_update(request, slug):
 @require_POST
 def rewards_fulfilled(request, slug):
     project = _project_for(request, slug, "funding.manage_project")
-    shown = [int(v) for v in request.POST.getlist("shown") if v.isdigit()]
-    ticked = {int(v) for v in request.POST.getlist("fulfilled") if v.isdigit()}
+    # is_digits, not str.isdigit: "²".isdigit() is True, and int("²") fails.
+    shown = [int(v) for v in request.POST.getlist("shown") if is_digits(v)]
+    ticked = {int(v) for v in request.POST.getlist("fulfilled") if is_digits(v)}
     changed = 0
     for contribution in selectors.reward_contributions(project, shown):
         wanted = contribution.pk in ticked

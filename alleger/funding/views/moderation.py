@@ -60,6 +60,7 @@ def offline_payments(request, territory):
     return render(request, "funding/moderation_payments.html", {
         "territory": territory,
         "contributions": selectors.offline_awaiting(territory),
+        "confirmed": selectors.offline_confirmed(territory),
     })
 
 

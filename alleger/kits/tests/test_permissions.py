@@ -17,7 +17,7 @@ reviews those).
 import pytest
 
 from alleger.kits.models import Kit
-from alleger.testing.factories import ROLES
+from alleger.testing.factories import ROLES, MembershipFactory
 from alleger.testing.kits_factories import make_kit
 
 Y, _ = True, False
@@ -43,6 +43,10 @@ MATRIX = {
     ("kits.review_kit", "own_submitted"): (_, _, _, _, Y, _, _, Y),
     ("kits.review_kit", "elsewhere_submitted"): (_, _, _, _, _, _, _, Y),
     ("kits.review_kit", "everywhere_submitted"): (_, _, _, _, _, _, _, Y),
+    # Four eyes: nobody reviews their own kit, or one their organisation signs.
+    ("kits.review_kit", "moderator_submitted"): (_, _, _, _, _, _, _, Y),
+    ("kits.review_kit", "moderator_org_submitted"): (_, _, _, _, _, _, _, Y),
+    ("kits.review_kit", "admin_submitted"): (_, _, _, _, Y, _, _, _),
     ("kits.view_review_queue", None): (_, _, _, _, Y, _, _, Y),
     ("kits.fork_kit", "published"): (_, Y, Y, Y, Y, Y, Y, Y),
     ("kits.fork_kit", "own_draft"): (_, _, _, _, _, _, _, Y),
@@ -51,9 +55,14 @@ MATRIX = {
 
 
 @pytest.fixture
-def objects(territory, other_territory, organisation, resident, other_resident):
+def objects(territory, other_territory, organisation, resident, other_resident, moderator, platform_admin):
+    moderators_association = MembershipFactory(user=moderator, organisation__territory=territory).organisation
+    submitted = {"territory": territory, "status": Kit.Status.SUBMITTED}
     return {
         None: None,
+        "moderator_submitted": make_kit(author=moderator, **submitted),
+        "moderator_org_submitted": make_kit(author=other_resident, organisation=moderators_association, **submitted),
+        "admin_submitted": make_kit(author=platform_admin, **submitted),
         "published": make_kit(author=other_resident, territory=territory, organisation=organisation,
                               status=Kit.Status.PUBLISHED),
         "own_draft": make_kit(author=resident, territory=territory),

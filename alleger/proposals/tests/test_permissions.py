@@ -23,11 +23,14 @@ MATRIX = {
     ("proposals.support_proposal", "answered"): (_, _, _, _, _, _, _, Y),
     ("proposals.answer_proposal", "proposal"): (_, _, _, _, Y, _, _, Y),
     ("proposals.answer_proposal", "elsewhere"): (_, _, _, _, _, _, _, Y),
+    # Four eyes: nobody answers their own proposal.
+    ("proposals.answer_proposal", "moderators_own"): (_, _, _, _, _, _, _, Y),
+    ("proposals.answer_proposal", "admins_own"): (_, _, _, _, Y, _, _, _),
 }
 
 
 @pytest.fixture
-def objects(territory, other_territory, other_resident):
+def objects(territory, other_territory, other_resident, moderator, platform_admin):
     answered = make_proposal(territory=territory, author=other_resident)
     proposal_answer(proposal=answered, moderator=UserFactory(is_superuser=True), status=Proposal.Status.ACCEPTED,
                     answer="La Ville expérimente rue Michelet.")
@@ -37,6 +40,8 @@ def objects(territory, other_territory, other_resident):
         "proposal": make_proposal(territory=territory, author=other_resident),
         "answered": answered,
         "elsewhere": make_proposal(territory=other_territory, author=other_resident),
+        "moderators_own": make_proposal(territory=territory, author=moderator),
+        "admins_own": make_proposal(territory=territory, author=platform_admin),
     }
 
 

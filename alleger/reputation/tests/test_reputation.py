@@ -1,8 +1,16 @@
 """Reputation: points from done interventions and published kits, levels, grants as a floor, pages."""
 
+import datetime
+import io
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
 
 from alleger.core.models import AuditEvent
+from alleger.interventions.models import Intervention
+from alleger.interventions.services import intervention_set_status, journal_add
 from alleger.kits.models import Kit
 from alleger.reputation import levels
 from alleger.reputation.models import ReputationGrant
@@ -13,6 +21,19 @@ from alleger.testing.interventions_factories import make_intervention
 from alleger.testing.kits_factories import make_kit
 
 pytestmark = pytest.mark.django_db
+
+
+def _done_on(day, **fields) -> Intervention:
+    """An intervention started on `day` and marked done that day, at noon."""
+    intervention = make_intervention(starts_on=day, status="ongoing", **fields)
+    noon = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+    return intervention_set_status(intervention=intervention, actor=intervention.organiser, status="done", now=noon)
+
+
+def _photo():
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "green").save(buffer, format="PNG")
+    return SimpleUploadedFile("bac.png", buffer.getvalue(), content_type="image/png")
 
 
 def test_levels_come_from_points_at_the_documented_thresholds():
@@ -38,8 +59,9 @@ def test_a_grant_is_a_floor_and_the_latest_grant_counts(resident, moderator, ter
     assert level_for(resident) == 0
     level_grant(user=resident, level=2, granted_by=moderator, reason="Paysagiste.", territory=territory)
     assert level_for(resident) == 2
-    for _ in range(5):
-        make_intervention(territory=territory, organiser=resident, status="done")  # 50 points: level 2
+    for day in range(5):  # 50 points over five days, each vouched for by a participant: level 2
+        _done_on(datetime.date(2026, 5, 2 + day), territory=territory, organiser=resident,
+                 participants=[UserFactory()])
     level_grant(user=resident, level=0, granted_by=moderator, reason="Retrait du plancher.", territory=territory)
     assert level_for(resident) == 2  # the points still count
     level_grant(user=resident, level=3, granted_by=moderator, reason="Référent.", territory=territory)
@@ -117,3 +139,86 @@ def test_residents_cannot_grant(client, resident, other_resident):
     client.force_login(resident)
     response = client.post(f"/niveaux/personnes/{other_resident.pk}/niveau/", {"level": "3", "reason": "x"})
     assert response.status_code == 403 and not ReputationGrant.objects.exists()
+
+
+# --- points only for interventions that really happened ------------------------------
+
+
+def test_the_farming_scenario_no_longer_reaches_a_level(territory, resident):
+    # Given a resident who declares ten interventions in the future
+    future = timezone.localdate() + datetime.timedelta(days=10)
+    declared = [make_intervention(territory=territory, organiser=resident, starts_on=future, status="ongoing")
+                for _ in range(10)]
+    # When they try to mark them done at once
+    for intervention in declared:
+        with pytest.raises(Refused) as caught:
+            intervention_set_status(intervention=intervention, actor=resident, status="done")
+        assert caught.value.code == "too_early"
+    # Then nothing is done and they earn nothing
+    assert not Intervention.objects.filter(status="done").exists()
+    assert reputation_of(resident).points == 0 and level_for(resident) == 0
+
+
+def test_interventions_done_alone_and_without_a_photo_earn_nothing(territory, resident):
+    for _ in range(10):
+        make_intervention(territory=territory, organiser=resident, status="done")  # started in May
+    mine = reputation_of(resident)
+    assert (mine.organised_done, mine.points, mine.level) == (0, 0, 0)
+
+
+def test_another_participant_or_a_photo_vouches_for_an_intervention(territory, resident):
+    make_intervention(territory=territory, organiser=resident, participants=[UserFactory()], status="done")
+    with_photo = _done_on(datetime.date(2026, 6, 1), territory=territory, organiser=resident)
+    assert reputation_of(resident).organised_done == 1
+    journal_add(intervention=with_photo, author=resident, text="Le bac est planté.", photos=[_photo()],
+                photo_alt="Le bac planté")
+    assert reputation_of(resident).organised_done == 2
+    # A journal entry without a photo is not enough
+    alone = _done_on(datetime.date(2026, 6, 2), territory=territory, organiser=resident)
+    journal_add(intervention=alone, author=resident, text="Fait.")
+    assert reputation_of(resident).organised_done == 2
+
+
+def test_an_intervention_whose_planned_end_is_ahead_does_not_count_yet(territory, resident):
+    today = timezone.localdate()
+    _done_on(today, territory=territory, organiser=resident, participants=[UserFactory()],
+             ends_on=today + datetime.timedelta(days=3))
+    assert reputation_of(resident).points == 0
+    Intervention.objects.update(ends_on=today)
+    assert reputation_of(resident).points == levels.ORGANISED_DONE
+
+
+def test_one_marked_done_before_its_start_never_counts(territory, resident):
+    # Data from before the service refused it: done on 1 May, planned to start on 2 May
+    intervention = make_intervention(territory=territory, organiser=resident, participants=[UserFactory()],
+                                     starts_on=datetime.date(2026, 5, 2), status="done")
+    Intervention.objects.filter(pk=intervention.pk).update(
+        finished_at=timezone.make_aware(datetime.datetime(2026, 5, 1, 12)))
+    assert reputation_of(resident).points == 0
+
+
+def test_it_can_be_marked_done_on_its_start_day(territory, resident):
+    today = timezone.localdate()
+    intervention = _done_on(today, territory=territory, organiser=resident, participants=[UserFactory()])
+    assert intervention.status == "done"
+    assert reputation_of(resident).points == levels.ORGANISED_DONE
+
+
+def test_points_from_interventions_are_capped_per_day(territory, resident):
+    day = datetime.date(2026, 6, 10)
+    for _ in range(5):
+        _done_on(day, territory=territory, organiser=resident, participants=[UserFactory()])
+    assert reputation_of(resident).points == levels.DAILY_CAP == 20
+    _done_on(day + datetime.timedelta(days=1), territory=territory, organiser=resident,
+             participants=[UserFactory()])
+    assert reputation_of(resident).points == 30
+    # Published kits are not capped
+    make_kit(author=resident, territory=territory, status=Kit.Status.PUBLISHED)
+    assert reputation_of(resident).points == 30 + levels.KIT_PUBLISHED
+
+
+def test_a_joiner_earns_points_for_a_done_intervention(territory, resident):
+    joined = _done_on(datetime.date(2026, 6, 3), territory=territory, participants=[resident])
+    assert joined.organiser != resident
+    mine = reputation_of(resident)
+    assert (mine.joined_done, mine.points) == (1, levels.JOINED_DONE)

@@ -1,6 +1,7 @@
 """The territory's Atom and RSS feeds: the merge of the registered feed sources (kits and proposals here)."""
 
 from datetime import UTC, datetime
+from html import unescape
 from xml.etree import ElementTree
 
 import pytest
@@ -71,3 +72,14 @@ def test_the_territory_page_announces_its_feeds(client, territory):
     html = client.get(territory.get_absolute_url()).content.decode()
     assert '<link rel="alternate" type="application/atom+xml"' in html
     assert f'href="/t/{territory.slug}/flux.atom"' in html and f'href="/t/{territory.slug}/flux.rss"' in html
+
+
+@pytest.mark.parametrize("kind, path", [("atom", f"{ATOM}entry/{ATOM}summary"), ("rss", "channel/item/description")])
+def test_summaries_are_the_plain_words_of_the_markdown(client, territory, kind, path):
+    make_proposal(territory=territory, title="Des grilles en moins",
+                  body="## Pourquoi\n\nRetirer les **grilles** des [pieds d'arbre](https://a.example) & <b>vite</b>.")
+    root = ElementTree.fromstring(client.get(f"/t/{territory.slug}/flux.{kind}").content)
+    # The summary is read as HTML: escaped once more, so a reader shows the words as written
+    summary = root.findtext(path)
+    assert "<" not in summary and "**" not in summary and "##" not in summary
+    assert unescape(summary) == "Pourquoi Retirer les grilles des pieds d'arbre & <b>vite</b>."

@@ -147,3 +147,13 @@ def test_the_api_answers_404_json_for_an_unknown_territory(client):
     body = response.json()
     assert body["code"] == "not_found"
     assert isinstance(body["message"], str) and body["message"]
+
+
+def test_the_front_page_renders_the_markdown_of_featured_themes(client, city):
+    from alleger.testing.funding_factories import ThemeFactory
+
+    ThemeFactory(territory=city, name="Circuits courts", featured=True,
+                 description="Thème **à la Une** : la <b>Fondation</b> double les dons.")
+    body = client.get(f"/t/{city.slug}/").content.decode()
+    assert "Thème <strong>à la Une</strong> : la &lt;b&gt;Fondation&lt;/b&gt; double les dons." in body
+    assert "**" not in body

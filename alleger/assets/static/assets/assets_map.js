@@ -25,6 +25,7 @@
       return box;
     }
     var labels = { open: el.dataset.labelOpen, openable: el.dataset.labelOpenable, closed: el.dataset.labelClosed };
+    // The same colours as .asset-dot-* in assets.css: the legend under the map and the list use them.
     var colours = { open: "#1f5f4a", openable: "#b36b00", closed: "#5b5b5b" };
     function load() {
       var b = map.getBounds();
@@ -45,7 +46,8 @@
             var at = [c[1], c[0]];
             if (p.cluster) {
               var size = 24 + Math.min(24, Math.round(Math.log(p.count) * 4));
-              var icon = L.divIcon({ className: "", html: '<div class="asset-cluster" style="width:' + size + "px;height:" + size + 'px">' + p.count + "</div>", iconSize: [size, size] });
+              // Leaflet sizes the icon through the CSSOM (iconSize): a style="" attribute in html would break CSP.
+              var icon = L.divIcon({ className: "asset-cluster", html: String(p.count), iconSize: [size, size] });
               L.marker(at, { icon: icon, title: p.count + " " + el.dataset.clusterLabel, alt: p.count + " " + el.dataset.clusterLabel, keyboard: true })
                 .on("click", function () { map.setView(at, Math.min(map.getZoom() + 2, 19)); })
                 .addTo(layer);

@@ -1,0 +1,64 @@
+"""`alleger serve`'s gunicorn, for real on 127.0.0.1: an Open311 poll of 800 ids passes its request line."""
+
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from alleger.cli import REQUEST_LINE_LIMIT, gunicorn_args
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _status_of(port: int, target: str) -> int:
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+        conn.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+        head = conn.recv(64).decode("latin-1")
+    return int(head.split()[1])
+
+
+@pytest.fixture
+def gunicorn():
+    port = _free_port()
+    args = gunicorn_args("alleger.testing.echo_wsgi:application", "127.0.0.1", port, 1)
+    process = subprocess.Popen([sys.executable, "-m", *args, "--graceful-timeout", "1"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail("gunicorn did not start")
+                time.sleep(0.1)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_gunicorn_takes_a_poll_of_800_ids_and_answers_414_beyond_its_limit(gunicorn):
+    ids = ",".join(str(9_000_000 + i) for i in range(800))
+    poll = f"/open311/v2/requests.json?service_request_id={ids}"
+    assert _status_of(gunicorn, poll) == 200
+    encoded = poll.replace(",", "%2C")  # clients that percent-encode the commas
+    assert len(encoded) + len("GET  HTTP/1.1") <= REQUEST_LINE_LIMIT
+    assert _status_of(gunicorn, encoded) == 200
+    assert _status_of(gunicorn, "/?" + "x" * REQUEST_LINE_LIMIT) == 414
+
+
+def test_the_request_line_limit_is_gunicorns_maximum():
+    args = gunicorn_args("alleger.wsgi:application", "127.0.0.1", 8000, 3)
+    assert args[args.index("--limit-request-line") + 1] == "8190" == str(REQUEST_LINE_LIMIT)

@@ -1,0 +1,53 @@
+"""Maps: « the map needs JavaScript » only shows without JavaScript, and the asset map's legend
+explains the colours its markers really have (the list alternative uses the same dots)."""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser]
+
+NEEDS_JS = "La carte a besoin de JavaScript"
+
+
+@pytest.fixture
+def assets(territory):
+    from alleger.assets.models import Asset, AssetType
+
+    trees = AssetType.objects.create(territory=territory, slug="pied-d-arbre", name="Pied d'arbre")
+    return [Asset.objects.create(territory=territory, asset_type=trees, name=f"Tilleul n° {n}",
+                                 lat=45.745 + n * 0.002, lon=4.805 + n * 0.002, max_participants=4,
+                                 status=("open", "openable", "closed")[n % 3]) for n in range(6)]
+
+
+def test_the_javascript_notice_shows_only_without_javascript(new_context, live_server, assets, territory):
+    with_js = new_context().new_page()
+    for path in ("/dispositifs/?territoire=villeclaire", f"/t/{territory.slug}/", f"/dispositifs/{assets[0].pk}/"):
+        with_js.goto(live_server.url + path, wait_until="load")
+        with_js.locator(".leaflet-container").first.wait_for()
+        expect(with_js.get_by_text(NEEDS_JS)).to_have_count(0)  # neither in the page nor drawn by CSS
+        assert NEEDS_JS not in with_js.evaluate(
+            "() => [...document.querySelectorAll('.map-canvas')].map(e => getComputedStyle(e, '::after').content).join()")
+    without_js = new_context(java_script_enabled=False).new_page()
+    without_js.goto(live_server.url + "/dispositifs/?territoire=villeclaire", wait_until="load")
+    notice = without_js.locator("section[aria-labelledby=carte-dispositifs] noscript p")
+    assert NEEDS_JS in notice.inner_text() and notice.is_visible()
+
+
+def test_the_asset_map_legend_names_the_colours_of_its_markers(page, live_server, assets, check_axe):
+    page.goto(live_server.url + "/dispositifs/?territoire=villeclaire", wait_until="load")
+    page.wait_for_selector("#assets-map[data-loaded]")
+    legend = page.locator("#assets-map-legend")
+    expect(page.get_by_role("region", name="Carte des dispositifs")).to_have_accessible_description(
+        "Légende de la carte et de la liste Ouvert : on peut y intervenir Pourrait être ouvert : fermé pour l'instant, on peut proposer de l'ouvrir "
+        "Fermé : pas d'intervention possible Plusieurs dispositifs proches : leur nombre ; cliquez pour zoomer")
+    legend_colours = set(legend.locator(".asset-dot").evaluate_all(
+        "dots => dots.map(d => getComputedStyle(d).borderTopColor)"))
+    marker_colours = set(page.locator("#assets-map path.leaflet-interactive").evaluate_all(
+        "paths => paths.map(p => { const probe = document.createElement('i'); probe.style.color = p.getAttribute('stroke');"
+        " document.body.append(probe); const c = getComputedStyle(probe).color; probe.remove(); return c; })"))
+    assert len(marker_colours) == 3 and marker_colours == legend_colours
+    # The list alternative shows the same dot beside each status
+    list_colours = set(page.locator("table.asset-table .asset-dot").evaluate_all(
+        "dots => dots.map(d => getComputedStyle(d).borderTopColor)"))
+    assert list_colours == legend_colours
+    check_axe(page)

@@ -1,0 +1,30 @@
+"""The printed sign: its QR code, as the printer renders it, scans to the asset's page."""
+
+import io
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+pytestmark = [pytest.mark.browser]
+
+
+def test_the_printed_qr_code_scans_to_the_asset_page(page, live_server, territory, settings):
+    from alleger.assets.models import Asset, AssetType
+
+    settings.SITE_URL = live_server.url
+    bench = AssetType.objects.create(territory=territory, slug="banc", name="Banc")
+    asset = Asset.objects.create(territory=territory, asset_type=bench, name="Banc du square",
+                                 lat=45.75, lon=4.81, status="open", max_participants=4)
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.goto(f"{live_server.url}/dispositifs/{asset.pk}/panneau/", wait_until="load")
+    page.emulate_media(media="print")
+
+    shot = Image.open(io.BytesIO(page.screenshot(full_page=True)))
+    found = [barcode.text for barcode in zxingcpp.read_barcodes(shot)]
+    assert found == [f"{live_server.url}/dispositifs/{asset.pk}/"]
+
+    qr = page.locator(".sign-qr svg")
+    box = qr.bounding_box()
+    # 45 mm is 170 CSS pixels: the whole code is drawn at that size, not cropped.
+    assert box is not None and 165 <= box["width"] <= 175 and 165 <= box["height"] <= 175

@@ -122,5 +122,5 @@ def test_an_edit_with_a_section_over_the_limit_changes_nothing(client, resident)
     response = client.patch(f"/api/v1/kits/{kit.slug}", {"steps": "x" * (SECTION_MAX_LENGTH + 1)},
                             content_type="application/json", **bearer(resident))
     assert_error(response, 422, "invalid")
-    assert response.json()["errors"][0]["loc"][-1] == "steps"
+    assert response.json()["detail"][0]["loc"][-1] == "steps"
     assert (Kit.objects.get().steps, kit.versions.count()) == (kit.steps, 1)

@@ -86,14 +86,13 @@ def nearby_assets(*, territory, lat: float | None, lon: float | None, category: 
         "asset_type")
     type_ids = set(category.asset_types.values_list("pk", flat=True)) if category is not None else set()
     kit_ids = set(category.kits.values_list("pk", flat=True)) if category is not None else set()
-    if not type_ids and not kit_ids:
-        found = within(qs, lat=lat, lon=lon, radius_m=radius_m)
-        found.sort(key=lambda pair: (pair[0], pair[1].pk))
-        return found[:limit]
-    qs = qs.filter(Q(asset_type__in=type_ids) | Q(kits__in=kit_ids) | Q(asset_type__kits__in=kit_ids)).distinct()
-    found = within(qs, lat=lat, lon=lon, radius_m=radius_m)
-    found.sort(key=lambda pair: (pair[1].asset_type_id not in type_ids, not pair[1].is_tool_cabinet, pair[0],
-                                 pair[1].pk))
+    declared = bool(type_ids or kit_ids)
+    if declared:
+        qs = qs.filter(Q(asset_type__in=type_ids) | Q(kits__in=kit_ids) | Q(asset_type__kits__in=kit_ids)).distinct()
+    found = within(qs, lat=lat, lon=lon, radius_m=radius_m)  # nearest first
+    if declared:
+        found.sort(key=lambda pair: (pair[1].asset_type_id not in type_ids, not pair[1].is_tool_cabinet, pair[0],
+                                     pair[1].pk))
     return found[:limit]
 
 

@@ -31,6 +31,8 @@ class Target:
     territory_of: Callable[[models.Model], object]
     author_id_of: Callable[[models.Model], int | None]
     label: str | None
+    author_badge: str | None = None  # shown beside the content author's comments (« Porteur du projet »)
+    notify_author: bool = False  # e-mail the content's author about each new comment by someone else
 
     def territory(self, obj):
         return self.territory_of(obj)
@@ -66,19 +68,23 @@ def _getter(path: str | Callable | None) -> Callable:
 
 
 def register(model, *, key: str, view_perm: str | None = None, territory: str | Callable | None = "territory",
-             author: str | Callable | None = "author_id", commentable: bool = True, label=None) -> Target:
+             author: str | Callable | None = "author_id", commentable: bool = True, label=None,
+             author_badge=None, notify_author: bool = False) -> Target:
     """Let people comment on (and flag) `model`; `key` is its name in references such as `kit:12`.
 
     `territory` and `author` are attribute paths (or functions of the object) to
     the content's territory and its author's id. `commentable=False` registers
-    a content that can only be flagged (comments themselves)."""
+    a content that can only be flagged (comments themselves). `author_badge`
+    marks the content author's own comments as such (her answers stand out);
+    `notify_author` e-mails her each comment or question someone else posts."""
     if ":" in key:
         raise ValueError("a target key cannot contain ':'")
     existing = _by_key.get(key)
     if existing is not None and existing.model is not model:
         raise ValueError(f"target key {key!r} is already taken by {existing.model.__name__}")
     target = Target(key=key, model=model, view_perm=view_perm, commentable=commentable,
-                    territory_of=_getter(territory), author_id_of=_getter(author), label=label)
+                    territory_of=_getter(territory), author_id_of=_getter(author), label=label,
+                    author_badge=author_badge, notify_author=notify_author)
     _by_key[key] = target
     _by_model[model] = target
     return target

@@ -22,6 +22,7 @@ class Entry:
     can_edit: bool = False
     can_mark_answered: bool = False
     can_flag: bool = False
+    author_badge: str = ""  # the comment is by the content's author (« Porteur du projet »)
     replies: list = field(default_factory=list)
 
 
@@ -51,12 +52,21 @@ def thread(target, user) -> list[Entry]:
     for comment in comments:
         if comment.parent_id:
             replies.setdefault(comment.parent_id, []).append(comment)
+    entry_of = registry.target_of(target)
+    badge = (entry_of.author_badge, entry_of.author_id(target)) if entry_of.author_badge else None
+
+    def entry_for(comment):
+        entry = _entry(comment, user)
+        if entry is not None and badge and comment.author_id == badge[1]:
+            entry.author_badge = str(badge[0])
+        return entry
+
     entries = []
     for comment in comments:
         if comment.parent_id:
             continue
-        entry = _entry(comment, user)
-        children = [e for e in (_entry(r, user) for r in replies.get(comment.pk, [])) if e]
+        entry = entry_for(comment)
+        children = [e for e in (entry_for(r) for r in replies.get(comment.pk, [])) if e]
         if entry is None:
             if not children:
                 continue

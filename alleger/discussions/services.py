@@ -67,8 +67,14 @@ def comment_create(*, author, target, body: str, is_question: bool = False, pare
             raise Refused("reply_not_question", _("Une réponse ne peut pas être une question ; "
                                                   "posez-la dans un nouveau commentaire."))
     territory = entry.territory(target)
-    return Comment.objects.create(target_type=content_type, target_id=target.pk, territory=territory,
-                                  author=author, parent=parent, body=body, is_question=bool(is_question))
+    comment = Comment.objects.create(target_type=content_type, target_id=target.pk, territory=territory,
+                                     author=author, parent=parent, body=body, is_question=bool(is_question))
+    content_author_id = entry.author_id(target)
+    if entry.notify_author and content_author_id and content_author_id != author.pk:
+        recipient = get_user_model().objects.filter(pk=content_author_id, is_active=True).first()
+        if recipient is not None:
+            notifications.comment_posted(recipient=recipient, comment=comment, content=target)
+    return comment
 
 
 @transaction.atomic

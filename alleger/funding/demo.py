@@ -49,7 +49,7 @@ from .services.themes import call_create, theme_save
 # --- people -----------------------------------------------------------------
 
 # Residents who back, lend, offer help and carry the smaller projects. They
-# share the demo password but are not listed in the demo banner.
+# share the demo password and are listed in the demo banner with their bio.
 RESIDENTS = [
     # key, display name, neighbourhood slug, bio
     ("sophie", "Sophie", "jacquard", "Voisine du futur café, adhérente de l'AMAP."),
@@ -91,6 +91,7 @@ def _residents(context) -> None:
             user.save(update_fields=["password"])
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         context.people[key] = user
+        context.accounts.append((email, bio))
 
 
 # --- the window: themes, pools, a call ----------------------------------------

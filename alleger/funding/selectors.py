@@ -26,7 +26,9 @@ def project_list(*, territory=None, status: str | None = None, theme: str | None
         qs = qs.filter(call=call)
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q))
-    return qs.distinct().order_by("-published_at", "-pk")
+    from alleger.discussions.selectors import without_hidden
+
+    return without_hidden(qs.distinct()).order_by("-published_at", "-pk")
 
 
 def days_left(project: Project, now=None) -> int | None:

@@ -13,7 +13,7 @@ class ReportCategoryAdmin(admin.ModelAdmin):
     list_display = ("name", "service_code", "territory", "service_name", "service_email", "active")
     list_filter = ("territory", "active")
     search_fields = ("name", "service_code", "service_name")
-    filter_horizontal = ("kits", "agents")
+    filter_horizontal = ("kits", "asset_types", "agents")
     inlines = [ServiceAttributeInline]
 
 

@@ -18,6 +18,8 @@ CATEGORIES = [
      "keywords": "vélo, VLS, libre-service, freins", "service_name": "Service des vélos en libre-service (fictif)",
      "service_email": "velos@saint-etienne.example", "service_notice": "Le vélo est vérifié sous 48 heures.",
      "kits": [SHARED_BIKE_KIT, MICRO_KIT],
+     # What helps with a broken bike: the tool cabinet, the tobacconists who lend tools, the bike stations.
+     "asset_types": ["armoire-de-bricolage", "bureau-de-tabac", "station-velos"],
      "attributes": [
          {"code": "panne", "datatype": "singlevaluelist", "required": True, "order": 1,
           "description": "Qu'est-ce qui ne fonctionne pas ?",
@@ -31,7 +33,7 @@ CATEGORIES = [
      "description": "Banc, barrière, arceau vélo, poubelle ou panneau abîmé.",
      "keywords": "banc, barrière, arceau, poubelle", "service_name": "Direction de la voirie — mobilier urbain (fictif)",
      "service_email": "mobilier@saint-etienne.example", "service_notice": "Intervention sous 10 jours ouvrés.",
-     "kits": [MICRO_KIT], "attributes": []},
+     "kits": [MICRO_KIT], "asset_types": ["armoire-de-bricolage", "banc"], "attributes": []},
     {"service_code": "nid-de-poule", "name": "Nid-de-poule", "group": "Voirie", "order": 3,
      "description": "Un trou dans la chaussée, la piste cyclable ou le trottoir.",
      "keywords": "trou, chaussée, trottoir", "service_name": "Direction de la voirie — chaussées (fictif)",
@@ -55,7 +57,7 @@ CATEGORIES = [
      "description": "Branche dangereuse, haie qui déborde, pied d'arbre à l'abandon.",
      "keywords": "arbre, haie, branche, pied d'arbre", "service_name": "Service des espaces verts (fictif)",
      "service_email": "espaces-verts@saint-etienne.example", "service_notice": "",
-     "kits": ["kit-du-jardinier-urbain"], "attributes": []},
+     "kits": ["kit-du-jardinier-urbain"], "asset_types": ["pied-d-arbre"], "attributes": []},
 ]
 
 # Where Clémence finds the broken bike when the assets demo has no tool cabinet to stand next to.
@@ -109,10 +111,12 @@ def load(context) -> None:
     for data in CATEGORIES:
         data = dict(data)
         kits, attributes = data.pop("kits"), data.pop("attributes")
+        asset_types = AssetType.objects.filter(territory=city, slug__in=data.pop("asset_types", []))
         category = ReportCategory.objects.filter(territory=city, service_code=data["service_code"]).first()
         if category is None:
             category = services.category_save(territory=city, actor=martha,
-                                              kits=Kit.objects.filter(slug__in=kits), **data)
+                                              kits=Kit.objects.filter(slug__in=kits), asset_types=asset_types,
+                                              **data)
             for attribute in attributes:
                 attribute = dict(attribute)
                 services.service_attribute_save(category=category, actor=martha, code=attribute.pop("code"),

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from alleger.assets.models import AssetType
 from alleger.kits.models import Kit
 
 from .models import ReportCategory, ServiceAttribute, Status
@@ -107,8 +108,9 @@ class CategoryForm(forms.ModelForm):
     class Meta:
         model = ReportCategory
         fields = ["name", "service_code", "description", "group", "keywords", "service_name", "service_email",
-                  "service_notice", "kits", "active", "order"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "kits": forms.CheckboxSelectMultiple}
+                  "service_notice", "kits", "asset_types", "active", "order"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "kits": forms.CheckboxSelectMultiple,
+                   "asset_types": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,3 +118,5 @@ class CategoryForm(forms.ModelForm):
         self.instance.territory = territory
         self.fields["kits"].queryset = Kit.objects.filter(status=Kit.Status.PUBLISHED).order_by("title")
         self.fields["kits"].required = False
+        self.fields["asset_types"].queryset = AssetType.objects.filter(territory=territory).order_by("name")
+        self.fields["asset_types"].required = False

@@ -31,6 +31,11 @@ class ReportCategory(models.Model):
         help_text=_("Les comptes des agents du service, qui peuvent mettre à jour le statut des signalements."))
     kits = models.ManyToManyField("kits.Kit", verbose_name=_("kits pour réparer soi-même"), blank=True,
                                   related_name="report_categories")
+    asset_types = models.ManyToManyField(
+        "assets.AssetType", verbose_name=_("dispositifs utiles"), blank=True, related_name="report_categories",
+        help_text=_("Les types de lieux et de dispositifs qui aident à régler ce problème (armoire de bricolage, "
+                    "bureau de tabac partenaire…) : le signalement les propose en premier, et seulement eux "
+                    "avec ceux qui portent un des kits de la catégorie."))
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     updated_at = models.DateTimeField(auto_now=True)

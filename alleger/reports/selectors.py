@@ -24,6 +24,16 @@ def categories_of(territory, *, active_only: bool = True) -> QuerySet[ReportCate
     return qs.order_by("order", "name")
 
 
+def categories_grouped(territory) -> list[ReportCategory]:
+    """Active categories grouped for `{% regroup %}` (which only joins neighbours): groups in the order of
+    their first category, categories in their order within each group, ungrouped ones last."""
+    categories = list(categories_of(territory))
+    rank = {}
+    for position, category in enumerate(categories):
+        rank.setdefault(category.group, position)
+    return sorted(categories, key=lambda c: (c.group == "", rank[c.group]))
+
+
 def report_list(*, territory=None, status: str | None = None, category: str | None = None) -> QuerySet[Report]:
     """Reports, newest first; `status` is an internal status, `category` a service code."""
     qs = Report.objects.select_related("territory", "category", "neighbourhood")
@@ -62,15 +72,27 @@ def possible_duplicates(*, category: ReportCategory, lat: float | None, lon: flo
     return within(qs, lat=lat, lon=lon, radius_m=radius_m)
 
 
-def nearby_assets(*, territory, lat: float | None, lon: float | None, radius_m: float = NEARBY_RADIUS_M,
-                  limit: int = NEARBY_LIMIT) -> list:
-    """[(distance, asset)] of published assets near a point: tool cabinets first, then by distance."""
+def nearby_assets(*, territory, lat: float | None, lon: float | None, category: ReportCategory | None = None,
+                  radius_m: float = NEARBY_RADIUS_M, limit: int = NEARBY_LIMIT) -> list:
+    """[(distance, asset)] of published assets near a point that help with the category's problem.
+
+    A category declares what helps (its asset types, its kits): only assets of a
+    declared type or carrying one of its kits are offered, the declared types
+    first, tool cabinets first among equals, then the nearest. A category that
+    declares nothing (or no category) offers every asset around, nearest first."""
     if lat is None or lon is None:
         return []
     qs = Asset.objects.filter(territory=territory, moderation=Asset.Moderation.PUBLISHED).select_related(
         "asset_type")
-    found = within(qs, lat=lat, lon=lon, radius_m=radius_m)
-    found.sort(key=lambda pair: (not pair[1].is_tool_cabinet, pair[0], pair[1].pk))
+    type_ids = set(category.asset_types.values_list("pk", flat=True)) if category is not None else set()
+    kit_ids = set(category.kits.values_list("pk", flat=True)) if category is not None else set()
+    declared = bool(type_ids or kit_ids)
+    if declared:
+        qs = qs.filter(Q(asset_type__in=type_ids) | Q(kits__in=kit_ids) | Q(asset_type__kits__in=kit_ids)).distinct()
+    found = within(qs, lat=lat, lon=lon, radius_m=radius_m)  # nearest first
+    if declared:
+        found.sort(key=lambda pair: (pair[1].asset_type_id not in type_ids, not pair[1].is_tool_cabinet, pair[0],
+                                     pair[1].pk))
     return found[:limit]
 
 
@@ -92,7 +114,7 @@ def suggestions_for(report: Report) -> Suggestions:
         category=report.category, lat=report.lat, lon=report.lon, exclude=report)
     return Suggestions(
         kits=list(suggested_kits(report.category)),
-        assets=nearby_assets(territory=report.territory, lat=report.lat, lon=report.lon),
+        assets=nearby_assets(territory=report.territory, lat=report.lat, lon=report.lon, category=report.category),
         duplicates=duplicates,
     )
 

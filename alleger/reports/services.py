@@ -255,8 +255,10 @@ CATEGORY_FIELDS = ("name", "service_code", "description", "group", "keywords", "
 
 
 @transaction.atomic
-def category_save(*, territory, actor, category: ReportCategory | None = None, kits=None, **fields) -> ReportCategory:
-    """Create or change a territory's report category (who it is routed to, which kits it suggests)."""
+def category_save(*, territory, actor, category: ReportCategory | None = None, kits=None, asset_types=None,
+                  **fields) -> ReportCategory:
+    """Create or change a territory's report category (who it is routed to, which kits and which nearby
+    asset types it suggests)."""
     unknown = set(fields) - set(CATEGORY_FIELDS)
     if unknown:
         raise TypeError(f"not category fields: {sorted(unknown)}")
@@ -275,6 +277,11 @@ def category_save(*, territory, actor, category: ReportCategory | None = None, k
     category.save()
     if kits is not None:
         category.kits.set(kits)
+    if asset_types is not None:
+        asset_types = list(asset_types)
+        if any(kind.territory_id != territory.pk for kind in asset_types):
+            raise Refused("unknown_asset_type", _("Ce type de dispositif n'existe pas sur ce territoire."))
+        category.asset_types.set(asset_types)
     audit_record(actor=actor, action="report.category_save", target=category, fields=sorted(fields))
     return category
 

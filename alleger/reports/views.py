@@ -77,7 +77,7 @@ def report_new(request, slug):
     territory = _territory(slug)
     if not request.user.has_perm("reports.add_report"):
         raise PermissionDenied
-    categories = list(selectors.categories_of(territory))
+    categories = selectors.categories_grouped(territory)
     code = request.POST.get("categorie") or request.GET.get("categorie")
     category = next((c for c in categories if c.service_code == code), None)
     if category is None:
@@ -193,10 +193,10 @@ def categories_manage(request, slug, code=None):
     form = CategoryForm(request.POST or None, instance=category, territory=territory)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        kits = data.pop("kits")
+        kits, asset_types = data.pop("kits"), data.pop("asset_types")
         try:
             saved = services.category_save(territory=territory, actor=request.user, category=category, kits=kits,
-                                           **data)
+                                           asset_types=asset_types, **data)
         except ValidationError as exc:
             form.add_error("service_code" if exc.code == "code_taken" else None, " ".join(exc.messages))
         else:

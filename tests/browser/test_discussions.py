@@ -54,3 +54,20 @@ def test_the_discussion_pages_are_axe_clean(page, live_server, moderated, logged
         assert response is not None and response.ok, f"{path} answered {response and response.status}"
         check_axe(page)
     assert "Publicité" in page.content()  # the moderator's queue shows the hidden comment
+
+
+def test_the_project_page_with_its_thread_is_axe_clean(page, live_server, territory, logged_in, check_axe):
+    """A live project with a question, the holder's marked answer, a comment form and the flag form."""
+    from alleger.testing.discussions_factories import make_comment
+    from alleger.testing.factories import UserFactory
+    from alleger.testing.funding_factories import ProjectFactory
+
+    holder = UserFactory(display_name="Clément")
+    project = ProjectFactory(live=True, territory=territory, holder=holder, title="Le café-ressourcerie")
+    question = make_comment(project, body="Ouvrez-vous le dimanche ?", is_question=True)
+    make_comment(project, author=holder, body="Oui, de 10 h à 13 h.", parent=question)
+    response = page.goto(live_server.url + project.get_absolute_url(), wait_until="load")
+    assert response is not None and response.ok
+    assert page.locator(".badge-author").inner_text() == "Porteur du projet"
+    assert page.get_by_label("Votre commentaire").is_visible()
+    check_axe(page)

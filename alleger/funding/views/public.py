@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alleger.core.cache import public_page
+from alleger.discussions.selectors import is_hidden
 from alleger.organisations.selectors import organisations_of
 from alleger.territories.models import Neighbourhood, Territory
 
@@ -89,8 +90,13 @@ def _render_project(request, project, *, offer_forms=None, support_form=None):
         support_form = SupportForm(organisations=selectors.support_organisations_of(user))
     url = request.build_absolute_uri(project.get_absolute_url())
     share_body = f"{project.summary}\n\n{url}"
+    hidden = is_hidden(project)
     return render(request, "funding/detail.html", {
         "project": project,
+        # Flags hide a project from the public until a moderator decides; its moderators still see it.
+        "hidden": hidden and not user.has_perm("discussions.moderate", project),
+        "moderator_sees_hidden": hidden,
+        "commentable": project.status in selectors.PUBLIC_STATUSES,
         **page,
         "needs": needs,
         "themes": list(project.themes.all()),

@@ -26,6 +26,17 @@ def test_clemence_is_offered_the_bike_kit_the_micro_kit_and_a_tool_cabinet(clien
     assert page.status_code == 200 and "Le micro-kit de bricolage du buraliste" in page.content.decode()
 
 
+def test_the_broken_bike_suggests_the_tool_cabinet_first_and_no_bench_nor_tree_pit():
+    call_command("demo_data", "--quiet", stdout=io.StringIO())
+    report = Report.objects.get(reporter__email="clemence@alleger.localhost", category__service_code="velo-partage")
+    assets = [asset for _, asset in selectors.suggestions_for(report).assets]
+    assert assets and assets[0].is_tool_cabinet
+    assert {asset.asset_type.slug for asset in assets} <= {"armoire-de-bricolage", "bureau-de-tabac", "station-velos"}
+    # The same spot, for a category that declares nothing, would offer the benches and tree pits around.
+    around = selectors.nearby_assets(territory=report.territory, lat=report.lat, lon=report.lon)
+    assert {"banc", "pied-d-arbre"} & {asset.asset_type.slug for _, asset in around}
+
+
 def test_the_demo_loads_once():
     call_command("demo_data", "--quiet", stdout=io.StringIO())
     counts = (Report.objects.count(), ReportCategory.objects.count())

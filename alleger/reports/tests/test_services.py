@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -14,6 +15,7 @@ from alleger.reports import selectors, services
 from alleger.reports.geo import haversine_m
 from alleger.reports.models import Report, ReportUpdate, Status
 from alleger.testing.assets_factories import AssetFactory, AssetTypeFactory
+from alleger.testing.factories import UserFactory
 from alleger.testing.kits_factories import make_kit
 from alleger.testing.reports_factories import BRAKES, make_category, make_report, north_of
 
@@ -232,7 +234,7 @@ def test_the_report_suggests_the_categorys_published_kits(territory, resident):
     assert selectors.suggestions_for(report).kits == [bikes_kit]
 
 
-def test_nearby_assets_put_tool_cabinets_first_and_stay_within_500_m(territory, category):
+def test_a_category_that_declares_nothing_offers_the_nearest_assets_within_500_m(territory, category):
     report = make_report(category=category, lat=HERE[0], lon=HERE[1])
     kind = AssetTypeFactory(territory=territory)
     bench = AssetFactory(territory=territory, asset_type=kind, name="Banc", lat=north_of(*HERE, 20)[0], lon=HERE[1])
@@ -242,8 +244,39 @@ def test_nearby_assets_put_tool_cabinets_first_and_stay_within_500_m(territory, 
     AssetFactory(territory=territory, asset_type=kind, name="Proposé", lat=HERE[0], lon=HERE[1],
                  moderation=Asset.Moderation.PROPOSED)
     found = selectors.suggestions_for(report).assets
-    assert [a for _, a in found] == [cabinet, bench]
-    assert found[0][0] == pytest.approx(300, abs=0.5)
+    assert [a for _, a in found] == [bench, cabinet]
+    assert found[1][0] == pytest.approx(300, abs=0.5)
+
+
+def test_nearby_assets_fit_the_category_declared_types_first_then_its_kits(territory):
+    bikes_kit = make_kit(territory=territory, status=Kit.Status.PUBLISHED, title="Réparer les vélos partagés")
+    cabinets, tobacconists, stations, benches = (AssetTypeFactory(territory=territory, slug=n.lower(), name=n)
+                                                 for n in ("Armoire", "Tabac", "Station", "Banc"))
+    stations.kits.add(bikes_kit)
+    category = make_category(territory=territory, kits=[bikes_kit], asset_types=[cabinets, tobacconists])
+    report = make_report(category=category, lat=HERE[0], lon=HERE[1])
+
+    def at(kind, metres, **fields):
+        return AssetFactory(territory=territory, asset_type=kind, lat=north_of(*HERE, metres)[0], lon=HERE[1],
+                            **fields)
+
+    at(benches, 5, name="Banc")
+    station = at(stations, 10, name="Station")  # not declared, but its type carries the category's kit
+    tobacconist = at(tobacconists, 100, name="Tabac")
+    cabinet = at(cabinets, 250, name="Armoire", is_tool_cabinet=True)
+    lending_bench = at(benches, 30, name="Banc prêteur")
+    lending_bench.kits.add(bikes_kit)  # the asset itself carries the kit
+    found = [a for _, a in selectors.suggestions_for(report).assets]
+    assert found == [cabinet, tobacconist, station, lending_bench]
+
+
+def test_a_category_cannot_declare_another_territorys_asset_type(territory, other_territory, category):
+    foreign = AssetTypeFactory(territory=other_territory)
+    actor = UserFactory(is_superuser=True)
+    with pytest.raises(ValidationError) as refusal:
+        services.category_save(territory=territory, actor=actor, category=category, asset_types=[foreign])
+    assert refusal.value.code == "unknown_asset_type"
+    assert list(category.asset_types.all()) == []
 
 
 def test_a_report_without_a_point_has_no_nearby_suggestions(category):

@@ -1,6 +1,7 @@
 """Report pages: without JavaScript, plain GET and POST forms do everything."""
 
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -11,6 +12,7 @@ from alleger.kits.models import Kit
 from alleger.reports import services
 from alleger.reports.models import Report, ReportCategory, Status
 from alleger.testing.assets_factories import AssetFactory, AssetTypeFactory
+from alleger.testing.factories import UserFactory
 from alleger.testing.kits_factories import make_kit
 from alleger.testing.reports_factories import BRAKES, make_category, make_report, north_of
 
@@ -52,6 +54,37 @@ def test_step_one_lists_the_categories_as_links(client_of, resident, category):
     response = client_of(resident).get("/signalements/t/saint-etienne/nouveau/", {"lat": "45.44", "lon": "4.39"})
     assert response.status_code == 200
     assert 'href="?categorie=velo-partage&amp;lat=45.44&amp;lon=4.39"' in response.content.decode()
+
+
+def test_step_one_shows_each_group_once_in_the_order_of_its_first_category(client_of, resident, territory):
+    # Voirie's categories are not neighbours in the territory's order: Propreté comes between them.
+    for order, (code, group) in enumerate([("mobilier", "Voirie"), ("velo", "Mobilité"), ("dechets", "Propreté"),
+                                           ("trou", "Voirie"), ("divers", ""), ("lampe", "Voirie")]):
+        make_category(territory=territory, service_code=code, name=f"Catégorie {code}", group=group, order=order)
+    page = client_of(resident).get("/signalements/t/saint-etienne/nouveau/").content.decode()
+    headings = re.findall(r"<h2>([^<]+)</h2>", page)
+    assert headings == ["Voirie", "Mobilité", "Propreté"]
+    voirie = page[page.index("<h2>Voirie</h2>"):page.index("<h2>Mobilité</h2>")]
+    assert [code for code in ("mobilier", "trou", "lampe") if f"?categorie={code}" in voirie] == [
+        "mobilier", "trou", "lampe"]
+    assert page.index("?categorie=mobilier") < page.index("?categorie=trou") < page.index("?categorie=lampe")
+    assert page.index("?categorie=divers") > page.index("?categorie=dechets")
+
+
+def test_the_category_form_declares_the_helpful_asset_types_of_its_territory(client_of, territory,
+                                                                              other_territory, category):
+    cabinets = AssetTypeFactory(territory=territory, name="Armoire de bricolage")
+    foreign = AssetTypeFactory(territory=other_territory, name="Armoire lyonnaise")
+    client = client_of(UserFactory(is_superuser=True, is_staff=True))
+    page = client.get(f"/signalements/t/saint-etienne/categories/{category.service_code}/").content.decode()
+    assert "Armoire de bricolage" in page and "Armoire lyonnaise" not in page
+    data = {"name": category.name, "service_code": category.service_code, "service_name": category.service_name,
+            "service_email": category.service_email, "active": "on", "order": "0", "asset_types": [cabinets.pk]}
+    assert client.post(f"/signalements/t/saint-etienne/categories/{category.service_code}/", data).status_code == 302
+    assert list(category.asset_types.all()) == [cabinets]
+    data["asset_types"] = [foreign.pk]
+    assert client.post(f"/signalements/t/saint-etienne/categories/{category.service_code}/", data).status_code == 400
+    assert list(category.asset_types.all()) == [cabinets]
 
 
 def test_an_unknown_category_is_refused_in_french(client_of, resident, category):
@@ -152,7 +185,9 @@ def test_the_page_suggests_the_kit_the_cabinet_and_duplicates(client, territory,
     original = make_report(category=category, attributes={"panne": "freins"})
     lat, lon = north_of(45.44, 4.39, 49)
     report = make_report(category=category, lat=lat, lon=lon, attributes={"panne": "freins"})
-    kind = AssetTypeFactory(territory=territory)
+    kind = AssetTypeFactory(territory=territory, slug="armoire", name="Armoire de bricolage")
+    services.category_save(territory=territory, actor=UserFactory(is_superuser=True), category=category,
+                           asset_types=[kind])
     AssetFactory(territory=territory, asset_type=kind, name="Armoire de bricolage du square",
                  is_tool_cabinet=True, lat=north_of(lat, lon, 200)[0], lon=lon)
     page = client.get(f"/signalements/{report.pk}/").content.decode()

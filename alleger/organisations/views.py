@@ -22,9 +22,9 @@ def organisation_list(request):
     if kind not in Organisation.Kind.values:
         kind = None
     return render(request, "organisations/list.html", {
-        "organisations": selectors.organisation_list(kind=kind),
+        "organisations": selectors.organisation_list(kind=kind, q=request.GET.get("q", "")[:100]),
         "kinds": Organisation.Kind.choices,
-        "kind": kind,
+        "kind": kind, "q": request.GET.get("q", "")[:100],
     })
 
 

@@ -4,12 +4,17 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils.html import escape
 
 from alleger.core.search import Fold, fold
 from alleger.kits.models import Kit
 from alleger.testing.assets_factories import AssetFactory
+from alleger.testing.discussions_factories import make_proposal
+from alleger.testing.factories import OrganisationFactory
+from alleger.testing.interventions_factories import make_intervention
 from alleger.testing.kits_factories import make_kit
 from alleger.testing.money import published_project
+from alleger.testing.reports_factories import make_category, make_report
 
 pytestmark = pytest.mark.django_db
 
@@ -29,69 +34,97 @@ def test_the_database_folds_as_python_does(text):
     assert Kit.objects.annotate(folded=Fold("title")).values_list("folded", flat=True).get() == fold(text)
 
 
-def _asset_rows():
-    AssetFactory(name="Atelier vélo du Crêt", territory__slug="t-velo")
-    AssetFactory(name="Jardin partagé", territory__slug="t-jardin")
+VELO, OEUVRE = "Atelier vélo du Crêt", "Œuvre collective"
 
 
-def _kit_rows():
+def _assets(territory):
+    AssetFactory(territory=territory, name=VELO)
+    AssetFactory(territory=territory, name="Jardin partagé")
+    return VELO, "Jardin partagé"
+
+
+def _kits(territory):
     make_kit(status=Kit.Status.PUBLISHED, title="Réparer un VÉLO", slug="velo")
-    make_kit(status=Kit.Status.PUBLISHED, title="Œuvre collective au pied des arbres", slug="oeuvre",
-             steps="Peindre", summary="Une fresque.")
+    make_kit(status=Kit.Status.PUBLISHED, title=OEUVRE, slug="oeuvre", steps="Peindre", summary="Une fresque.")
+    return "Réparer un VÉLO", OEUVRE
 
 
-def _project_rows(territory):
-    published_project(territory=territory, title="Vélo-école du quartier")
-    published_project(territory=territory, title="Œuvre collective")
+def _projects(territory):
+    published_project(territory=territory, title=VELO)
+    published_project(territory=territory, title=OEUVRE)
+    return VELO, OEUVRE
 
 
-def _html_titles(*wanted):
-    return lambda response: {t for t in wanted if t in response.content.decode()}
+def _proposals(territory):
+    make_proposal(territory=territory, title=VELO)
+    make_proposal(territory=territory, title=OEUVRE)
+    return VELO, OEUVRE
 
 
-def _json_titles(key):
-    def read(response):
+def _reports(territory):
+    category = make_category(territory=territory, name="Voirie", service_code="voirie", keywords="", group="",
+                             description="")
+    make_report(category=category, description=VELO, address=VELO)
+    make_report(category=category, description=OEUVRE, address=OEUVRE)
+    return VELO, OEUVRE
+
+
+def _interventions(territory):
+    kit = make_kit(status=Kit.Status.PUBLISHED, territory=territory, title="Planter")
+    make_intervention(territory=territory, kit=kit, title=VELO)
+    make_intervention(territory=territory, kit=kit, title=OEUVRE)
+    return VELO, OEUVRE
+
+
+def _organisations(territory):
+    OrganisationFactory(name=VELO)
+    OrganisationFactory(name=OEUVRE)
+    return VELO, OEUVRE
+
+
+def _in_page(response, titles):
+    return {t for t in titles if escape(t) in response.content.decode()}
+
+
+def _in_json(key):
+    def read(response, titles):
         body = response.json()
         return {row[key] for row in (body["items"] if isinstance(body, dict) else body)}
     return read
 
 
-# (url, how to make the rows, how to read the matching titles, the title "velo" must find, the other one)
+# name: (url, rows made (return the title "velo" finds, and one that "oeuvre" finds), reader)
 LISTS = {
-    "assets page": ("/dispositifs/", "assets", _html_titles("Atelier vélo du Crêt", "Jardin partagé"),
-                    "Atelier vélo du Crêt", "Jardin partagé"),
-    "kits page": ("/kits/", "kits", _html_titles("Réparer un VÉLO", "Œuvre collective au pied des arbres"),
-                  "Réparer un VÉLO", "Œuvre collective au pied des arbres"),
-    "kits API": ("/api/v1/kits", "kits", _json_titles("title"), "Réparer un VÉLO",
-                 "Œuvre collective au pied des arbres"),
-    "projects page": ("/projets/", "projects", _html_titles("Vélo-école du quartier", "Œuvre collective"),
-                      "Vélo-école du quartier", "Œuvre collective"),
-    "projects API": ("/api/v1/projects", "projects", _json_titles("title"), "Vélo-école du quartier",
-                     "Œuvre collective"),
+    "assets page": ("/dispositifs/", _assets, _in_page),
+    "kits page": ("/kits/", _kits, _in_page),
+    "kits API": ("/api/v1/kits", _kits, _in_json("title")),
+    "projects page": ("/projets/", _projects, _in_page),
+    "projects API": ("/api/v1/projects", _projects, _in_json("title")),
+    "proposals page": ("/propositions/", _proposals, _in_page),
+    "proposals API": ("/api/v1/proposals", _proposals, _in_json("title")),
+    "reports page": ("/signalements/t/saint-etienne/", _reports, _in_page),
+    "reports API": ("/api/v1/reports", _reports, _in_json("description")),
+    "interventions page": ("/interventions/", _interventions, _in_page),
+    "interventions API": ("/api/v1/interventions", _interventions, _in_json("title")),
+    "organisations page": ("/organisations/", _organisations, _in_page),
+    "organisations API": ("/api/v1/organisations", _organisations, _in_json("name")),
 }
 
 
-@pytest.fixture
-def rows(territory):
-    def make(kind):
-        {"assets": _asset_rows, "kits": _kit_rows, "projects": lambda: _project_rows(territory)}[kind]()
-    return make
-
-
 @pytest.mark.parametrize("name", LISTS)
-def test_every_spelling_finds_the_same_rows(client, rows, name):
-    url, kind, titles, wanted, other = LISTS[name]
-    rows(kind)
+def test_every_spelling_finds_the_same_rows(client, territory, name):
+    url, make, read = LISTS[name]
+    velo, other = make(territory)
     everything = client.get(url)
     assert everything.status_code == 200
-    assert titles(everything) == {wanted, other}
+    assert read(everything, (velo, other)) == {velo, other}
     for q in SPELLINGS:
         response = client.get(url, {"q": q})
         assert response.status_code == 200, (q, response.content[:300])
-        assert titles(response) == {wanted}, q
-    if name != "assets page":
-        assert titles(client.get(url, {"q": "oeuvre"})) == {other}  # "oeuvre" finds "Œuvre"
-        assert titles(client.get(url, {"q": "ŒUVRE"})) == {other}
+        assert read(response, (velo, other)) == {velo}, q
+    if other == OEUVRE:  # "oeuvre" finds "Œuvre"
+        assert read(client.get(url, {"q": "oeuvre"}), (velo, other)) == {other}
+        assert read(client.get(url, {"q": "ŒUVRE collective"}), (velo, other)) == {other}
 
 
 def test_every_list_with_a_text_parameter_is_covered_here(client):
@@ -100,6 +133,7 @@ def test_every_list_with_a_text_parameter_is_covered_here(client):
     with_q = {path for path, operations in schema["paths"].items()
               if any(p["name"] == "q" for p in operations.get("get", {}).get("parameters", []))}
     tested = {url for url, *_ in LISTS.values() if url.startswith("/api/")}
+    assert len(tested) == 6
     assert with_q == tested
 
 

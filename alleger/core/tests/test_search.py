@@ -127,6 +127,19 @@ def test_every_spelling_finds_the_same_rows(client, territory, name):
         assert read(client.get(url, {"q": "ŒUVRE collective"}), (velo, other)) == {other}
 
 
+@pytest.mark.parametrize("name", LISTS)
+def test_a_query_too_long_is_a_clear_error_in_the_api_and_ignored_on_pages(client, territory, name):
+    url, make, read = LISTS[name]
+    titles = make(territory)
+    response = client.get(url, {"q": "vélo " * 21})
+    if url.startswith("/api/"):
+        assert response.status_code == 422, response.content[:300]
+        assert response.json()["message"]
+    else:  # the invalid filter is dropped (some pages also show the form's error): the whole list shows
+        assert response.status_code in (200, 400)
+        assert read(response, titles) == set(titles)
+
+
 def test_every_list_with_a_text_parameter_is_covered_here(client):
     """A new API list taking `q` must be added to LISTS above, so its search is checked accent-insensitive."""
     schema = client.get("/api/v1/openapi.json").json()

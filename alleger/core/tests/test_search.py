@@ -122,6 +122,7 @@ def test_every_spelling_finds_the_same_rows(client, territory, name):
         response = client.get(url, {"q": q})
         assert response.status_code == 200, (q, response.content[:300])
         assert read(response, (velo, other)) == {velo}, q
+    assert read(client.get(url, {"q": "% _"}), (velo, other)) == set()  # LIKE wildcards are plain characters
     if other == OEUVRE:  # "oeuvre" finds "Œuvre"
         assert read(client.get(url, {"q": "oeuvre"}), (velo, other)) == {other}
         assert read(client.get(url, {"q": "ŒUVRE collective"}), (velo, other)) == {other}

@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
+from alleger.core import search
 from alleger.kits.models import Kit
 from alleger.territories.models import Territory, TerritoryRole
 
@@ -57,11 +58,7 @@ def asset_search(*, territory: Territory | None = None, status: str = "", type_s
                                | Q(asset_type__in=AssetType.objects.filter(kits__slug=kit_slug)))
     if neighbourhood_slug:
         assets = assets.filter(neighbourhood__slug=neighbourhood_slug)
-    if text:
-        for word in text.split()[:5]:
-            assets = assets.filter(Q(name__icontains=word) | Q(address__icontains=word)
-                                   | Q(description__icontains=word) | Q(asset_type__name__icontains=word))
-    return assets
+    return search.matching(assets, text, ("name", "address", "description", "asset_type__name"), max_words=5)
 
 
 def types_of(territory: Territory | None) -> QuerySet[AssetType]:

@@ -10,3 +10,4 @@ class Config(AppConfig):
 
     def ready(self):
         from alleger import permissions  # noqa: F401 — registers every rule
+        from alleger.core import search  # noqa: F401 — registers the SQLite fold function

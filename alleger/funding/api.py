@@ -100,6 +100,7 @@ class ProjectFilters(Page):
     status: Literal["published", "succeeded", "failed"] | None = None
     theme: str | None = None
     neighbourhood: str | None = None
+    q: str = Field("", max_length=100, description="Words searched in the title and summary, accents and case ignored.")
 
 
 @projects_router.get("", response=list[ProjectOut], auth=None)
@@ -111,7 +112,7 @@ def project_list(request, filters: Query[ProjectFilters]):
 
         territory = get_object_or_404(Territory, slug=filters.territory)
     qs = selectors.project_list(territory=territory, status=filters.status, theme=filters.theme,
-                                neighbourhood=filters.neighbourhood)
+                                neighbourhood=filters.neighbourhood, q=filters.q)
     return [_project_out(request, p) for p in filters.of(qs)]
 
 

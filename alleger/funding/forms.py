@@ -86,6 +86,7 @@ class ProjectFilterForm(forms.Form):
     theme = forms.ChoiceField(label=_("Thème"), required=False)
     statut = forms.ChoiceField(label=_("État"), required=False)
     quartier = forms.ChoiceField(label=_("Quartier"), required=False)
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
 
     def __init__(self, data=None, *, territories, themes, neighbourhoods, statuses):
         super().__init__(data)

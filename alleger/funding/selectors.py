@@ -5,6 +5,8 @@ import math
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from alleger.core import search
+
 from .models import Call, Contribution, Match, MatchingPool, Need, Offer, Project, Reward, Theme
 
 PUBLIC_STATUSES = (Project.Status.PUBLISHED, Project.Status.SUCCEEDED, Project.Status.FAILED)
@@ -24,8 +26,7 @@ def project_list(*, territory=None, status: str | None = None, theme: str | None
         qs = qs.filter(neighbourhood__slug=neighbourhood)
     if call is not None:
         qs = qs.filter(call=call)
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q))
+    qs = search.matching(qs, q, ("title", "summary"))
     from alleger.discussions.selectors import without_hidden
 
     return without_hidden(qs.distinct()).order_by("-published_at", "-pk")

@@ -84,6 +84,8 @@ class InterventionFilters(Page):
     status: InterventionStatus | None = None
     kit: str | None = None
     asset: int | None = None
+    q: str = Field("", max_length=100, description="Words searched in the title, description and kit, "
+                   "accents and case ignored.")
 
 
 class DeclareIn(Schema):
@@ -165,7 +167,8 @@ def intervention_list(request, filters: Query[InterventionFilters]):
     territory = get_object_or_404(Territory, slug=filters.territory) if filters.territory else None
     kit = get_object_or_404(Kit, slug=filters.kit) if filters.kit else None
     asset = get_object_or_404(Asset, pk=filters.asset) if filters.asset is not None else None
-    qs = selectors.intervention_search(territory=territory, status=filters.status, kit=kit, asset=asset)
+    qs = selectors.intervention_search(territory=territory, status=filters.status, kit=kit, asset=asset,
+                                       q=filters.q)
     return [_out(request, i) for i in filters.of(qs)]
 
 

@@ -150,6 +150,7 @@ class SearchForm(forms.Form):
     kit = forms.ModelChoiceField(label=_("Kit"), required=False, to_field_name="slug",
                                  queryset=Kit.objects.filter(status=Kit.Status.PUBLISHED).order_by("title"),
                                  empty_label=_("Tous les kits"))
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
 
 
 class ProjectLinkForm(forms.Form):

@@ -2,6 +2,8 @@
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
+from alleger.core import search
+
 from .models import Intervention, JournalEntry, Participation
 
 
@@ -12,7 +14,7 @@ def _base() -> QuerySet[Intervention]:
 
 
 def intervention_search(*, territory=None, status: str | None = None, kit=None, asset=None,
-                        bbox: tuple[float, float, float, float] | None = None) -> QuerySet[Intervention]:
+                        bbox: tuple[float, float, float, float] | None = None, q: str = "") -> QuerySet[Intervention]:
     qs = _base()
     if territory is not None:
         qs = qs.filter(territory=territory)
@@ -25,6 +27,7 @@ def intervention_search(*, territory=None, status: str | None = None, kit=None, 
     if bbox is not None:
         min_lon, min_lat, max_lon, max_lat = bbox
         qs = qs.filter(lon__gte=min_lon, lon__lte=max_lon, lat__gte=min_lat, lat__lte=max_lat)
+    qs = search.matching(qs, q, ("title", "description", "kit__title"))
     return qs.order_by("-starts_on", "-pk")
 
 

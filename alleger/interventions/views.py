@@ -42,7 +42,8 @@ def intervention_list(request):
     form = SearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     interventions = selectors.intervention_search(territory=filters.get("territoire"),
-                                                  status=filters.get("statut") or None, kit=filters.get("kit"))
+                                                  status=filters.get("statut") or None, kit=filters.get("kit"),
+                                                  q=filters.get("q") or "")
     return render(request, "interventions/list.html", {
         "form": form,
         "interventions": interventions[:200],

@@ -63,7 +63,8 @@ class VersionOut(Schema):
 
 
 class KitFilters(Schema):
-    q: str = ""
+    q: str = Field("", max_length=100, description="Words searched in the title, summary and steps, "
+                   "accents and case ignored.")
     territory: str | None = None
     category: KitCategory | None = None
     axis: KitAxis | None = None

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from diff_match_patch import diff_match_patch
 from django.db.models import Q, QuerySet
 
+from alleger.core import search
 from alleger.territories.models import TerritoryRole
 
 from .models import Kit, KitVersion
@@ -13,9 +14,7 @@ def kit_search(*, q: str = "", axis: str | None = None, category: str | None = N
                territory=None) -> QuerySet[Kit]:
     """Published kits matching the filters; a territory filter keeps the kits valid everywhere."""
     qs = Kit.objects.filter(status=Kit.Status.PUBLISHED).select_related("territory", "author", "organisation")
-    for word in q.split()[:8]:
-        qs = qs.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(allowed__icontains=word)
-                       | Q(steps__icontains=word))
+    qs = search.matching(qs, q, ("title", "summary", "allowed", "steps"))
     if axis:
         qs = qs.filter(axis=axis)
     if category:

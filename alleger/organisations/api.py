@@ -1,5 +1,5 @@
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from alleger.api import api_enum
 
@@ -36,9 +36,11 @@ def _out(request, organisation) -> dict:
 
 
 @router.get("", response=list[OrganisationOut], auth=None)
-def organisation_list(request, kind: OrganisationKind | None = None):
+def organisation_list(request, kind: OrganisationKind | None = None,
+                      q: str = Query("", max_length=100, description="Words searched in the name and presentation, "
+                                     "accents and case ignored.")):
     """Associations, companies, public bodies and collectives."""
-    return [_out(request, o) for o in selectors.organisation_list(kind=kind)]
+    return [_out(request, o) for o in selectors.organisation_list(kind=kind, q=q)]
 
 
 @router.get("/{slug}", response=OrganisationOut, auth=None)

@@ -1,13 +1,15 @@
 from django.db.models import Count, QuerySet
 
+from alleger.core import search
+
 from .models import Membership, Organisation
 
 
-def organisation_list(*, kind: str | None = None) -> QuerySet[Organisation]:
+def organisation_list(*, kind: str | None = None, q: str = "") -> QuerySet[Organisation]:
     qs = Organisation.objects.select_related("territory").annotate(member_count=Count("memberships"))
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.order_by("name")
+    return search.matching(qs, q, ("name", "description")).order_by("name")
 
 
 def organisation_members(organisation: Organisation) -> QuerySet[Membership]:

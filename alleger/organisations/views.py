@@ -21,10 +21,13 @@ def organisation_list(request):
     kind = request.GET.get("type") or None
     if kind not in Organisation.Kind.values:
         kind = None
+    q = request.GET.get("q", "")
+    if len(q) > 100:  # like the other lists' forms: an invalid filter is ignored
+        q = ""
     return render(request, "organisations/list.html", {
-        "organisations": selectors.organisation_list(kind=kind),
+        "organisations": selectors.organisation_list(kind=kind, q=q),
         "kinds": Organisation.Kind.choices,
-        "kind": kind,
+        "kind": kind, "q": q,
     })
 
 

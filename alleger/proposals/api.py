@@ -45,6 +45,7 @@ class ProposalFilters(Page):
     status: Literal[tuple(Proposal.Status.values)] | None = None  # type: ignore[valid-type]
     kind: Literal[tuple(Proposal.Kind.values)] | None = None  # type: ignore[valid-type]
     sort: Literal["recent", "supports"] = "recent"
+    q: str = Field("", max_length=100, description="Words searched in the title and text, accents and case ignored.")
 
 
 class SupportOut(Schema):
@@ -71,7 +72,7 @@ def proposal_list(request, filters: Query[ProposalFilters]):
     """Proposals, newest first or most supported first (`sort=supports`); hidden ones are left out."""
     territory = get_object_or_404(Territory, slug=filters.territory) if filters.territory else None
     qs = selectors.proposal_list(territory=territory, status=filters.status, kind=filters.kind,
-                                 sort="soutiens" if filters.sort == "supports" else "recent")
+                                 sort="soutiens" if filters.sort == "supports" else "recent", q=filters.q)
     return [_out(request, p) for p in filters.of(qs)]
 
 

@@ -52,3 +52,4 @@ class FilterForm(forms.Form):
                              choices=[("", _("Tous les types")), *Proposal.Kind.choices])
     tri = forms.ChoiceField(label=_("Trier par"), required=False,
                             choices=[("recent", _("Les plus récentes")), ("soutiens", _("Les plus soutenues"))])
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext as _
 
+from alleger.core import search
 from alleger.discussions.selectors import without_hidden
 from alleger.territories.feeds import FeedItem
 
@@ -8,7 +9,8 @@ from .models import Proposal
 SORTS = {"soutiens": ("-supports_count", "-created_at", "-pk"), "recent": ("-created_at", "-pk")}
 
 
-def proposal_list(*, territory=None, status: str | None = None, kind: str | None = None, sort: str = "recent"):
+def proposal_list(*, territory=None, status: str | None = None, kind: str | None = None, sort: str = "recent",
+                  q: str = ""):
     proposals = without_hidden(Proposal.objects.all()).select_related("territory", "author")
     if territory is not None:
         proposals = proposals.filter(territory=territory)
@@ -16,6 +18,7 @@ def proposal_list(*, territory=None, status: str | None = None, kind: str | None
         proposals = proposals.filter(status=status)
     if kind:
         proposals = proposals.filter(kind=kind)
+    proposals = search.matching(proposals, q, ("title", "body"))
     return proposals.order_by(*SORTS.get(sort, SORTS["recent"]))
 
 

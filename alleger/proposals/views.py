@@ -28,7 +28,8 @@ def proposal_list(request):
     form = FilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     proposals = selectors.proposal_list(territory=filters.get("territoire"), status=filters.get("statut") or None,
-                                        kind=filters.get("type") or None, sort=filters.get("tri") or "recent")
+                                        kind=filters.get("type") or None, sort=filters.get("tri") or "recent",
+                                        q=filters.get("q") or "")
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "proposals/list.html", {
         "form": form, "page": page,

@@ -72,13 +72,16 @@ class ReportFilters(Page):
     territory: str | None = None
     status: ReportStatus | None = None
     category: str | None = Field(None, description="a category's service_code")
+    q: str = Field("", max_length=100, description="Words searched in the description, address and category, "
+                   "accents and case ignored.")
 
 
 @router.get("", response=list[ReportOut], auth=None)
 def report_list(request, filters: Query[ReportFilters]):
     """Reports, newest first. The reporter's identity is never listed unless they chose to show their name."""
     territory = get_object_or_404(Territory, slug=filters.territory) if filters.territory else None
-    qs = selectors.report_list(territory=territory, status=filters.status, category=filters.category)
+    qs = selectors.report_list(territory=territory, status=filters.status, category=filters.category,
+                               q=filters.q)
     return [_out(request, r) for r in filters.of(qs.select_related("reporter"))]
 
 

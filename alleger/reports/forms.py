@@ -94,6 +94,7 @@ class FilterForm(forms.Form):
     statut = forms.ChoiceField(label=_("Statut"), required=False, choices=[("", _("Tous les statuts")),
                                                                           *Status.choices])
     categorie = forms.ChoiceField(label=_("Catégorie"), required=False)
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
 
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from alleger.assets.models import Asset
+from alleger.core import search
 from alleger.kits.models import Kit
 
 from .geo import within
@@ -34,7 +35,8 @@ def categories_grouped(territory) -> list[ReportCategory]:
     return sorted(categories, key=lambda c: (c.group == "", rank[c.group]))
 
 
-def report_list(*, territory=None, status: str | None = None, category: str | None = None) -> QuerySet[Report]:
+def report_list(*, territory=None, status: str | None = None, category: str | None = None,
+                q: str = "") -> QuerySet[Report]:
     """Reports, newest first; `status` is an internal status, `category` a service code."""
     qs = Report.objects.select_related("territory", "category", "neighbourhood")
     if territory is not None:
@@ -43,6 +45,7 @@ def report_list(*, territory=None, status: str | None = None, category: str | No
         qs = qs.filter(status=status)
     if category:
         qs = qs.filter(category__service_code=category)
+    qs = search.matching(qs, q, ("description", "address", "category__name"))
     return qs.order_by("-created_at", "-pk")
 
 

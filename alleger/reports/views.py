@@ -57,7 +57,7 @@ def territory_reports(request, slug):
     form = FilterForm(request.GET or None, categories=categories)
     filters = form.values()
     reports = selectors.report_list(territory=territory, status=filters.get("statut") or None,
-                                    category=filters.get("categorie") or None)
+                                    category=filters.get("categorie") or None, q=filters.get("q") or "")
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     located = list(reports.filter(lat__isnull=False)[:MAP_LIMIT])
     return render(request, "reports/list.html", {

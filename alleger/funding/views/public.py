@@ -56,7 +56,7 @@ def project_list(request):
     filters = form.values()
     projects = selectors.project_list(territory=territory, status=filters.get("statut") or None,
                                       theme=filters.get("theme") or None,
-                                      neighbourhood=filters.get("quartier") or None)
+                                      neighbourhood=filters.get("quartier") or None, q=filters.get("q"))
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     located = list(projects.filter(lat__isnull=False, lon__isnull=False)[:MAP_LIMIT])
     return render(request, "funding/list.html", {

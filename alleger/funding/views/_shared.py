@@ -50,3 +50,9 @@ def _refusal_message(request, exc: ValidationError) -> None:
 def _open_for_contributions(project) -> bool:
     # Between the deadline and the settlement job's next run, the campaign is over already.
     return project.is_live and project.deadline is not None and project.deadline > timezone.now()
+
+
+def csv_cell(value) -> str:
+    """Text a spreadsheet shows as text: a leading =, +, - or @ would start a formula."""
+    text = str(value or "")
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

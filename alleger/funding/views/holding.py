@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from alleger.core import charts
 from alleger.core.numbers import is_digits
 from alleger.territories.models import Territory
 
@@ -34,6 +35,7 @@ from ._shared import (
     _add_refusal,
     _project_for,
     _refusal_message,
+    csv_cell,
 )
 
 
@@ -216,6 +218,10 @@ def _render_manage(request, project, *, update_form=None, repayment_forms=None):
         "loans": loans,
         "repayments_open": project.status == Project.Status.SUCCEEDED and project.paid_out_at is not None,
         "updates": list(project.updates.all()[:5]),
+        "chart": charts.over_time(
+            selectors.contributions_over_time(project), kind="line", plotted="cumulative",
+            title=_("Contributions au fil du temps"),
+            desc=_("Montant cumulé des contributions en cours ou encaissées, par période.")),
     })
 
 
@@ -299,12 +305,6 @@ def loan_repayment(request, slug, contribution_id):
     return _render_manage(request, project, repayment_forms={contribution.pk: form})
 
 
-def _csv_cell(value) -> str:
-    """Text a spreadsheet shows as text: a leading =, +, - or @ would start a formula."""
-    text = str(value or "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 def contributors_csv(request, slug):
     project = _project_for(request, slug, "funding.manage_project")
@@ -320,11 +320,11 @@ def contributors_csv(request, slug):
         whole, rest = divmod(c.amount_cents, 100)
         writer.writerow([
             timezone.localtime(c.created_at).strftime("%Y-%m-%d %H:%M"),
-            _("Anonyme") if c.anonymous else _csv_cell(c.contributor.public_name),
+            _("Anonyme") if c.anonymous else csv_cell(c.contributor.public_name),
             f"{whole},{rest:02d}",
             c.get_kind_display(),
-            _csv_cell(c.reward.title if c.reward else ""),
+            csv_cell(c.reward.title if c.reward else ""),
             c.get_status_display(),
-            _csv_cell(c.message),
+            csv_cell(c.message),
         ])
     return response

@@ -89,7 +89,7 @@ def chart_build(*, title: str, desc: str, kind: str, row_heading: str, labels: l
         return round(TOP + PLOT_H - v * PLOT_H / top, 1)
 
     if kind == "bar":
-        width = max(1.0, round(slot * 0.8, 1))
+        width = max(1.0, min(48.0, round(slot * 0.8, 1)))
         chart.bars = [{"x": round(LEFT + i * slot + (slot - width) / 2, 1), "y": y(v), "width": width,
                        "height": round(TOP + PLOT_H - y(v), 1), "label": labels[i], "value": drawn.show(v)}
                       for i, v in enumerate(values)]

@@ -162,3 +162,33 @@ def test_the_full_rows_are_in_a_csv_for_the_pool_s_members_only(client, territor
     assert rows[0] == ["Date", "Projet", "Montant (€)", "Nature", "État"]
     assert rows[1][1:] == ["Le Café d'à Côté", "10,50", "doublement d'une contribution", "Engagé"]
     assert len(rows) == 2
+
+
+def test_the_selectors_aggregate_in_the_database(territory, project, sponsor, sponsor_organisation,
+                                                 django_assert_num_queries):
+    from alleger.funding import selectors
+
+    pool = funded_pool(sponsor=sponsor_organisation, actor=sponsor, territory=territory, initial_cents=1_000_000)
+    for day, person in enumerate(UserFactory.create_batch(6)):
+        contribution = pledge(project, person, 1_000)
+        _days_ago(contribution, day)
+        _days_ago(contribution.match, day)
+    with django_assert_num_queries(2):
+        over_time = selectors.sponsor_matches_over_time([pool])
+    with django_assert_num_queries(1):
+        (by_project,) = selectors.sponsor_matches_by_project([pool])
+    with django_assert_num_queries(2):
+        contributions = selectors.contributions_over_time(project)
+    assert over_time["amount"] == [1_000] * 6 and over_time["cumulative"][-1] == by_project["total"] == 6_000
+    assert contributions["count"][-6:] == [1] * 6 and contributions["cumulative"][-1] == 6_000
+
+
+def test_the_charts_speak_english_too(client, project, holder):
+    pledge(project, UserFactory(), 1_050)
+    client.force_login(holder)
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("funding:manage", args=[project.slug]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    (svg,) = _svgs(body)
+    assert svg.find("{http://www.w3.org/2000/svg}title").text == "Contributions over time"
+    assert "Highest value: €10.50" in svg.find("{http://www.w3.org/2000/svg}desc").text
+    assert _tables(body)["Contributions over time"][0] == ["Day", "Number", "Amount", "Running total"]

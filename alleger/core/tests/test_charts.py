@@ -13,6 +13,13 @@ from alleger.core import charts
 SVG = "{http://www.w3.org/2000/svg}"
 
 
+@pytest.fixture(autouse=True)
+def _french():
+    """Charts are built in the request's language: here French, whatever an earlier test left active."""
+    with translation.override("fr"):
+        yield
+
+
 def _render(chart) -> str:
     with translation.override("fr"):
         return render_to_string("components/chart.html", {"chart": chart, "id": "c"})

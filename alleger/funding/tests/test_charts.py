@@ -192,3 +192,15 @@ def test_the_charts_speak_english_too(client, project, holder):
     assert svg.find("{http://www.w3.org/2000/svg}title").text == "Contributions over time"
     assert "Highest value: €10.50" in svg.find("{http://www.w3.org/2000/svg}desc").text
     assert _tables(body)["Contributions over time"][0] == ["Day", "Number", "Amount", "Running total"]
+
+
+def test_the_pool_form_is_folded_until_it_has_something_to_say(client, territory, sponsor, sponsor_organisation):
+    client.force_login(sponsor)
+    folded = '<details class="disclosure">\n    <summary>Le formulaire d\'ouverture</summary>'
+    assert folded in client.get(reverse("funding:sponsor")).content.decode()
+    response = client.post(reverse("funding:pool_create"), {
+        "pool-sponsor": sponsor_organisation.pk, "pool-name": "Forfait", "pool-territory": territory.pk,
+        "pool-trigger": "lump_sum", "pool-factor_percent": "100", "pool-lump_sum": "300",
+        "pool-idempotency_key": "p2"})
+    body = response.content.decode()
+    assert '<details class="disclosure" open>' in body and "Indiquez un seuil" in body

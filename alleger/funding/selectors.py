@@ -1,11 +1,13 @@
 """Reads of the funding track, shaped for pages and the API."""
 
+import itertools
 import math
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, DateField, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Trunc
 from django.utils import timezone
 
-from alleger.core import search
+from alleger.core import charts, search
 
 from .models import Call, Contribution, Match, MatchingPool, Need, Offer, Project, Reward, Theme
 
@@ -212,3 +214,58 @@ def support_organisations_of(user):
 
 def reward_contributions(project: Project, ids) -> QuerySet[Contribution]:
     return project.contributions.filter(pk__in=ids, reward__isnull=False)
+
+
+# --- charts: aggregations in the database, one row per period or per project -------------------
+
+MATCHED = (Match.Status.COMMITTED, Match.Status.RELEASED)
+
+
+def _by_period(qs, *, date_field: str, unit: str, **sums) -> dict:
+    """{period start (local date): {name: aggregate}} for the non-empty periods."""
+    rows = (qs.annotate(period=Trunc(date_field, unit, output_field=DateField())).order_by()
+            .values("period").annotate(**sums))
+    return {row.pop("period"): row for row in rows}
+
+
+def _span(qs, date_field: str):
+    found = qs.aggregate(first=Min(date_field), last=Max(date_field))
+    if found["first"] is None:
+        return None
+    return timezone.localdate(found["first"]), timezone.localdate(found["last"])
+
+
+def _over_time(qs, *, since=None) -> dict:
+    """Per period from the first row (or `since`) to the last: count, amount, running total. Two queries."""
+    span = _span(qs, "created_at")
+    if span is None:
+        return {"unit": charts.DAY, "periods": [], "count": [], "amount": [], "cumulative": []}
+    first, last = span
+    if since is not None:
+        first = min(first, timezone.localdate(since))
+    unit = charts.period_unit(first, last)
+    found = _by_period(qs, date_field="created_at", unit=unit, n=Count("pk"), s=Sum("amount_cents"))
+    periods = charts.periods(first, last, unit)
+    amount = [found.get(p, {}).get("s") or 0 for p in periods]
+    return {"unit": unit, "periods": periods, "count": [found.get(p, {}).get("n", 0) for p in periods],
+            "amount": amount, "cumulative": list(itertools.accumulate(amount))}
+
+
+def contributions_over_time(project: Project) -> dict:
+    """Contributions still standing, per day (week, month for long campaigns), from the publication on."""
+    return _over_time(project.contributions.filter(status__in=Contribution.ACTIVE), since=project.published_at)
+
+
+def sponsor_matches_over_time(pools) -> dict:
+    """Matched funds (committed and released, not returned) of all the pools per day (week, month)."""
+    return _over_time(Match.objects.filter(pool__in=pools, status__in=MATCHED))
+
+
+def sponsor_matches_by_project(pools) -> list[dict]:
+    """Matched funds (committed and released, not returned) per pool and project: one query."""
+    return list(Match.objects.filter(pool__in=pools, status__in=MATCHED).order_by()
+                .values("pool_id", "project_id", "project__title", "project__slug")
+                .annotate(committed=Sum("amount_cents", filter=Q(status=Match.Status.COMMITTED), default=0),
+                          released=Sum("amount_cents", filter=Q(status=Match.Status.RELEASED), default=0),
+                          total=Sum("amount_cents"), count=Count("pk"))
+                .order_by("pool_id", "-total", "project__title"))

@@ -36,4 +36,5 @@ urlpatterns = [
     path("mecenat/", views.sponsor_dashboard, name="sponsor"),
     path("mecenat/fonds/", views.pool_create, name="pool_create"),
     path("mecenat/fonds/<int:pool_id>/abonder/", views.pool_top_up, name="pool_top_up"),
+    path("mecenat/fonds/<int:pool_id>/abondements.csv", views.pool_matches_csv, name="pool_matches_csv"),
 ]

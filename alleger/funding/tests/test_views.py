@@ -1009,7 +1009,7 @@ def test_matches_show_on_the_project_and_the_sponsor_dashboard(client, territory
     assert "<dt>Abondement d'un mécène</dt><dd>20\u00a0€</dd>" in mine
     client.force_login(sponsor)
     body = _body(client.get(reverse("funding:sponsor")))
-    assert "Le Café d&#x27;à Côté" in body and "doublement d'une contribution" in body
+    assert "Le Café d&#x27;à Côté" in body and "<td class=\"num\">20\u00a0€</td>" in body
 
 
 # --- no query per row -----------------------------------------------------------------------------

@@ -24,4 +24,4 @@ from .holding import (  # noqa: F401
 )
 from .moderation import confirm_receipt, offline_payments, project_review, review_queue  # noqa: F401
 from .public import call_detail, follow, offer, project_detail, project_list, support  # noqa: F401
-from .sponsoring import pool_create, pool_top_up, sponsor_dashboard  # noqa: F401
+from .sponsoring import pool_create, pool_matches_csv, pool_top_up, sponsor_dashboard  # noqa: F401

@@ -50,3 +50,4 @@ def _refusal_message(request, exc: ValidationError) -> None:
 def _open_for_contributions(project) -> bool:
     # Between the deadline and the settlement job's next run, the campaign is over already.
     return project.is_live and project.deadline is not None and project.deadline > timezone.now()
+

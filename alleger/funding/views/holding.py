@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from alleger.core import charts
 from alleger.core.numbers import is_digits
 from alleger.core.text import csv_cell
 from alleger.territories.models import Territory
@@ -217,6 +218,10 @@ def _render_manage(request, project, *, update_form=None, repayment_forms=None):
         "loans": loans,
         "repayments_open": project.status == Project.Status.SUCCEEDED and project.paid_out_at is not None,
         "updates": list(project.updates.all()[:5]),
+        "chart": charts.over_time(
+            selectors.contributions_over_time(project), kind="line", plotted="cumulative",
+            title=_("Contributions au fil du temps"),
+            desc=_("Montant cumulé des contributions en cours ou encaissées, par période.")),
     })
 
 

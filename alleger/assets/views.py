@@ -62,7 +62,7 @@ def asset_list(request):
     assets = selectors.asset_search(territory=territory, status=filters.get("statut", ""),
                                     type_slug=filters.get("type", ""), kit_slug=filters.get("kit", ""),
                                     neighbourhood_slug=filters.get("quartier", ""), text=filters.get("q", ""))
-    page = Paginator(assets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(assets.prefetch_related("photos"), PAGE_SIZE).get_page(request.GET.get("page"))
     if territory is not None and territory.bbox:
         bounds = territory.bbox
     else:

@@ -50,6 +50,9 @@ def image_clean(upload, *, max_side: int = MAX_SIDE) -> SimpleUploadedFile:
                     _("Format d'image non accepté : utilisez JPEG, PNG, WebP ou GIF."), code="bad_format"
                 )
             image = ImageOps.exif_transpose(image)
+            # Pillow writes back what the source's info carries (a JPEG comment, an ICC profile,
+            # XMP): keep only the palette transparency, which is pixels, not metadata.
+            image.info = {key: value for key, value in image.info.items() if key == "transparency"}
             image.thumbnail((max_side, max_side))
             out_ext = ALLOWED_FORMATS[fmt]
             if out_ext == "jpg" and image.mode not in ("RGB", "L"):

@@ -4,6 +4,8 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
+from alleger.funding.models import Project
+from alleger.funding.selectors import project_list
 from alleger.territories.selectors import territory_list
 
 from .cache import public_page
@@ -11,7 +13,10 @@ from .cache import public_page
 
 @public_page
 def home(request):
-    return render(request, "core/home.html", {"territories": territory_list()})
+    return render(request, "core/home.html", {
+        "territories": territory_list(),
+        "live_projects": project_list(status=Project.Status.PUBLISHED)[:3],
+    })
 
 
 @never_cache

@@ -7,13 +7,12 @@ already exists in the city is left alone.
 """
 
 import datetime
-import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image, ImageDraw
 
 from alleger.assets.models import Asset, AssetType
+from alleger.core.demo_images import demo_upload
 from alleger.kits.models import Kit
 
 from .models import Intervention, JournalEntry
@@ -100,14 +99,17 @@ INTERVENTIONS = [
 ]
 
 
+# The drawing of each journal photo (alleger.core.demo_images), by its description.
+PHOTO_SCENES = {
+    "Le pied d'arbre fraîchement semé": "tree_pit",
+    "Les capucines en fleurs au pied du platane": "tree_pit",
+    "Le parklet installé sur la place de stationnement": "parklet",
+    "Des bombes à graines qui sèchent sur une table": "seedbombs",
+}
+
+
 def _photo(label: str) -> SimpleUploadedFile:
-    image = Image.new("RGB", (480, 320), (77, 140, 87))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((20, 200, 460, 300), fill=(120, 90, 60))
-    draw.ellipse((180, 60, 300, 180), fill=(235, 140, 40))
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return SimpleUploadedFile(f"{label[:20]}.png", buffer.getvalue(), content_type="image/png")
+    return demo_upload(PHOTO_SCENES.get(label, "garden"), seed=len(label), name="journal")
 
 
 def _own_asset(city, key) -> Asset:

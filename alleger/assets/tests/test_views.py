@@ -200,3 +200,18 @@ def test_a_visitor_cannot_propose_nor_add_photos(client, territory):
     asset = AssetFactory(territory=territory)
     assert client.get("/dispositifs/proposer/").status_code == 302
     assert client.post(f"/dispositifs/{asset.pk}/photos/", {}).status_code == 302
+
+
+def test_the_list_shows_each_asset_s_first_photo_in_a_constant_number_of_queries(
+        client, territory, django_assert_max_num_queries):
+    asset_type = AssetTypeFactory(territory=territory)
+    assets = Asset.objects.bulk_create([Asset(territory=territory, asset_type=asset_type, name=f"Arbre {i:02d}",
+                                              lat=45.44, lon=4.39) for i in range(30)])
+    AssetPhoto.objects.bulk_create([AssetPhoto(asset=a, image=f"assets/arbre-{a.pk}.jpg", alt="Un arbre")
+                                    for a in assets[:20]])
+    AssetPhoto.objects.create(asset=assets[0], image="assets/second.jpg", alt="Plus tard")
+    with django_assert_max_num_queries(15):
+        page = client.get("/dispositifs/", {"territoire": "saint-etienne"}).text
+    # The first photo of each photographed asset, decorative next to the asset's name (alt="")
+    assert page.count('class="asset-thumb"') == 20
+    assert f'src="/media/assets/arbre-{assets[0].pk}.jpg" alt=""' in page and "second.jpg" not in page

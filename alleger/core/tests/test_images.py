@@ -89,6 +89,39 @@ def test_it_drops_bytes_smuggled_after_the_image():
     assert payload not in cleaned.read()
 
 
+SECRET = b"Jane Doe, 12 rue Gambetta"
+
+
+@pytest.mark.parametrize(("fmt", "options"), [
+    ("JPEG", {"comment": SECRET}),  # a JPEG comment segment
+    ("PNG", {"icc_profile": SECRET}),  # an ICC profile (Pillow copies it back from the source by default)
+    ("WEBP", {"xmp": SECRET}),  # an XMP packet
+])
+def test_it_drops_comments_profiles_and_xmp_too(fmt, options):
+    # Given an image carrying text outside its pixels
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), (30, 120, 80)).save(buffer, format=fmt, **options)
+    assert SECRET in Image.open(io.BytesIO(buffer.getvalue())).info.values()
+    # When it is cleaned, then the copy does not carry it
+    data = image_clean(_upload(buffer.getvalue(), name=f"x.{fmt.lower()}")).read()
+    cleaned = Image.open(io.BytesIO(data))
+    assert SECRET not in data and SECRET not in cleaned.info.values()
+    assert cleaned.format == fmt
+
+
+def test_it_keeps_the_transparency_of_a_palette_image():
+    # Given a GIF whose palette index 0 is transparent
+    image = Image.new("P", (16, 16), 0)
+    image.putpalette([255, 255, 255, 200, 0, 0] + [0] * 762)
+    image.paste(1, (4, 4, 12, 12))
+    buffer = io.BytesIO()
+    image.save(buffer, format="GIF", transparency=0)
+    # When it is cleaned (into a PNG), then the corners stay see-through
+    cleaned = _open(image_clean(_upload(buffer.getvalue(), name="x.gif", content_type="image/gif")))
+    assert cleaned.convert("RGBA").getpixel((0, 0))[3] == 0
+    assert cleaned.convert("RGBA").getpixel((8, 8))[3] == 255
+
+
 @pytest.mark.parametrize(
     ("content", "name"),
     [

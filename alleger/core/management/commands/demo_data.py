@@ -4,6 +4,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from alleger.core import demo_pictures
 from alleger.core.demo_support import DEMO_PASSWORD, DemoContext
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.load(context)
+            demo_pictures.load(context)  # pictures for what the apps loaded
         if quiet:
             return
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Demo accounts (password for all: {DEMO_PASSWORD}):"))

@@ -7,11 +7,12 @@ from django.views.decorators.cache import never_cache
 from alleger.territories.selectors import territory_list
 
 from .cache import public_page
+from .selectors import live_overview
 
 
 @public_page
 def home(request):
-    return render(request, "core/home.html", {"territories": territory_list()})
+    return render(request, "core/home.html", {"territories": territory_list(), "live": live_overview()})
 
 
 @never_cache

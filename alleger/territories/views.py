@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from alleger.core.cache import public_page
 from alleger.core.markdown import markdown_to_text
+from alleger.core.selectors import live_overview
 from alleger.funding import selectors as funding_selectors
 from alleger.funding.models import Project
 from alleger.organisations.selectors import organisation_list
@@ -37,6 +38,7 @@ def territory_detail(request, slug):
         "open_calls": funding_selectors.open_calls(territory),
         "live_projects": funding_selectors.project_list(territory=territory,
                                                         status=Project.Status.PUBLISHED)[:6],
+        "live": live_overview(territory),
     })
 
 

@@ -15,6 +15,7 @@ from alleger.organisations.selectors import organisation_list
 
 from . import feeds, selectors
 from .models import Territory
+from .theme import hex_colour
 
 
 @public_page
@@ -40,6 +41,17 @@ def territory_detail(request, slug):
                                                         status=Project.Status.PUBLISHED)[:6],
         "live": live_overview(territory),
     })
+
+
+@public_page
+def territory_theme(request, slug):
+    """The territory's colours as CSS custom properties: a stylesheet, since the CSP forbids inline styles."""
+    territory = get_object_or_404(Territory, slug=slug)
+    css = ""
+    if hex_colour.regex.match(territory.colour) and hex_colour.regex.match(territory.text_colour):
+        css = (f".territory-banner {{ --territory: {territory.colour}; "
+               f"--territory-text: {territory.text_colour}; }}\n")
+    return HttpResponse(css, content_type="text/css; charset=utf-8")
 
 
 @public_page

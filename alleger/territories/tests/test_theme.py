@@ -83,3 +83,36 @@ def test_a_territory_without_colours_keeps_the_sites_look(client, territory):
 def test_a_colour_written_around_the_admin_never_reaches_the_stylesheet(client, territory):
     Territory.objects.filter(pk=territory.pk).update(colour="#f;}*{}", text_colour="#000000")
     assert client.get(f"/t/{territory.slug}/theme.css").content == b""
+
+
+def _png_with_trailer() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "#1f5f4a").save(buffer, format="PNG")
+    return buffer.getvalue() + b"<script>smuggled</script>"
+
+
+def test_the_admin_re_encodes_an_uploaded_logo(client, territory, platform_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(platform_admin)
+    data = _admin_data(territory, logo=SimpleUploadedFile("logo.png", _png_with_trailer(), "image/png"))
+    assert client.post(f"/admin/territories/territory/{territory.pk}/change/", data).status_code == 302
+    territory.refresh_from_db()
+    stored = territory.logo.read()
+    assert stored.startswith(b"\x89PNG") and b"smuggled" not in stored
+    assert f'src="{territory.logo.url}"' in client.get(f"/t/{territory.slug}/").content.decode()
+
+
+def test_the_admin_refuses_a_logo_that_is_not_an_image(client, territory, platform_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(platform_admin)
+    data = _admin_data(territory, logo=SimpleUploadedFile("logo.png", b"not an image", "image/png"))
+    response = client.post(f"/admin/territories/territory/{territory.pk}/change/", data)
+    assert response.status_code == 200
+    territory.refresh_from_db()
+    assert not territory.logo

@@ -180,6 +180,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "alleger.core.context_processors.site",
+                "alleger.core.context_processors.roles",
             ],
         },
     },

@@ -9,6 +9,7 @@ from alleger.funding.selectors import project_list
 from alleger.territories.selectors import territory_list
 
 from .cache import public_page
+from .selectors import live_overview
 
 
 @public_page
@@ -16,6 +17,7 @@ def home(request):
     return render(request, "core/home.html", {
         "territories": territory_list(),
         "live_projects": project_list(status=Project.Status.PUBLISHED)[:3],
+        "live": live_overview(),
     })
 
 

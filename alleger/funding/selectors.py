@@ -104,9 +104,30 @@ def featured_themes(territory) -> QuerySet[Theme]:
     return territory.themes.filter(featured=True).order_by("name")
 
 
-def open_calls(territory, now=None) -> QuerySet[Call]:
+def open_calls(territory=None, now=None) -> QuerySet[Call]:
+    """Calls for projects open now, closing soonest first; every territory's without one."""
     now = now or timezone.now()
-    return territory.calls.filter(opens_at__lte=now, closes_at__gt=now).select_related("pool")
+    qs = Call.objects.filter(opens_at__lte=now, closes_at__gt=now).select_related("pool", "territory")
+    if territory is not None:
+        qs = qs.filter(territory=territory)
+    return qs.order_by("closes_at", "pk")
+
+
+def campaigns_ending_soon(territory=None, now=None) -> QuerySet[Project]:
+    """Campaigns still open, the nearest deadline first."""
+    return (project_list(territory=territory, status=Project.Status.PUBLISHED)
+            .filter(deadline__gt=now or timezone.now()).order_by("deadline", "pk"))
+
+
+def funding_figures(territory=None) -> dict:
+    """Money raised by public campaigns (pledges and matching) and projects funded, in one query."""
+    qs = Project.objects.filter(status__in=PUBLIC_STATUSES)
+    if territory is not None:
+        qs = qs.filter(territory=territory)
+    counted = Q(status__in=(Project.Status.PUBLISHED, Project.Status.SUCCEEDED))
+    figures = qs.aggregate(pledged=Sum("pledged_cents", filter=counted), matched=Sum("matched_cents", filter=counted),
+                           funded=Count("pk", filter=Q(status=Project.Status.SUCCEEDED)))
+    return {"raised_cents": (figures["pledged"] or 0) + (figures["matched"] or 0), "funded": figures["funded"]}
 
 
 def sponsor_pools(user) -> QuerySet[MatchingPool]:

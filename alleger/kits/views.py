@@ -46,6 +46,7 @@ def kit_detail(request, slug):
         "hidden": hidden and not user.has_perm("discussions.moderate", kit),
         "moderator_sees_hidden": hidden,
         "forks": kit.forks.filter(status=Kit.Status.PUBLISHED).order_by("title"),
+        "asset_types": kit.asset_types.select_related("territory").order_by("name"),
         "can_change": user.has_perm("kits.change_kit", kit),
         "can_submit": user.has_perm("kits.submit_kit", kit),
         "can_review": user.has_perm("kits.review_kit", kit) and kit.status == Kit.Status.SUBMITTED,

@@ -1,5 +1,8 @@
 from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
+
+from alleger.core.images import image_clean
 
 from .geometry import polygon_from_geojson
 from .models import Neighbourhood, Territory, TerritoryRole
@@ -33,9 +36,24 @@ class TerritoryRoleInline(admin.TabularInline):
     extra = 0
 
 
+class TerritoryForm(BoundaryForm):
+    """The boundary checked, the logo and banner re-encoded (alleger.core.images); the colours' contrast is
+    checked by Territory.clean."""
+
+    def _image(self, name):
+        upload = self.cleaned_data.get(name)
+        return image_clean(upload) if isinstance(upload, UploadedFile) else upload
+
+    def clean_logo(self):
+        return self._image("logo")
+
+    def clean_banner(self):
+        return self._image("banner")
+
+
 @admin.register(Territory)
 class TerritoryAdmin(admin.ModelAdmin):
-    form = BoundaryForm
+    form = TerritoryForm
     list_display = ["name", "slug", "kind", "max_goal_cents", "commission_bp", "overfunding_cap_bp"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]

@@ -1,8 +1,11 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from .theme import check_contrast, hex_colour
 
 
 class Territory(models.Model):
@@ -47,6 +50,15 @@ class Territory(models.Model):
     allow_reward = models.BooleanField(_("dons avec contrepartie acceptés"), default=True)
     allow_loan = models.BooleanField(_("prêts sans intérêt acceptés"), default=False)
 
+    # Its look on its own pages (served by /t/<slug>/theme.css; the strict CSP forbids inline styles).
+    colour = models.CharField(_("couleur du bandeau"), max_length=7, blank=True, validators=[hex_colour],
+                              help_text=_("#rrggbb ; vide : les couleurs d'Alléger."))
+    text_colour = models.CharField(_("couleur du texte sur le bandeau"), max_length=7, default="#ffffff",
+                                   validators=[hex_colour],
+                                   help_text=_("Contraste d'au moins 4,5:1 avec la couleur du bandeau (WCAG AA)."))
+    logo = models.ImageField(_("logo"), upload_to="territories/", blank=True)
+    banner = models.ImageField(_("image de bandeau"), upload_to="territories/", blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -70,6 +82,15 @@ class Territory(models.Model):
 
     def get_absolute_url(self):
         return reverse("territories:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.colour and not hex_colour.regex.match(self.colour):
+            return  # the field's own validator says why
+        if self.colour and hex_colour.regex.match(self.text_colour or ""):
+            try:
+                check_contrast(text=self.text_colour, background=self.colour)
+            except ValidationError as exc:
+                raise ValidationError({"text_colour": exc}) from None
 
     @property
     def bbox(self):

@@ -5,6 +5,7 @@ from . import views
 app_name = "territories"
 urlpatterns = [
     path("<slug:slug>/", views.territory_detail, name="detail"),
+    path("<slug:slug>/theme.css", views.territory_theme, name="theme"),
     path("<slug:slug>/flux.atom", views.territory_feed, {"kind": "atom"}, name="feed_atom"),
     path("<slug:slug>/flux.rss", views.territory_feed, {"kind": "rss"}, name="feed_rss"),
 ]

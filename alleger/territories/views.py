@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from alleger.core.cache import public_page
 from alleger.core.markdown import markdown_to_text
+from alleger.core.selectors import live_overview
 from alleger.core.text import clean_text
 from alleger.funding import selectors as funding_selectors
 from alleger.funding.models import Project
@@ -15,6 +16,7 @@ from alleger.organisations.selectors import organisation_list
 
 from . import feeds, selectors
 from .models import Territory
+from .theme import hex_colour
 
 
 @public_page
@@ -38,7 +40,19 @@ def territory_detail(request, slug):
         "open_calls": funding_selectors.open_calls(territory),
         "live_projects": funding_selectors.project_list(territory=territory,
                                                         status=Project.Status.PUBLISHED)[:6],
+        "live": live_overview(territory),
     })
+
+
+@public_page
+def territory_theme(request, slug):
+    """The territory's colours as CSS custom properties: a stylesheet, since the CSP forbids inline styles."""
+    territory = get_object_or_404(Territory, slug=slug)
+    css = ""
+    if hex_colour.regex.match(territory.colour) and hex_colour.regex.match(territory.text_colour):
+        css = (f".territory-banner {{ --territory: {territory.colour}; "
+               f"--territory-text: {territory.text_colour}; }}\n")
+    return HttpResponse(css, content_type="text/css; charset=utf-8")
 
 
 @public_page

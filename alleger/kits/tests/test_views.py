@@ -311,3 +311,30 @@ def test_the_form_chooses_the_asset_types_and_the_page_shows_them(client, reside
     page = client.get(kit.get_absolute_url()).text
     assert "<dt>S'applique à</dt>" in page
     assert "Banc public" in page
+
+
+def test_a_kits_asset_types_link_to_the_assets_they_apply_to(client, territory):
+    from alleger.testing.assets_factories import AssetFactory, AssetTypeFactory
+
+    tree_pit = AssetTypeFactory(territory=territory, slug="pied-d-arbre", name="Pied d'arbre")
+    bench = AssetTypeFactory(territory=territory, slug="banc", name="Banc")
+    kit = make_kit(status=Kit.Status.PUBLISHED, territory=territory, asset_types=[tree_pit, bench])
+    AssetFactory(territory=territory, asset_type=tree_pit, name="Pied d'arbre de la place")
+    AssetFactory(territory=territory, asset_type=AssetTypeFactory(territory=territory, slug="mur", name="Mur"),
+                 name="Mur du marché")
+    facts = client.get(f"/kits/{kit.slug}/").content.decode().split("applique à</dt>", 1)[1].split("</dd>", 1)[0]
+    assert f'<a href="/dispositifs/?territoire={territory.slug}&amp;type=banc">Banc</a>' in facts
+    assert f'<a href="/dispositifs/?territoire={territory.slug}&amp;type=pied-d-arbre">Pied d&#x27;arbre</a>' in facts
+    assert f'href="/dispositifs/?kit={kit.slug}"' in facts
+    # The link leads to the assets the kit applies to, and to those only
+    listed = client.get(f"/dispositifs/?kit={kit.slug}").content.decode()
+    assert "Pied d&#x27;arbre de la place" in listed and "Mur du marché" not in listed
+
+
+def test_a_draft_kit_does_not_link_to_an_asset_filter_that_ignores_it(client, territory):
+    from alleger.testing.assets_factories import AssetTypeFactory
+
+    kit = make_kit(territory=territory, asset_types=[AssetTypeFactory(territory=territory)])
+    client.force_login(kit.author)
+    facts = client.get(f"/kits/{kit.slug}/").content.decode().split("applique à</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "/dispositifs/?territoire=" in facts and "?kit=" not in facts

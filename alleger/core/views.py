@@ -4,8 +4,6 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
-from alleger.funding.models import Project
-from alleger.funding.selectors import project_list
 from alleger.territories.selectors import territory_list
 
 from .cache import public_page
@@ -14,11 +12,7 @@ from .selectors import live_overview
 
 @public_page
 def home(request):
-    return render(request, "core/home.html", {
-        "territories": territory_list(),
-        "live_projects": project_list(status=Project.Status.PUBLISHED)[:3],
-        "live": live_overview(),
-    })
+    return render(request, "core/home.html", {"territories": territory_list(), "live": live_overview()})
 
 
 @never_cache

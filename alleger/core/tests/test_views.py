@@ -29,21 +29,6 @@ def test_the_home_lists_territories(client, territory, other_territory, neighbou
 
 
 @pytest.mark.django_db
-def test_the_home_shows_three_live_campaigns_with_their_pictures(client, territory):
-    from alleger.testing.funding_factories import ProjectFactory
-
-    live = [ProjectFactory(territory=territory, live=True, title=f"Campagne {i}", image=f"projects/c{i}.jpg",
-                           image_alt=f"Dessin {i}") for i in range(4)]
-    ProjectFactory(territory=territory, title="Brouillon caché")
-    body = client.get("/").content.decode()
-    shown = [p for p in live if p.title in body]
-    assert len(shown) == 3 and "Brouillon caché" not in body
-    for project in shown:
-        assert f'src="/media/{project.image.name}" alt="{project.image_alt}"' in body
-    assert 'href="/projets/"' in body
-
-
-@pytest.mark.django_db
 def test_it_speaks_french_even_to_an_english_browser(client):
     # Given a browser that prefers English
     response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")

@@ -44,7 +44,7 @@ def project_page(project: Project, *, user=None) -> dict:
     backers = list(
         project.contributions.filter(status__in=Contribution.ACTIVE + (Contribution.Status.CAPTURED,),
                                      anonymous=False)
-        .select_related("contributor").order_by("-created_at")[:20]
+        .select_related("contributor", "organisation").order_by("-created_at")[:20]
     )
     anonymous_count = project.contributions.filter(status__in=Contribution.ACTIVE, anonymous=True).count()
     pools = list(MatchingPool.objects.filter(matches__project=project).select_related("sponsor").annotate(
@@ -209,3 +209,9 @@ def support_organisations_of(user):
 
 def reward_contributions(project: Project, ids) -> QuerySet[Contribution]:
     return project.contributions.filter(pk__in=ids, reward__isnull=False)
+
+
+def contributions_of_organisation(organisation) -> QuerySet[Contribution]:
+    """What its members see on the organisation's page: the pledges given in its name, and who paid."""
+    return (Contribution.objects.filter(organisation=organisation).select_related("project", "contributor")
+            .order_by("-created_at"))

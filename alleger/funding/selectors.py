@@ -74,7 +74,7 @@ def contributions_of(user) -> QuerySet[Contribution]:
 def contributors_for_holder(project: Project) -> QuerySet[Contribution]:
     """What the holder sees: anonymous contributors stay anonymous to the holder too."""
     return (project.contributions.exclude(status__in=[Contribution.Status.CANCELLED])
-            .select_related("contributor", "reward").order_by("created_at"))
+            .select_related("contributor", "organisation", "reward").order_by("created_at"))
 
 
 def review_queue(territory) -> QuerySet[Project]:
@@ -85,14 +85,15 @@ def review_queue(territory) -> QuerySet[Project]:
 def offline_awaiting(territory) -> QuerySet[Contribution]:
     return (Contribution.objects.filter(project__territory=territory, provider="offline",
                                         status__in=[Contribution.Status.PENDING, Contribution.Status.CAPTURE_FAILED])
-            .select_related("project", "contributor").order_by("created_at"))
+            .select_related("project", "contributor", "organisation").order_by("created_at"))
 
 
 def offline_confirmed(territory, limit: int = 50) -> QuerySet[Contribution]:
     """The latest receipts confirmed in the territory, with who confirmed them."""
     return (Contribution.objects.filter(project__territory=territory, provider="offline",
                                         receipt_confirmed_by__isnull=False)
-            .select_related("project", "contributor", "receipt_confirmed_by").order_by("-captured_at")[:limit])
+            .select_related("project", "contributor", "organisation", "receipt_confirmed_by")
+            .order_by("-captured_at")[:limit])
 
 
 def featured_themes(territory) -> QuerySet[Theme]:
@@ -164,7 +165,7 @@ def with_repaid(contributions: QuerySet[Contribution]) -> QuerySet[Contribution]
 def loans_of_project(project: Project) -> QuerySet[Contribution]:
     return with_repaid(project.contributions.filter(kind=Contribution.Kind.LOAN,
                                                     status__in=Contribution.ACTIVE)
-                       .select_related("contributor", "project").order_by("created_at"))
+                       .select_related("contributor", "organisation", "project").order_by("created_at"))
 
 
 def call_get(territory, slug: str) -> Call:

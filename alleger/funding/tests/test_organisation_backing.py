@@ -105,3 +105,12 @@ def test_the_openapi_documents_the_organisation_field(client):
     schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
     assert "organisation_id" in schemas["ContributionIn"]["properties"]
     assert "organisation_id" in schemas["ContributionOut"]["properties"]
+
+
+def test_the_holder_and_the_moderators_see_who_paid_and_for_which_organisation(
+        client_of, project, organisation, org_admin, moderator, territory):
+    contribute(project, org_admin, 2_500, organisation=organisation, provider="offline")
+    for user, url in ((project.holder, reverse("funding:manage", args=[project.slug])),
+                      (moderator, reverse("funding:offline_payments", args=[territory.slug]))):
+        page = client_of(user).get(url).content.decode()
+        assert escape(org_admin.public_name) in page and f"au nom de {escape(organisation.name)}" in page, url

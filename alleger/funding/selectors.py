@@ -68,7 +68,7 @@ def project_page(project: Project, *, user=None) -> dict:
 
 def contributions_of(user) -> QuerySet[Contribution]:
     return (Contribution.objects.filter(contributor=user)
-            .select_related("project", "reward").order_by("-created_at"))
+            .select_related("project", "reward", "organisation").order_by("-created_at"))
 
 
 def contributors_for_holder(project: Project) -> QuerySet[Contribution]:

@@ -53,6 +53,8 @@ def test_the_form_offers_the_organisation_the_backers_list_and_the_organisation_
         "card_number": "4242 4242 4242 4242", "idempotency_key": unique_key(), "organisation": organisation.pk})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Contribution.objects.get().organisation == organisation
+    mine = client.get(reverse("funding:my_contributions")).content.decode()
+    assert f"au nom de {escape(organisation.name)}" in mine
     page = client_of(other_resident).get(project.get_absolute_url()).content.decode()
     assert f'<li><a href="{organisation.get_absolute_url()}">' in page
     members_view = client_of(org_member).get(organisation.get_absolute_url()).content.decode()

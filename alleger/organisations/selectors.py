@@ -1,5 +1,7 @@
 from django.db.models import Count, QuerySet
 
+from alleger.territories.models import TerritoryRole
+
 from .models import Membership, Organisation, SponsorshipRequest
 
 
@@ -32,7 +34,7 @@ def sponsorship_requests_to_decide(user) -> QuerySet[SponsorshipRequest]:
     qs = SponsorshipRequest.objects.filter(status=SponsorshipRequest.Status.PENDING).select_related(
         "organisation", "territory", "requested_by")
     if not user.is_superuser:
-        qs = qs.filter(territory__roles__user=user, territory__roles__role="moderator")
+        qs = qs.filter(territory__roles__user=user, territory__roles__role=TerritoryRole.Role.MODERATOR)
     return qs.exclude(organisation__memberships__user=user).distinct().order_by("created_at")
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alleger.funding import selectors as funding_selectors
+from alleger.territories.models import TerritoryRole
 
 from . import selectors, services
 from .forms import (
@@ -141,8 +142,8 @@ def sponsorship_request(request, slug):
 @login_required
 def sponsorship_queue(request):
     pending = selectors.sponsorship_requests_to_decide(request.user)
-    if not request.user.is_superuser and not pending.exists() and not request.user.territory_roles.filter(
-            role="moderator").exists():
+    if not request.user.is_superuser and not request.user.territory_roles.filter(
+            role=TerritoryRole.Role.MODERATOR).exists():
         raise PermissionDenied
     return render(request, "organisations/sponsorship_queue.html", {
         "pending": [(r, SponsorshipDecisionForm(prefix=f"r{r.pk}")) for r in pending],

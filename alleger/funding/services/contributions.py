@@ -226,8 +226,8 @@ def _void_hold(payment, contribution: Contribution) -> None:
 def _record(contribution: Contribution, *, now) -> tuple[Contribution | None, bool]:
     """Under the project's lock: (the first contribution if the key was used meanwhile, goal reached now).
 
-    On PostgreSQL, one call to `funding_contribution_record` (migration 0004)
-    does it all in the database; outside a caller's transaction that
+    On PostgreSQL, one call to `funding_contribution_record` (migration 0004;
+    0006 adds the organisation) does it all in the database; outside a caller's transaction that
     statement is its own transaction, so the lock is taken and released
     inside the server, never held across a round trip to Python. Elsewhere,
     and when FUNDING_RECORD_IN_SQL is off, the same steps run through the ORM

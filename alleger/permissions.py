@@ -109,6 +109,7 @@ def made_the_asset_proposal(user, asset_proposal) -> bool:
 BINDING_FOR_SUPERUSERS = frozenset({
     "funding.confirm_receipt", "funding.review_project", "funding.cancel_contribution", "kits.review_kit",
     "proposals.answer_proposal", "assets.review_proposal", "discussions.decide",
+    "organisations.decide_sponsorship", "organisations.contribute_as", "organisations.request_sponsorship",
 })
 
 
@@ -129,6 +130,24 @@ rules.add_perm("organisations.change_organisation", is_organisation_admin | is_p
 rules.add_perm("organisations.manage_members", is_organisation_admin | is_platform_admin)
 rules.add_perm("organisations.act_for", is_organisation_member)
 rules.add_perm("organisations.sponsor", is_sponsor_member)
+# Money given in an organisation's name commits it: its admins only.
+rules.add_perm("organisations.contribute_as", is_organisation_admin)
+rules.add_perm("organisations.request_sponsorship", is_organisation_admin)
+
+
+@rules.predicate
+def moderates_request_territory(user, request) -> bool:
+    return request is not None and is_moderator_of(user, request.territory)
+
+
+@rules.predicate
+def belongs_to_requesting_organisation(user, request) -> bool:
+    return _active(user) and request is not None and _belongs_to(user, request.organisation_id)
+
+
+# Four eyes: a member of the organisation never decides its own request.
+rules.add_perm("organisations.decide_sponsorship",
+               (moderates_request_territory | is_platform_admin) & ~belongs_to_requesting_organisation)
 
 # Accounts: a person manages their own account only.
 rules.add_perm("accounts.change_account", is_self)

@@ -14,6 +14,7 @@ from ninja.responses import Status
 from alleger.api import AUTH, Page
 from alleger.core.numbers import CardNumber, WholeNumber
 from alleger.core.ratelimit import limit
+from alleger.organisations.models import Organisation
 
 from . import selectors
 from .errors import Refused
@@ -148,6 +149,9 @@ class ContributionIn(Schema):
     provider: Literal["simulated_card", "offline"] = "simulated_card"
     card_number: CardNumber = Field(None, max_length=30,
                                     description="simulated_card only: a test card number (12 to 19 digits)")
+    organisation_id: int | None = Field(None, description=(
+        "Give as this organisation (you must administer it): it is the backer shown on the project, you still "
+        "pay. 403 `forbidden` otherwise."))
 
 
 class ContributionOut(Schema):
@@ -158,6 +162,7 @@ class ContributionOut(Schema):
     amount_cents: int
     matched_cents: int
     reward_id: int | None
+    organisation_id: int | None = Field(..., description="The organisation shown as the backer, if any")
     anonymous: bool
     status: str
     provider: str
@@ -171,7 +176,8 @@ def _contribution_out(contribution: Contribution) -> dict:
         "id": contribution.pk, "project_id": contribution.project_id,
         "project_title": contribution.project.title, "kind": contribution.kind,
         "amount_cents": contribution.amount_cents, "matched_cents": contribution.matched_cents,
-        "reward_id": contribution.reward_id, "anonymous": contribution.anonymous, "status": contribution.status,
+        "reward_id": contribution.reward_id, "organisation_id": contribution.organisation_id,
+        "anonymous": contribution.anonymous, "status": contribution.status,
         "provider": contribution.provider, "provider_reference": contribution.provider_reference,
         "created_at": contribution.created_at,
         "cancellable_until": contribution_services.cancellable_until(contribution.project),
@@ -196,8 +202,14 @@ def contribution_create(request: HttpRequest, project_id: int, payload: Contribu
         reward = Reward.objects.filter(pk=payload.reward_id, project=project).first()
         if reward is None:
             raise Refused("invalid", _("Cette contrepartie n'existe pas pour ce projet."))
+    organisation = None
+    if payload.organisation_id is not None:
+        organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+        if organisation is None:
+            raise Refused("invalid", _("Cette organisation n'existe pas."))
     contribution, created = contribution_services.contribution_create(
         project=project, contributor=request.user, amount_cents=payload.amount_cents, kind=payload.kind,
+        organisation=organisation,
         reward=reward, anonymous=payload.anonymous, message=payload.message, provider=payload.provider,
         payment_details={"card_number": payload.card_number} if payload.card_number else {},
         idempotency_key=idempotency_key.strip(),

@@ -291,6 +291,9 @@ class ContributeForm(forms.Form):
     message = forms.CharField(label=_("Message au porteur du projet"), required=False, max_length=500,
                               widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Facultatif, 500 caractères "
                                                                                     "au plus."))
+    organisation = forms.ModelChoiceField(
+        label=_("Contribuer au nom de"), required=False, queryset=None, empty_label=_("Moi-même"),
+        help_text=_("L'organisation apparaît parmi les contributeurs ; c'est vous qui payez."))
     provider = forms.ChoiceField(
         label=_("Moyen de paiement"), widget=forms.RadioSelect,
         help_text=_("Par carte, la somme est seulement réservée : elle n'est prélevée que si le projet atteint son "
@@ -303,9 +306,12 @@ class ContributeForm(forms.Form):
                     "l'encaissement."))
     idempotency_key = _idempotency_field()
 
-    def __init__(self, *args, project: Project, rewards, **kwargs):
+    def __init__(self, *args, project: Project, rewards, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
+        self.fields["organisation"].queryset = organisations
+        if not organisations.exists():
+            del self.fields["organisation"]
         territory = project.territory
         kinds = []
         if project.accepts_donation and (territory.allow_donation or territory.allow_reward):

@@ -264,6 +264,9 @@ class Contribution(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DONATION)
     amount_cents = models.PositiveBigIntegerField()
     reward = models.ForeignKey(Reward, null=True, blank=True, on_delete=models.PROTECT, related_name="contributions")
+    #: The backer shown when a member gives as their organisation; `contributor` is still who pays.
+    organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="contributions")
     anonymous = models.BooleanField(default=False)
     message = models.CharField(max_length=500, blank=True)
     idempotency_key = models.CharField(max_length=80)

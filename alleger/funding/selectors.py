@@ -49,7 +49,7 @@ def project_page(project: Project, *, user=None) -> dict:
     backers = list(
         project.contributions.filter(status__in=Contribution.ACTIVE + (Contribution.Status.CAPTURED,),
                                      anonymous=False)
-        .select_related("contributor").order_by("-created_at")[:20]
+        .select_related("contributor", "organisation").order_by("-created_at")[:20]
     )
     anonymous_count = project.contributions.filter(status__in=Contribution.ACTIVE, anonymous=True).count()
     pools = list(MatchingPool.objects.filter(matches__project=project).select_related("sponsor").annotate(
@@ -73,13 +73,13 @@ def project_page(project: Project, *, user=None) -> dict:
 
 def contributions_of(user) -> QuerySet[Contribution]:
     return (Contribution.objects.filter(contributor=user)
-            .select_related("project", "reward").order_by("-created_at"))
+            .select_related("project", "reward", "organisation").order_by("-created_at"))
 
 
 def contributors_for_holder(project: Project) -> QuerySet[Contribution]:
     """What the holder sees: anonymous contributors stay anonymous to the holder too."""
     return (project.contributions.exclude(status__in=[Contribution.Status.CANCELLED])
-            .select_related("contributor", "reward").order_by("created_at"))
+            .select_related("contributor", "organisation", "reward").order_by("created_at"))
 
 
 def review_queue(territory) -> QuerySet[Project]:
@@ -90,14 +90,15 @@ def review_queue(territory) -> QuerySet[Project]:
 def offline_awaiting(territory) -> QuerySet[Contribution]:
     return (Contribution.objects.filter(project__territory=territory, provider="offline",
                                         status__in=[Contribution.Status.PENDING, Contribution.Status.CAPTURE_FAILED])
-            .select_related("project", "contributor").order_by("created_at"))
+            .select_related("project", "contributor", "organisation").order_by("created_at"))
 
 
 def offline_confirmed(territory, limit: int = 50) -> QuerySet[Contribution]:
     """The latest receipts confirmed in the territory, with who confirmed them."""
     return (Contribution.objects.filter(project__territory=territory, provider="offline",
                                         receipt_confirmed_by__isnull=False)
-            .select_related("project", "contributor", "receipt_confirmed_by").order_by("-captured_at")[:limit])
+            .select_related("project", "contributor", "organisation", "receipt_confirmed_by")
+            .order_by("-captured_at")[:limit])
 
 
 def featured_themes(territory) -> QuerySet[Theme]:
@@ -190,7 +191,7 @@ def with_repaid(contributions: QuerySet[Contribution]) -> QuerySet[Contribution]
 def loans_of_project(project: Project) -> QuerySet[Contribution]:
     return with_repaid(project.contributions.filter(kind=Contribution.Kind.LOAN,
                                                     status__in=Contribution.ACTIVE)
-                       .select_related("contributor", "project").order_by("created_at"))
+                       .select_related("contributor", "organisation", "project").order_by("created_at"))
 
 
 def call_get(territory, slug: str) -> Call:
@@ -290,3 +291,9 @@ def sponsor_matches_by_project(pools) -> list[dict]:
                           released=Sum("amount_cents", filter=Q(status=Match.Status.RELEASED), default=0),
                           total=Sum("amount_cents"), count=Count("pk"))
                 .order_by("pool_id", "-total", "project__title"))
+
+
+def contributions_of_organisation(organisation) -> QuerySet[Contribution]:
+    """What its members see on the organisation's page: the pledges given in its name, and who paid."""
+    return (Contribution.objects.filter(organisation=organisation).select_related("project", "contributor")
+            .order_by("-created_at"))

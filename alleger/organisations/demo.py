@@ -3,8 +3,8 @@
 from alleger.territories.models import TerritoryRole
 from alleger.territories.services import territory_role_grant
 
-from .models import Membership, Organisation
-from .services import membership_add, organisation_create
+from .models import Membership, Organisation, SponsorshipRequest
+from .services import membership_add, organisation_create, sponsorship_decide, sponsorship_request
 
 ORGANISATIONS = [
     # key, slug, name, kind, sponsor, admin, members, description
@@ -37,3 +37,10 @@ def load(context) -> None:
         context.organisations[key] = organisation
     territory_role_grant(territory=city, user=people["martha"], role=TerritoryRole.Role.MODERATOR)
     territory_role_grant(territory=city, user=people["remi"], role=TerritoryRole.Role.CELL)
+    # The farm lends equipment to projects: it asked to become a sponsor of the city, and Martha accepted.
+    farm = context.organisations["sme"]
+    if not SponsorshipRequest.objects.filter(organisation=farm).exists():
+        asked = sponsorship_request(organisation=farm, territory=city, actor=people["didier"], message=(
+            "Nous prêtons notre remorque et nos outils de jardinage aux projets du quartier Jacquard."))
+        sponsorship_decide(request=asked, actor=people["martha"], accept=True)
+        farm.refresh_from_db()

@@ -63,3 +63,34 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organisation} ({self.role})"
+
+
+class SponsorshipRequest(models.Model):
+    """An organisation asks to become a sponsor (mécène) of a territory; its moderators decide."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        ACCEPTED = "accepted", _("Acceptée")
+        REFUSED = "refused", _("Refusée")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="sponsorship_requests")
+    territory = models.ForeignKey("territories.Territory", verbose_name=_("territoire"), on_delete=models.CASCADE,
+                                  related_name="sponsorship_requests")
+    message = models.TextField(_("ce que l'organisation propose"), max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "territory"], condition=models.Q(status="pending"),
+                                    name="sponsorship_request_one_pending"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} → {self.territory_id} ({self.status})"

@@ -1,8 +1,9 @@
 from django.db.models import Count, QuerySet
 
 from alleger.core import search
+from alleger.territories.models import TerritoryRole
 
-from .models import Membership, Organisation
+from .models import Membership, Organisation, SponsorshipRequest
 
 
 def organisation_list(*, kind: str | None = None, q: str = "") -> QuerySet[Organisation]:
@@ -16,7 +17,27 @@ def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
     return organisation.memberships.select_related("user").order_by("role", "joined_at")
 
 
+def organisations_administered_by(user) -> QuerySet[Organisation]:
+    """The organisations a person may commit: give in their name, ask to become a sponsor."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user, memberships__role=Membership.Role.ADMIN).order_by("name")
+
+
 def organisations_of(user) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(memberships__user=user).order_by("name")
+
+
+def sponsorship_requests_to_decide(user) -> QuerySet[SponsorshipRequest]:
+    """Pending requests of the territories the person moderates (all of them for the platform team)."""
+    qs = SponsorshipRequest.objects.filter(status=SponsorshipRequest.Status.PENDING).select_related(
+        "organisation", "territory", "requested_by")
+    if not user.is_superuser:
+        qs = qs.filter(territory__roles__user=user, territory__roles__role=TerritoryRole.Role.MODERATOR)
+    return qs.exclude(organisation__memberships__user=user).distinct().order_by("created_at")
+
+
+def sponsorship_requests_of(organisation: Organisation) -> QuerySet[SponsorshipRequest]:
+    return organisation.sponsorship_requests.select_related("territory").order_by("-created_at")

@@ -1,12 +1,14 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from alleger.accounts.models import User
+from alleger.core.mail import send_later
 from alleger.core.services import audit_record
 
-from .models import Membership, Organisation
+from .models import Membership, Organisation, SponsorshipRequest
 
 
 def _unique_slug(name: str) -> str:
@@ -87,3 +89,54 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
     _ensure_other_admin(organisation, membership)
     membership.delete()
     audit_record(actor=actor, action="organisation.member_remove", target=organisation, user=membership.user_id)
+
+
+@transaction.atomic
+def sponsorship_request(*, organisation: Organisation, territory, actor: User, message: str) -> SponsorshipRequest:
+    """An admin of the organisation asks the territory's moderators to make it a sponsor."""
+    if not actor.has_perm("organisations.request_sponsorship", organisation):
+        raise ValidationError(_("Seules les personnes qui administrent l'organisation peuvent le demander."),
+                              code="forbidden")
+    message = message.strip()
+    if not message:
+        raise ValidationError(_("Dites en quelques mots ce que l'organisation propose."), code="invalid")
+    _lock(organisation)
+    if SponsorshipRequest.objects.filter(organisation=organisation, territory=territory,
+                                         status=SponsorshipRequest.Status.PENDING).exists():
+        raise ValidationError(_("Une demande est déjà en attente pour ce territoire."), code="already_pending")
+    request = SponsorshipRequest(organisation=organisation, territory=territory, message=message, requested_by=actor)
+    request.full_clean()
+    request.save()
+    audit_record(actor=actor, action="organisation.sponsorship_request", target=organisation,
+                 territory=territory.pk, request=request.pk)
+    return request
+
+
+@transaction.atomic
+def sponsorship_decide(*, request: SponsorshipRequest, actor: User, accept: bool, reason: str = "",
+                       now=None) -> SponsorshipRequest:
+    """A moderator of the territory (never a member of the organisation) accepts or refuses, with a reason."""
+    request = SponsorshipRequest.objects.select_for_update().select_related("organisation", "territory").get(
+        pk=request.pk)
+    if not actor.has_perm("organisations.decide_sponsorship", request):
+        if actor.memberships.filter(organisation_id=request.organisation_id).exists():
+            raise ValidationError(_("Vous êtes membre de cette organisation : un autre modérateur doit décider."),
+                                  code="conflict_of_interest")
+        raise ValidationError(_("Seuls les modérateurs du territoire décident de cette demande."), code="forbidden")
+    if request.status != SponsorshipRequest.Status.PENDING:
+        raise ValidationError(_("Cette demande a déjà été traitée."), code="already_decided")
+    reason = reason.strip()
+    if not accept and not reason:
+        raise ValidationError(_("Indiquez le motif du refus : il est envoyé à l'organisation."), code="invalid")
+    request.status = SponsorshipRequest.Status.ACCEPTED if accept else SponsorshipRequest.Status.REFUSED
+    request.decided_by, request.reason, request.decided_at = actor, reason, now or timezone.now()
+    request.save(update_fields=["status", "decided_by", "reason", "decided_at"])
+    organisation = request.organisation
+    if accept and not organisation.is_sponsor:
+        Organisation.objects.filter(pk=organisation.pk).update(is_sponsor=True)
+    audit_record(actor=actor, action=f"organisation.sponsorship_{request.status}", target=organisation,
+                 territory=request.territory_id, request=request.pk, reason=reason)
+    admins = [m.user for m in organisation.memberships.filter(role=Membership.Role.ADMIN).select_related("user")]
+    send_later("organisations/email/sponsorship_decided.txt", admins, {
+        "organisation": organisation, "territory": request.territory, "accepted": accept, "reason": reason})
+    return request

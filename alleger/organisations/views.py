@@ -5,9 +5,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alleger.funding import selectors as funding_selectors
+from alleger.territories.models import TerritoryRole
+
 from . import selectors, services
-from .forms import MemberAddForm, MemberRoleForm, OrganisationForm
-from .models import Membership, Organisation
+from .forms import (
+    MemberAddForm,
+    MemberRoleForm,
+    OrganisationForm,
+    SponsorshipDecisionForm,
+    SponsorshipRequestForm,
+)
+from .models import Membership, Organisation, SponsorshipRequest
 
 
 def _organisation_for(request, slug, perm):
@@ -37,6 +46,10 @@ def organisation_detail(request, slug):
         "organisation": organisation,
         "members": selectors.organisation_members(organisation),
         "can_manage": request.user.has_perm("organisations.manage_members", organisation),
+        "can_request_sponsorship": request.user.has_perm("organisations.request_sponsorship", organisation),
+        "is_member": request.user.has_perm("organisations.act_for", organisation),
+        "contributions": funding_selectors.contributions_of_organisation(organisation)
+        if request.user.has_perm("organisations.act_for", organisation) else [],
     })
 
 
@@ -109,3 +122,51 @@ def member_remove(request, slug, membership_id):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("organisations:members", slug=slug)
+
+
+@login_required
+def sponsorship_request(request, slug):
+    organisation = _organisation_for(request, slug, "organisations.request_sponsorship")
+    form = SponsorshipRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sponsorship_request(organisation=organisation, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Demande envoyée à la modération du territoire."))
+            return redirect(organisation)
+    return render(request, "organisations/sponsorship_request.html", {
+        "organisation": organisation, "form": form,
+        "requests": selectors.sponsorship_requests_of(organisation),
+    })
+
+
+@login_required
+def sponsorship_queue(request):
+    pending = selectors.sponsorship_requests_to_decide(request.user)
+    if not request.user.is_superuser and not request.user.territory_roles.filter(
+            role=TerritoryRole.Role.MODERATOR).exists():
+        raise PermissionDenied
+    return render(request, "organisations/sponsorship_queue.html", {
+        "pending": [(r, SponsorshipDecisionForm(prefix=f"r{r.pk}")) for r in pending],
+    })
+
+
+@login_required
+@require_POST
+def sponsorship_decide(request, request_id):
+    sponsorship = get_object_or_404(SponsorshipRequest, pk=request_id)
+    form = SponsorshipDecisionForm(request.POST, prefix=f"r{sponsorship.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Choisissez « Accepter » ou « Refuser »."))
+        return redirect("organisations:sponsorship_queue")
+    try:
+        services.sponsorship_decide(request=sponsorship, actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        if exc.code == "forbidden":
+            raise PermissionDenied from None
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Décision enregistrée ; l'organisation est prévenue par e-mail."))
+    return redirect("organisations:sponsorship_queue")

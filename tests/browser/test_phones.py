@@ -84,9 +84,12 @@ def _main_pages(demo):
         "helene": ["/mecenat/"],  # a sponsor
         "martha": [  # the territory's moderator
             "/moderation/", f"/t/{t}/moderation/projets/", f"/t/{t}/moderation/paiements/",
-            "/kits/relecture/", "/dispositifs/relecture/",
+            "/kits/relecture/", "/dispositifs/relecture/", "/organisations/mecenat/demandes/",
         ],
-        "clement": [f"{project.get_absolute_url()}gerer/"],  # the project's holder
+        "clement": [  # the project's holder, admin of the café (it may give and ask in its name)
+            f"{project.get_absolute_url()}gerer/", f"{project.get_absolute_url()}contribuer/",
+            "/organisations/cafe-d-a-cote/mecenat/", "/organisations/cafe-d-a-cote/",
+        ],
     }
 
 

@@ -12,7 +12,7 @@ from alleger.accounts.models import User
 from alleger.core.demo_support import DEMO_PASSWORD
 from alleger.core.models import AuditEvent
 from alleger.organisations.demo import ORGANISATIONS
-from alleger.organisations.models import Membership, Organisation
+from alleger.organisations.models import Membership, Organisation, SponsorshipRequest
 from alleger.territories.models import Neighbourhood, Territory, TerritoryRole
 
 
@@ -71,12 +71,14 @@ def test_the_demo_data_has_what_the_tour_needs(demo, client):
     kinds = {(o.kind, o.is_sponsor) for o in Organisation.objects.filter(slug__in=[o[1] for o in ORGANISATIONS])}
     assert kinds == {
         (Organisation.Kind.ASSOCIATION, False),  # the neighbourhood café
-        (Organisation.Kind.COMPANY, False),  # the local SME
+        (Organisation.Kind.COMPANY, True),  # the local SME, a sponsor since Martha accepted its request
         (Organisation.Kind.PUBLIC_BODY, False),  # the city
         (Organisation.Kind.ASSOCIATION, True),  # the sponsor foundation
     }
     for organisation in Organisation.objects.all():
         assert organisation.memberships.filter(role=Membership.Role.ADMIN).exists(), organisation
+    farm_request = SponsorshipRequest.objects.get(organisation__slug="ferme-du-pilat")
+    assert (farm_request.status, farm_request.decided_by.email) == ("accepted", "martha@alleger.localhost")
 
     # One account per role
     people = User.objects.filter(is_active=True)

@@ -22,7 +22,7 @@ import rules
 from django.apps import apps
 from rules.permissions import permissions as registered_rules
 
-from alleger.organisations.models import Membership
+from alleger.organisations.models import Membership, SponsorshipRequest
 from alleger.testing.factories import ROLES
 
 Y, _ = True, False
@@ -47,6 +47,13 @@ MATRIX = {
     ("organisations.act_for", "sponsor_org"): (_, _, _, _, _, _, Y, Y),
     ("organisations.sponsor", "organisation"): (_, _, _, _, _, _, _, Y),
     ("organisations.sponsor", "sponsor_org"): (_, _, _, _, _, _, Y, Y),
+    # Money and requests in an organisation's name: its admins only, never the platform team for it.
+    ("organisations.contribute_as", "organisation"): (_, _, _, Y, _, _, _, _),
+    ("organisations.contribute_as", "sponsor_org"): (_, _, _, _, _, _, _, _),
+    ("organisations.request_sponsorship", "organisation"): (_, _, _, Y, _, _, _, _),
+    ("organisations.request_sponsorship", "sponsor_org"): (_, _, _, _, _, _, _, _),
+    ("organisations.decide_sponsorship", "sponsorship_request"): (_, _, _, _, Y, _, _, Y),
+    ("organisations.decide_sponsorship", "sponsorship_request_elsewhere"): (_, _, _, _, _, _, _, Y),
     ("accounts.change_account", "own_account"): (_, Y, Y, Y, Y, Y, Y, Y),
     ("accounts.change_account", "other_account"): (_, _, _, _, _, _, _, Y),
     ("accounts.manage_tokens", "own_account"): (_, Y, Y, Y, Y, Y, Y, Y),
@@ -61,7 +68,13 @@ MATRIX = {
 
 @pytest.fixture
 def objects(territory, other_territory, organisation, sponsor_organisation, other_resident):
+    def asked(where):
+        return SponsorshipRequest.objects.create(organisation=organisation, territory=where, message="Mécénat",
+                                                 requested_by=other_resident)
+
     return {
+        "sponsorship_request": asked(territory),
+        "sponsorship_request_elsewhere": asked(other_territory),
         None: None,
         "territory": territory,
         "other_territory": other_territory,

@@ -83,7 +83,8 @@ def _check_allowed(project: Project, *, kind: str, amount_cents: int, reward: Re
 def contribution_create(*, project: Project, contributor, amount_cents: int, idempotency_key: str,
                         kind: str = Contribution.Kind.DONATION, reward: Reward | None = None,
                         anonymous: bool = False, message: str = "", provider: str = "simulated_card",
-                        payment_details: dict | None = None, now=None) -> tuple[Contribution, bool]:
+                        payment_details: dict | None = None, organisation=None,
+                        now=None) -> tuple[Contribution, bool]:
     """Pledge money to a live campaign. Returns (contribution, created).
 
     An idempotency key names one request of one person: repeated exactly, it
@@ -100,6 +101,9 @@ def contribution_create(*, project: Project, contributor, amount_cents: int, ide
     3. under the project's lock, check again what may have changed meanwhile
        and record the contribution, its reward, its match and the totals
        (`_record`). A refusal there voids the authorisation just taken.
+
+    Given as an `organisation`, the pledge shows the organisation as its
+    backer; the contributor still pays and must administer it.
     """
     now = now or timezone.now()
     if not idempotency_key or len(idempotency_key) > 80:
@@ -108,7 +112,10 @@ def contribution_create(*, project: Project, contributor, amount_cents: int, ide
         raise Refused("invalid", _("Moyen de paiement inconnu."))
     if len(message) > 500:
         raise Refused("invalid", _("Le message fait au plus 500 caractères."))
-    asked = (project.pk, kind, amount_cents, reward.pk if reward else None, provider, anonymous, message)
+    if organisation is not None and not contributor.has_perm("organisations.contribute_as", organisation):
+        raise Refused("forbidden", _("Seules les personnes qui administrent une organisation contribuent en son nom."))
+    asked = (project.pk, kind, amount_cents, reward.pk if reward else None, provider, anonymous, message,
+             organisation.pk if organisation else None)
     project, first_id = _snapshot(project.pk, contributor.pk, idempotency_key)
     if first_id is not None:
         return _replayed(Contribution.objects.get(pk=first_id), asked), False
@@ -122,7 +129,7 @@ def contribution_create(*, project: Project, contributor, amount_cents: int, ide
     contribution = Contribution(
         project=project, contributor=contributor, kind=kind, amount_cents=amount_cents, reward=reward,
         anonymous=anonymous, message=message, idempotency_key=idempotency_key, provider=provider,
-        created_at=now, status=Contribution.Status.PENDING if payment.paid_upfront else Contribution.Status.AUTHORISED,
+        organisation=organisation, created_at=now, status=Contribution.Status.PENDING if payment.paid_upfront else Contribution.Status.AUTHORISED,
     )
     # One authorisation per attempt: two attempts with the same key race to
     # the lock, and the loser voids its own hold.
@@ -148,7 +155,7 @@ def contribution_create(*, project: Project, contributor, amount_cents: int, ide
 def _replayed(first: Contribution, asked: tuple) -> Contribution:
     """The first contribution made with this key, if `asked` is the very same request."""
     made = (first.project_id, first.kind, first.amount_cents, first.reward_id, first.provider, first.anonymous,
-            first.message)
+            first.message, first.organisation_id)
     if made != asked:
         raise Refused("idempotency_key_reused", _(
             "Cette clé d'idempotence a déjà servi pour une autre demande (projet, montant, type, contrepartie ou "
@@ -219,8 +226,8 @@ def _void_hold(payment, contribution: Contribution) -> None:
 def _record(contribution: Contribution, *, now) -> tuple[Contribution | None, bool]:
     """Under the project's lock: (the first contribution if the key was used meanwhile, goal reached now).
 
-    On PostgreSQL, one call to `funding_contribution_record` (migration 0004)
-    does it all in the database; outside a caller's transaction that
+    On PostgreSQL, one call to `funding_contribution_record` (migration 0004;
+    0006 adds the organisation) does it all in the database; outside a caller's transaction that
     statement is its own transaction, so the lock is taken and released
     inside the server, never held across a round trip to Python. Elsewhere,
     and when FUNDING_RECORD_IN_SQL is off, the same steps run through the ORM
@@ -263,9 +270,9 @@ def _record_sql(contribution: Contribution, *, now) -> tuple[Contribution | None
     c = contribution
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT * FROM funding_contribution_record(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "SELECT * FROM funding_contribution_record(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [c.project_id, c.contributor_id, c.kind, c.amount_cents, c.reward_id, c.anonymous, c.message,
-             c.idempotency_key, c.provider, c.provider_reference, c.status, now])
+             c.idempotency_key, c.provider, c.provider_reference, c.status, now, c.organisation_id])
         outcome, contribution_id, room, matched, goal_reached_now = cursor.fetchone()
     if outcome == "duplicate":
         return Contribution.objects.get(pk=contribution_id), False

@@ -28,7 +28,8 @@ from alleger.funding.models import (
 )
 from alleger.funding.services import contributions as contribution_services
 from alleger.funding.services.contributions import contribution_cancel, contribution_create
-from alleger.testing.factories import TerritoryFactory, UserFactory
+from alleger.organisations.models import Membership
+from alleger.testing.factories import MembershipFactory, TerritoryFactory, UserFactory
 from alleger.testing.funding_factories import ThemeFactory
 from alleger.testing.money import (
     books_problems,
@@ -179,10 +180,13 @@ def test_a_declined_card_writes_nothing(recorder, territory):
 def test_the_pledge_returned_by_the_service_is_the_one_stored(recorder, territory):
     project = published_project(territory=territory)
     sponsor_pool(territory=territory, amount_cents=10_000, cap_per_contribution_cents=400)
-    contribution = contribute(project, UserFactory(), 1_000, anonymous=True, message="Bravo")
+    admin = MembershipFactory(role=Membership.Role.ADMIN).user
+    organisation = admin.memberships.get().organisation
+    contribution = contribute(project, admin, 1_000, anonymous=True, message="Bravo", organisation=organisation)
     stored = Contribution.objects.get(pk=contribution.pk)
+    assert stored.organisation_id == organisation.pk and stored.contributor_id == admin.pk
     for name in ("project_id", "contributor_id", "kind", "amount_cents", "anonymous", "message", "idempotency_key",
-                 "provider", "provider_reference", "status", "matched_cents"):
+                 "provider", "provider_reference", "status", "matched_cents", "organisation_id"):
         assert getattr(contribution, name) == getattr(stored, name), name
     assert stored.matched_cents == 400
     project.refresh_from_db()
@@ -257,13 +261,16 @@ def _play(plan: dict) -> dict:
         {"title": "Un panier", "min_amount_cents": 500, "quantity": 2}])
     reward = project.rewards.get()
     people = [UserFactory() for _ in range(4)]
+    # The first person administers an organisation and gives in its name.
+    organisation = MembershipFactory(user=people[0], role=Membership.Role.ADMIN).organisation
     outcomes, made = [], []
     for step in plan["steps"]:
         try:
             if step[0] == "give":
                 _, who, amount, with_reward = step
                 contribution = contribute(project, people[who], amount, key=unique_key(),
-                                          reward=reward if with_reward and amount >= 500 else None)
+                                          reward=reward if with_reward and amount >= 500 else None,
+                                          organisation=organisation if who == 0 else None)
                 made.append(contribution)
                 outcomes.append(("ok", contribution.amount_cents, contribution.matched_cents))
             elif made:
@@ -287,7 +294,7 @@ def _play(plan: dict) -> dict:
     for person in people:
         n("person", person.pk)
     contributions = [(n("contribution", c.pk), n("person", c.contributor_id), c.amount_cents, c.status,
-                      c.matched_cents, c.reward_id is not None)
+                      c.matched_cents, c.reward_id is not None, c.organisation_id is not None)
                      for c in Contribution.objects.order_by("pk")]
     matches = [(n("pool", m.pool_id), n("contribution", m.contribution_id), m.amount_cents, m.status)
                for m in Match.objects.order_by("pk")]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alleger.core.ratelimit import limit
+from alleger.organisations.selectors import organisations_administered_by
 
 from .. import selectors
 from ..forms import (
@@ -40,7 +41,8 @@ def _sent_already(request, project, rewards) -> ContributeForm:
     contribution stands; a new key lets the person send these values as a new one, once checked."""
     data = request.POST.copy()
     data["idempotency_key"] = uuid.uuid4().hex
-    form = ContributeForm(data, project=project, rewards=rewards)
+    form = ContributeForm(data, project=project, rewards=rewards,
+                          organisations=organisations_administered_by(request.user))
     form.is_valid()
     form.add_error(None, _("Ce formulaire a déjà servi pour une contribution, qui reste enregistrée. Pour faire "
                            "une nouvelle contribution avec ces valeurs, vérifiez-les et validez à nouveau."))
@@ -61,7 +63,8 @@ def contribute(request, slug):
     rewards = selectors.rewards_with_stock(project)
     schedule, schedule_amount = None, None
     if request.method == "POST":
-        form = ContributeForm(request.POST, project=project, rewards=rewards)
+        form = ContributeForm(request.POST, project=project, rewards=rewards,
+                              organisations=organisations_administered_by(request.user))
         if form.is_valid():
             data = form.cleaned_data
             if data["kind"] == Contribution.Kind.LOAN:
@@ -72,7 +75,7 @@ def contribute(request, slug):
                         project=project, contributor=request.user, amount_cents=data["amount"],
                         idempotency_key=data["idempotency_key"], kind=data["kind"], reward=form.reward_object,
                         anonymous=data["anonymous"], message=data["message"], provider=data["provider"],
-                        payment_details=form.payment_details())
+                        payment_details=form.payment_details(), organisation=data.get("organisation"))
                 except ValidationError as exc:
                     if exc.code == "idempotency_key_reused":
                         form = _sent_already(request, project, rewards)
@@ -91,7 +94,8 @@ def contribute(request, slug):
         chosen = next((r for r in rewards if str(r.pk) == request.GET.get("reward")), None)
         if chosen is not None:
             initial = {"reward": str(chosen.pk), "amount": chosen.min_amount_cents}
-        form = ContributeForm(initial=initial, project=project, rewards=rewards)
+        form = ContributeForm(initial=initial, project=project, rewards=rewards,
+                              organisations=organisations_administered_by(request.user))
     if schedule is None and project.accepts_loan and project.territory.allow_loan:
         schedule_amount = 10_000
         schedule = _loan_schedule(project, schedule_amount)

@@ -5,13 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from alleger.testing.browser import open_page as _open
+
 pytestmark = [pytest.mark.browser]
 
-
-def _open(page, url):
-    response = page.goto(url, wait_until="load")
-    assert response is not None and response.ok, f"{url} answered {response and response.status}"
-    return response
 
 
 def test_home(page, live_server, territory, check_axe):

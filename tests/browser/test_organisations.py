@@ -6,23 +6,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from alleger.testing.browser import log_in as _log_in
+from alleger.testing.browser import open_page as _open
+
 pytestmark = [pytest.mark.browser]
 
-
-def _log_in(context, live_server, user):
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                          "url": live_server.url}])
-
-
-def _open(page, url):
-    response = page.goto(url, wait_until="load")
-    assert response is not None and response.ok, f"{url} answered {response and response.status}"
 
 
 def test_an_sme_backs_a_project_as_itself_and_becomes_a_sponsor(page, context, new_context, live_server, territory,

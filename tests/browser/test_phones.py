@@ -8,6 +8,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from alleger.testing.browser import log_in as _log_in
+
 pytestmark = [pytest.mark.browser]
 
 PHONE = {
@@ -53,15 +55,6 @@ def demo(transactional_db):
         "users": {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith="@alleger.localhost")},
     }
 
-
-def _log_in(context, live_server, user):
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
 
 
 def _main_pages(demo):

@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from alleger.testing.browser import open_page as _open
+
 from .conftest import format_violations
 
 pytestmark = [pytest.mark.browser]
@@ -15,10 +17,6 @@ pytestmark = [pytest.mark.browser]
 # Inside Villeclaire's "Les Pentes" (see the `territory` fixture of conftest.py).
 LAT, LON = 45.7601, 4.8201
 
-
-def _open(page, url, status=200):
-    response = page.goto(url, wait_until="load")
-    assert response is not None and response.status == status, f"{url} answered {response and response.status}"
 
 
 def _axe_clean(page, check_axe):

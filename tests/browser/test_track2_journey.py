@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from alleger.testing.browser import open_page as _open
+
 pytestmark = [pytest.mark.browser]
 
 KIT_TITLE = "Entretenir et personnaliser les vélos partagés"
@@ -42,10 +44,6 @@ def _png():
     Image.new("RGB", (64, 48), "orange").save(buffer, format="PNG")
     return {"name": "velo.png", "mimeType": "image/png", "buffer": buffer.getvalue()}
 
-
-def _open(page, url):
-    response = page.goto(url, wait_until="load")
-    assert response is not None and response.ok, f"{url} answered {response and response.status}"
 
 
 def _axe_clean(page, check_axe):

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from alleger.core import numbers
+from alleger.core.location import LocationField, Point
 from alleger.core.numbers import IntegerField, cents_from_euros
 from alleger.core.templatetags.alleger import euros
 from alleger.organisations.models import Organisation
@@ -121,12 +122,7 @@ class ProjectForm(forms.Form):
                              help_text=_("JPEG, PNG ou WebP. Les métadonnées (position GPS…) sont retirées."))
     image_alt = forms.CharField(label=_("Description de l'image"), max_length=200, required=False,
                                 help_text=_("Ce que montre l'image, pour les personnes qui ne la voient pas."))
-    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90,
-                           widget=forms.NumberInput(attrs={"step": "any"}),
-                           help_text=_("Facultatif, en degrés décimaux, par exemple 45.4397."))
-    lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180,
-                           widget=forms.NumberInput(attrs={"step": "any"}),
-                           help_text=_("Facultatif, en degrés décimaux, par exemple 4.3872."))
+    location = LocationField(label=_("Lieu (facultatif)"), required=False)
     themes = forms.ModelMultipleChoiceField(label=_("Thèmes"), queryset=Theme.objects.none(), required=False,
                                             widget=forms.CheckboxSelectMultiple)
     call = forms.ModelChoiceField(label=_("Appel à projets"), queryset=Call.objects.none(), required=False,
@@ -165,6 +161,7 @@ class ProjectForm(forms.Form):
             self.fields["call"].label_from_instance = lambda c: f"{c.title} ({c.territory.name})"
         self.fields["themes"].queryset = themes
         self.fields["call"].queryset = calls
+        self.fields["location"].widget.bbox = territory.bbox if territory is not None else None
         limits = "; ".join(
             _("%(name)s : de %(min)s à %(max)s jours") % {"name": t.name, "min": t.campaign_min_days,
                                                           "max": t.campaign_max_days} for t in shown)
@@ -185,7 +182,8 @@ class ProjectForm(forms.Form):
         return {
             "territory": project.territory_id, "organisation": project.organisation_id, "title": project.title,
             "summary": project.summary, "story": project.story, "image_alt": project.image_alt,
-            "lat": project.lat, "lon": project.lon, "themes": list(project.themes.all()), "call": project.call_id,
+            "location": Point(project.lat, project.lon) if project.lat is not None else None,
+            "themes": list(project.themes.all()), "call": project.call_id,
             "goal": euros_for_input(project.goal_cents), "duration_days": project.duration_days,
             "accepts_donation": project.accepts_donation, "accepts_loan": project.accepts_loan,
             "loan_term_months": project.loan_term_months,
@@ -193,9 +191,6 @@ class ProjectForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if (data.get("lat") is None) != (data.get("lon") is None):
-            self.add_error("lon" if data.get("lat") is not None else "lat",
-                           _("Indiquez la latitude et la longitude, ou aucune des deux."))
         if data.get("image") and not (data.get("image_alt") or "").strip():
             self.add_error("image_alt", _("Décrivez l'image en quelques mots."))
         return data
@@ -206,7 +201,8 @@ class ProjectForm(forms.Form):
         return {
             "territory": data["territory"], "organisation": data["organisation"], "title": data["title"],
             "summary": data["summary"], "story": data["story"], "image_alt": data["image_alt"],
-            "lat": data["lat"], "lon": data["lon"], "call": data["call"], "goal_cents": data["goal"],
+            "lat": data["location"].lat if data["location"] else None,
+            "lon": data["location"].lon if data["location"] else None, "call": data["call"], "goal_cents": data["goal"],
             "duration_days": data["duration_days"], "accepts_donation": data["accepts_donation"],
             "accepts_loan": data["accepts_loan"], "loan_term_months": data["loan_term_months"],
         }

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alleger.assets.models import Asset
+from alleger.core.location import LocationField
 from alleger.kits.models import Kit
 from alleger.territories.models import Territory
 
@@ -29,10 +30,9 @@ class DeclareForm(forms.Form):
         label=_("Territoire"), required=False, queryset=Territory.objects.order_by("name"), to_field_name="slug",
         empty_label=_("Choisissez un territoire"),
         help_text=_("Pour une intervention hors d'un dispositif : le territoire du lieu."))
-    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90,
-                           help_text=_("Hors dispositif : la latitude du lieu, par exemple 45.4397."))
-    lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180,
-                           help_text=_("Hors dispositif : la longitude du lieu, par exemple 4.3872."))
+    location = LocationField(label=_("Lieu"), required=False, help_text=_(
+        "Hors dispositif : cliquez sur la carte pour placer le lieu, ou saisissez ses coordonnées (latitude, "
+        "longitude), par exemple « 45.4397, 4.3872 »."))
     title = forms.CharField(label=_("Titre"), max_length=150)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}),
                                   help_text=MARKDOWN_HELP, max_length=20_000)
@@ -74,9 +74,8 @@ class DeclareForm(forms.Form):
         if not data.get("dispositif") and "dispositif" not in self.errors:
             if not data.get("territory") and "territory" not in self.errors:
                 self.add_error("territory", _("Choisissez le territoire du lieu."))
-            for name in ("lat", "lon"):
-                if data.get(name) is None and name not in self.errors:
-                    self.add_error(name, _("Indiquez la position du lieu."))
+            if data.get("location") is None and "location" not in self.errors:
+                self.add_error("location", _("Indiquez la position du lieu."))
         return data
 
 

@@ -12,6 +12,7 @@ from alleger.core.ratelimit import limit
 from alleger.discussions.views import hidden_page
 from alleger.kits.models import Kit
 from alleger.organisations.selectors import organisations_of
+from alleger.territories.selectors import territory_list
 
 from . import selectors, services
 from .forms import DeclareForm, JoinForm, JournalForm, ProjectLinkForm, SearchForm, StatusForm
@@ -29,8 +30,8 @@ def _intervention_for(request, pk, perm="interventions.view_intervention") -> In
 
 
 def _add_refusal(form, exc: ValidationError) -> None:
-    field = {"charter_not_accepted": "charter", "dates_invalid": "ends_on", "out_of_territory": "lat",
-             "location_required": "lat", "kit_not_applicable": "kit", "kit_not_here": "kit",
+    field = {"charter_not_accepted": "charter", "dates_invalid": "ends_on", "out_of_territory": "location",
+             "location_required": "location", "kit_not_applicable": "kit", "kit_not_here": "kit",
              "kit_not_published": "kit", "not_a_member": "organisation", "private_not_allowed": "organisation",
              "project_not_yours": "project", "project_elsewhere": "project", "alt_required": "photo_alt",
              "too_many_photos": "photos", "text_required": "text", "not_an_image": "photos",
@@ -74,8 +75,11 @@ def _declare_form(request, data=None):
                        projects=selectors.linkable_projects(user))
     if asset is not None:
         # On an asset, the place is the asset's: no territory nor coordinates to give.
-        for name in ("territory", "lat", "lon"):
+        for name in ("territory", "location"):
             del form.fields[name]
+    else:
+        territory = territory_list().filter(slug=str((data or {}).get("territory") or territory_slug)).first()
+        form.fields["location"].widget.bbox = territory.bbox if territory else None
     return form, asset
 
 
@@ -92,7 +96,8 @@ def intervention_declare(request):
             try:
                 intervention = services.intervention_declare(
                     organiser=request.user, kit=data["kit"], asset=data.get("dispositif"),
-                    territory=data.get("territory"), lat=data.get("lat"), lon=data.get("lon"),
+                    territory=data.get("territory"), lat=data["location"].lat if data.get("location") else None,
+                    lon=data["location"].lon if data.get("location") else None,
                     title=data["title"], description=data["description"], starts_on=data["starts_on"],
                     ends_on=data.get("ends_on"), organisation=data.get("organisation"),
                     project=data.get("project"), charter_accepted=data["charter"])

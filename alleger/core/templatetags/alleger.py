@@ -7,6 +7,7 @@ from django import template
 from django.conf import settings
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from alleger.core.markdown import render_markdown, render_markdown_inline
 
@@ -65,6 +66,18 @@ def map_component(context, geojson, map_id, label):
         "map_label": label,
         "MAP_TILE_URL": context.get("MAP_TILE_URL"),
         "MAP_TILE_ATTRIBUTION": context.get("MAP_TILE_ATTRIBUTION"),
+    }
+
+
+@register.inclusion_tag("components/place_map.html", takes_context=True)
+def place_map(context, lat, lon, name, description=""):
+    """A small map of one place, then its text alternative: the description (address, neighbourhood)
+    and a link to OpenStreetMap."""
+    point = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": {"name": name}}
+    return {
+        **map_component(context, {"type": "FeatureCollection", "features": [point]}, "place-map",
+                        _("Carte : %(name)s") % {"name": name}),
+        "small": True, "lat": lat, "lon": lon, "description": description,
     }
 
 

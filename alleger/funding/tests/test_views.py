@@ -606,7 +606,7 @@ def test_it_is_too_late_to_cancel_in_the_last_24_hours(client, project, resident
 def _project_data(territory, **overrides):
     return {"territory": territory.pk, "organisation": "", "title": "Une imprimante 3D à la médiathèque",
             "summary": "Fabriquer des pièces de rechange.", "story": "Une **imprimante**.", "image_alt": "",
-            "lat": "45.43", "lon": "4.37", "call": "", "goal": "1 234,56", "duration_days": "30",
+            "location": "45.43, 4.37", "call": "", "goal": "1 234,56", "duration_days": "30",
             "accepts_donation": "on", "loan_term_months": "", **overrides}
 
 
@@ -628,6 +628,29 @@ def test_it_creates_a_draft(client, territory, resident, neighbourhood):
     assert project.neighbourhood == neighbourhood and list(project.themes.all()) == [theme]
 
 
+@pytest.mark.parametrize("place", [
+    {"location": "45.430000, 4.370000", "location_lat": "45.43", "location_lon": "4.37"},  # the map picker
+    {"location": "45,43 4,37"},  # without JavaScript, decimal commas
+])
+def test_the_place_comes_from_the_picker_or_the_text_field(client, territory, resident, neighbourhood, place):
+    client.force_login(resident)
+    assert client.post(reverse("funding:create"), {**_project_data(territory), **place}).status_code == 302
+    project = Project.objects.get()
+    assert (project.lat, project.lon, project.neighbourhood) == (45.43, 4.37, neighbourhood)
+
+
+def test_the_place_is_optional_and_shown_back_in_the_picker(client, territory, resident):
+    client.force_login(resident)
+    client.post(reverse("funding:create"), _project_data(territory, location=""))
+    project = Project.objects.get()
+    assert (project.lat, project.lon, project.neighbourhood) == (None, None, None)
+    project.lat, project.lon = 45.43, 4.37
+    project.save()
+    html = _body(client.get(reverse("funding:edit", args=[project.slug])))
+    assert 'name="location_lat" value="45.430000"' in html and 'value="45.430000, 4.370000"' in html
+    assert "data-pick-map" in html
+
+
 def test_it_creates_a_draft_with_an_image(client, territory, resident):
     client.force_login(resident)
     response = client.post(reverse("funding:create"),
@@ -642,7 +665,9 @@ def test_it_creates_a_draft_with_an_image(client, territory, resident):
     ({"duration_days": "120"}, "duration_days", "de 7 à 90 jours"),
     ({"goal": "-10"}, "goal", "négatif"),
     ({"accepts_loan": "on", "loan_term_months": "6"}, None, "n'accepte pas les prêts"),
-    ({"lat": "45.4", "lon": ""}, "lon", "aucune des deux"),
+    ({"location": "12 rue de la République"}, "location_0", "Seules des coordonnées sont comprises ici"),
+    ({"location": "45.43, 200"}, "location_0", "hors limites"),
+    ({"location_lat": "45.43", "location_lon": ""}, "location_0", "n'est pas valide"),
 ])
 def test_territory_rules_are_shown_and_nothing_is_created(client, territory, resident, overrides, field, message):
     client.force_login(resident)
@@ -1044,3 +1069,13 @@ def test_the_pages_do_not_query_per_row(client, project, territory, holder):
 def test_the_openstreetmap_link_uses_decimal_points_in_french(client, project):
     text = client.get(project.get_absolute_url()).text
     assert "?mlat=45.43&amp;mlon=4.37#map=17/45.43/4.37" in text
+
+
+def test_the_project_page_shows_a_small_map_with_a_text_alternative(client, project):
+    page = client.get(project.get_absolute_url())
+    text = page.text
+    assert 'class="map-canvas map-small" data-map data-geojson="place-map-data"' in text
+    assert '<script id="place-map-data" type="application/json">' in text
+    assert "Quartier Jacquard, Saint-Étienne · <a href" in text and "latitude" not in text
+    geojson = page.context["geojson"]
+    assert geojson["features"][0]["geometry"] == {"type": "Point", "coordinates": [4.37, 45.43]}

@@ -57,7 +57,7 @@ def test_the_declare_form_is_prefilled_from_the_asset_and_the_kit(client, reside
     assert page.status_code == 200
     assert "Pied d&#x27;arbre rue Désirée" in html and "<strong>pesticides</strong>" in html  # the kit's charter
     assert page.context["form"].initial == {"dispositif": asset.pk, "kit": kit.slug}
-    assert "lat" not in page.context["form"].fields  # the asset gives the place
+    assert "location" not in page.context["form"].fields  # the asset gives the place
 
 
 def test_declaring_on_an_asset(client, resident, kit, asset):
@@ -69,26 +69,54 @@ def test_declaring_on_an_asset(client, resident, kit, asset):
     assert intervention.asset == asset and intervention.participations.get().user == resident
 
 
-def test_declaring_at_a_free_location(client, resident, kit, territory):
+@pytest.mark.parametrize("place", [
+    {"location": "45.430000, 4.370000", "location_lat": "45.43", "location_lon": "4.37"},  # the map picker
+    {"location": "45.43, 4.37"},  # without JavaScript, the text field alone
+    {"location": " 45,43 4,37 "},  # decimal commas, as typed in French
+])
+def test_declaring_at_a_free_location(client, resident, kit, territory, neighbourhood, place):
     client.force_login(resident)
     response = client.post("/interventions/nouvelle/", {**FORM, "kit": kit.slug, "territory": territory.slug,
-                                                        "lat": "45.43", "lon": "4.37"})
-    assert response.status_code == 302 and Intervention.objects.get().asset is None
+                                                        **place})
+    intervention = Intervention.objects.get()
+    assert response.status_code == 302 and intervention.asset is None
+    assert (intervention.lat, intervention.lon, intervention.neighbourhood) == (45.43, 4.37, neighbourhood)
+
+
+def test_a_free_location_is_shown_on_a_small_map(client, kit, territory, neighbourhood):
+    intervention = make_intervention(territory=territory, kit=kit, asset=None, lat=45.43, lon=4.37)
+    page = client.get(intervention.get_absolute_url()).content.decode()
+    assert 'data-map data-geojson="place-map-data"' in page and "45.43000" not in page
+    assert "Jacquard · <a href=\"https://www.openstreetmap.org/?mlat=45.43&amp;mlon=4.37" in page
+    on_asset = make_intervention(territory=territory, kit=kit)
+    assert "place-map" not in client.get(on_asset.get_absolute_url()).content.decode()
+
+
+def test_the_free_location_form_has_the_map_picker(client, resident, territory):
+    client.force_login(resident)
+    html = client.get("/interventions/nouvelle/?territoire=saint-etienne").content.decode()
+    assert 'data-pick-map' in html and 'data-bbox="4.3,45.4,4.45,45.5"' in html
+    assert 'type="hidden" name="location_lat"' in html and '<label for="id_location_0">' in html
 
 
 @pytest.mark.parametrize(("changes", "message"), [
     ({"charter": ""}, "Vous devez accepter la charte du kit"),
     ({"starts_on": "pas une date"}, "Saisissez une date valide"),
     ({"ends_on": "2026-05-01"}, "La fin prévue ne peut pas précéder le début"),
-    ({"lat": "48.85", "lon": "2.35"}, "en dehors du territoire"),
-    ({"lat": ""}, "Indiquez la position du lieu"),
+    ({"location": "48.85, 2.35"}, "en dehors du territoire"),
+    ({"location": ""}, "Indiquez la position du lieu"),
+    ({"location": "12 rue de la République"}, "Seules des coordonnées sont comprises ici"),
+    ({"location": "45.43"}, "Seules des coordonnées sont comprises ici"),
+    ({"location": "95, 4.37"}, "hors limites"),
+    ({"location_lat": "45.4x", "location_lon": "4.37"}, "n&#x27;est pas valide"),
+    ({"location_lat": "１２", "location_lon": "4.37"}, "n&#x27;est pas valide"),
     ({"kit": "inconnu"}, "Sélectionnez un choix valide"),
     ({"title": ""}, "Ce champ est obligatoire"),
 ])
 def test_bad_declarations_say_why_in_french_and_write_nothing(client, resident, kit, territory, changes, message):
     client.force_login(resident)
     before = _state()
-    data = {**FORM, "kit": kit.slug, "territory": territory.slug, "lat": "45.43", "lon": "4.37", **changes}
+    data = {**FORM, "kit": kit.slug, "territory": territory.slug, "location": "45.43, 4.37", **changes}
     response = client.post("/interventions/nouvelle/", data)
     assert response.status_code == 400 and message in response.content.decode()
     assert _state() == before

@@ -208,6 +208,15 @@ def test_the_public_page_hides_the_reporters_identity(client_of, resident, moder
     assert resident.email in staff and "0600000000" in staff
 
 
+def test_the_report_page_shows_a_small_map_with_a_text_alternative(client, category):
+    report = make_report(category=category, address="Place Jacquard", attributes={"panne": "freins"})
+    page = client.get(f"/signalements/{report.pk}/").content.decode()
+    assert 'data-map data-geojson="place-map-data"' in page and "latitude" not in page
+    assert "Place Jacquard · <a href=\"https://www.openstreetmap.org/?mlat=45.44&amp;mlon=4.39#map=17/45.44/4.39\"" in page
+    unlocated = make_report(category=category, lat=None, lon=None, address="Gare", attributes={"panne": "freins"})
+    assert "data-map" not in client.get(f"/signalements/{unlocated.pk}/").content.decode()
+
+
 def test_a_reporter_may_show_their_name(client, resident, category):
     report = make_report(category=category, reporter=resident, attributes={"panne": "freins"}, show_name=True)
     page = client.get(f"/signalements/{report.pk}/").content.decode()

@@ -26,7 +26,7 @@
       }
     }).addTo(map);
     var bounds = layer.getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12], maxZoom: 17 });
     else map.setView([46.6, 2.4], 5);
   }
   function all() { document.querySelectorAll("[data-map]").forEach(init); }

@@ -1,12 +1,17 @@
-// The location picker of the report form: a click on the map fills the
-// latitude and longitude fields (which stay usable by hand without JavaScript).
+// The one location picker (report, project and intervention forms): a click on the
+// map sets the point. Inside a [data-picker] box it fills the hidden [data-pick-lat] and
+// [data-pick-lon] fields and shows the coordinates in the [data-pick-text] field (typing
+// there again clears the point, so the text wins); the report form names its visible
+// latitude and longitude fields with data-lat and data-lon. Everything works without it.
 (function () {
   "use strict";
   function init(el) {
     if (el.dataset.ready || typeof L === "undefined") return;
     el.dataset.ready = "1";
-    var lat = document.getElementById(el.dataset.lat);
-    var lon = document.getElementById(el.dataset.lon);
+    var box = el.closest("[data-picker]") || document;
+    var lat = el.dataset.lat ? document.getElementById(el.dataset.lat) : box.querySelector("[data-pick-lat]");
+    var lon = el.dataset.lon ? document.getElementById(el.dataset.lon) : box.querySelector("[data-pick-lon]");
+    var text = el.dataset.lat ? null : box.querySelector("[data-pick-text]");
     var map = L.map(el, { scrollWheelZoom: false, zoomControl: false });
     L.control.zoom({ zoomInTitle: el.dataset.zoomIn, zoomOutTitle: el.dataset.zoomOut }).addTo(map);
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
@@ -26,8 +31,16 @@
     map.on("click", function (event) {
       lat.value = event.latlng.lat.toFixed(6);
       lon.value = event.latlng.lng.toFixed(6);
+      if (text) text.value = lat.value + ", " + lon.value;
       place(event.latlng);
     });
+    if (text) {
+      text.addEventListener("input", function () {
+        lat.value = "";
+        lon.value = "";
+        if (marker) { map.removeLayer(marker); marker = null; }
+      });
+    }
   }
   function all() { document.querySelectorAll("[data-pick-map]").forEach(init); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", all);

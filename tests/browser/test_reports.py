@@ -51,6 +51,7 @@ def neighbours(territory, category):
     from alleger.testing.reports_factories import make_report, north_of
 
     kind = AssetTypeFactory(territory=territory, slug="armoire", name="Armoire")
+    category.asset_types.add(kind)  # the category says tool cabinets help
     lat, lon = north_of(LAT, LON, 200)
     AssetFactory(territory=territory, asset_type=kind, name="Armoire du square", is_tool_cabinet=True,
                  lat=lat, lon=lon)

@@ -28,10 +28,11 @@ def scene(territory):
     kit = make_kit(status=Kit.Status.PUBLISHED, territory=territory, title=KIT_TITLE, slug="velos-partages",
                    summary="Regonfler, régler, décorer les vélos en libre-service.", category=Kit.Category.FURNITURE_REPAIR,
                    rules="Jamais d'outil **coupant** sur les câbles.")
-    make_category(territory=territory, kits=[kit])
+    category = make_category(territory=territory, kits=[kit])
     cabinet = AssetFactory(territory=territory, name="Armoire de la place Sathonay", lat=45.7802, lon=4.8404,
                            asset_type=AssetTypeFactory(territory=territory, slug="armoire", name="Armoire de bricolage"),
                            is_tool_cabinet=True, cabinet_code="4821", cabinet_charter="Remettre les outils en place.")
+    category.asset_types.add(cabinet.asset_type)  # the category says tool cabinets help
     AssetFactory(territory=territory, name="Station Vélo'v Terreaux", lat=45.7795, lon=4.8395,
                  asset_type=AssetTypeFactory(territory=territory, slug="station-velo", name="Station de vélos"))
     return kit, cabinet
@@ -108,8 +109,7 @@ def test_clemence_reports_a_bike_follows_the_kit_and_journals_an_intervention(
     expect(page.locator("section.boxed strong")).to_have_text("coupant")
     expect(page.get_by_role("combobox", name="Kit", exact=True)).to_have_value(kit.slug)
     page.get_by_label("Territoire", exact=True).select_option("villeclaire")
-    page.get_by_label("Latitude", exact=True).fill(f"{lat:.6f}")
-    page.get_by_label("Longitude", exact=True).fill(f"{lon:.6f}")
+    page.get_by_role("textbox", name="Lieu", exact=True).fill(f"{lat:.6f}, {lon:.6f}")
     # Required fields end their label with an aria-hidden "*": find them by accessible name.
     page.get_by_role("textbox", name="Titre", exact=True).fill("Remettre en selle le vélo n° 12")
     page.get_by_role("textbox", name="Description", exact=True).fill("Chaîne et pneu, avec l'armoire d'à côté.")

@@ -155,7 +155,12 @@ def kit_history(request, slug):
 def kit_diff(request, slug):
     kit = _kit_for(request, slug, "kits.view_kit")
     versions = {v.number: v for v in selectors.kit_versions(kit)}
-    form = DiffForm(request.GET or None, numbers=sorted(versions, reverse=True))
+    numbers = sorted(versions, reverse=True)
+    # Without a choice, the page compares the two latest versions: what changed last.
+    data = request.GET or ({"de": numbers[1], "a": numbers[0]} if len(numbers) > 1 else None)
+    form = DiffForm(data, numbers=numbers)
+    if data is None:
+        return render(request, "kits/diff.html", {"kit": kit, "form": form, "diffs": None, "single": True})
     if not form.is_valid():
         return render(request, "kits/diff.html", {"kit": kit, "form": form, "diffs": None}, status=400)
     old, new = versions[form.cleaned_data["de"]], versions[form.cleaned_data["a"]]

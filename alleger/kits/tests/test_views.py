@@ -338,3 +338,17 @@ def test_a_draft_kit_does_not_link_to_an_asset_filter_that_ignores_it(client, te
     client.force_login(kit.author)
     facts = client.get(f"/kits/{kit.slug}/").content.decode().split("applique à</dt>", 1)[1].split("</dd>", 1)[0]
     assert "/dispositifs/?territoire=" in facts and "?kit=" not in facts
+
+
+def test_the_compare_page_without_a_choice_shows_the_latest_change(client, resident, edited):
+    client.force_login(resident)
+    response = client.get(f"/kits/{edited.slug}/comparer/")
+    assert response.status_code == 200
+    assert "<ins>2. &lt;b&gt;Semer&lt;/b&gt;</ins>" in response.content.decode()
+
+
+def test_the_compare_page_of_a_kit_with_one_version_offers_the_form(client, resident):
+    kit = make_kit(author=resident)
+    client.force_login(resident)
+    response = client.get(f"/kits/{kit.slug}/comparer/")
+    assert response.status_code == 200 and response.context["diffs"] is None

@@ -157,3 +157,9 @@ def test_the_front_page_renders_the_markdown_of_featured_themes(client, city):
     body = client.get(f"/t/{city.slug}/").content.decode()
     assert "Thème <strong>à la Une</strong> : la &lt;b&gt;Fondation&lt;/b&gt; double les dons." in body
     assert "**" not in body
+
+
+def test_the_territories_address_alone_leads_to_the_home_page_that_lists_them(client, city):
+    response = client.get("/t/", follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    assert city.name in response.content.decode()

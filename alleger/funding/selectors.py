@@ -4,7 +4,7 @@ import itertools
 import math
 
 from django.db.models import Count, DateField, Max, Min, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Trunc
+from django.db.models.functions import Coalesce, Trunc
 from django.utils import timezone
 
 from alleger.core import charts, search
@@ -257,16 +257,16 @@ def _span(qs, date_field: str):
     return timezone.localdate(found["first"]), timezone.localdate(found["last"])
 
 
-def _over_time(qs, *, since=None) -> dict:
+def _over_time(qs, *, since=None, date_field="created_at") -> dict:
     """Per period from the first row (or `since`) to the last: count, amount, running total. Two queries."""
-    span = _span(qs, "created_at")
+    span = _span(qs, date_field)
     if span is None:
         return {"unit": charts.DAY, "periods": [], "count": [], "amount": [], "cumulative": []}
     first, last = span
     if since is not None:
         first = min(first, timezone.localdate(since))
     unit = charts.period_unit(first, last)
-    found = _by_period(qs, date_field="created_at", unit=unit, n=Count("pk"), s=Sum("amount_cents"))
+    found = _by_period(qs, date_field=date_field, unit=unit, n=Count("pk"), s=Sum("amount_cents"))
     periods = charts.periods(first, last, unit)
     amount = [found.get(p, {}).get("s") or 0 for p in periods]
     return {"unit": unit, "periods": periods, "count": [found.get(p, {}).get("n", 0) for p in periods],
@@ -279,8 +279,14 @@ def contributions_over_time(project: Project) -> dict:
 
 
 def sponsor_matches_over_time(pools) -> dict:
-    """Matched funds (committed and released, not returned) of all the pools per day (week, month)."""
-    return _over_time(Match.objects.filter(pool__in=pools, status__in=MATCHED))
+    """Matched funds (committed and released, not returned) of all the pools per day (week, month).
+
+    A match is charted on the day of the pledge it doubles (a lump sum on its own day): the sponsor
+    reads when backers gave, not when a pool was opened or an offline payment was confirmed.
+    """
+    matches = Match.objects.filter(pool__in=pools, status__in=MATCHED).annotate(
+        charted_at=Coalesce("contribution__created_at", "created_at"))
+    return _over_time(matches, date_field="charted_at")
 
 
 def sponsor_matches_by_project(pools) -> list[dict]:

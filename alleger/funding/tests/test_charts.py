@@ -101,7 +101,7 @@ def test_the_sponsor_sees_totals_per_project_and_pool_equal_to_the_ledger(client
     other = ProjectFactory(live=True, territory=territory, title="Jardin partagé", goal_cents=600_000)
     people = UserFactory.create_batch(4)
     old = pledge(project, people[0], 1_050)
-    _days_ago(old.match, 1)
+    _days_ago(old, 1)  # the match is charted on the day of its pledge
     pledge(project, people[1], 2_000)
     pledge(other, people[2], 12_345)
     returned = pledge(other, people[3], 4_000)
@@ -204,3 +204,14 @@ def test_the_pool_form_is_folded_until_it_has_something_to_say(client, territory
         "pool-idempotency_key": "p2"})
     body = response.content.decode()
     assert '<details class="disclosure" open>' in body and "Indiquez un seuil" in body
+
+
+def test_a_match_is_charted_on_the_day_of_the_pledge_it_doubles(territory, project, sponsor, sponsor_organisation):
+    from alleger.funding import selectors
+
+    pool = funded_pool(sponsor=sponsor_organisation, actor=sponsor, territory=territory, initial_cents=1_000_000)
+    early, _ = pledge(project, UserFactory(), 1_000), pledge(project, UserFactory(), 3_000)
+    _days_ago(early, 4)  # pledged four days ago; its match row was written today (an offline receipt, say)
+    over_time = selectors.sponsor_matches_over_time([pool])
+    assert over_time["periods"][0] == timezone.localdate() - timedelta(days=4)
+    assert over_time["amount"] == [1_000, 0, 0, 0, 3_000]

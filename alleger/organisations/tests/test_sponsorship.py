@@ -160,3 +160,15 @@ def test_the_queue_is_for_moderators_and_a_forbidden_decision_changes_nothing(
                                          {f"r{asked.pk}-accept": "1"})
     assert response.status_code in (302, 403)
     assert _state() == before
+
+
+@pytest.mark.django_db
+def test_a_sponsor_may_ask_to_sponsor_another_territory_too(client, organisation, org_admin, other_territory):
+    Organisation.objects.filter(pk=organisation.pk).update(is_sponsor=True)
+    client.force_login(org_admin)
+    page = client.get(reverse("organisations:detail", args=[organisation.slug])).content.decode()
+    assert reverse("organisations:sponsorship_request", args=[organisation.slug]) in page
+    assert "Devenir mécène d'un autre territoire" in page
+    services.sponsorship_request(organisation=organisation, territory=other_territory, actor=org_admin,
+                                 message="Nous abondons aussi ici.")
+    assert organisation.sponsorship_requests.get().territory == other_territory

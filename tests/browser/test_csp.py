@@ -45,8 +45,10 @@ class Watched:
         return re.sub(r"\{[^}]*\}.*$", "**", settings.MAP_TILE_URL)
 
     def _on_console(self, message):
-        if "Content Security Policy" in message.text or message.text.startswith("Refused to"):
-            self.console.append(message.text)
+        # Chromium also says here when the Permissions-Policy header names a feature it does not know.
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("Refused to") or "Permissions-Policy" in text:
+            self.console.append(text)
 
     def open(self, path, status=200):
         response = self.page.goto(self.base + path, wait_until="load")

@@ -162,8 +162,11 @@ def test_reporting_and_following_without_javascript(new_context, live_server, me
 
     # Report from the list: the category link, then the coordinates typed in.
     _open(page, f"{base}/signalements/t/villeclaire/")
-    page.get_by_role("link", name="Signaler un problème").click()
-    page.get_by_role("link", name="Vélo partagé en panne").click()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("link", name="Signaler un problème").click()
+    # The form's page must be loaded before its style is read (the click alone does not wait).
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("link", name="Vélo partagé en panne").click()
     hint = page.locator("[data-pick-map]").evaluate("el => getComputedStyle(el, '::after').content")
     assert "JavaScript" in hint, hint
     page.get_by_label("Description du problème").fill("Pneu crevé.")

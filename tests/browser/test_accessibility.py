@@ -97,3 +97,15 @@ def test_skip_link_is_first_and_moves_focus_to_main(page, live_server, transacti
     # The next Tab continues from the main content, not from the header.
     page.keyboard.press("Tab")
     assert page.evaluate("document.getElementById('contenu').contains(document.activeElement)")
+
+
+def test_api_docs(page, live_server, transactional_db, axe_source):
+    """The API's documentation is a page of the site too: its landmarks, language and contrast."""
+    from .conftest import axe_run, format_violations
+
+    _open(page, live_server.url + "/api/v1/docs")
+    page.locator(".swagger-ui .opblock").first.wait_for()
+    page.locator(".swagger-ui .opblock-summary").first.click()  # one operation opened: its table and buttons
+    page.locator(".swagger-ui .opblock-body").first.wait_for()
+    violations = axe_run(page, axe_source)
+    assert not violations, format_violations(page.url, violations)

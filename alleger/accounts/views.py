@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alleger.organisations.selectors import organisations_of
+from alleger.core import sections
 
 from . import services
 from .forms import DeleteAccountForm, ProfileForm, TokenForm
@@ -40,7 +40,7 @@ def profile(request):
         form = ProfileForm(instance=user)
     return render(request, "accounts/profile.html", {
         "form": form,
-        "organisations": organisations_of(user),
+        "sections": sections.of("profile", request, user),
         "tokens": user.api_tokens.all(),
         "now": timezone.now(),
         "token_form": TokenForm(),

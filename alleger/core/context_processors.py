@@ -1,4 +1,4 @@
-from functools import cached_property
+from collections.abc import Callable
 
 from django.conf import settings
 
@@ -11,21 +11,28 @@ def site(request):
     }
 
 
+# The roles the menu shows links for, each a predicate on the signed-in user, registered by the app that
+# knows it from its AppConfig.ready() (funding: "sponsor"; discussions: "moderator").
+_roles: dict[str, Callable[[object], bool]] = {}
+
+
+def register_role(name: str, predicate: Callable[[object], bool]) -> None:
+    _roles[name] = predicate
+
+
 class _Roles:
-    """The roles the menu shows links for, each asked only when a template reads it."""
+    """The registered roles of a user, each asked only when a template reads it."""
 
     def __init__(self, user):
         self._user = user
+        self._known: dict[str, bool] = {}
 
-    @cached_property
-    def sponsor(self) -> bool:
-        from alleger.funding.selectors import sponsor_organisations_of
-
-        return self._user is not None and sponsor_organisations_of(self._user).exists()
-
-    @cached_property
-    def moderator(self) -> bool:
-        return self._user is not None and self._user.has_perm("discussions.view_queue")
+    def __getattr__(self, name: str) -> bool:
+        if name.startswith("_") or name not in _roles:
+            raise AttributeError(name)
+        if name not in self._known:
+            self._known[name] = self._user is not None and _roles[name](self._user)
+        return self._known[name]
 
 
 def roles(request):

@@ -1,24 +1,31 @@
-"""What is happening now, for the home page and a territory's page: a few reads from each track."""
+"""What is happening now, for the home page and a territory's page: a few reads from each track.
 
-from alleger.funding import selectors as funding
-from alleger.interventions import selectors as interventions
-from alleger.interventions.models import Intervention
-from alleger.kits import selectors as kits
+Each track adds its reads in its AppConfig.ready() (core cannot import the apps above it):
+
+    selectors.register_live_source("kits", live_kits)
+
+where `live_kits(territory, limit)` returns the keys it adds to the overview (`core/_live.html`
+reads them); the "figures" it returns are merged with the others'.
+"""
+
+from collections.abc import Callable
 
 LIMIT = 4
 
+LiveSource = Callable[[object, int], dict]
+
+_live_sources: dict[str, LiveSource] = {}
+
+
+def register_live_source(name: str, source: LiveSource) -> None:
+    _live_sources[name] = source
+
 
 def live_overview(territory=None) -> dict:
-    """Campaigns ending soon, new kits, recent interventions, open calls and figures, in six queries."""
-    done = Intervention.objects.filter(status=Intervention.Status.DONE)
-    if territory is not None:
-        done = done.filter(territory=territory)
-    return {
-        "ending_soon": list(funding.campaigns_ending_soon(territory)[:LIMIT]),
-        "new_kits": list(kits.kit_search(territory=territory).order_by("-published_at", "-pk")[:LIMIT]),
-        "recent_interventions": list(
-            interventions.intervention_search(territory=territory).exclude(status=Intervention.Status.ABANDONED)
-            [:LIMIT]),
-        "calls": list(funding.open_calls(territory)[:LIMIT]),
-        "figures": {**funding.funding_figures(territory), "interventions_done": done.count()},
-    }
+    """Campaigns ending soon, new kits, recent interventions, open calls and figures."""
+    overview = {"figures": {}}
+    for source in _live_sources.values():
+        part = dict(source(territory, LIMIT))
+        overview["figures"].update(part.pop("figures", {}))
+        overview.update(part)
+    return overview

@@ -4,15 +4,14 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
-from alleger.territories.selectors import territory_list
-
+from . import sections
 from .cache import public_page
 from .selectors import live_overview
 
 
 @public_page
 def home(request):
-    return render(request, "core/home.html", {"territories": territory_list(), "live": live_overview()})
+    return render(request, "core/home.html", {"sections": sections.of("home", request), "live": live_overview()})
 
 
 @never_cache

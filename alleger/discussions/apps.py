@@ -9,9 +9,12 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from alleger.core import context_processors
+
         from . import registry
 
         # Comments can be flagged (not commented on); their moderators are
         # those of the territory of the content they discuss.
         registry.register(self.get_model("Comment"), key="comment", view_perm="discussions.view_comment",
                           commentable=False)
+        context_processors.register_role("moderator", lambda user: user.has_perm("discussions.view_queue"))

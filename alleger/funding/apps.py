@@ -9,8 +9,18 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from alleger.core import context_processors, sections
+        from alleger.core.selectors import register_live_source
         from alleger.discussions import registry
+
+        from . import sections as funding_sections
 
         # Questions and comments on a project; the holder's answers are marked and she hears of each one.
         registry.register(self.get_model("Project"), key="project", view_perm="funding.view_project",
                           author="holder_id", author_badge=_("Porteur du projet"), notify_author=True)
+        register_live_source("funding", funding_sections.live)
+        sections.register("territory", "funding", template="funding/_territory_section.html",
+                          context=funding_sections.territory_section, order=10, stylesheet="funding/funding.css")
+        sections.register("organisation", "contributions", template="funding/_organisation_section.html",
+                          context=funding_sections.organisation_section, order=10)
+        context_processors.register_role("sponsor", funding_sections.is_sponsor)

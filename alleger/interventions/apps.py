@@ -9,11 +9,14 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from alleger.core.selectors import register_live_source
         from alleger.discussions import registry
         from alleger.territories import feeds
 
+        from . import sections
         from .selectors import feed_items
 
         registry.register(self.get_model("Intervention"), key="intervention",
                           view_perm="interventions.view_intervention", author="organiser_id")
         feeds.register_source("interventions", feed_items)
+        register_live_source("interventions", sections.live)

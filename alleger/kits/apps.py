@@ -9,10 +9,13 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from alleger.core.selectors import register_live_source
         from alleger.discussions import registry
         from alleger.territories import feeds
 
+        from . import sections
         from .selectors import feed_items
 
         registry.register(self.get_model("Kit"), key="kit", view_perm="kits.view_kit")
         feeds.register_source("kits", feed_items)
+        register_live_source("kits", sections.live)

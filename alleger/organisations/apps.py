@@ -5,3 +5,13 @@ class Config(AppConfig):
     name = "alleger.organisations"
     label = "organisations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from alleger.core import sections as core_sections
+
+        from . import sections
+
+        core_sections.register("territory", "organisations", template="organisations/_territory_section.html",
+                               context=sections.territory_section, order=30)
+        core_sections.register("profile", "organisations", template="organisations/_profile_section.html",
+                               context=sections.profile_section, order=10)

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alleger.funding import selectors as funding_selectors
+from alleger.core import sections
 from alleger.territories.models import TerritoryRole
 
 from . import selectors, services
@@ -47,9 +47,7 @@ def organisation_detail(request, slug):
         "members": selectors.organisation_members(organisation),
         "can_manage": request.user.has_perm("organisations.manage_members", organisation),
         "can_request_sponsorship": request.user.has_perm("organisations.request_sponsorship", organisation),
-        "is_member": request.user.has_perm("organisations.act_for", organisation),
-        "contributions": funding_selectors.contributions_of_organisation(organisation)
-        if request.user.has_perm("organisations.act_for", organisation) else [],
+        "sections": sections.of("organisation", request, organisation),
     })
 
 

@@ -9,6 +9,7 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from alleger.core import sections
         from alleger.discussions import registry
         from alleger.territories import feeds
 
@@ -16,3 +17,6 @@ class Config(AppConfig):
 
         registry.register(self.get_model("Proposal"), key="proposal", view_perm="proposals.view_proposal")
         feeds.register_source("proposals", feed_items)
+        # Links only: the section needs nothing but the territory its page already has.
+        sections.register("territory", "proposals", template="proposals/_territory_section.html",
+                          context=lambda request, territory: {}, order=20)

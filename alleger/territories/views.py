@@ -6,13 +6,11 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from alleger.core import sections
 from alleger.core.cache import public_page
 from alleger.core.markdown import markdown_to_text
 from alleger.core.selectors import live_overview
 from alleger.core.text import clean_text
-from alleger.funding import selectors as funding_selectors
-from alleger.funding.models import Project
-from alleger.organisations.selectors import organisation_list
 
 from . import feeds, selectors
 from .models import Territory
@@ -33,14 +31,10 @@ def territory_detail(request, slug):
         "territory": territory,
         "neighbourhoods": neighbourhoods,
         "geojson": {"type": "FeatureCollection", "features": features},
-        "organisations": organisation_list().filter(territory=territory),
         "moderators": selectors.territory_moderators(territory),
         "can_moderate": request.user.has_perm("territories.moderate", territory),
-        "featured_themes": funding_selectors.featured_themes(territory),
-        "open_calls": funding_selectors.open_calls(territory),
-        "live_projects": funding_selectors.project_list(territory=territory,
-                                                        status=Project.Status.PUBLISHED)[:6],
         "live": live_overview(territory),
+        "sections": sections.of("territory", request, territory),
     })
 
 

@@ -25,7 +25,7 @@ def test_the_500_page(page, live_server, transactional_db, check_axe, monkeypatc
     def broken():
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("alleger.core.views.territory_list", broken)
+    monkeypatch.setattr("alleger.core.views.live_overview", broken)
     response = page.goto(live_server.url + "/")
     assert response.status == 500
     assert page.get_by_role("heading", level=1).inner_text() == "Une erreur est survenue de notre côté"

@@ -101,7 +101,7 @@ def test_a_crash_shows_the_500_page_even_when_the_database_is_down(monkeypatch, 
     def broken():
         raise OperationalError("the database is gone")
 
-    monkeypatch.setattr("alleger.core.views.territory_list", broken)
+    monkeypatch.setattr("alleger.core.views.live_overview", broken)
     client = Client(raise_request_exception=False)
     if lang == "en":
         _english(client)

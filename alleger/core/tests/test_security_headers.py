@@ -63,7 +63,7 @@ def test_error_pages_have_the_headers_too(client, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("alleger.core.views.territory_list", broken)
+    monkeypatch.setattr("alleger.core.views.live_overview", broken)
     client.raise_request_exception = False
     response = client.get("/")
     assert response.status_code == 500

@@ -12,8 +12,9 @@ Rules (each refusal has a stable code, shown in French to people and as
 - acting for an organisation needs a membership (`not_a_member`); a *private actor* is a person acting
   on behalf of an organisation of kind "company": refused on assets not open to private actors
   (`private_not_allowed`);
-- the person's reputation level reaches the asset's required level (`level_too_low`); the kit's own
-  level is a guide shown on the kit, not a gate;
+- the person's reputation level reaches the asset's required level (`level_too_low`, checked by
+  reputation, which registers it: `register_participant_check`); the kit's own level is a guide shown
+  on the kit, not a gate;
 - the participants (organiser included) of the asset's active (planned or ongoing) interventions never
   exceed the asset's limit (`asset_full`): the asset row is locked (SELECT … FOR UPDATE) while seats are
   counted, and each participation holds a numbered seat, unique per asset and within the limit
@@ -21,6 +22,7 @@ Rules (each refusal has a stable code, shown in French to people and as
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -67,20 +69,23 @@ def _check_organisation(user, organisation) -> None:
         raise Refused("not_a_member", _("Vous ne pouvez agir qu'au nom d'une organisation dont vous êtes membre."))
 
 
+# What apps above this one ask of each person in an intervention on an asset (reputation: the asset's
+# required level), registered from their AppConfig.ready(): `check(asset=, user=)` raises Refused.
+_participant_checks: dict[str, Callable[..., None]] = {}
+
+
+def register_participant_check(name: str, check: Callable[..., None]) -> None:
+    _participant_checks[name] = check
+
+
 def _check_asset_rules(*, asset: Asset, user, organisation) -> None:
     """What the asset asks of each person in an intervention on it (not its capacity)."""
-    from alleger.reputation.selectors import level_for
-
     if is_private_actor(organisation) and not asset.private_actors_allowed:
         raise Refused("private_not_allowed",
                       _("Ce dispositif n'est pas ouvert aux acteurs privés : participez à titre personnel ou au "
                         "nom d'une association."))
-    if asset.required_level:
-        level = level_for(user)
-        if level < asset.required_level:
-            raise Refused("level_too_low",
-                          _("Ce dispositif demande le niveau d'intervenant %(required)d ; vous avez le niveau "
-                            "%(level)d.") % {"required": asset.required_level, "level": level})
+    for check in _participant_checks.values():
+        check(asset=asset, user=user)
 
 
 def _check_asset_open(asset: Asset) -> None:

@@ -7,3 +7,10 @@ class Config(AppConfig):
     label = "reputation"
     verbose_name = _("Réputation")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from alleger.interventions import services as interventions
+
+        from .services import required_level_check
+
+        interventions.register_participant_check("required_level", required_level_check)

@@ -1,4 +1,5 @@
-"""Reputation writes: a moderator or the platform team grants a level (a floor), audited."""
+"""Reputation writes: a moderator or the platform team grants a level (a floor), audited; and the level
+an asset asks of the people in an intervention on it, checked when they join."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -9,6 +10,7 @@ from alleger.core.services import audit_record
 
 from . import levels
 from .models import ReputationGrant
+from .selectors import level_for
 
 
 @transaction.atomic
@@ -28,3 +30,13 @@ def level_grant(*, user, level: int, granted_by, reason: str, territory=None) ->
     audit_record(actor=granted_by, action="reputation.grant", target=user, level=level, reason=reason[:2000],
                  territory=territory.slug if territory else None)
     return grant
+
+
+def required_level_check(*, asset, user) -> None:
+    """Joining an intervention on an asset that asks for a level (registered with interventions)."""
+    if asset.required_level:
+        level = level_for(user)
+        if level < asset.required_level:
+            raise Refused("level_too_low",
+                          _("Ce dispositif demande le niveau d'intervenant %(required)d ; vous avez le niveau "
+                            "%(level)d.") % {"required": asset.required_level, "level": level})

@@ -1,11 +1,10 @@
 """Demo discussions: comments and questions on the demo kits and proposals, and one spam comment
-hidden by three flags, waiting in Martha's moderation queue."""
+hidden by three flags, waiting in Martha's moderation queue. Kits and proposals are reached through
+the registry they join (discussions sits below them), by the natural key of each kind: `LOOKUP`."""
 
 from django.contrib.auth import get_user_model
 
-from alleger.kits.models import Kit
-from alleger.proposals.models import Proposal
-
+from . import registry
 from .selectors import comments_of
 from .services import comment_create, comment_mark_answered, flag_create
 
@@ -32,12 +31,13 @@ SPAM = ("kit", "entretenir-et-customiser-les-velos-en-libre-service")
 SPAM_BODY = "Graines miracles à -80 % !!! Commandez sur www.graines-miracle.example"
 SPAM_FLAGS = [("clemence", "spam", ""), ("alexis", "spam", ""), ("clement", "other", "Publicité déguisée.")]
 
+LOOKUP = {"kit": "slug", "proposal": "title"}
+
 
 def _target(ref):
     kind, key = ref
-    if kind == "kit":
-        return Kit.objects.get(slug=key)
-    return Proposal.objects.get(title=key)
+    model = next(target.model for target in registry.targets() if target.key == kind)
+    return model._default_manager.get(**{LOOKUP[kind]: key})
 
 
 def _comment(target, author, body, **kwargs):

@@ -1,7 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from alleger.assets.models import AssetType
 from alleger.organisations.selectors import organisations_of
 from alleger.territories.models import Territory
 
@@ -19,7 +18,7 @@ class AssetTypeChoice(forms.ModelMultipleChoiceField):
 class KitForm(forms.ModelForm):
     asset_types = AssetTypeChoice(
         label=_("Types de dispositif concernés"), required=False, widget=forms.CheckboxSelectMultiple,
-        queryset=AssetType.objects.select_related("territory").order_by("territory__name", "name"),
+        queryset=None,  # set in __init__
         help_text=_("Les pieds d'arbre, bancs, murs… sur lesquels ce kit permet d'agir, dans le territoire du kit."))
     note = forms.CharField(label=_("Note de modification"), max_length=200, required=False,
                            help_text=_("En une phrase, ce que vous avez changé ; elle apparaît dans l'historique."))
@@ -41,6 +40,11 @@ class KitForm(forms.ModelForm):
                 pk=self.instance.organisation_id)
         self.fields["organisation"].queryset = organisations.distinct()
         self.fields["organisation"].help_text = _("Facultatif : l'organisation qui signe ce kit avec vous.")
+        # Asset types are assets' (each lists the kits that apply to it, and assets sit above kits):
+        # reached through that relation, not imported.
+        asset_type = Kit._meta.get_field("asset_types").related_model
+        self.fields["asset_types"].queryset = asset_type.objects.select_related("territory") \
+            .order_by("territory__name", "name")
         if self.instance.pk:
             self.fields["asset_types"].initial = list(self.instance.asset_types.all())
 

@@ -14,6 +14,8 @@ import random
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
+from .images import image_clean
+
 WIDTH, HEIGHT = 800, 450  # 16:9, the project cards' ratio
 SCALE = 2  # drawn at twice the size, then reduced: smooth edges
 
@@ -322,3 +324,12 @@ def demo_upload(scene: str, *, seed: int = 0, name: str = "") -> SimpleUploadedF
     if scene not in SCENES:
         raise ValueError(f"unknown demo scene {scene!r}")
     return SimpleUploadedFile(f"{name or scene}.jpg", _drawn(scene, seed), content_type="image/jpeg")
+
+
+def demo_stored(field, name: str, scene: str, seed: int) -> str:
+    """The storage name of a drawn picture: drawn, cleaned and saved the first time, found again after."""
+    storage = field.storage
+    path = f"{field.upload_to}{name}.jpg"
+    if not storage.exists(path):
+        path = storage.save(path, image_clean(demo_upload(scene, seed=seed, name=name)))
+    return path

@@ -8,12 +8,14 @@ from django.core.management import call_command
 from django.utils.html import escape
 from PIL import Image
 
+from alleger.assets import demo_pictures as asset_pictures
 from alleger.assets.models import Asset, AssetPhoto
-from alleger.core import demo_pictures
 from alleger.core.demo_images import CREDIT, SCENES, demo_upload
 from alleger.core.images import MAX_SIDE
+from alleger.funding import demo_pictures as project_pictures
 from alleger.funding.models import Project
 from alleger.interventions.models import JournalPhoto
+from alleger.kits import demo_pictures as kit_pictures
 from alleger.kits.models import Kit, KitImage
 
 
@@ -51,30 +53,30 @@ def demo(db):
 
 def test_the_demo_gives_every_project_kit_asset_and_journal_a_described_picture_once(demo, client):
     # Every demo project has a picture and its description
-    projects = Project.objects.filter(title__in=demo_pictures.PROJECTS)
-    assert projects.count() == len(demo_pictures.PROJECTS)
+    projects = Project.objects.filter(title__in=project_pictures.PROJECTS)
+    assert projects.count() == len(project_pictures.PROJECTS)
     for project in projects:
-        assert project.image and project.image_alt == demo_pictures.PROJECTS[project.title][1]
+        assert project.image and project.image_alt == project_pictures.PROJECTS[project.title][1]
         _check_stored(project.image)
 
     # Every demo kit, the fork included, has its pictures, the steps' ones on their step
-    kits = Kit.objects.filter(slug__in=demo_pictures.KITS)
-    assert kits.count() == len(demo_pictures.KITS)
+    kits = Kit.objects.filter(slug__in=kit_pictures.KITS)
+    assert kits.count() == len(kit_pictures.KITS)
     fork = Kit.objects.get(forked_from__slug="kit-du-jardinier-urbain")
     for kit in [*kits, fork]:
-        expected = demo_pictures.KITS[kit.slug if kit.slug in demo_pictures.KITS else kit.forked_from.slug]
+        expected = kit_pictures.KITS[kit.slug if kit.slug in kit_pictures.KITS else kit.forked_from.slug]
         assert sorted(kit.images.values_list("step", "alt"), key=str) == sorted(
             [(step, alt) for step, _scene, alt in expected], key=str)
     for picture in KitImage.objects.all():
         _check_stored(picture.image)
 
     # Every demo asset of a pictured type has exactly one photo, and the files are few and shared
-    assets = Asset.objects.filter(source_id__startswith="demo-", asset_type__slug__in=demo_pictures.ASSETS)
+    assets = Asset.objects.filter(source_id__startswith="demo-", asset_type__slug__in=asset_pictures.ASSETS)
     assert assets.count() > 200
     assert not assets.filter(photos__isnull=True).exists()
     assert AssetPhoto.objects.filter(asset__in=assets).count() == assets.count()
     files = set(AssetPhoto.objects.values_list("image", flat=True))
-    assert len(files) <= len(demo_pictures.ASSETS) * demo_pictures.VARIANTS
+    assert len(files) <= len(asset_pictures.ASSETS) * asset_pictures.VARIANTS
     for photo in [AssetPhoto.objects.filter(image=name).first() for name in files]:
         assert photo.alt
         _check_stored(photo.image)

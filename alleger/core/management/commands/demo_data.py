@@ -4,7 +4,6 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from alleger.core import demo_pictures
 from alleger.core.demo_support import DEMO_PASSWORD, DemoContext
 
 
@@ -20,19 +19,25 @@ class Command(BaseCommand):
             # Each app may have a `demo` module with a load(context) function;
             # apps load in INSTALLED_APPS order, so later tracks can use the
             # territories, people and organisations loaded before them.
-            for config in apps.get_app_configs():
-                if not config.name.startswith("alleger."):
-                    continue
-                try:
-                    module = import_module(f"{config.name}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{config.name}.demo":
-                        raise
-                    continue
+            for module in _app_modules("demo"):
                 module.load(context)
-            demo_pictures.load(context)  # pictures for what the apps loaded
+            # Then the pictures for what the apps loaded (a kit forked by a later app gets its original's).
+            for module in _app_modules("demo_pictures"):
+                module.load(context)
         if quiet:
             return
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Demo accounts (password for all: {DEMO_PASSWORD}):"))
         for email, role in context.accounts:
             self.stdout.write(f"  {email:<38} {role}")
+
+
+def _app_modules(name: str):
+    """The `name` module of each of the platform's apps that has one, in INSTALLED_APPS order."""
+    for config in apps.get_app_configs():
+        if not config.name.startswith("alleger."):
+            continue
+        try:
+            yield import_module(f"{config.name}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.{name}":
+                raise

@@ -57,9 +57,11 @@ def field_widget(field):
 
 
 @register.inclusion_tag("components/map.html", takes_context=True)
-def map_component(context, geojson, map_id, label):
-    """A map of GeoJSON features; the calling page renders the list alternative."""
+def map_component(context, geojson, map_id, label, small=False):
+    """A map of GeoJSON features (`small`: a short one, beside other content); the calling page renders
+    the list alternative."""
     return {
+        "small": small,
         "geojson": geojson,
         "map_id": map_id,
         "data_id": f"{map_id}-data",

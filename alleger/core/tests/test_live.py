@@ -115,3 +115,19 @@ def test_the_live_pages_stay_within_their_query_budget(client, territory, other_
     _world(territory, other_territory)
     with django_assert_max_num_queries(budget):
         assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path, names", [("/", {"Fleurir la place", "Repeindre le banc"}),
+                                         ("/t/saint-etienne/", {"Fleurir la place"})])
+def test_the_recent_interventions_are_on_a_small_map_too(client, territory, other_territory, path, names):
+    import json
+    import re
+
+    world = _world(territory, other_territory)
+    body = client.get(path).content.decode()
+    assert 'id="live-interventions-map" class="map-canvas map-small"' in body
+    data = json.loads(re.search(r'<script id="live-interventions-map-data" type="application/json">(.*?)</script>',
+                                body, re.S)[1])
+    assert {f["properties"]["name"] for f in data["features"]} == names  # the list's interventions, no more
+    done = world["done"]
+    assert [done.lon, done.lat] in [f["geometry"]["coordinates"] for f in data["features"]]

@@ -121,7 +121,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.sitemaps",
-    "rules",
+    "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",
     "ninja",

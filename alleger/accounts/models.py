@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager, _user_has_
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from alleger.core.rules import BINDING_FOR_SUPERUSERS
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -59,9 +61,8 @@ class User(AbstractUser):
     def has_perm(self, perm, obj=None):
         # Django lets an active superuser do everything; a few rules bind the
         # platform team too (four eyes: nobody approves their own pledge,
-        # project, kit or proposal), so for those the rule alone decides.
-        from alleger.permissions import BINDING_FOR_SUPERUSERS
-
+        # project, kit or proposal), so for those the rule alone decides
+        # (each app's rules.py marks them with core.rules.add_binding_perm).
         if perm in BINDING_FOR_SUPERUSERS:
             return self.is_active and _user_has_perm(self, perm, obj)
         return super().has_perm(perm, obj)

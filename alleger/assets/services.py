@@ -8,10 +8,10 @@ from alleger.accounts.models import User
 from alleger.core.errors import Refused
 from alleger.core.images import image_clean
 from alleger.core.services import audit_record
-from alleger.permissions import made_the_asset_proposal
 from alleger.territories.selectors import neighbourhood_at
 
 from .models import Asset, AssetChange, AssetPhoto, AssetProposal, AssetType, CabinetCodeReveal
+from .rules import made_the_asset_proposal
 
 #: What a cabinet's code looks like in the history: never the code itself.
 HIDDEN = "••••"

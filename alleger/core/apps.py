@@ -9,5 +9,4 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from alleger import permissions  # noqa: F401 — registers every rule
         from alleger.core import search  # noqa: F401 — registers the SQLite fold function

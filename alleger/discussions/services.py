@@ -1,6 +1,6 @@
 """Writes of the discussions: comments, flags, moderation decisions.
 
-The views and the API check permissions (alleger/permissions.py) before
+The views and the API check permissions (alleger/discussions/rules.py) before
 calling these; the services enforce what must hold whoever calls them.
 """
 
@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alleger.core.services import audit_record
-from alleger.permissions import wrote_the_moderated_content
 
 from . import notifications, registry
 from .errors import Refused
@@ -24,6 +23,7 @@ from .models import (
     Reason,
     Visibility,
 )
+from .rules import wrote_the_moderated_content
 
 
 class Decision:

@@ -19,11 +19,11 @@ from alleger.accounts.models import User
 from alleger.core.demo_support import DEMO_PASSWORD
 from alleger.organisations.models import Organisation
 from alleger.organisations.services import organisation_create
-from alleger.permissions import has_stake_in_project
 from alleger.territories.models import Neighbourhood
 
 from .models import Call, Contribution, MatchingPool, Project, Theme
 from .providers import CARD_CAPTURE_FAILS_ONCE
+from .rules import has_stake_in_project
 from .services.contributions import (
     contribution_cancel,
     contribution_confirm_receipt,

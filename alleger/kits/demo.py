@@ -2,9 +2,8 @@
 one submitted for review, one draft and one fork (Clémence's variant of the
 urban gardener kit), some with several versions to compare."""
 
-from alleger.permissions import has_stake_in_kit
-
 from .models import Kit
+from .rules import has_stake_in_kit
 from .services import Decision, kit_create, kit_fork, kit_review, kit_submit, kit_update
 
 C = Kit.Category

@@ -47,6 +47,10 @@ class Status(models.TextChoices):
     REFUSED = "refused", _("Refusé")
 
 
+#: Statuses in which the author may still change the content and submit it.
+EDITABLE = (Status.DRAFT, Status.REFUSED)
+
+
 #: The longest section of a kit, in characters: about eight printed pages, far more than a guide's
 #: section needs (the demo's are a few hundred), and small enough that a page, a version and a diff
 #: of two versions stay cheap. The form, the API schema and the model (full_clean) all check it.

@@ -10,14 +10,9 @@ from alleger.accounts.models import User
 from alleger.core.errors import Refused
 from alleger.core.images import image_clean
 from alleger.core.services import audit_record
-from alleger.permissions import has_stake_in_kit
 
-from .models import Kit, KitImage, KitVersion
-
-#: Statuses in which the author may still change the content and submit it.
-EDITABLE = (Kit.Status.DRAFT, Kit.Status.REFUSED)
-
-
+from .models import EDITABLE, Kit, KitImage, KitVersion
+from .rules import has_stake_in_kit
 
 
 class Decision:

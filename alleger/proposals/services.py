@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 
 from alleger.core.services import audit_record
 from alleger.discussions.errors import Refused
-from alleger.permissions import wrote_the_proposal
 
 from . import notifications
 from .models import OPEN_STATUSES, TRANSITIONS, Proposal, Support
+from .rules import wrote_the_proposal
 
 DECIDED = (Proposal.Status.ACCEPTED, Proposal.Status.REJECTED, Proposal.Status.IMPLEMENTED)
 

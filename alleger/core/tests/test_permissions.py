@@ -1,4 +1,5 @@
-"""The permission matrix: every rule of alleger/permissions.py × every role.
+"""The foundation's permission matrix: every rule of alleger/territories/rules.py
+and alleger/organisations/rules.py × every role.
 
 Read a row as "who may <permission> on <object>". Columns follow conftest.ROLES:
 
@@ -9,10 +10,9 @@ Read a row as "who may <permission> on <object>". Columns follow conftest.ROLES:
 
 Objects: `territory` is where the moderator and cell member hold their role,
 `other_territory` is one where nobody does; `organisation` is an ordinary
-association, `sponsor_org` a foundation with is_sponsor=True; `own_account`
-is the account of the person asking (none for a visitor), `other_account`
-somebody else's. Django lets an active superuser do everything, which is the
-platform admin's role; the matrix makes that explicit.
+association, `sponsor_org` a foundation with is_sponsor=True. Django lets an
+active superuser do everything, which is the platform admin's role; the matrix
+makes that explicit.
 """
 
 from importlib import import_module
@@ -29,15 +29,8 @@ Y, _ = True, False
 
 MATRIX = {
     # permission,                                 object            vis res mem adm mod cel spo pla
-    ("territories.view_territory", "territory"): (Y, Y, Y, Y, Y, Y, Y, Y),
-    ("territories.add_territory", None): (_, _, _, _, _, _, _, Y),
-    ("territories.change_territory", "territory"): (_, _, _, _, _, _, _, Y),
-    ("territories.manage_roles", "territory"): (_, _, _, _, _, _, _, Y),
     ("territories.moderate", "territory"): (_, _, _, _, Y, _, _, Y),
     ("territories.moderate", "other_territory"): (_, _, _, _, _, _, _, Y),
-    ("territories.view_cell", "territory"): (_, _, _, _, _, Y, _, Y),
-    ("territories.view_cell", "other_territory"): (_, _, _, _, _, _, _, Y),
-    ("organisations.view_organisation", "organisation"): (Y, Y, Y, Y, Y, Y, Y, Y),
     ("organisations.add_organisation", None): (_, Y, Y, Y, Y, Y, Y, Y),
     ("organisations.change_organisation", "organisation"): (_, _, _, Y, _, _, _, Y),
     ("organisations.change_organisation", "sponsor_org"): (_, _, _, _, _, _, _, Y),
@@ -45,8 +38,6 @@ MATRIX = {
     ("organisations.manage_members", "sponsor_org"): (_, _, _, _, _, _, _, Y),
     ("organisations.act_for", "organisation"): (_, _, Y, Y, _, _, _, Y),
     ("organisations.act_for", "sponsor_org"): (_, _, _, _, _, _, Y, Y),
-    ("organisations.sponsor", "organisation"): (_, _, _, _, _, _, _, Y),
-    ("organisations.sponsor", "sponsor_org"): (_, _, _, _, _, _, Y, Y),
     # Money and requests in an organisation's name: its admins only, never the platform team for it.
     ("organisations.contribute_as", "organisation"): (_, _, _, Y, _, _, _, _),
     ("organisations.contribute_as", "sponsor_org"): (_, _, _, _, _, _, _, _),
@@ -54,15 +45,6 @@ MATRIX = {
     ("organisations.request_sponsorship", "sponsor_org"): (_, _, _, _, _, _, _, _),
     ("organisations.decide_sponsorship", "sponsorship_request"): (_, _, _, _, Y, _, _, Y),
     ("organisations.decide_sponsorship", "sponsorship_request_elsewhere"): (_, _, _, _, _, _, _, Y),
-    ("accounts.change_account", "own_account"): (_, Y, Y, Y, Y, Y, Y, Y),
-    ("accounts.change_account", "other_account"): (_, _, _, _, _, _, _, Y),
-    ("accounts.manage_tokens", "own_account"): (_, Y, Y, Y, Y, Y, Y, Y),
-    ("accounts.manage_tokens", "other_account"): (_, _, _, _, _, _, _, Y),
-    ("accounts.export_data", "own_account"): (_, Y, Y, Y, Y, Y, Y, Y),
-    ("accounts.export_data", "other_account"): (_, _, _, _, _, _, _, Y),
-    ("accounts.delete_account", "own_account"): (_, Y, Y, Y, Y, Y, Y, Y),
-    ("accounts.delete_account", "other_account"): (_, _, _, _, _, _, _, Y),
-    ("core.view_audit", None): (_, _, _, _, _, _, _, Y),
 }
 
 
@@ -80,18 +62,11 @@ def objects(territory, other_territory, organisation, sponsor_organisation, othe
         "other_territory": other_territory,
         "organisation": organisation,
         "sponsor_org": sponsor_organisation,
-        "other_account": other_resident,
     }
 
 
-def _target(objects, key, user):
-    if key == "own_account":
-        return user if user.is_authenticated else None
-    return objects[key]
-
-
 #: The apps whose permissions this matrix walks; later tracks keep their own.
-FOUNDATION_APPS = {"core", "accounts", "territories", "organisations"}
+FOUNDATION_APPS = {"territories", "organisations"}
 
 
 def test_the_matrix_covers_every_foundation_permission():
@@ -129,10 +104,7 @@ def test_the_matrix(permission, object_key, people, objects):
     # Given one person per role and the objects they may act on
     expected = dict(zip(ROLES, MATRIX[(permission, object_key)], strict=True))
     # When each of them asks for the permission
-    actual = {
-        role: person.has_perm(permission, _target(objects, object_key, person))
-        for role, person in people.items()
-    }
+    actual = {role: person.has_perm(permission, objects[object_key]) for role, person in people.items()}
     # Then exactly the expected roles get it
     assert actual == expected
 
@@ -146,7 +118,6 @@ def test_a_deactivated_account_keeps_no_permission(org_admin, organisation, mode
     # Then the roles they still hold on paper give them nothing
     assert not org_admin.has_perm("organisations.change_organisation", organisation)
     assert not org_admin.has_perm("organisations.manage_members", organisation)
-    assert not org_admin.has_perm("accounts.change_account", org_admin)
     assert not moderator.has_perm("territories.moderate", territory)
     assert not moderator.has_perm("organisations.add_organisation")
 
@@ -164,6 +135,6 @@ def test_it_follows_a_role_change(org_member, organisation):
 @pytest.mark.django_db
 def test_the_rules_themselves_do_not_special_case_superusers(platform_admin, organisation):
     # The platform admin's "everything" comes from Django's superuser shortcut,
-    # not from the rules: the sponsor rule alone refuses a non-member.
-    assert not rules.has_perm("organisations.sponsor", platform_admin, organisation)
+    # not from the rules: the membership rule alone refuses a non-member.
+    assert not rules.has_perm("organisations.act_for", platform_admin, organisation)
     assert rules.has_perm("organisations.change_organisation", platform_admin, organisation)

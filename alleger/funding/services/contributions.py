@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 
 from alleger.core.services import audit_record
 from alleger.core.templatetags.alleger import euros
-from alleger.permissions import has_stake_in_project
 from alleger.territories.models import Territory
 
 from .. import ledger, notifications
 from ..errors import Refused
 from ..models import Contribution, Match, Project, Reward, Transfer
 from ..providers import get_provider
+from ..rules import has_stake_in_project
 from . import matching
 
 

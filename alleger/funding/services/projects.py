@@ -11,12 +11,12 @@ from django.utils.translation import ngettext
 from alleger.core.images import image_clean
 from alleger.core.services import audit_record
 from alleger.core.templatetags.alleger import euros
-from alleger.permissions import has_stake_in_project
 from alleger.territories.selectors import neighbourhood_at
 
 from .. import notifications
 from ..errors import Refused
 from ..models import Contribution, Project, ProjectUpdate, Reward, StretchGoal
+from ..rules import has_stake_in_project
 
 EDITABLE = (Project.Status.DRAFT, Project.Status.CHANGES_REQUESTED)
 #: What a holder may change on a draft: never the status, the deadline or the money figures.

@@ -64,7 +64,7 @@ def test_a_moderator_accepts_the_organisation_becomes_a_sponsor_and_its_admins_a
     assert AuditEvent.objects.filter(action="organisation.sponsorship_accepted", actor=moderator).exists()
     assert [m.to for m in mail.outbox] == [[org_admin.email]]
     assert "mécène" in mail.outbox[0].body
-    assert org_admin.has_perm("organisations.sponsor", organisation)
+    assert org_admin.has_perm("funding.create_pool", organisation)  # it may now fund matching pools
 
 
 @pytest.mark.django_db

@@ -12,7 +12,6 @@ Y, _ = True, False
 
 MATRIX = {
     # permission,                              object               vis res mem adm mod cel spo pla
-    ("reputation.view_reputation", None): (Y, Y, Y, Y, Y, Y, Y, Y),
     ("reputation.grant_level", "territory"): (_, _, _, _, Y, _, _, Y),
     ("reputation.grant_level", "other_territory"): (_, _, _, _, _, _, _, Y),
     ("reputation.grant_level", None): (_, _, _, _, _, _, _, Y),

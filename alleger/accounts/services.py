@@ -1,9 +1,13 @@
 from datetime import timedelta
 
+from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
+from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alleger.core import ratelimit
 from alleger.core.errors import Refused
 from alleger.core.images import image_clean
 from alleger.core.mail import send_later
@@ -49,6 +53,30 @@ def api_token_create(*, user: User, name: str, expires_in_days: int | None = Non
     audit_record(actor=user, action="account.token_create", target=token,
                  expires_at=expires_at.isoformat() if expires_at else None)
     return token, raw
+
+
+def api_token_issue(*, request, email: str, password: str, name: str = "API",
+                    expires_in_days: int | None = None) -> tuple[ApiToken, str]:
+    """A token for whoever proves an e-mail address and its password: the API's log-in.
+
+    The log-in form's rules: its rate limits with the same counters (per IP address and per e-mail
+    address; RateLimited past them), and a verified address (ACCOUNT_EMAIL_VERIFICATION = "mandatory").
+    Not one transaction: the attempts it counts must stay counted when it refuses; the write is
+    api_token_create's.
+    """
+    email = email.strip().lower()
+    # Counted before the password is hashed, so that refused attempts cost nothing.
+    ratelimit.consume(request, app="allauth.account", action="login")
+    attempt = ratelimit.consume(request, app="allauth.account", action="login_failed",
+                                key=get_adapter()._get_login_attempts_cache_key(request, email=email))
+    user = authenticate(request, email=email, password=password)
+    if user is not None:
+        attempt.rollback()  # like allauth: a success does not count as a failure
+    if user is None or not user.is_active:
+        raise Refused("invalid_credentials", _("E-mail ou mot de passe incorrect."), status=401)
+    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+        raise Refused("unverified", _("Confirmez d'abord votre adresse e-mail."), status=401)
+    return api_token_create(user=user, name=name, expires_in_days=expires_in_days)
 
 
 @transaction.atomic

@@ -5,16 +5,13 @@ from typing import Literal
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.responses import Status
 
-from . import geo, mapcache, selectors
+from alleger.core.api import ErrorOut
+from alleger.core.location import parse_bbox
+
+from . import mapcache, selectors
 
 router = Router()
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class PointGeometry(Schema):
@@ -104,14 +101,10 @@ def assets_geojson(request, filters: Query[BboxQuery]):
     change to the assets shows on the server within one second; a browser or proxy may keep its copy up
     to 60 seconds.
 
-    A malformed or inverted box answers 400 `{"code": "bad_bbox", "message": …}`.
+    A malformed or inverted box answers 400 `{"code": "invalid_bbox", "message": …}`.
     """
-    try:
-        bbox = geo.parse_bbox(filters.bbox)
-        found = mapcache.answer(bbox, status=filters.status, type_slug=filters.type, kit_slug=filters.kit,
-                                territory_slug=filters.territory)
-    except geo.BadRequest as exc:
-        return Status(400, {"code": exc.code, "message": exc.message})
+    found = mapcache.answer(parse_bbox(filters.bbox), status=filters.status, type_slug=filters.type,
+                            kit_slug=filters.kit, territory_slug=filters.territory)
     # Built and encoded by geo.geojson (orjson), returned as is: no per-feature validation. Well-formed
     # requests are usually answered earlier, by the same function, in middleware.MapMiddleware.
     return mapcache.respond(request, found)

@@ -25,6 +25,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from alleger.core.errors import Refused
+
 from .models import Asset, AssetType
 
 MAX_FEATURES = 2000
@@ -32,38 +34,9 @@ GRID = 40
 STATUSES = frozenset(Asset.Status.values)
 
 
-class BadRequest(ValueError):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-def parse_bbox(text: str | None) -> tuple[float, float, float, float]:
-    """`minlon,minlat,maxlon,maxlat` in WGS84 degrees, or BadRequest with a French message."""
-    if not text:
-        raise BadRequest("bad_bbox", _("Le paramètre bbox est obligatoire : minlon,minlat,maxlon,maxlat."))
-    parts = text.split(",")
-    if len(parts) != 4:
-        raise BadRequest("bad_bbox", _("bbox attend quatre nombres séparés par des virgules : "
-                                       "minlon,minlat,maxlon,maxlat."))
-    try:
-        minlon, minlat, maxlon, maxlat = (float(p) for p in parts)
-    except ValueError:
-        raise BadRequest("bad_bbox", _("bbox ne contient pas que des nombres.")) from None
-    if not all(math.isfinite(v) for v in (minlon, minlat, maxlon, maxlat)):
-        raise BadRequest("bad_bbox", _("bbox ne contient pas que des nombres."))
-    if not (-180 <= minlon <= 180 and -180 <= maxlon <= 180 and -90 <= minlat <= 90 and -90 <= maxlat <= 90):
-        raise BadRequest("bad_bbox", _("bbox sort des limites du globe (longitude ±180, latitude ±90)."))
-    if minlon > maxlon or minlat > maxlat:
-        raise BadRequest("bad_bbox", _("bbox doit donner le coin sud-ouest puis le coin nord-est "
-                                       "(les boîtes à cheval sur l'antiméridien ne sont pas prises en charge)."))
-    return minlon, minlat, maxlon, maxlat
-
-
 def check_status(status: str | None) -> None:
     if status and status not in STATUSES:
-        raise BadRequest("invalid", _("Statut inconnu : utilisez open, openable ou closed."))
+        raise Refused("invalid", _("Statut inconnu : utilisez open, openable ou closed."))
 
 
 def _where(bbox, *, status=None, type_slug=None, kit_slug=None, territory_slug=None) -> tuple[str, list]:

@@ -213,7 +213,7 @@ def answer(bbox, *, status: str | None = None, type_slug: str | None = None, kit
     """The encoded FeatureCollection for a parsed box and filters (empty filters are no filters).
 
     `query`: the raw query string these were read from; `cached_answer(query)` then finds the answer
-    without parsing. Raises geo.BadRequest for an unknown status (before any cache is read).
+    without parsing. Raises Refused for an unknown status (before any cache is read).
     """
     geo.check_status(status)
     box, _cell = snap(bbox)

@@ -12,9 +12,11 @@ language); the ninja route remains the documented one (OpenAPI) and gives the
 same answers as this shortcut, through the same `mapcache.answer`.
 """
 
+from alleger.core.errors import Refused
 from alleger.core.http import as_head
+from alleger.core.location import parse_bbox
 
-from . import geo, mapcache
+from . import mapcache
 
 #: The ninja route's path (alleger/urls.py + alleger.assets.api); a test keeps them equal.
 PATH = "/api/v1/assets.geojson"
@@ -49,8 +51,8 @@ class MapMiddleware:
         if any(len(values) > 1 for name, values in query.lists() if name == "bbox" or name in FILTERS):
             return None  # ambiguous: the view decides, as it always did
         try:
-            bbox = geo.parse_bbox(query.get("bbox"))
+            bbox = parse_bbox(query.get("bbox"))
             return mapcache.answer(bbox, query=raw,
                                    **{keyword: query.get(name) for name, keyword in FILTERS.items()})
-        except geo.BadRequest:
+        except Refused:
             return None

@@ -84,7 +84,7 @@ def proposal_review(*, proposal: AssetProposal, moderator: User, decision: str, 
     proposal = AssetProposal.objects.select_for_update().select_related("asset").get(pk=proposal.pk)
     if made_the_asset_proposal(moderator, proposal):
         raise Refused("conflict_of_interest", _("Vous ne pouvez pas relire votre propre proposition : un autre "
-                                                "modérateur doit le faire."))
+                                                "modérateur doit le faire."), status=403)
     if proposal.status != Asset.Moderation.PROPOSED:
         raise Refused("not_proposed", _("Cette proposition a déjà reçu une réponse."))
     asset = Asset.objects.select_for_update().get(pk=proposal.asset_id)

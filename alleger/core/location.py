@@ -1,13 +1,21 @@
-"""The one location field of the forms: a map picker (JavaScript fills two hidden fields) over a text
-field that works without JavaScript. There is no geocoder (no external call): the text must be
-coordinates, « 45.4397, 4.3872 » or « 45,4397 4,3872 »; an address gets a clear error."""
+"""Places as people and programs write them.
 
+The one location field of the forms: a map picker (JavaScript fills two hidden fields) over a text
+field that works without JavaScript. There is no geocoder (no external call): the text must be
+coordinates, « 45.4397, 4.3872 » or « 45,4397 4,3872 »; an address gets a clear error.
+
+The API's maps take a box, `bbox=minlon,minlat,maxlon,maxlat` (`parse_bbox`)."""
+
+import math
 import re
 from typing import NamedTuple
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from .errors import Refused
 
 _NUMBER = r"([+-]?[0-9]{1,3}(?:[.,][0-9]+)?)"
 COORDINATES = re.compile(rf"\s*{_NUMBER}\s*(?:[,;/]\s*|\s+){_NUMBER}\s*", re.ASCII)
@@ -25,6 +33,32 @@ def parse_coordinates(text: str) -> Point | None:
     if not match:
         return None
     return Point(*(float(value.replace(",", ".")) for value in match.groups()))
+
+
+def parse_bbox(text: str | None) -> tuple[float, float, float, float]:
+    """`minlon,minlat,maxlon,maxlat` in WGS84 degrees, or Refused `invalid_bbox` (400) saying what is wrong."""
+    if not text:
+        raise _invalid_bbox(gettext("Le paramètre bbox est obligatoire : minlon,minlat,maxlon,maxlat."))
+    parts = text.split(",")
+    if len(parts) != 4:
+        raise _invalid_bbox(gettext("bbox attend quatre nombres séparés par des virgules : "
+                                    "minlon,minlat,maxlon,maxlat."))
+    try:
+        minlon, minlat, maxlon, maxlat = (float(p) for p in parts)
+    except ValueError:
+        raise _invalid_bbox(gettext("bbox ne contient pas que des nombres.")) from None
+    if not all(math.isfinite(v) for v in (minlon, minlat, maxlon, maxlat)):
+        raise _invalid_bbox(gettext("bbox ne contient pas que des nombres."))
+    if not (-180 <= minlon <= 180 and -180 <= maxlon <= 180 and -90 <= minlat <= 90 and -90 <= maxlat <= 90):
+        raise _invalid_bbox(gettext("bbox sort des limites du globe (longitude ±180, latitude ±90)."))
+    if minlon > maxlon or minlat > maxlat:
+        raise _invalid_bbox(gettext("bbox doit donner le coin sud-ouest puis le coin nord-est "
+                                    "(les boîtes à cheval sur l'antiméridien ne sont pas prises en charge)."))
+    return minlon, minlat, maxlon, maxlat
+
+
+def _invalid_bbox(message: str) -> Refused:
+    return Refused("invalid_bbox", message)
 
 
 class LocationWidget(forms.MultiWidget):

@@ -32,7 +32,7 @@ class RateLimited(Refused):
         else:
             wait = ngettext_lazy("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
         super().__init__("rate_limited", _("Trop de demandes en peu de temps. Réessayez dans %(wait)s.")
-                         % {"wait": wait})
+                         % {"wait": wait}, status=429)
 
 
 def _rates(app: str, action: str):

@@ -5,7 +5,7 @@ newline and carriage return (U+0000 NUL among them, which PostgreSQL refuses
 too), the non-characters U+FFFE and U+FFFF, and lone surrogates (they cannot be
 encoded in UTF-8). It is applied once to everything that comes in —
 `TextInputMiddleware` for query strings and form posts (pages and Open311),
-`alleger.api.TextParser` for the API's JSON bodies, the asset import for files — and again
+`alleger.core.api.TextParser` for the API's JSON bodies, the asset import for files — and again
 on the way out by the XML writers (Open311 XML, Atom/RSS feeds), for text
 stored before this guard existed.
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from alleger.api import AUTH
+from alleger.accounts.auth import AUTH
 from alleger.core.markdown import render_markdown
 from alleger.core.ratelimit import limit
 

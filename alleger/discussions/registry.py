@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext as _
 
+from alleger.core.errors import Refused
 from alleger.core.numbers import is_digits
-
-from .errors import Refused
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,7 @@ def targets() -> list[Target]:
 def target_of(obj) -> Target:
     target = _by_model.get(type(obj))
     if target is None:
-        raise Refused("unknown_target", _("On ne peut ni commenter ni signaler ce contenu."))
+        raise Refused("unknown_target", _("On ne peut ni commenter ni signaler ce contenu."), status=404)
     return target
 
 
@@ -115,8 +114,8 @@ def resolve(ref: str):
     key, _sep, pk = (ref or "").strip().partition(":")
     target = _by_key.get(key)
     if target is None or not is_digits(pk):
-        raise Refused("unknown_target", _("Contenu inconnu : « %(ref)s ».") % {"ref": (ref or "")[:40]})
+        raise Refused("unknown_target", _("Contenu inconnu : « %(ref)s ».") % {"ref": (ref or "")[:40]}, status=404)
     obj = target.model._default_manager.filter(pk=int(pk)).first()
     if obj is None:
-        raise Refused("unknown_target", _("Ce contenu n'existe pas ou plus."))
+        raise Refused("unknown_target", _("Ce contenu n'existe pas ou plus."), status=404)
     return obj

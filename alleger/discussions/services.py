@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alleger.core.errors import Refused
 from alleger.core.services import audit_record
 
 from . import notifications, registry
-from .errors import Refused
 from .models import (
     COMMENT_MAX_LENGTH,
     HIDE_AFTER_FLAGS,
@@ -98,7 +98,7 @@ def comment_mark_answered(*, comment: Comment, actor) -> Comment:
     moved = Comment.objects.filter(pk=comment.pk, is_question=True, answered_at__isnull=True).update(
         answered_at=timezone.now(), answered_by=actor)
     if not moved:
-        raise Refused("already_answered", _("Cette question est déjà marquée comme répondue."))
+        raise Refused("already_answered", _("Cette question est déjà marquée comme répondue."), status=409)
     comment.refresh_from_db()
     return comment
 
@@ -140,9 +140,10 @@ def flag_create(*, target, user, reason: str, text: str = "") -> Flag:
         raise Refused("own_content", _("Vous ne pouvez pas signaler votre propre contenu."))
     item = _item_locked(target, entry)
     if item.status == ModerationItem.Status.REMOVED:
-        raise Refused("already_removed", _("Ce contenu a déjà été retiré par la modération."))
+        raise Refused("already_removed", _("Ce contenu a déjà été retiré par la modération."), status=409)
     if Flag.objects.filter(item=item, user=user).exists():
-        raise Refused("already_flagged", _("Vous avez déjà signalé ce contenu : la modération va l'examiner."))
+        raise Refused("already_flagged", _("Vous avez déjà signalé ce contenu : la modération va l'examiner."),
+                      status=409)
     flag = Flag.objects.create(item=item, user=user, reason=reason, text=text)
     # Counted under the row lock: whatever the interleaving, the third flag sees the first two.
     item.flags_count = item.flags.filter(dismissed_at__isnull=True).count()
@@ -169,9 +170,9 @@ def moderation_decide(*, item: ModerationItem, moderator, decision: str, reason:
     item = ModerationItem.objects.select_for_update().get(pk=item.pk)
     if wrote_the_moderated_content(moderator, item):
         raise Refused("conflict_of_interest", _("Vous ne pouvez pas décider du sort de votre propre contenu : un "
-                                                "autre modérateur doit le faire."))
+                                                "autre modérateur doit le faire."), status=403)
     if item.status not in (ModerationItem.Status.FLAGGED, ModerationItem.Status.HIDDEN):
-        raise Refused("already_decided", _("Ce contenu a déjà été traité par la modération."))
+        raise Refused("already_decided", _("Ce contenu a déjà été traité par la modération."), status=409)
     now = timezone.now()
     flags = item.flags_count
     if decision == Decision.RESTORE:

@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
 
-from alleger.api import AUTH, Page
+from alleger.accounts.auth import AUTH
+from alleger.core.api import Page
+from alleger.core.errors import Refused
 from alleger.core.numbers import CardNumber, WholeNumber
 from alleger.core.ratelimit import limit
 from alleger.organisations.models import Organisation
 
 from . import selectors
-from .errors import Refused
 from .models import Contribution, Project, Reward
 from .providers import InvalidWebhook, get_provider
 from .services import contributions as contribution_services

@@ -1,7 +1,7 @@
 """Interventions API: list, detail, declare, join and leave, journal, GeoJSON for the map.
 
-Refusals are `{code, message}` with a 4xx status (codes in alleger/interventions/services.py and
-alleger/api.py STATUS_BY_CODE): asset_full, level_too_low, private_not_allowed, charter_not_accepted,
+Refusals are `{code, message}` with a 4xx status (codes and statuses in alleger/interventions/services.py):
+asset_full, level_too_low, private_not_allowed, charter_not_accepted,
 asset_closed, intervention_over, already_participant…
 """
 
@@ -15,8 +15,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from alleger.api import AUTH, Page, api_enum
+from alleger.accounts.auth import AUTH
 from alleger.assets.models import Asset
+from alleger.core.api import ErrorOut, Page, api_enum
+from alleger.core.errors import Refused
+from alleger.core.location import parse_bbox
 from alleger.core.ratelimit import limit
 from alleger.funding.models import Project
 from alleger.kits.models import Kit
@@ -25,7 +28,6 @@ from alleger.territories.models import Territory
 
 from . import selectors, services
 from .models import Intervention
-from .services import Refused
 
 router = Router()
 geojson_router = Router()
@@ -110,11 +112,6 @@ class JoinIn(Schema):
 
 class JournalIn(Schema):
     text: str = Field(..., max_length=20_000)
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 def _out(request, i: Intervention) -> dict:
@@ -247,18 +244,13 @@ def journal_add(request, intervention_id: int, payload: JournalIn):
 @geojson_router.get("", auth=None)
 def interventions_geojson(request, bbox: str | None = None, status: InterventionStatus | None = None,
                           kit: str | None = None, territory: str | None = None):
-    """RFC 7946 GeoJSON of interventions (done ones included): `bbox=minlon,minlat,maxlon,maxlat`."""
-    box = None
-    if bbox:
-        try:
-            box = tuple(float(v) for v in bbox.split(","))
-        except ValueError:
-            box = ()
-        if len(box) != 4 or not (box[0] <= box[2] and box[1] <= box[3]):
-            raise Refused("invalid_bbox", _("bbox attend minlon,minlat,maxlon,maxlat."))
+    """RFC 7946 GeoJSON of interventions (done ones included): `bbox=minlon,minlat,maxlon,maxlat`.
+
+    A malformed or inverted box answers 400 `{"code": "invalid_bbox", "message": …}`, as the assets' map does.
+    """
     qs = selectors.intervention_search(
         territory=get_object_or_404(Territory, slug=territory) if territory else None, status=status,
-        kit=get_object_or_404(Kit, slug=kit) if kit else None, bbox=box)
+        kit=get_object_or_404(Kit, slug=kit) if kit else None, bbox=parse_bbox(bbox) if bbox else None)
     if not status:
         qs = qs.exclude(status=Intervention.Status.ABANDONED)  # the map shows what is, was and will be done
     return HttpResponse(json.dumps(selectors.geojson(qs)), content_type="application/geo+json")

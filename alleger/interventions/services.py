@@ -55,7 +55,7 @@ def is_private_actor(organisation: Organisation | None) -> bool:
 
 def _check_active_account(user) -> None:
     if user is None or not user.is_authenticated or not user.is_active:
-        raise Refused("forbidden", _("Connectez-vous pour participer à une intervention."))
+        raise Refused("forbidden", _("Connectez-vous pour participer à une intervention."), status=403)
 
 
 def _check_charter(accepted) -> None:
@@ -66,7 +66,8 @@ def _check_charter(accepted) -> None:
 
 def _check_organisation(user, organisation) -> None:
     if organisation is not None and not Membership.objects.filter(user=user, organisation=organisation).exists():
-        raise Refused("not_a_member", _("Vous ne pouvez agir qu'au nom d'une organisation dont vous êtes membre."))
+        raise Refused("not_a_member", _("Vous ne pouvez agir qu'au nom d'une organisation dont vous êtes membre."),
+                      status=403)
 
 
 # What apps above this one ask of each person in an intervention on an asset (reputation: the asset's
@@ -83,19 +84,20 @@ def _check_asset_rules(*, asset: Asset, user, organisation) -> None:
     if is_private_actor(organisation) and not asset.private_actors_allowed:
         raise Refused("private_not_allowed",
                       _("Ce dispositif n'est pas ouvert aux acteurs privés : participez à titre personnel ou au "
-                        "nom d'une association."))
+                        "nom d'une association."), status=403)
     for check in _participant_checks.values():
         check(asset=asset, user=user)
 
 
 def _check_asset_open(asset: Asset) -> None:
     if asset.moderation != Asset.Moderation.PUBLISHED:
-        raise Refused("asset_closed", _("Ce dispositif n'est pas encore publié."))
+        raise Refused("asset_closed", _("Ce dispositif n'est pas encore publié."), status=409)
     if asset.status == Asset.Status.CLOSED:
-        raise Refused("asset_closed", _("Ce dispositif est fermé aux interventions."))
+        raise Refused("asset_closed", _("Ce dispositif est fermé aux interventions."), status=409)
     if asset.status == Asset.Status.OPENABLE:
         raise Refused("asset_closed",
-                      _("Ce dispositif pourrait être ouvert, mais ne l'est pas encore : proposez son ouverture."))
+                      _("Ce dispositif pourrait être ouvert, mais ne l'est pas encore : proposez son ouverture."),
+                      status=409)
 
 
 def _lock_asset(asset_id: int) -> Asset:
@@ -112,7 +114,7 @@ def _seat_for(asset: Asset) -> tuple[int | None, int | None]:
     if len(taken) >= asset.max_participants:
         raise Refused("asset_full",
                       _("Ce dispositif accueille déjà %(max)d intervenants, le maximum : attendez qu'une place "
-                        "se libère.") % {"max": asset.max_participants})
+                        "se libère.") % {"max": asset.max_participants}, status=409)
     seat = next(n for n in range(1, asset.max_participants + 1) if n not in taken)
     return seat, asset.max_participants
 
@@ -132,8 +134,8 @@ def _participation_create(*, intervention, user, organisation, role, asset, now)
     except IntegrityError:
         # The database refused a second participation or a seat beyond the limit.
         if Participation.objects.filter(intervention=intervention, user=user).exists():
-            raise Refused("already_participant", _("Vous participez déjà à cette intervention.")) from None
-        raise Refused("asset_full", _("Ce dispositif accueille déjà le maximum d'intervenants.")) from None
+            raise Refused("already_participant", _("Vous participez déjà à cette intervention."), status=409) from None
+        raise Refused("asset_full", _("Ce dispositif accueille déjà le maximum d'intervenants."), status=409) from None
 
 
 @transaction.atomic
@@ -186,7 +188,8 @@ def intervention_declare(*, organiser, kit: Kit, title: str, description: str, s
         if project.territory_id != territory.pk:
             raise Refused("project_elsewhere", _("Ce projet de financement est dans un autre territoire."))
         if not organiser.has_perm("funding.manage_project", project):
-            raise Refused("project_not_yours", _("Seul le porteur du projet peut y rattacher une intervention."))
+            raise Refused("project_not_yours", _("Seul le porteur du projet peut y rattacher une intervention."),
+                          status=403)
 
     intervention = Intervention.objects.create(
         territory=territory, kit=kit, asset=asset, organiser=organiser, organisation=organisation, project=project,
@@ -213,9 +216,10 @@ def intervention_join(*, intervention: Intervention, user, charter_accepted: boo
     asset = _lock_asset(intervention.asset_id) if intervention.asset_id else None
     intervention = Intervention.objects.select_for_update(of=("self",)).select_related("kit").get(pk=intervention.pk)
     if intervention.status not in Intervention.ACTIVE:
-        raise Refused("intervention_over", _("Cette intervention est terminée : on ne peut plus la rejoindre."))
+        raise Refused("intervention_over", _("Cette intervention est terminée : on ne peut plus la rejoindre."),
+                      status=409)
     if Participation.objects.filter(intervention=intervention, user=user).exists():
-        raise Refused("already_participant", _("Vous participez déjà à cette intervention."))
+        raise Refused("already_participant", _("Vous participez déjà à cette intervention."), status=409)
     _check_organisation(user, organisation)
     if asset is not None:
         _check_asset_open(asset)
@@ -236,13 +240,13 @@ def intervention_leave(*, intervention: Intervention, user) -> None:
     intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
     participation = Participation.objects.filter(intervention=intervention, user=user).first()
     if participation is None:
-        raise Refused("not_participant", _("Vous ne participez pas à cette intervention."))
+        raise Refused("not_participant", _("Vous ne participez pas à cette intervention."), status=404)
     if participation.role == Participation.Role.ORGANISER:
         raise Refused("organiser_cannot_leave",
-                      _("L'organisateur ne peut pas quitter son intervention : abandonnez-la plutôt."))
+                      _("L'organisateur ne peut pas quitter son intervention : abandonnez-la plutôt."), status=409)
     if intervention.status not in Intervention.ACTIVE:
         raise Refused("intervention_over", _("Cette intervention est terminée : votre participation reste dans "
-                                             "son histoire."))
+                                             "son histoire."), status=409)
     participation.delete()
     audit_record(actor=user, action="intervention.leave", target=intervention)
 
@@ -267,12 +271,12 @@ def intervention_set_status(*, intervention: Intervention, actor, status: str, n
         raise Refused("invalid_transition",
                       _("Une intervention « %(current)s » ne peut pas passer à « %(new)s ».")
                       % {"current": intervention.get_status_display(),
-                         "new": Intervention.Status(status).label})
+                         "new": Intervention.Status(status).label}, status=409)
     now = now or timezone.now()
     if status == Intervention.Status.DONE and timezone.localdate(now) < intervention.starts_on:
         # Reputation counts done interventions: one cannot be done before it began.
         raise Refused("too_early", _("Une intervention ne peut pas être marquée réalisée avant sa date de début "
-                                     "(%(date)s).") % {"date": date_format(intervention.starts_on)})
+                                     "(%(date)s).") % {"date": date_format(intervention.starts_on)}, status=409)
     before = intervention.status
     intervention.status = status
     if status == Intervention.Status.ONGOING:
@@ -319,7 +323,8 @@ def intervention_link_project(*, intervention: Intervention, actor, project) -> 
         if project.territory_id != intervention.territory_id:
             raise Refused("project_elsewhere", _("Ce projet de financement est dans un autre territoire."))
         if not actor.has_perm("funding.manage_project", project):
-            raise Refused("project_not_yours", _("Seul le porteur du projet peut y rattacher une intervention."))
+            raise Refused("project_not_yours", _("Seul le porteur du projet peut y rattacher une intervention."),
+                          status=403)
     Intervention.objects.filter(pk=intervention.pk).update(project=project, updated_at=timezone.now())
     intervention.refresh_from_db()
     audit_record(actor=actor, action="intervention.project", target=intervention,

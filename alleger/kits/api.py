@@ -9,7 +9,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from alleger.api import AUTH, OPTIONAL_AUTH, Pagination, api_enum
+from alleger.accounts.auth import AUTH, OPTIONAL_AUTH
+from alleger.core.api import Pagination, api_enum
 from alleger.core.ratelimit import limit
 from alleger.territories.models import Territory
 

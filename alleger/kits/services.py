@@ -142,7 +142,7 @@ def kit_review(*, kit: Kit, moderator: User, decision: str, message: str = "", n
     kit = _lock(kit)
     if has_stake_in_kit(moderator, kit):
         raise Refused("conflict_of_interest", _("Vous ne pouvez pas relire un kit que vous avez écrit ou que signe "
-                                                "votre organisation : un autre modérateur doit le faire."))
+                                                "votre organisation : un autre modérateur doit le faire."), status=403)
     if kit.status != Kit.Status.SUBMITTED:
         raise Refused("not_submitted", _("Ce kit n'attend pas de relecture."))
     if decision == Decision.PUBLISH:

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alleger.core.errors import Refused
 from alleger.core.ratelimit import limit
 from alleger.discussions.selectors import is_hidden
 
@@ -64,7 +65,7 @@ def kit_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             kit = services.kit_create(author=request.user, **form.cleaned_data)
-        except services.Refused as exc:
+        except Refused as exc:
             form.add_error("asset_types" if exc.code == "asset_type_elsewhere" else None, exc)
         else:
             messages.success(request, _("Le kit est enregistré en brouillon. Soumettez-le quand il est prêt."))
@@ -79,7 +80,7 @@ def kit_edit(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             services.kit_update(kit=kit, actor=request.user, **form.cleaned_data)
-        except services.Refused as exc:
+        except Refused as exc:
             form.add_error("asset_types" if exc.code == "asset_type_elsewhere" else None, exc)
         else:
             messages.success(request, _("Modifications enregistrées."))

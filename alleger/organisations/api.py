@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
-from alleger.api import api_enum
+from alleger.core.api import api_enum
 
 from . import selectors
 from .models import Organisation

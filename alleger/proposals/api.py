@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from alleger.api import AUTH, Page
+from alleger.accounts.auth import AUTH
+from alleger.core.api import Page
 from alleger.core.ratelimit import limit
 from alleger.discussions.selectors import is_hidden
 from alleger.territories.models import Territory

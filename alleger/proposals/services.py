@@ -5,8 +5,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alleger.core.errors import Refused
 from alleger.core.services import audit_record
-from alleger.discussions.errors import Refused
 
 from . import notifications
 from .models import OPEN_STATUSES, TRANSITIONS, Proposal, Support
@@ -43,14 +43,15 @@ def proposal_support(*, proposal: Proposal, user) -> Proposal:
     """Add `user`'s support; refused if they already support it or it is no longer open."""
     proposal = _lock(proposal)
     if proposal.status not in OPEN_STATUSES:
-        raise Refused("not_open", _("Cette proposition a reçu sa réponse : elle ne recueille plus de soutiens."))
+        raise Refused("not_open", _("Cette proposition a reçu sa réponse : elle ne recueille plus de soutiens."),
+                      status=409)
     if proposal.supports.filter(user=user).exists():
-        raise Refused("already_supported", _("Vous soutenez déjà cette proposition."))
+        raise Refused("already_supported", _("Vous soutenez déjà cette proposition."), status=409)
     try:
         with transaction.atomic():
             Support.objects.create(proposal=proposal, user=user)
     except IntegrityError:  # unreachable under the lock; the constraint is the backstop
-        raise Refused("already_supported", _("Vous soutenez déjà cette proposition.")) from None
+        raise Refused("already_supported", _("Vous soutenez déjà cette proposition."), status=409) from None
     _recount(proposal)
     return proposal
 
@@ -59,10 +60,11 @@ def proposal_support(*, proposal: Proposal, user) -> Proposal:
 def proposal_withdraw_support(*, proposal: Proposal, user) -> Proposal:
     proposal = _lock(proposal)
     if proposal.status not in OPEN_STATUSES:
-        raise Refused("not_open", _("Cette proposition a reçu sa réponse : son soutien ne peut plus changer."))
+        raise Refused("not_open", _("Cette proposition a reçu sa réponse : son soutien ne peut plus changer."),
+                      status=409)
     deleted, _rows = proposal.supports.filter(user=user).delete()
     if not deleted:
-        raise Refused("not_supported", _("Vous ne soutenez pas cette proposition."))
+        raise Refused("not_supported", _("Vous ne soutenez pas cette proposition."), status=409)
     _recount(proposal)
     return proposal
 
@@ -74,12 +76,12 @@ def proposal_answer(*, proposal: Proposal, moderator, status: str, answer: str) 
     proposal = _lock(proposal)
     if wrote_the_proposal(moderator, proposal):
         raise Refused("conflict_of_interest", _("Vous ne pouvez pas répondre officiellement à votre propre "
-                                                "proposition : un autre modérateur doit le faire."))
+                                                "proposition : un autre modérateur doit le faire."), status=403)
     if status not in Proposal.Status.values:
         raise Refused("invalid", _("Statut inconnu."))
     if status != proposal.status and status not in TRANSITIONS[proposal.status]:
         raise Refused("invalid_transition", _("Une proposition « %(old)s » ne peut pas passer à « %(new)s ».") % {
-            "old": proposal.get_status_display(), "new": Proposal.Status(status).label})
+            "old": proposal.get_status_display(), "new": Proposal.Status(status).label}, status=409)
     if status in DECIDED and not answer:
         raise Refused("answer_required", _("Rédigez la réponse officielle : elle explique la décision."))
     if status == proposal.status and answer == proposal.answer:

@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from alleger.api import AUTH, Page, api_enum
+from alleger.accounts.auth import AUTH
+from alleger.core.api import Page, api_enum
 from alleger.core.ratelimit import limit
 from alleger.territories.models import Territory
 

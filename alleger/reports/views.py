@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alleger.core.errors import Refused
 from alleger.core.ratelimit import limit
 from alleger.discussions.views import hidden_page
 from alleger.territories.models import Territory
@@ -136,7 +137,7 @@ def report_detail(request, pk):
 def _original_from(form_or_value, report):
     original = Report.objects.filter(pk=form_or_value).first() if form_or_value else None
     if form_or_value and original is None:
-        raise services.Refused("unknown_original", _("Le signalement n° %(id)s n'existe pas.") % {"id": form_or_value})
+        raise Refused("unknown_original", _("Le signalement n° %(id)s n'existe pas.") % {"id": form_or_value})
     return original
 
 
@@ -169,7 +170,7 @@ def report_mark_duplicate(request, pk):
         candidates = {r.pk for _, r in selectors.possible_duplicates(category=report.category, lat=report.lat,
                                                                      lon=report.lon, exclude=report)}
         if original is None or original.pk not in candidates:
-            raise services.Refused("not_a_candidate", _("Choisissez l'un des signalements semblables proposés."))
+            raise Refused("not_a_candidate", _("Choisissez l'un des signalements semblables proposés."))
         services.report_set_status(report=report, actor=request.user, status=Status.DUPLICATE, duplicate_of=original,
                                    note=_("La personne qui a signalé indique qu'il s'agit du même problème."))
     except ValidationError as exc:

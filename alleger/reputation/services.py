@@ -39,4 +39,4 @@ def required_level_check(*, asset, user) -> None:
         if level < asset.required_level:
             raise Refused("level_too_low",
                           _("Ce dispositif demande le niveau d'intervenant %(required)d ; vous avez le niveau "
-                            "%(level)d.") % {"required": asset.required_level, "level": level})
+                            "%(level)d.") % {"required": asset.required_level, "level": level}, status=403)

@@ -6,7 +6,7 @@ import json
 import pytest
 from allauth.account.models import EmailAddress
 
-from alleger import api as api_module
+from alleger.accounts import services
 from alleger.accounts.models import ApiToken
 from alleger.accounts.services import api_token_create
 from alleger.core.models import AuditEvent
@@ -189,8 +189,8 @@ def test_the_limit_is_per_account_and_counted_before_hashing(client, resident, o
                                                               settings, monkeypatch):
     settings.ACCOUNT_RATE_LIMITS = {"login": "100/m/ip", "login_failed": "100/m/ip,3/5m/key"}
     hashed = []
-    real = api_module.authenticate
-    monkeypatch.setattr(api_module, "authenticate", lambda *a, **kw: hashed.append(1) or real(*a, **kw))
+    real = services.authenticate
+    monkeypatch.setattr(services, "authenticate", lambda *a, **kw: hashed.append(1) or real(*a, **kw))
     statuses = [_token_request(client, {"email": resident.email, "password": "x"}).status_code for _ in range(5)]
     assert statuses == [401, 401, 401, 429, 429]
     # The refused attempts never reached the password hasher

@@ -68,7 +68,7 @@ def test_a_bad_box_is_a_400_with_code_and_message(client, bbox):
     response = client.get(URL, {"bbox": bbox})
     assert response.status_code == 400
     body = response.json()
-    assert body["code"] == "bad_bbox" and body["message"]
+    assert body["code"] == "invalid_bbox" and body["message"]
 
 
 def test_an_unknown_status_is_a_400(client):

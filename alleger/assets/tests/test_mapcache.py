@@ -500,8 +500,8 @@ def test_repeated_parameters_are_left_to_the_view(settings, territory, params):
 def test_a_bad_box_is_explained_in_french(client):
     response = client.get(URL, {"bbox": "1,2,3"})
     assert response.status_code == 400
-    assert response.json() == {"code": "bad_bbox", "message": "bbox attend quatre nombres séparés par des "
-                                                              "virgules : minlon,minlat,maxlon,maxlat."}
+    assert response.json() == {"code": "invalid_bbox", "message": "bbox attend quatre nombres séparés par des "
+                                                                  "virgules : minlon,minlat,maxlon,maxlat."}
     assert client.get(URL, {"bbox": CITY, "status": "ajar"}).json() == {
         "code": "invalid", "message": "Statut inconnu : utilisez open, openable ou closed."}
 

@@ -13,7 +13,9 @@ import pytest
 from django.test import Client
 
 from alleger.accounts.services import api_token_create
-from alleger.api import MAX_LIMIT, MAX_OFFSET, api
+from alleger.api import api
+from alleger.core.api import MAX_LIMIT, MAX_OFFSET
+from alleger.core.errors import Refused
 from alleger.funding.models import Contribution
 from alleger.interventions.models import Intervention
 from alleger.kits.models import Kit
@@ -291,6 +293,26 @@ def test_a_fault_of_ours_is_a_json_500_and_is_reported(content, monkeypatch, cap
     assert_json_error(response, 500, "server_error")
     assert "bug" not in response.content.decode()
     assert any(r.levelname == "ERROR" and r.exc_info and r.exc_info[0] is RuntimeError for r in caplog.records)
+
+
+@pytest.mark.parametrize(("refusal", "status"), [(Refused("closed_for_works", "En travaux.", status=423), 423),
+                                                 (Refused("closed_for_works", "En travaux."), 400)])
+def test_a_refusal_answers_the_status_it_carries(monkeypatch, refusal, status):
+    from alleger.territories import selectors
+
+    def refused():
+        raise refusal
+
+    monkeypatch.setattr(selectors, "territory_list", refused)
+    body = assert_json_error(Client().get("/api/v1/territories"), status, "closed_for_works")
+    assert body == {"code": "closed_for_works", "message": "En travaux."}
+
+
+@pytest.mark.parametrize("bbox", ["1,2,3", "a,b,c,d", "4.5,45,4.3,46", "4,45,5,95", "nan,45,5,46"])
+def test_both_maps_refuse_a_bad_box_with_the_same_code_and_message(client, bbox):
+    assets = assert_json_error(client.get("/api/v1/assets.geojson", {"bbox": bbox}), 400, "invalid_bbox")
+    interventions = assert_json_error(client.get("/api/v1/interventions.geojson", {"bbox": bbox}), 400)
+    assert interventions == assets
 
 
 # --- authentication -------------------------------------------------------------

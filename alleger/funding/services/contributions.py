@@ -17,12 +17,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alleger.core.errors import Refused
 from alleger.core.services import audit_record
 from alleger.core.templatetags.alleger import euros
 from alleger.territories.models import Territory
 
 from .. import ledger, notifications
-from ..errors import Refused
 from ..models import Contribution, Match, Project, Reward, Transfer
 from ..providers import get_provider
 from ..rules import has_stake_in_project
@@ -113,7 +113,8 @@ def contribution_create(*, project: Project, contributor, amount_cents: int, ide
     if len(message) > 500:
         raise Refused("invalid", _("Le message fait au plus 500 caractères."))
     if organisation is not None and not contributor.has_perm("organisations.contribute_as", organisation):
-        raise Refused("forbidden", _("Seules les personnes qui administrent une organisation contribuent en son nom."))
+        raise Refused("forbidden", _("Seules les personnes qui administrent une organisation contribuent en son nom."),
+                      status=403)
     asked = (project.pk, kind, amount_cents, reward.pk if reward else None, provider, anonymous, message,
              organisation.pk if organisation else None)
     project, first_id = _snapshot(project.pk, contributor.pk, idempotency_key)
@@ -136,7 +137,7 @@ def contribution_create(*, project: Project, contributor, amount_cents: int, ide
     result = payment.authorise(amount_cents=amount_cents, details=payment_details or {},
                                idempotency_key=f"{contributor.pk}:{idempotency_key}:{uuid.uuid4().hex}")
     if not result.ok:
-        raise Refused("payment_declined", _("Le paiement a été refusé ; aucune somme n'a été prélevée."))
+        raise Refused("payment_declined", _("Le paiement a été refusé ; aucune somme n'a été prélevée."), status=402)
     contribution.provider_reference = result.reference
     try:
         first, goal_reached_now = _record(contribution, now=now)
@@ -159,7 +160,7 @@ def _replayed(first: Contribution, asked: tuple) -> Contribution:
     if made != asked:
         raise Refused("idempotency_key_reused", _(
             "Cette clé d'idempotence a déjà servi pour une autre demande (projet, montant, type, contrepartie ou "
-            "moyen de paiement différents) : utilisez une nouvelle clé pour une nouvelle contribution."))
+            "moyen de paiement différents) : utilisez une nouvelle clé pour une nouvelle contribution."), status=422)
     return first
 
 
@@ -258,12 +259,12 @@ def _refusal(code: str, room: int = 0) -> Refused:
     if code == "over_cap":
         if room <= 0:
             return Refused("over_cap", _("Ce projet a atteint son plafond de financement : "
-                                         "il ne reçoit plus de contributions."))
+                                         "il ne reçoit plus de contributions."), status=409)
         return Refused("over_cap", _("Ce montant dépasse le plafond du projet : il reste %(room)s à collecter.")
-                       % {"room": euros(room)})
+                       % {"room": euros(room)}, status=409)
     if code == "reward_sold_out":
-        return Refused("reward_sold_out", _("Cette contrepartie est épuisée."))
-    return Refused("campaign_closed", _("La campagne de ce projet n'est pas ouverte aux contributions."))
+        return Refused("reward_sold_out", _("Cette contrepartie est épuisée."), status=409)
+    return Refused("campaign_closed", _("La campagne de ce projet n'est pas ouverte aux contributions."), status=409)
 
 
 def _record_sql(contribution: Contribution, *, now) -> tuple[Contribution | None, bool]:
@@ -350,14 +351,15 @@ def contribution_cancel(*, contribution: Contribution, actor, now=None) -> Contr
     project = _lock_project(contribution.project_id)
     contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
     if contribution.contributor_id != actor.pk:
-        raise Refused("forbidden", _("Seule la personne qui a contribué peut annuler sa contribution."))
+        raise Refused("forbidden", _("Seule la personne qui a contribué peut annuler sa contribution."), status=403)
     if contribution.status == Contribution.Status.CANCELLED:
         return contribution
     if contribution.status not in (Contribution.Status.PENDING, Contribution.Status.AUTHORISED,
                                    Contribution.Status.CAPTURED) or project.status != Project.Status.PUBLISHED:
-        raise Refused("not_cancellable", _("Cette contribution ne peut plus être annulée."))
+        raise Refused("not_cancellable", _("Cette contribution ne peut plus être annulée."), status=409)
     if now > cancellable_until(project):
-        raise Refused("too_late", _("Une contribution s'annule jusqu'à 24 heures avant la fin de la campagne."))
+        raise Refused("too_late", _("Une contribution s'annule jusqu'à 24 heures avant la fin de la campagne."),
+                      status=409)
     payment = get_provider(contribution.provider)
     if contribution.status == Contribution.Status.CAPTURED:
         result = payment.refund(contribution, idempotency_key=f"cancel-refund:{contribution.pk}")
@@ -388,9 +390,10 @@ def contribution_confirm_receipt(*, contribution: Contribution, actor, now=None)
         raise Refused("conflict_of_interest", _(
             "Vous ne pouvez pas confirmer la réception d'une contribution que vous avez faite, ni d'une "
             "contribution à un projet que vous portez ou que porte votre organisation : un autre modérateur "
-            "doit le faire."))
+            "doit le faire."), status=403)
     if project.status not in (Project.Status.PUBLISHED, Project.Status.SUCCEEDED):
-        raise Refused("campaign_closed", _("Cette campagne n'a pas été financée : le paiement doit être rendu."))
+        raise Refused("campaign_closed", _("Cette campagne n'a pas été financée : le paiement doit être rendu."),
+                      status=409)
     moved = Contribution.objects.filter(
         pk=contribution.pk, provider="offline",
         status__in=[Contribution.Status.PENDING, Contribution.Status.CAPTURE_FAILED],

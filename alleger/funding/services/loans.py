@@ -7,10 +7,10 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from alleger.core.errors import Refused
 from alleger.core.services import audit_record
 
 from .. import ledger
-from ..errors import Refused
 from ..models import Contribution, LoanRepayment, Project, Transfer
 
 

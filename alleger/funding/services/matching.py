@@ -7,8 +7,9 @@ that two contributions never wait on each other in opposite orders.
 from django.db.models import F, Q, Sum
 from django.utils.translation import gettext as _
 
+from alleger.core.errors import Refused
+
 from .. import ledger
-from ..errors import Refused
 from ..models import Contribution, Match, MatchingPool, Project, Transfer
 
 

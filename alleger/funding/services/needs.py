@@ -3,10 +3,10 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from alleger.core.errors import Refused
 from alleger.core.services import audit_record
 
 from .. import notifications
-from ..errors import Refused
 from ..models import Need, Offer, Project
 
 
@@ -21,11 +21,11 @@ def need_add(*, project: Project, actor, kind: str, title: str, description: str
 @transaction.atomic
 def offer_make(*, need: Need, author, message: str, organisation=None) -> Offer:
     if need.project.status not in (Project.Status.PUBLISHED, Project.Status.SUCCEEDED):
-        raise Refused("campaign_closed", _("Ce projet ne reçoit pas de propositions pour l'instant."))
+        raise Refused("campaign_closed", _("Ce projet ne reçoit pas de propositions pour l'instant."), status=409)
     if need.fulfilled:
         raise Refused("fulfilled", _("Ce besoin est déjà comblé. Merci !"))
     if organisation is not None and not author.has_perm("organisations.act_for", organisation):
-        raise Refused("forbidden", _("Vous n'êtes pas membre de cette organisation."))
+        raise Refused("forbidden", _("Vous n'êtes pas membre de cette organisation."), status=403)
     if not message.strip():
         raise Refused("invalid", _("Décrivez ce que vous proposez."))
     offer = Offer.objects.create(need=need, author=author, organisation=organisation, message=message.strip())
@@ -49,7 +49,7 @@ def offer_set_status(*, offer: Offer, actor, status: str, answer: str = "") -> O
     moved = Offer.objects.filter(pk=offer.pk, status__in=_TRANSITIONS[status]).update(
         status=status, answer=answer or offer.answer)
     if not moved:
-        raise Refused("invalid_transition", _("Cette proposition ne peut pas passer à cet état."))
+        raise Refused("invalid_transition", _("Cette proposition ne peut pas passer à cet état."), status=409)
     offer.refresh_from_db()
     audit_record(actor=actor, action=f"offer.{status}", target=offer)
     if status in (Offer.Status.ACCEPTED, Offer.Status.DECLINED):

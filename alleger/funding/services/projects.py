@@ -8,13 +8,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from alleger.core.errors import Refused
 from alleger.core.images import image_clean
 from alleger.core.services import audit_record
 from alleger.core.templatetags.alleger import euros
 from alleger.territories.selectors import neighbourhood_at
 
 from .. import notifications
-from ..errors import Refused
 from ..models import Contribution, Project, ProjectUpdate, Reward, StretchGoal
 from ..rules import has_stake_in_project
 
@@ -70,7 +70,7 @@ def project_create(*, holder, territory, title: str, summary: str, story: str, g
                    accepts_donation: bool = True, accepts_loan: bool = False, loan_term_months=None,
                    image=None, image_alt: str = "") -> Project:
     if organisation is not None and not holder.has_perm("organisations.act_for", organisation):
-        raise Refused("forbidden", _("Vous n'êtes pas membre de cette organisation."))
+        raise Refused("forbidden", _("Vous n'êtes pas membre de cette organisation."), status=403)
     project = Project(
         holder=holder, territory=territory, organisation=organisation, title=title, summary=summary,
         story=story, goal_cents=goal_cents, duration_days=duration_days, call=call, lat=lat, lon=lon,
@@ -99,7 +99,7 @@ def project_update(*, project: Project, actor, themes=None, image=None, **fields
     organisation = fields.get("organisation")
     if (organisation is not None and organisation.pk != project.organisation_id
             and not actor.has_perm("organisations.act_for", organisation)):
-        raise Refused("forbidden", _("Vous n'êtes pas membre de cette organisation."))
+        raise Refused("forbidden", _("Vous n'êtes pas membre de cette organisation."), status=403)
     for key, value in fields.items():
         setattr(project, key, value)
     _check_rules(project)
@@ -148,7 +148,7 @@ def project_review(*, project: Project, moderator, decision: str, message: str =
     project = Project.objects.select_for_update().select_related("territory").get(pk=project.pk)
     if has_stake_in_project(moderator, project):
         raise Refused("conflict_of_interest", _("Vous ne pouvez pas relire un projet que vous portez ou que porte "
-                                                "votre organisation : un autre modérateur doit le faire."))
+                                                "votre organisation : un autre modérateur doit le faire."), status=403)
     if project.status != Project.Status.SUBMITTED:
         raise Refused("not_submitted", _("Ce projet n'attend pas de relecture."))
     if decision == Decision.ACCEPT:

@@ -3,9 +3,9 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from alleger.core.errors import Refused
 from alleger.core.services import audit_record
 
-from ..errors import Refused
 from ..models import MatchingPool, Project, Support
 from . import matching
 
@@ -14,7 +14,7 @@ from . import matching
 def pool_create(*, sponsor, actor, name: str, territory, initial_cents: int, idempotency_key: str,
                 **rules) -> MatchingPool:
     if not sponsor.is_sponsor:
-        raise Refused("forbidden", _("Seul un mécène peut ouvrir un fonds de doublement."))
+        raise Refused("forbidden", _("Seul un mécène peut ouvrir un fonds de doublement."), status=403)
     if initial_cents < 0:
         raise Refused("invalid", _("Le montant doit être positif."))
     pool = MatchingPool(sponsor=sponsor, name=name, territory=territory, **rules)
@@ -40,7 +40,7 @@ def pool_top_up(*, pool: MatchingPool, actor, amount_cents: int, idempotency_key
 def support_attach(*, project: Project, organisation, actor, kind: str, description: str,
                    amount_cents=None) -> Support:
     if not actor.has_perm("organisations.act_for", organisation):
-        raise Refused("forbidden", _("Vous n'êtes pas membre de cette organisation."))
+        raise Refused("forbidden", _("Vous n'êtes pas membre de cette organisation."), status=403)
     support = Support(project=project, organisation=organisation, kind=kind, description=description,
                       amount_cents=amount_cents, created_by=actor)
     support.full_clean()

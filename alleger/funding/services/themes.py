@@ -3,9 +3,9 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from alleger.core.errors import Refused
 from alleger.core.services import audit_record
 
-from ..errors import Refused
 from ..models import Call, MatchingPool, Theme
 
 

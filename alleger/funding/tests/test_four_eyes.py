@@ -8,9 +8,9 @@ the moderation pages offer no button for them.
 import pytest
 from django.urls import reverse
 
+from alleger.core.errors import Refused
 from alleger.core.models import AuditEvent
 from alleger.funding import ledger
-from alleger.funding.errors import Refused
 from alleger.funding.models import Contribution, Project
 from alleger.funding.services import projects
 from alleger.funding.services.contributions import contribution_confirm_receipt

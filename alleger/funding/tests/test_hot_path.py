@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alleger.funding.errors import Refused
+from alleger.core.errors import Refused
 from alleger.funding.models import (
     Contribution,
     Match,

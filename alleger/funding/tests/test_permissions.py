@@ -26,7 +26,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from alleger.funding.errors import Refused
+from alleger.core.errors import Refused
 from alleger.funding.models import Contribution, Project
 from alleger.testing.factories import ROLES, MembershipFactory
 from alleger.testing.funding_factories import ProjectFactory, funded_pool, pledge

@@ -35,8 +35,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from alleger.core.errors import Refused
 from alleger.funding import ledger
-from alleger.funding.errors import Refused
 from alleger.funding.models import (
     Contribution,
     Match,

@@ -15,10 +15,10 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from alleger.core.errors import Refused
 from alleger.core.models import AuditEvent
 from alleger.core.templatetags.alleger import euros
 from alleger.funding import ledger
-from alleger.funding.errors import Refused
 from alleger.funding.models import (
     Call,
     Contribution,

@@ -7,10 +7,10 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
+from alleger.core.errors import Refused
 from alleger.core.models import AuditEvent
 from alleger.interventions import services
 from alleger.interventions.models import Intervention, JournalEntry, Participation
-from alleger.interventions.services import Refused
 from alleger.kits.models import Kit
 from alleger.organisations.models import Organisation
 from alleger.reputation.services import level_grant

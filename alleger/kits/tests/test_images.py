@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from alleger.core.errors import Refused
 from alleger.core.models import AuditEvent
 from alleger.kits import services
 from alleger.kits.models import Kit, KitImage
@@ -38,7 +39,7 @@ def test_an_image_is_attached_to_a_step_without_its_metadata(kit, settings, tmp_
 
 def test_refusals_write_nothing(kit, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    with pytest.raises(services.Refused) as refusal:
+    with pytest.raises(Refused) as refusal:
         services.kit_image_add(kit=kit, actor=kit.author, image=jpeg(), alt="  ")
     assert refusal.value.code == "alt_required"
     not_an_image = SimpleUploadedFile("x.jpg", b"GIF89a nope", content_type="image/jpeg")
@@ -53,7 +54,7 @@ def test_a_kit_has_at_most_max_images(kit, settings, tmp_path, monkeypatch):
     monkeypatch.setattr(services, "MAX_IMAGES", 2)
     for n in (1, 2):
         services.kit_image_add(kit=kit, actor=kit.author, image=jpeg(), alt=f"Image {n}", step=n)
-    with pytest.raises(services.Refused) as refusal:
+    with pytest.raises(Refused) as refusal:
         services.kit_image_add(kit=kit, actor=kit.author, image=jpeg(), alt="Une de trop")
     assert refusal.value.code == "too_many_images"
     assert kit.images.count() == 2

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from alleger.core.errors import Refused
 from alleger.core.models import AuditEvent
 from alleger.kits import selectors, services
 from alleger.kits.models import SECTION_MAX_LENGTH, Kit, KitVersion
@@ -289,7 +290,7 @@ def test_a_kit_applies_to_asset_types_of_its_own_territory(territory, other_terr
     kit = make_kit(territory=territory)
     services.kit_update(kit=kit, actor=kit.author, asset_types=[here])
     assert list(kit.asset_types.all()) == [here]
-    with pytest.raises(services.Refused) as refusal:
+    with pytest.raises(Refused) as refusal:
         services.kit_update(kit=kit, actor=kit.author, title="Autre titre", asset_types=[here, elsewhere])
     assert refusal.value.code == "asset_type_elsewhere"
     kit.refresh_from_db()

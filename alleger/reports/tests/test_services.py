@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from alleger.assets.models import Asset
+from alleger.core.errors import Refused
 from alleger.core.models import AuditEvent
 from alleger.kits.models import Kit
 from alleger.reports import selectors, services
@@ -92,7 +93,7 @@ def test_bad_input_is_refused_in_french_and_writes_nothing(territory, resident, 
     category = make_category(territory=territory, attributes=[BRAKES])
     values = {"lat": 45.44, "lon": 4.39, "description": "Freins HS.", "attributes": {"panne": "freins"}}
     values.update(arguments)
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.Refused) as refused:
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Refused) as refused:
         services.report_create(territory=territory, category=category, reporter=resident, **values)
     assert refused.value.code == code
     assert refused.value.messages[0][0].isupper() or refused.value.messages[0].startswith("«")
@@ -101,7 +102,7 @@ def test_bad_input_is_refused_in_french_and_writes_nothing(territory, resident, 
 
 def test_a_category_of_another_territory_is_refused(territory, other_territory, resident):
     elsewhere = make_category(territory=other_territory)
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         services.report_create(territory=territory, category=elsewhere, reporter=resident, description="x",
                                lat=45.44, lon=4.39)
     assert refused.value.code == "unknown_category"
@@ -111,7 +112,7 @@ def test_a_category_of_another_territory_is_refused(territory, other_territory, 
 
 def test_a_huge_photo_is_refused_and_nothing_is_written(settings, category, resident):
     settings.UPLOAD_MAX_PIXELS = 10_000
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         make_report(category=category, reporter=resident, photo=png((120, 120)))  # over the cap, under twice the cap
     assert refused.value.code == "too_large"
     assert "trop grande" in refused.value.messages[0]
@@ -120,7 +121,7 @@ def test_a_huge_photo_is_refused_and_nothing_is_written(settings, category, resi
 
 def test_a_photo_too_heavy_is_refused(settings, category):
     settings.UPLOAD_MAX_BYTES = 1024
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         make_report(category=category, photo=SimpleUploadedFile("big.png", b"x" * 5000, content_type="image/png"))
     assert refused.value.code == "too_large" and "trop lourde" in refused.value.messages[0]
     assert not Report.objects.exists()
@@ -160,7 +161,7 @@ def test_an_open311_contact_is_notified_instead_of_the_account(category, residen
 
 def test_a_change_without_anything_new_is_refused(category, moderator):
     report = make_report(category=category)
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         services.report_set_status(report=report, actor=moderator, status=Status.OPEN)
     assert refused.value.code == "no_change"
     assert report.updates.count() == 1
@@ -173,10 +174,10 @@ def test_a_duplicate_points_to_its_original_and_chains_collapse(category, modera
     services.report_set_status(report=third, actor=moderator, status=Status.DUPLICATE, duplicate_of=second)
     third.refresh_from_db()
     assert third.duplicate_of == first
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         services.report_set_status(report=first, actor=moderator, status=Status.DUPLICATE, duplicate_of=third)
     assert refused.value.code == "original_is_itself"
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         services.report_set_status(report=first, actor=moderator, status=Status.DUPLICATE)
     assert refused.value.code == "original_required"
     first.refresh_from_db()
@@ -194,7 +195,7 @@ def test_reports_that_pointed_to_a_new_duplicate_follow_it_to_the_original(categ
 def test_a_duplicate_of_a_report_elsewhere_is_refused(category, other_territory, moderator):
     here = make_report(category=category)
     there = make_report(category=make_category(territory=other_territory), lat=45.75, lon=4.85)
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         services.report_set_status(report=here, actor=moderator, status=Status.DUPLICATE, duplicate_of=there)
     assert refused.value.code == "original_elsewhere"
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from alleger.core.errors import Refused
 from alleger.core.models import AuditEvent
 from alleger.interventions.models import Intervention
 from alleger.interventions.services import intervention_set_status, journal_add
@@ -15,7 +16,7 @@ from alleger.kits.models import Kit
 from alleger.reputation import levels
 from alleger.reputation.models import ReputationGrant
 from alleger.reputation.selectors import level_for, reputation_of
-from alleger.reputation.services import Refused, level_grant
+from alleger.reputation.services import level_grant
 from alleger.testing.factories import UserFactory
 from alleger.testing.interventions_factories import make_intervention
 from alleger.testing.kits_factories import make_kit

@@ -24,11 +24,6 @@ class Reputation:
     def level_name(self) -> str:
         return levels.level_name(self.level)
 
-    @property
-    def next_threshold(self) -> int | None:
-        following = [lv.threshold for lv in levels.LEVELS if lv.number > self.points_level]
-        return following[0] if following else None
-
 
 def granted_level(user) -> int | None:
     """The floor set by the person's latest grant, if any."""

@@ -12,6 +12,7 @@ from alleger.organisations.models import Organisation
 from alleger.territories.models import Territory
 
 from ..models import Call, Need, Project, Theme
+from ..services.projects import Decision
 from .fields import EurosField, _markdown_help, euros_for_input
 
 # --- listing ------------------------------------------------------------------
@@ -178,12 +179,7 @@ class NeedForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    DECISIONS = [
-        ("accept", _("Accepter : la campagne commence")),
-        ("request_changes", _("Demander des modifications")),
-        ("refuse", _("Refuser")),
-    ]
-    decision = forms.ChoiceField(label=_("Décision"), choices=DECISIONS, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label=_("Décision"), choices=Decision.choices, widget=forms.RadioSelect)
     message = forms.CharField(label=_("Message au porteur"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("Obligatoire pour demander des modifications ou refuser."))

@@ -27,7 +27,7 @@ class Reputation:
 
 def granted_level(user) -> int | None:
     """The floor set by the person's latest grant, if any."""
-    grant = ReputationGrant.objects.filter(user=user).order_by("-at", "-pk").first()
+    grant = ReputationGrant.objects.filter(user=user).order_by("-created_at", "-pk").first()
     return grant.level if grant else None
 
 
@@ -84,4 +84,4 @@ def level_for(user) -> int:
 
 
 def grants_of(user) -> QuerySet[ReputationGrant]:
-    return ReputationGrant.objects.filter(user=user).select_related("granted_by", "territory").order_by("-at", "-pk")
+    return ReputationGrant.objects.filter(user=user).select_related("granted_by", "territory").order_by("-created_at", "-pk")

@@ -37,10 +37,6 @@ def profile_update(*, user: User, display_name: str, bio: str, neighbourhood=Non
     return user
 
 
-#: Lifetimes offered when creating a token, in days (None: until revoked or the password changes).
-TOKEN_LIFETIMES = (None, 30, 90, 365)
-
-
 @transaction.atomic
 def api_token_create(*, user: User, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
     """Create a token and return it with its raw value, which is never stored."""

@@ -54,15 +54,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AssetImport)
 class AssetImportAdmin(ReadOnlyAdmin):
-    list_display = ("filename", "territory", "applied", "created", "updated", "unchanged", "at")
+    list_display = ("filename", "territory", "applied", "created", "updated", "unchanged", "created_at")
 
 
 @admin.register(AssetChange)
 class AssetChangeAdmin(ReadOnlyAdmin):
-    list_display = ("asset", "source", "actor", "at")
+    list_display = ("asset", "source", "actor", "created_at")
     list_filter = ("source",)
 
 
 @admin.register(CabinetCodeReveal)
 class CabinetCodeRevealAdmin(ReadOnlyAdmin):
-    list_display = ("asset", "user", "at")
+    list_display = ("asset", "user", "created_at")

@@ -68,10 +68,7 @@ class OpeningForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Décision"), widget=forms.RadioSelect, choices=[
-        (Decision.PUBLISH, _("Accepter")),
-        (Decision.REFUSE, _("Refuser")),
-    ])
+    decision = forms.ChoiceField(label=_("Décision"), widget=forms.RadioSelect, choices=Decision.choices)
     message = forms.CharField(label=_("Message à la personne"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("Obligatoire pour un refus : expliquez pourquoi."))

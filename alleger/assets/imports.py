@@ -86,7 +86,9 @@ class ImportFileError(ValueError):
 
 
 @dataclass
-class Report:
+class ImportReport:
+    """What an import of assets did, or would do on a dry run: counts, row errors, its record."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -337,7 +339,7 @@ class _Neighbourhoods:
 
 def assets_import(*, territory, asset_type: AssetType, raw: bytes, file_format: str, filename: str,
                   actor=None, dry_run: bool = False, id_field: str | None = None,
-                  name_field: str | None = None) -> Report:
+                  name_field: str | None = None) -> ImportReport:
     """Check every row, then (if none is wrong and not dry_run) apply them in one transaction.
 
     Raises ImportFileError when the file cannot be read at all.
@@ -348,7 +350,7 @@ def assets_import(*, territory, asset_type: AssetType, raw: bytes, file_format: 
     if not rows:
         raise ImportFileError(_("Le fichier ne contient aucune ligne de données."))
     types = {t.slug: t for t in territory.asset_types.all()}
-    report = Report()
+    report = ImportReport()
     checked: dict[str, dict] = {}
     seen: dict[str, str] = {}
     for label, row in rows:
@@ -404,7 +406,7 @@ def _existing(territory, source_ids: list[str]) -> dict[str, dict]:
     return found
 
 
-def _record(territory, asset_type, actor, filename, file_format, report: Report, dry_run: bool) -> AssetImport | None:
+def _record(territory, asset_type, actor, filename, file_format, report: ImportReport, dry_run: bool) -> AssetImport | None:
     if dry_run:
         return None
     return AssetImport.objects.create(

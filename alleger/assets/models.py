@@ -150,15 +150,15 @@ class AssetImport(models.Model):
     updated = models.PositiveIntegerField(_("mis à jour"), default=0)
     unchanged = models.PositiveIntegerField(_("inchangés"), default=0)
     errors = models.JSONField(_("erreurs"), default=list, blank=True)
-    at = models.DateTimeField(_("date"), auto_now_add=True)
+    created_at = models.DateTimeField(_("date"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("import de dispositifs")
         verbose_name_plural = _("imports de dispositifs")
-        ordering = ["-at", "-pk"]
+        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.filename} ({self.at:%Y-%m-%d %H:%M})"
+        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
 class AssetChange(models.Model):
@@ -178,15 +178,15 @@ class AssetChange(models.Model):
                               on_delete=models.SET_NULL, related_name="+")
     #: {field: [old, new]}; for the cabinet code, never the values (only "code": ["…", "…"]).
     fields = models.JSONField(_("champs modifiés"), default=dict)
-    at = models.DateTimeField(_("date"), auto_now_add=True)
+    created_at = models.DateTimeField(_("date"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("modification de dispositif")
         verbose_name_plural = _("modifications de dispositif")
-        ordering = ["-at", "-pk"]
+        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.asset_id} · {self.source} · {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.asset_id} · {self.source} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class AssetProposal(models.Model):
@@ -232,15 +232,15 @@ class CabinetCodeReveal(models.Model):
                               related_name="code_reveals")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("personne"), on_delete=models.CASCADE,
                              related_name="cabinet_reveals")
-    at = models.DateTimeField(_("date"), auto_now_add=True)
+    created_at = models.DateTimeField(_("date"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("code d'armoire consulté")
         verbose_name_plural = _("codes d'armoire consultés")
-        ordering = ["-at", "-pk"]
+        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.asset} · {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.asset} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class MapVersion(models.Model):

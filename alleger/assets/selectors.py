@@ -97,8 +97,8 @@ def proposals_of(user) -> QuerySet[AssetProposal]:
 
 
 def reveal_log(asset: Asset, limit: int = 200):
-    return asset.code_reveals.select_related("user").order_by("-at", "-pk")[:limit]
+    return asset.code_reveals.select_related("user").order_by("-created_at", "-pk")[:limit]
 
 
 def asset_history(asset: Asset, limit: int = 50):
-    return asset.changes.select_related("actor", "asset_import").order_by("-at", "-pk")[:limit]
+    return asset.changes.select_related("actor", "asset_import").order_by("-created_at", "-pk")[:limit]

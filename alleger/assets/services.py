@@ -1,8 +1,9 @@
 """Asset writes: proposals and their review, photos, tool cabinets. Imports are in imports.py."""
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alleger.accounts.models import User
 from alleger.core.errors import Refused
@@ -19,10 +20,9 @@ HIDDEN = "••••"
 
 
 
-class Decision:
-    PUBLISH = "publish"
-    REFUSE = "refuse"
-    ALL = (PUBLISH, REFUSE)
+class Decision(models.TextChoices):
+    PUBLISH = "publish", gettext_lazy("Accepter")
+    REFUSE = "refuse", gettext_lazy("Refuser")
 
 
 def _in_territory(territory, lat: float, lon: float) -> bool:
@@ -77,7 +77,7 @@ def asset_propose_opening(*, user: User, asset: Asset, message: str) -> AssetPro
 def proposal_review(*, proposal: AssetProposal, moderator: User, decision: str, message: str = "",
                     now=None) -> AssetProposal:
     """A moderator publishes or refuses a proposal (a refusal needs a reason)."""
-    if decision not in Decision.ALL:
+    if decision not in Decision.values:
         raise Refused("invalid", _("Décision inconnue."))
     if decision == Decision.REFUSE and not message.strip():
         raise Refused("message_required", _("Expliquez votre refus à la personne qui a fait la proposition."))

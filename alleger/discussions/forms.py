@@ -40,10 +40,8 @@ class FlagForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Décision"), widget=forms.RadioSelect, choices=[
-        (Decision.RESTORE, _("Rétablir le contenu (les signalements sont écartés)")),
-        (Decision.REMOVE, _("Retirer le contenu")),
-    ], error_messages={"required": _("Choisissez une décision.")})
+    decision = forms.ChoiceField(label=_("Décision"), widget=forms.RadioSelect, choices=Decision.choices,
+                                 error_messages={"required": _("Choisissez une décision.")})
     reason = forms.CharField(label=_("Motif (envoyé à l'auteur ; obligatoire pour un retrait)"), required=False,
                              max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 

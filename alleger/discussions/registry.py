@@ -89,19 +89,11 @@ def register(model, *, key: str, view_perm: str | None = None, territory: str | 
     return target
 
 
-def targets() -> list[Target]:
-    return list(_by_key.values())
-
-
 def target_of(obj) -> Target:
     target = _by_model.get(type(obj))
     if target is None:
         raise Refused("unknown_target", _("On ne peut ni commenter ni signaler ce contenu."), status=404)
     return target
-
-
-def is_registered(obj) -> bool:
-    return type(obj) in _by_model
 
 
 def reference(obj) -> str:

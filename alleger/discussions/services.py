@@ -6,9 +6,10 @@ calling these; the services enforce what must hold whoever calls them.
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alleger.core.errors import Refused
 from alleger.core.services import audit_record
@@ -26,10 +27,9 @@ from .models import (
 from .rules import wrote_the_moderated_content
 
 
-class Decision:
-    RESTORE = "restore"
-    REMOVE = "remove"
-    ALL = (RESTORE, REMOVE)
+class Decision(models.TextChoices):
+    RESTORE = "restore", gettext_lazy("Rétablir le contenu (les signalements sont écartés)")
+    REMOVE = "remove", gettext_lazy("Retirer le contenu")
 
 
 def _clean_body(body: str) -> str:
@@ -163,7 +163,7 @@ def flag_create(*, target, user, reason: str, text: str = "") -> Flag:
 def moderation_decide(*, item: ModerationItem, moderator, decision: str, reason: str = "") -> ModerationItem:
     """Restore a flagged content (its flags are dismissed) or remove it, with a reason; the author is told."""
     reason = (reason or "").strip()
-    if decision not in Decision.ALL:
+    if decision not in Decision.values:
         raise Refused("invalid", _("Décision inconnue."))
     if decision == Decision.REMOVE and not reason:
         raise Refused("reason_required", _("Indiquez le motif du retrait : il sera envoyé à l'auteur."))

@@ -5,10 +5,12 @@ campaigns that already ended: they are reviewed, backed and settled at the
 dates of their story, so that their ledger, matches, refunds and payouts are
 exactly what the platform would have produced. Loading is idempotent: each
 object is looked up by its slug (or name, or e-mail) first, and a project that
-exists is left as it is.
+exists is left as it is. The Markdown of the stories (and of the call) lives in
+the files of `demo_stories/`, beside this module.
 """
 
 from datetime import timedelta
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -45,6 +47,14 @@ from .services.projects import (
 from .services.settlement import settle_project
 from .services.sponsors import pool_create, support_attach
 from .services.themes import call_create, theme_save
+
+STORIES = Path(__file__).with_name("demo_stories")
+
+
+def _text(name: str) -> str:
+    """The Markdown of `demo_stories/<name>.md`, without the file's final newline."""
+    return (STORIES / f"{name}.md").read_text(encoding="utf-8").removesuffix("\n")
+
 
 # --- people -----------------------------------------------------------------
 
@@ -117,19 +127,6 @@ REGION_THEMES = [
     ("alimentation", "Alimentation durable", False, "Bien manger, local et de saison."),
 ]
 
-CALL_DESCRIPTION = """La Ville et la Fondation Nouveau Monde cherchent des projets qui **nourrissent le \
-quartier** : jardins partagés, composteurs collectifs, cuisines ouvertes, glanage sur les marchés.
-
-**Critères**
-
-- un projet porté par des habitants ou une association du territoire ;
-- un objectif de 5 000 € au plus ;
-- un lieu identifié (ou une demande de lieu dans les besoins en nature) ;
-- des ateliers ou des temps ouverts à tous les habitants.
-
-Les projets retenus voient chaque contribution **doublée** par le fonds de l'appel (jusqu'à 20 € par \
-contribution et 800 € par projet)."""
-
 
 def _themes(context) -> dict:
     themes = {}
@@ -196,7 +193,7 @@ def _window(context, themes, now) -> dict:
             description="Réservé aux projets retenus par l'appel « Quartiers nourriciers ».",
         )
         call = call_create(territory=city, actor=people["remi"], title="Quartiers nourriciers",
-                           slug="quartiers-nourriciers", description=CALL_DESCRIPTION,
+                           slug="quartiers-nourriciers", description=_text("call-quartiers-nourriciers"),
                            opens_at=now - timedelta(days=20), closes_at=now + timedelta(days=40),
                            pool=pools["call"])
     return {"pools": pools, "call": call}
@@ -318,7 +315,7 @@ def _food_coop(d: Demo) -> None:
         title="Une coopérative alimentaire à Carnot – Bellevue",
         summary="Depuis la fermeture de la dernière supérette, il n'y a plus de commerce dans le quartier : "
                 "ouvrons une épicerie coopérative, 30 % moins chère, tenue par ses membres.",
-        story=FOOD_COOP_STORY, goal_cents=1_200_000, duration_days=60, lat=CARNOT[0], lon=CARNOT[1],
+        story=_text("food-coop"), goal_cents=1_200_000, duration_days=60, lat=CARNOT[0], lon=CARNOT[1],
         themes=["circuits-courts"], accepts_loan=True, loan_term_months=10,
         rewards=[("Votre nom sur le mur des coopérateurs", 20, None, "Gravé sur le mur de l'entrée."),
                  ("Un panier de produits locaux", 40, 60, "Légumes, fromage et pain des producteurs partenaires."),
@@ -379,7 +376,7 @@ def _mediatheque(d: Demo) -> None:
         title="Une imprimante 3D pour la médiathèque Jacquard",
         summary="Un coin fabrication à la médiathèque : une imprimante 3D, des ateliers le samedi, et des "
                 "pièces de rechange imprimées pour réparer plutôt que jeter.",
-        story=MEDIATHEQUE_STORY, goal_cents=250_000, duration_days=30, lat=JACQUARD[0] + 0.002,
+        story=_text("mediatheque"), goal_cents=250_000, duration_days=30, lat=JACQUARD[0] + 0.002,
         lon=JACQUARD[1] - 0.002, themes=["culture-numerique"],
         rewards=[("Votre nom sur le mur des contributeurs", 10, None, ""),
                  ("Une initiation à l'impression 3D", 25, 20, "Deux heures, un samedi matin."),
@@ -418,7 +415,7 @@ def _dechets_a_partager(d: Demo) -> None:
         title="Déchets à partager !",
         summary="Une plateforme qui met en relation ceux qui ne savent que faire de leurs épluchures et ceux qui "
                 "en ont besoin pour leur balcon, leur jardin, leur composteur.",
-        story=DECHETS_STORY, goal_cents=150_000, duration_days=20, lat=CRET_DE_ROCH[0], lon=CRET_DE_ROCH[1],
+        story=_text("dechets"), goal_cents=150_000, duration_days=20, lat=CRET_DE_ROCH[0], lon=CRET_DE_ROCH[1],
         themes=["zero-dechet"],
         rewards=[("Un sac de compost mûr", 15, 40, "Cinq litres, à retirer au composteur du Crêt de Roch."),
                  ("Un lombricomposteur de balcon", 35, 15, "Monté avec vous lors d'un atelier.")],
@@ -456,7 +453,7 @@ def _four_a_pain(d: Demo) -> None:
         holder="paul", territory=d.city, at=start,
         title="Un four à pain collectif place Jacquard",
         summary="Un four à bois sur la place, pour cuire ensemble le pain du quartier une fois par semaine.",
-        story=FOUR_STORY, goal_cents=400_000, duration_days=30, lat=JACQUARD[0] - 0.002, lon=JACQUARD[1] + 0.001,
+        story=_text("four"), goal_cents=400_000, duration_days=30, lat=JACQUARD[0] - 0.002, lon=JACQUARD[1] + 0.001,
         themes=["circuits-courts"],
         rewards=[("Une fournée de pain à partager", 15, None, ""),
                  ("Un stage de boulange au feu de bois", 60, 10, "Une journée avec Paul.")],
@@ -487,7 +484,7 @@ def _cafe(d: Demo) -> None:
         title="Le Café d'à Côté : café, AMAP et ressourcerie",
         summary="Un café convivial dans le quartier Jacquard, point de dépôt des paniers de l'AMAP, avec une "
                 "ressourcerie pour récupérer et revaloriser les objets.",
-        story=CAFE_STORY, goal_cents=600_000, duration_days=60, lat=JACQUARD[0], lon=JACQUARD[1],
+        story=_text("cafe"), goal_cents=600_000, duration_days=60, lat=JACQUARD[0], lon=JACQUARD[1],
         themes=["circuits-courts", "zero-dechet"],
         rewards=[("Un café équitable offert", 5, None, "À boire au comptoir, dès l'ouverture."),
                  ("Un repas convivial à la soirée de lancement", 10, None, "Avec les producteurs de l'AMAP."),
@@ -542,7 +539,7 @@ def _restaurant(d: Demo) -> None:
         title="Un snack sain et local à Clermont-Ferrand",
         summary="De la restauration rapide, saine et locale près de la gare : soupes, tartines et plats du jour "
                 "avec les produits des fermes du Puy-de-Dôme.",
-        story=RESTAURANT_STORY, goal_cents=800_000, duration_days=30, lat=CLERMONT[0], lon=CLERMONT[1],
+        story=_text("restaurant"), goal_cents=800_000, duration_days=30, lat=CLERMONT[0], lon=CLERMONT[1],
         themes=["commerce-de-proximite", "alimentation"],
         rewards=[("Une soupe offerte", 10, None, ""), ("Dix déjeuners", 100, 20, "Une carte de dix formules.")],
     )
@@ -572,7 +569,7 @@ def _coworking(d: Demo) -> None:
         title="Un coworking rural à Ambert",
         summary="Dix postes de travail, une salle de réunion et la fibre dans l'ancienne poste d'Ambert, pour "
                 "travailler au pays plutôt que faire deux heures de route.",
-        story=COWORKING_STORY, goal_cents=1_500_000, duration_days=45, lat=AMBERT[0], lon=AMBERT[1],
+        story=_text("coworking"), goal_cents=1_500_000, duration_days=45, lat=AMBERT[0], lon=AMBERT[1],
         themes=["tiers-lieux"],
         rewards=[("Une journée de coworking", 15, None, ""), ("Un mois de coworking", 120, 10, ""),
                  ("Votre événement dans la salle de réunion", 250, 4, "Une soirée, jusqu'à 30 personnes.")],
@@ -599,7 +596,7 @@ def _picnic_tables(d: Demo) -> None:
         title="Des tables de pique-nique au parc de Montaud",
         summary="Six tables en douglas du Pilat, fabriquées avec les habitants, pour déjeuner à l'ombre des "
                 "cèdres du parc.",
-        story=PICNIC_STORY, goal_cents=180_000, duration_days=45, lat=MONTREYNAUD[0], lon=MONTREYNAUD[1],
+        story=_text("picnic"), goal_cents=180_000, duration_days=45, lat=MONTREYNAUD[0], lon=MONTREYNAUD[1],
         themes=["espaces-publics"],
         rewards=[("Une invitation au pique-nique d'inauguration", 10, None, ""),
                  ("Une plaque gravée à votre nom sur une table", 60, 8, "")],
@@ -632,7 +629,7 @@ def _composteurs(d: Demo) -> None:
         title="Des composteurs collectifs au Crêt de Roch",
         summary="Trois composteurs partagés au pied des immeubles, des permanences le samedi, et le compost "
                 "pour les jardins du quartier.",
-        story=COMPOST_STORY, goal_cents=200_000, duration_days=40, lat=CRET_DE_ROCH[0] + 0.002,
+        story=_text("compost"), goal_cents=200_000, duration_days=40, lat=CRET_DE_ROCH[0] + 0.002,
         lon=CRET_DE_ROCH[1] + 0.002, themes=["zero-dechet"],
         rewards=[("Un bioseau pour votre cuisine", 10, 60, ""),
                  ("Une formation de guide-composteur", 40, 12, "Deux demi-journées.")],
@@ -658,7 +655,7 @@ def _obstacle_app(d: Demo) -> None:
         title="Sans obstacle : l'appli qui recense les obstacles des piétons et des cyclistes",
         summary="Une application libre pour signaler en deux gestes un trottoir encombré, une bordure trop "
                 "haute ou une piste coupée, et une carte ouverte que la Ville peut consulter.",
-        story=OBSTACLE_STORY, goal_cents=300_000, duration_days=40, lat=CENTRE[0], lon=CENTRE[1],
+        story=_text("obstacle"), goal_cents=300_000, duration_days=40, lat=CENTRE[0], lon=CENTRE[1],
         themes=["mobilites", "culture-numerique"], accepts_loan=True, loan_term_months=12,
         rewards=[("Un autocollant « Ville sans obstacle »", 5, None, ""),
                  ("Une balade-diagnostic avec l'équipe", 20, 25, "Une heure trente, dans votre quartier.")],
@@ -684,7 +681,7 @@ def _in_review(d: Demo) -> None:
         holder="clemence", territory=d.city, at=d.now,
         title="Un atelier vélo participatif au Centre-ville",
         summary="Un local, des outils et des bénévoles pour apprendre à réparer son vélo soi-même.",
-        story=VELO_STORY, goal_cents=350_000, duration_days=45, lat=CENTRE[0] + 0.001, lon=CENTRE[1] + 0.002,
+        story=_text("velo"), goal_cents=350_000, duration_days=45, lat=CENTRE[0] + 0.001, lon=CENTRE[1] + 0.002,
         themes=["mobilites", "zero-dechet"],
         rewards=[("Une révision de votre vélo", 15, None, ""), ("Un an d'adhésion à l'atelier", 30, None, "")],
         needs=[("room", "Un local de 40 m² au rez-de-chaussée", ""),
@@ -696,7 +693,7 @@ def _in_review(d: Demo) -> None:
         title="Un jardin partagé au pied des tours de Montreynaud",
         summary="Vingt parcelles et un coin pédagogique sur la pelouse entre deux tours, avec les écoles et le "
                 "centre social.",
-        story=JARDIN_STORY, goal_cents=450_000, duration_days=60, lat=MONTREYNAUD[0] + 0.001,
+        story=_text("jardin"), goal_cents=450_000, duration_days=60, lat=MONTREYNAUD[0] + 0.001,
         lon=MONTREYNAUD[1] - 0.003, themes=["espaces-publics", "circuits-courts"],
         rewards=[("Des semis pour votre balcon", 10, None, ""),
                  ("Une parcelle pour une saison", 50, 20, "Réservée aux habitants du quartier.")],
@@ -709,7 +706,7 @@ def _in_review(d: Demo) -> None:
         holder="thomas", territory=d.city, at=d.now,
         title="Une fresque participative sous le pont de la rue Bergson",
         summary="Un mur gris devient une fresque peinte avec les jeunes du quartier pendant les vacances.",
-        story=FRESQUE_STORY, goal_cents=250_000, duration_days=30, lat=CENTRE[0] - 0.003, lon=CENTRE[1] - 0.004,
+        story=_text("fresque"), goal_cents=250_000, duration_days=30, lat=CENTRE[0] - 0.003, lon=CENTRE[1] - 0.004,
         themes=["espaces-publics", "culture-numerique"],
         rewards=[("Une carte postale de la fresque", 10, None, "")],
     )
@@ -754,97 +751,3 @@ def load(context) -> None:
     _obstacle_app(d)
     _in_review(d)
 
-
-# --- stories (Markdown) -----------------------------------------------------
-
-CAFE_STORY = """Alexis et Clément réfléchissent depuis longtemps à un projet qui leur tient à cœur : \
-ouvrir, dans le quartier Jacquard, **un café convivial** qui soit aussi
-
-- le **lieu de distribution des paniers de l'AMAP** dont Alexis est adhérent ;
-- une **ressourcerie** pour récupérer, réparer et revaloriser les objets du quartier.
-
-Le local est trouvé, les voisins attendent avec impatience l'ouverture. Notre budget n'est pas très \
-élevé, mais il nous manque quelques milliers d'euros : le comptoir, la cuisine, les étagères de la \
-ressourcerie et la mise aux normes.
-
-## Ce que financent vos contributions
-
-Avec **6 000 €**, le café ouvre. Au-delà, il pourra proposer des services et un confort \
-supplémentaires : un coin enfants, puis une terrasse et des concerts.
-
-## Et sans argent ?
-
-Nous avons besoin de bras pour l'aménagement et la décoration, et de conseils pour nous structurer \
-en association. Proposez votre aide dans les besoins en nature !"""
-
-MEDIATHEQUE_STORY = """La médiathèque Jacquard veut ouvrir un **coin fabrication** : une imprimante 3D, \
-des ateliers gratuits le samedi matin, et des pièces de rechange imprimées pour réparer les objets du \
-quartier plutôt que les jeter.
-
-L'imprimante, les bobines de filament et un ordinateur dédié coûtent 2 500 €. La Ville prend en charge \
-l'animation ; il nous manque l'équipement."""
-
-DECHETS_STORY = """**Déchets à partager !** met en relation les personnes qui ne savent que faire de \
-leurs déchets alimentaires et les citadins qui en ont besoin pour leurs plantes, leur balcon, leur \
-jardin ou leur poulailler.
-
-Une carte des dons d'épluchures, des points de collecte chez les commerçants volontaires, et des \
-lombricomposteurs de balcon montés ensemble en atelier. 1 500 € suffisent pour lancer la carte et les \
-premiers ateliers."""
-
-FOUR_STORY = """Un four à bois sur la place Jacquard, construit en chantier participatif, pour cuire \
-ensemble le pain du quartier chaque samedi matin, et des pizzas les soirs d'été.
-
-Paul, boulanger à la retraite, anime les fournées et apprend la boulange à qui veut."""
-
-FOOD_COOP_STORY = """Après la fermeture de la dernière supérette, le quartier Carnot – Bellevue n'a plus \
-aucun commerce. Des habitants des quartiers voisins se rassemblent pour monter une **coopérative \
-alimentaire**, comme à Londres : chaque membre y travaille deux heures par mois et achète des produits \
-de qualité 30 % moins cher qu'ailleurs.
-
-## Dons et prêts sans intérêt
-
-Vous pouvez **donner** (avec une contrepartie) ou **prêter sans intérêt** : les prêts sont remboursés \
-en dix mensualités à partir du mois qui suit la fin de la campagne.
-
-## Plus qu'une épicerie
-
-Un atelier de réparation de vélos et un espace pour des ateliers de cuisine ouverts au quartier."""
-
-RESTAURANT_STORY = """Près de la gare de Clermont-Ferrand, on mange vite et mal. Lucie veut ouvrir un \
-**snack sain et local** : soupes, tartines, plats du jour, avec les produits de six fermes du \
-Puy-de-Dôme. Les contributions financent la cuisine et la vitrine réfrigérée."""
-
-COWORKING_STORY = """L'ancienne poste d'Ambert est vide depuis trois ans. Nous voulons en faire un \
-**coworking rural** : dix postes de travail, une salle de réunion, la fibre, un café. Pour travailler au \
-pays plutôt que faire deux heures de route chaque jour.
-
-La Fondation Nouveau Monde double chaque contribution jusqu'à 50 €."""
-
-PICNIC_STORY = """Le parc de Montaud n'a que deux bancs pour des centaines de promeneurs. Nous \
-proposons **six tables de pique-nique** en douglas du Pilat, fabriquées avec les habitants lors d'un \
-chantier ouvert, et installées avec l'accord du service des parcs et jardins."""
-
-COMPOST_STORY = """Trois **composteurs collectifs** au pied des immeubles du Crêt de Roch, des \
-permanences le samedi matin pour apprendre à composter, et le compost mûr pour les jardins et les \
-balcons du quartier. Un projet de l'appel « Quartiers nourriciers »."""
-
-OBSTACLE_STORY = """Inès (design) et Hugo (informatique) développent **Sans obstacle**, une application \
-libre pour signaler en deux gestes ce qui gêne les piétons et les cyclistes : trottoir encombré, bordure \
-trop haute, piste cyclable coupée.
-
-Les signalements forment une **carte ouverte** que la Ville et les habitants peuvent consulter. Les \
-contributions paient les tests avec des personnes en fauteuil, l'hébergement et la publication.
-
-Vous pouvez aussi nous **prêter sans intérêt** : nous remboursons en douze mois."""
-
-VELO_STORY = """Un atelier où l'on apprend à réparer son vélo soi-même, avec des outils partagés et des \
-bénévoles, deux soirs par semaine."""
-
-JARDIN_STORY = """Vingt parcelles, un coin pédagogique pour les écoles et un récupérateur d'eau de pluie \
-sur la pelouse entre deux tours de Montreynaud. Le bailleur est d'accord ; le centre social anime les \
-ateliers avec les enfants."""
-
-FRESQUE_STORY = """Le passage sous le pont de la rue Bergson est sombre et gris. Avec les jeunes du \
-quartier, nous voulons y peindre une fresque sur le thème de la rivière Furan, pendant les vacances \
-de printemps."""

@@ -51,10 +51,7 @@ class KitForm(forms.ModelForm):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Décision"), widget=forms.RadioSelect, choices=[
-        (Decision.PUBLISH, _("Publier")),
-        (Decision.REFUSE, _("Refuser")),
-    ])
+    decision = forms.ChoiceField(label=_("Décision"), widget=forms.RadioSelect, choices=Decision.choices)
     message = forms.CharField(label=_("Message à l'auteur"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("Obligatoire pour un refus : expliquez ce qui manque."))
 

@@ -1,10 +1,11 @@
 """Kit writes. Each saves a new KitVersion when the content changes, and audits."""
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alleger.accounts.models import User
 from alleger.core.errors import Refused
@@ -15,10 +16,9 @@ from .models import EDITABLE, Kit, KitImage, KitVersion
 from .rules import has_stake_in_kit
 
 
-class Decision:
-    PUBLISH = "publish"
-    REFUSE = "refuse"
-    ALL = (PUBLISH, REFUSE)
+class Decision(models.TextChoices):
+    PUBLISH = "publish", gettext_lazy("Publier")
+    REFUSE = "refuse", gettext_lazy("Refuser")
 
 
 #: Slugs taken by the app's own pages.
@@ -135,7 +135,7 @@ def kit_submit(*, kit: Kit, actor: User) -> Kit:
 @transaction.atomic
 def kit_review(*, kit: Kit, moderator: User, decision: str, message: str = "", now=None) -> Kit:
     """A moderator publishes a submitted kit, or refuses it with a reason."""
-    if decision not in Decision.ALL:
+    if decision not in Decision.values:
         raise Refused("invalid", _("Décision inconnue."))
     if decision == Decision.REFUSE and not message.strip():
         raise Refused("message_required", _("Expliquez votre refus à l'auteur du kit."))

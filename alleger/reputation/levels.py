@@ -23,7 +23,6 @@ joins an intervention on it.
 
 from dataclasses import dataclass
 
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 ORGANISED_DONE = 10
@@ -63,6 +62,3 @@ def level_from_points(points: int) -> int:
 
 def level_name(number: int) -> str:
     return str(LEVELS[max(0, min(number, MAX_LEVEL))].name)
-
-
-level_name_lazy = lazy(level_name, str)

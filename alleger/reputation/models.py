@@ -20,12 +20,12 @@ class ReputationGrant(models.Model):
     territory = models.ForeignKey("territories.Territory", verbose_name=_("territoire"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="reputation_grants")
     reason = models.TextField(_("motif"))
-    at = models.DateTimeField(_("date"), auto_now_add=True)
+    created_at = models.DateTimeField(_("date"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("niveau accordé")
         verbose_name_plural = _("niveaux accordés")
-        ordering = ["-at", "-pk"]
+        ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(level__lte=3), name="reputation_grant_level_0_to_3"),
         ]

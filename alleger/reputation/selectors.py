@@ -24,15 +24,10 @@ class Reputation:
     def level_name(self) -> str:
         return levels.level_name(self.level)
 
-    @property
-    def next_threshold(self) -> int | None:
-        following = [lv.threshold for lv in levels.LEVELS if lv.number > self.points_level]
-        return following[0] if following else None
-
 
 def granted_level(user) -> int | None:
     """The floor set by the person's latest grant, if any."""
-    grant = ReputationGrant.objects.filter(user=user).order_by("-at", "-pk").first()
+    grant = ReputationGrant.objects.filter(user=user).order_by("-created_at", "-pk").first()
     return grant.level if grant else None
 
 
@@ -89,4 +84,4 @@ def level_for(user) -> int:
 
 
 def grants_of(user) -> QuerySet[ReputationGrant]:
-    return ReputationGrant.objects.filter(user=user).select_related("granted_by", "territory").order_by("-at", "-pk")
+    return ReputationGrant.objects.filter(user=user).select_related("granted_by", "territory").order_by("-created_at", "-pk")

@@ -8,10 +8,6 @@ def territory_list() -> QuerySet[Territory]:
     return Territory.objects.annotate(neighbourhood_count=Count("neighbourhoods")).order_by("name")
 
 
-def territory_get(slug: str) -> Territory:
-    return Territory.objects.get(slug=slug)
-
-
 def neighbourhood_list(territory: Territory) -> QuerySet[Neighbourhood]:
     return territory.neighbourhoods.order_by("name")
 
@@ -32,9 +28,3 @@ def neighbourhood_at(*, territory: Territory, lat: float, lon: float) -> Neighbo
 
 def territory_moderators(territory: Territory):
     return [r.user for r in territory.roles.filter(role=TerritoryRole.Role.MODERATOR).select_related("user")]
-
-
-def territories_of_user(user, role: str) -> QuerySet[Territory]:
-    if not user.is_authenticated:
-        return Territory.objects.none()
-    return Territory.objects.filter(roles__user=user, roles__role=role).distinct()

@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from alleger.core.errors import Refused
 from alleger.core.images import image_clean
@@ -130,18 +130,17 @@ def project_submit(*, project: Project, actor, now=None) -> Project:
     return project
 
 
-class Decision:
-    ACCEPT = "accept"
-    REQUEST_CHANGES = "request_changes"
-    REFUSE = "refuse"
-    ALL = (ACCEPT, REQUEST_CHANGES, REFUSE)
+class Decision(models.TextChoices):
+    ACCEPT = "accept", gettext_lazy("Accepter : la campagne commence")
+    REQUEST_CHANGES = "request_changes", gettext_lazy("Demander des modifications")
+    REFUSE = "refuse", gettext_lazy("Refuser")
 
 
 @transaction.atomic
 def project_review(*, project: Project, moderator, decision: str, message: str = "", now=None) -> Project:
     """A moderator accepts (the campaign starts now), asks for changes, or refuses with a reason."""
     now = now or timezone.now()
-    if decision not in Decision.ALL:
+    if decision not in Decision.values:
         raise Refused("invalid", _("Décision inconnue."))
     if decision != Decision.ACCEPT and not message.strip():
         raise Refused("message_required", _("Expliquez votre décision au porteur du projet."))

@@ -1,7 +1,6 @@
 from django import template
 
 from .. import selectors
-from ..services.contributions import cancellable_until
 
 register = template.Library()
 
@@ -16,8 +15,3 @@ def days_left(project):
 def progress_width(project):
     """The progress bar's fill, capped at 100 (overfunded projects go beyond the goal)."""
     return min(100, project.percent)
-
-
-@register.filter
-def cancel_deadline(project):
-    return cancellable_until(project)

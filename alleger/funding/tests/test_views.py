@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image
 
-from alleger.funding.forms import cents_from_euros
+from alleger.core.numbers import cents_from_euros
 from alleger.funding.models import (
     Contribution,
     LoanRepayment,

@@ -36,7 +36,7 @@ LOOKUP = {"kit": "slug", "proposal": "title"}
 
 def _target(ref):
     kind, key = ref
-    model = next(target.model for target in registry.targets() if target.key == kind)
+    model = registry.target_named(kind).model
     return model._default_manager.get(**{LOOKUP[kind]: key})
 
 

@@ -89,6 +89,11 @@ def register(model, *, key: str, view_perm: str | None = None, territory: str | 
     return target
 
 
+def target_named(key: str) -> Target:
+    """The registered target called `key` ("kit", "proposal"…): its model, for whoever only knows the key."""
+    return _by_key[key]
+
+
 def target_of(obj) -> Target:
     target = _by_model.get(type(obj))
     if target is None:

@@ -26,7 +26,8 @@ def test_sections_come_in_their_order_and_one_may_stay_out(monkeypatch, rf):
 
 def test_every_track_feeds_the_live_overview(territory):
     live = live_overview(territory)
-    assert set(live) == {"ending_soon", "calls", "new_kits", "recent_interventions", "figures"}
+    assert set(live) == {"ending_soon", "calls", "new_kits", "recent_interventions", "recent_interventions_map",
+                         "figures"}
     assert set(live["figures"]) == {"raised_cents", "funded", "interventions_done"}
 
 

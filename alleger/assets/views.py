@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from alleger.core.cache import public_page
+from alleger.core.forms import add_refusal
 from alleger.core.ratelimit import limit
 from alleger.discussions.views import hidden_page
 from alleger.territories.models import Neighbourhood, Territory
@@ -158,7 +159,7 @@ def cabinet_reveal(request, pk: int):
         try:
             code = services.cabinet_code_reveal(asset=asset, user=request.user, charter_accepted=True)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_refusal(form, exc)
     status = 200 if code else 400
     return render(request, "assets/detail.html", _detail_context(request, asset, code=code, reveal_form=form),
                   status=status)
@@ -178,7 +179,7 @@ def cabinet_manage(request, pk: int):
             try:
                 services.cabinet_code_change(asset=asset, actor=request.user, code=form.cleaned_data["code"])
             except ValidationError as exc:
-                form.add_error("code", exc)
+                add_refusal(form, exc, "code")
             else:
                 messages.success(request, _("Le nouveau code est enregistré."))
                 return redirect("assets:cabinet", pk=asset.pk)
@@ -201,7 +202,7 @@ def photo_add(request, pk: int):
             services.photo_add(asset=asset, user=request.user, image=form.cleaned_data["image"],
                                alt=form.cleaned_data["alt"])
         except ValidationError as exc:
-            form.add_error("image", exc)
+            add_refusal(form, exc, "image")
         else:
             messages.success(request, _("Merci, la photo est ajoutée."))
             return redirect(asset)
@@ -225,7 +226,7 @@ def asset_propose(request):
         try:
             proposal = services.asset_propose(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error("lat" if exc.code == "outside_territory" else None, exc)
+            add_refusal(form, exc, {"outside_territory": "lat"})
         else:
             messages.success(request, _("Merci ! Votre proposition sera relue par l'équipe de modération."))
             return redirect(proposal.asset)
@@ -241,7 +242,7 @@ def asset_propose_opening(request, pk: int):
         try:
             services.asset_propose_opening(user=request.user, asset=asset, message=form.cleaned_data["message"])
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Votre demande d'ouverture est transmise à l'équipe de modération."))
             return redirect(asset)
@@ -269,7 +270,7 @@ def proposal_review(request, proposal_id: int):
         try:
             services.proposal_review(proposal=proposal, moderator=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error("message" if exc.code == "message_required" else None, exc)
+            add_refusal(form, exc, {"message_required": "message"})
         else:
             messages.success(request, _("Décision enregistrée."))
             return redirect("assets:review_queue")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alleger.core.forms import add_refusal
 from alleger.core.ratelimit import limit
 from alleger.organisations.selectors import organisations_administered_by
 
@@ -22,7 +23,6 @@ from ..providers import get_provider
 from ..services import contributions as contribution_services
 from ..services import loans as loan_services
 from ._shared import (
-    _add_refusal,
     _open_for_contributions,
     _project_for,
     _refusal_message,
@@ -80,7 +80,7 @@ def contribute(request, slug):
                     if exc.code == "idempotency_key_reused":
                         form = _sent_already(request, project, rewards)
                     else:
-                        _add_refusal(form, exc, CONTRIBUTION_REFUSAL_FIELDS)
+                        add_refusal(form, exc, CONTRIBUTION_REFUSAL_FIELDS)
                 else:
                     if created:
                         messages.success(request, _("Merci ! Votre contribution à « %(title)s » est enregistrée.")

@@ -206,9 +206,8 @@ def _render_manage(request, project, *, update_form=None, repayment_forms=None):
     repayment_forms = repayment_forms or {}
     loans = []
     for c in selectors.loans_of_project(project):
-        repaid = c.repaid_cents or 0
-        loans.append({"contribution": c, "schedule": loan_services.schedule(c), "repaid": repaid,
-                      "owed": c.amount_cents - repaid,
+        loans.append({"contribution": c, "schedule": loan_services.schedule(c), "repaid": c.repaid_cents,
+                      "owed": c.owed_cents,
                       "form": repayment_forms.get(c.pk) or RepaymentForm(prefix=f"loan-{c.pk}")})
     return render(request, "funding/manage.html", {
         "project": project,

@@ -1,5 +1,12 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
+from alleger.core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
+
+from . import services
 from .models import (
     Asset,
     AssetChange,
@@ -12,44 +19,79 @@ from .models import (
 
 
 @admin.register(AssetType)
-class AssetTypeAdmin(admin.ModelAdmin):
+class AssetTypeAdmin(ServiceAdmin):
     list_display = ("name", "slug", "territory")
     list_filter = ("territory",)
     filter_horizontal = ("kits",)
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # its assets would go with it
 
-class AssetPhotoInline(admin.TabularInline):
+    def save_model(self, request, obj, form, change):
+        services.asset_type_save(asset_type=obj, actor=request.user, kits=form.cleaned_data["kits"])
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the kits were set by the service
+
+
+class AssetPhotoInline(ReadOnlyInline):
     model = AssetPhoto
-    extra = 0
     fields = ("image", "alt", "uploaded_by")
-    readonly_fields = ("uploaded_by",)
+    readonly_fields = fields
 
 
 @admin.register(Asset)
-class AssetAdmin(admin.ModelAdmin):
+class AssetAdmin(ReadOnlyAdmin):
+    # Read-only: assets change by imports, reviewed proposals and the cabinet page, each recorded in their
+    # history (AssetChange). The cabinet code is never shown here.
     list_display = ("name", "asset_type", "status", "moderation", "territory")
     list_filter = ("status", "moderation", "territory")
     search_fields = ("name", "source_id")
-    # The code is changed on the manager's page, which records it; the admin never shows it.
     exclude = ("cabinet_code",)
-    raw_id_fields = ("proposed_by", "manager", "neighbourhood")
-    filter_horizontal = ("kits",)
     inlines = [AssetPhotoInline]
 
 
+class ReviewActionForm(ActionForm):
+    message = forms.CharField(label=_("Message à la personne"), required=False,
+                              help_text=_("Obligatoire pour un refus : expliquez pourquoi."))
+
+
 @admin.register(AssetProposal)
-class AssetProposalAdmin(admin.ModelAdmin):
+class AssetProposalAdmin(ReadOnlyAdmin):
+    """Proposals are answered by the service of the moderation queue (same checks, same audit), from the
+    actions of the list: select, write the message, choose "publish" or "refuse"."""
+
     list_display = ("asset", "kind", "status", "proposed_by", "created_at")
     list_filter = ("kind", "status")
-    raw_id_fields = ("asset", "proposed_by", "reviewed_by")
+    action_form = ReviewActionForm
+    actions = ["publish", "refuse"]
 
+    def _review(self, request, queryset, decision: str) -> None:
+        message = request.POST.get("message", "")
+        done = 0
+        for proposal in queryset.select_related("asset__territory"):
+            if not request.user.has_perm("assets.review_proposal", proposal):
+                self.message_user(request, _("%(proposal)s : vous ne pouvez pas relire cette proposition.")
+                                  % {"proposal": proposal.asset}, messages.ERROR)
+                continue
+            try:
+                services.proposal_review(proposal=proposal, moderator=request.user, decision=decision,
+                                         message=message)
+            except ValidationError as exc:
+                self.message_user(request, f"{proposal.asset} : {' '.join(exc.messages)}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, _("Décision enregistrée pour %(count)s proposition(s).") % {"count": done},
+                              messages.SUCCESS)
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
+    @admin.action(description=_("Publier les propositions choisies"))
+    def publish(self, request, queryset):
+        self._review(request, queryset, services.Decision.PUBLISH)
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    @admin.action(description=_("Refuser les propositions choisies (avec le message)"))
+    def refuse(self, request, queryset):
+        self._review(request, queryset, services.Decision.REFUSE)
 
 
 @admin.register(AssetImport)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alleger.territories.models import Territory
 
+from . import imports
 from .models import Asset, AssetType
 from .services import Decision
 
@@ -107,6 +108,17 @@ class ImportForm(forms.Form):
         self.fields["asset_type"].queryset = AssetType.objects.filter(territory__in=territories).select_related(
             "territory").order_by("territory__name", "name")
         self.fields["asset_type"].label_from_instance = lambda t: f"{t.name} ({t.territory.name})"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > imports.MAX_BYTES:
+            raise forms.ValidationError(_("Le fichier est trop lourd (%(size)d Mo au maximum).")
+                                        % {"size": imports.MAX_BYTES // (1024 * 1024)}, code="too_large")
+        self.cleaned_data["file_format"] = imports.guess_format(upload.name)
+        if self.cleaned_data["file_format"] is None:
+            raise forms.ValidationError(_("Le nom du fichier doit finir par .csv, .geojson ou .json."),
+                                        code="bad_format")
+        return upload
 
     def clean(self):
         data = super().clean()

@@ -1,12 +1,12 @@
 """Asset reads for the pages and the API."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 
 from alleger.core import search
 from alleger.kits.models import Kit
-from alleger.territories.models import Territory, TerritoryRole
+from alleger.territories.models import Neighbourhood, Territory, TerritoryRole
 
-from .models import Asset, AssetProposal, AssetType
+from .models import Asset, AssetChange, AssetImport, AssetProposal, AssetType
 
 PUBLISHED = Asset.Moderation.PUBLISHED
 
@@ -61,6 +61,25 @@ def asset_search(*, territory: Territory | None = None, status: str = "", type_s
     return search.matching(assets, text, ("name", "address", "description", "asset_type__name"), max_words=5)
 
 
+def territories_for_filter() -> QuerySet[Territory]:
+    return Territory.objects.order_by("name")
+
+
+def territory_of_slug(slug: str | None) -> Territory | None:
+    return Territory.objects.filter(slug=slug or "").first()
+
+
+def neighbourhoods_for_filter(territory: Territory | None) -> QuerySet[Neighbourhood]:
+    hoods = Neighbourhood.objects.select_related("territory").order_by("territory__name", "name")
+    return hoods.filter(territory=territory) if territory is not None else hoods
+
+
+def extent(assets: QuerySet[Asset]) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of the assets, to frame their map; None without any."""
+    box = assets.aggregate(west=Min("lon"), south=Min("lat"), east=Max("lon"), north=Max("lat"))
+    return tuple(box.values()) if box["west"] is not None else None
+
+
 def types_of(territory: Territory | None) -> QuerySet[AssetType]:
     types = AssetType.objects.select_related("territory").order_by("name")
     return types.filter(territory=territory) if territory is not None else types
@@ -94,6 +113,20 @@ def proposals_of(user) -> QuerySet[AssetProposal]:
     if not user.is_authenticated:
         return AssetProposal.objects.none()
     return AssetProposal.objects.filter(proposed_by=user).select_related("asset").order_by("-created_at")
+
+
+def pending_proposals(asset: Asset) -> QuerySet[AssetProposal]:
+    return asset.proposals.filter(status=Asset.Moderation.PROPOSED).select_related("proposed_by")
+
+
+def recent_imports(territories: QuerySet[Territory], limit: int = 20) -> QuerySet[AssetImport]:
+    return (AssetImport.objects.filter(territory__in=territories)
+            .select_related("actor", "asset_type", "territory")[:limit])
+
+
+def cabinet_history(asset: Asset, limit: int = 50):
+    """The code changes of a tool cabinet: when and who, never the code."""
+    return asset.changes.filter(source=AssetChange.Source.CABINET).select_related("actor")[:limit]
 
 
 def reveal_log(asset: Asset, limit: int = 200):

@@ -110,6 +110,19 @@ def proposal_review(*, proposal: AssetProposal, moderator: User, decision: str, 
 
 
 @transaction.atomic
+def asset_type_save(*, asset_type: AssetType, actor: User, kits) -> AssetType:
+    """Create or change a kind of asset of a territory (the platform team, in the admin), with the kits
+    that apply to every asset of the kind; audited."""
+    created = asset_type.pk is None
+    asset_type.full_clean()
+    asset_type.save()
+    asset_type.kits.set(kits)
+    audit_record(actor=actor, action="asset.type_create" if created else "asset.type_update", target=asset_type,
+                 name=asset_type.name, slug=asset_type.slug, kits=sorted(kit.pk for kit in kits))
+    return asset_type
+
+
+@transaction.atomic
 def photo_add(*, asset: Asset, user: User, image, alt: str) -> AssetPhoto:
     """Add a photo; the upload is re-encoded without its metadata (GPS position, camera)."""
     if not alt.strip():

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Max, Min
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -15,9 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from alleger.core.cache import public_page
+from alleger.core.forms import add_refusal
 from alleger.core.ratelimit import limit
 from alleger.discussions.views import hidden_page
-from alleger.territories.models import Neighbourhood, Territory
 
 from . import imports, selectors, services
 from .forms import (
@@ -30,7 +29,7 @@ from .forms import (
     RevealForm,
     ReviewForm,
 )
-from .models import Asset, AssetImport, AssetProposal
+from .models import Asset, AssetProposal
 
 PAGE_SIZE = 50
 
@@ -46,16 +45,13 @@ def _asset_for(request, pk, perm="assets.view_asset") -> Asset:
 
 @public_page
 def asset_list(request):
-    territories = list(Territory.objects.order_by("name"))
+    territories = list(selectors.territories_for_filter())
     territory = next((t for t in territories if t.slug == request.GET.get("territoire")), None)
     types = list({t.slug: (t.slug, t.name if territory else f"{t.name} ({t.territory.name})")
                   for t in selectors.types_of(territory)}.values())
     kits = [(k.slug, k.title) for k in selectors.kits_for_filter(territory)]
-    hoods = Neighbourhood.objects.select_related("territory").order_by("territory__name", "name")
-    if territory is not None:
-        hoods = hoods.filter(territory=territory)
     neighbourhoods = list({n.slug: (n.slug, n.name if territory else f"{n.name} ({n.territory.name})")
-                           for n in hoods}.values())
+                           for n in selectors.neighbourhoods_for_filter(territory)}.values())
     form = AssetFilterForm(request.GET, territories=territories, types=types, kits=kits,
                            neighbourhoods=neighbourhoods)
     filters = form.values()
@@ -63,11 +59,7 @@ def asset_list(request):
                                     type_slug=filters.get("type", ""), kit_slug=filters.get("kit", ""),
                                     neighbourhood_slug=filters.get("quartier", ""), text=filters.get("q", ""))
     page = Paginator(assets.prefetch_related("photos"), PAGE_SIZE).get_page(request.GET.get("page"))
-    if territory is not None and territory.bbox:
-        bounds = territory.bbox
-    else:
-        extent = assets.aggregate(a=Min("lon"), b=Min("lat"), c=Max("lon"), d=Max("lat"))
-        bounds = tuple(extent.values()) if extent["a"] is not None else None
+    bounds = territory.bbox if territory is not None and territory.bbox else selectors.extent(assets)
     api_filters = {"status": filters.get("statut"), "type": filters.get("type"), "kit": filters.get("kit"),
                    "territory": territory.slug if territory else ""}
     return render(request, "assets/list.html", {
@@ -100,7 +92,7 @@ def _detail_context(request, asset: Asset, **extra) -> dict:
         "can_view_code": user.has_perm("assets.view_cabinet_code", asset),
         "can_manage_cabinet": can_manage_cabinet,
         "can_review": user.has_perm("assets.review_proposals", asset.territory),
-        "pending": asset.proposals.filter(status=Asset.Moderation.PROPOSED).select_related("proposed_by"),
+        "pending": selectors.pending_proposals(asset),
         "history": selectors.asset_history(asset, limit=20) if can_manage_cabinet or user.has_perm(
             "assets.review_proposals", asset.territory) else [],
         "reveal_form": RevealForm(),
@@ -158,7 +150,7 @@ def cabinet_reveal(request, pk: int):
         try:
             code = services.cabinet_code_reveal(asset=asset, user=request.user, charter_accepted=True)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_refusal(form, exc)
     status = 200 if code else 400
     return render(request, "assets/detail.html", _detail_context(request, asset, code=code, reveal_form=form),
                   status=status)
@@ -178,13 +170,13 @@ def cabinet_manage(request, pk: int):
             try:
                 services.cabinet_code_change(asset=asset, actor=request.user, code=form.cleaned_data["code"])
             except ValidationError as exc:
-                form.add_error("code", exc)
+                add_refusal(form, exc, "code")
             else:
                 messages.success(request, _("Le nouveau code est enregistré."))
                 return redirect("assets:cabinet", pk=asset.pk)
     return render(request, "assets/cabinet.html", {
         "asset": asset, "form": form, "reveals": selectors.reveal_log(asset),
-        "changes": asset.changes.filter(source="cabinet").select_related("actor")[:50],
+        "changes": selectors.cabinet_history(asset),
     }, status=400 if form.errors else 200)
 
 
@@ -201,7 +193,7 @@ def photo_add(request, pk: int):
             services.photo_add(asset=asset, user=request.user, image=form.cleaned_data["image"],
                                alt=form.cleaned_data["alt"])
         except ValidationError as exc:
-            form.add_error("image", exc)
+            add_refusal(form, exc, "image")
         else:
             messages.success(request, _("Merci, la photo est ajoutée."))
             return redirect(asset)
@@ -217,7 +209,7 @@ def asset_propose(request):
     if not request.user.has_perm("assets.propose_asset"):
         raise PermissionDenied
     initial = {}
-    territory = Territory.objects.filter(slug=request.GET.get("territoire")).first()
+    territory = selectors.territory_of_slug(request.GET.get("territoire"))
     if territory is not None:
         initial["territory"] = territory
     form = ProposeForm(request.POST or None, initial=initial)
@@ -225,7 +217,7 @@ def asset_propose(request):
         try:
             proposal = services.asset_propose(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error("lat" if exc.code == "outside_territory" else None, exc)
+            add_refusal(form, exc, {"outside_territory": "lat"})
         else:
             messages.success(request, _("Merci ! Votre proposition sera relue par l'équipe de modération."))
             return redirect(proposal.asset)
@@ -241,7 +233,7 @@ def asset_propose_opening(request, pk: int):
         try:
             services.asset_propose_opening(user=request.user, asset=asset, message=form.cleaned_data["message"])
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Votre demande d'ouverture est transmise à l'équipe de modération."))
             return redirect(asset)
@@ -269,7 +261,7 @@ def proposal_review(request, proposal_id: int):
         try:
             services.proposal_review(proposal=proposal, moderator=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error("message" if exc.code == "message_required" else None, exc)
+            add_refusal(form, exc, {"message_required": "message"})
         else:
             messages.success(request, _("Décision enregistrée."))
             return redirect("assets:review_queue")
@@ -291,21 +283,14 @@ def asset_import(request):
         if not request.user.has_perm("assets.import_assets", territory):
             raise PermissionDenied
         upload = form.cleaned_data["file"]
-        file_format = imports.guess_format(upload.name)
-        if upload.size > imports.MAX_BYTES:
-            form.add_error("file", _("Le fichier est trop lourd (%(size)d Mo au maximum).")
-                           % {"size": imports.MAX_BYTES // (1024 * 1024)})
-        elif file_format is None:
-            form.add_error("file", _("Le nom du fichier doit finir par .csv, .geojson ou .json."))
-        else:
-            try:
-                report = imports.assets_import(territory=territory, asset_type=form.cleaned_data["asset_type"],
-                                               raw=upload.read(), file_format=file_format, filename=upload.name,
-                                               actor=request.user, dry_run=form.cleaned_data["dry_run"])
-            except imports.ImportFileError as exc:
-                form.add_error("file", str(exc))
-    recent = AssetImport.objects.filter(territory__in=territories).select_related("actor", "asset_type",
-                                                                                 "territory")[:20]
+        try:
+            report = imports.assets_import(territory=territory, asset_type=form.cleaned_data["asset_type"],
+                                           raw=upload.read(), file_format=form.cleaned_data["file_format"],
+                                           filename=upload.name, actor=request.user,
+                                           dry_run=form.cleaned_data["dry_run"])
+        except imports.ImportFileError as exc:
+            form.add_error("file", str(exc))
+    recent = selectors.recent_imports(territories)
     status = 400 if form.errors or (report and report.errors) else 200
     return render(request, "assets/import.html", {"form": form, "report": report, "recent": recent},
                   status=status)

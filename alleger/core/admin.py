@@ -1,17 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 
 from .models import AuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """The audit trail is read-only, here as everywhere."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The admin shows, it never writes: that model's writes go through its services (checked, locked,
+    audited), reached from the site's own pages. Every read-only admin of the project is this one."""
 
-    list_display = ["created_at", "action", "actor", "target_type", "target_id"]
-    list_filter = ["action"]
-    search_fields = ["action", "target_id"]
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -19,3 +17,40 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """An inline that shows its rows and never writes them (see ReadOnlyAdmin)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """An admin whose saves call services (save_model, save_formset, delete_model): a refusal of the service
+    rolls the whole form back (the change view is one transaction) and comes back as an error message."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except ValidationError as exc:  # a Refused, or a check of the model's full_clean
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The audit trail is read-only, here as everywhere."""
+
+    list_display = ["created_at", "action", "actor", "target_type", "target_id"]
+    list_filter = ["action"]
+    search_fields = ["action", "target_id"]

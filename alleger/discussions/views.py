@@ -10,12 +10,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alleger.core.forms import add_refusal
 from alleger.core.ratelimit import limit
 from alleger.territories.models import Territory
 
 from . import registry, selectors, services
 from .forms import CommentEditForm, CommentForm, DecisionForm, FlagForm
 from .models import Comment, ModerationItem
+
+#: The refusals about what a comment says, shown on its text.
+BODY_REFUSALS = {"empty_comment": "body", "too_long": "body"}
 
 
 def _safe_next(request, url: str | None) -> str | None:
@@ -65,7 +69,7 @@ def comment_create(request):
                                                   body=form.cleaned_data["body"],
                                                   is_question=form.cleaned_data["is_question"])
             except ValidationError as exc:
-                form.add_error("body" if exc.code in ("empty_comment", "too_long") else None, exc)
+                add_refusal(form, exc, BODY_REFUSALS)
             else:
                 messages.success(request, _("Votre question est publiée.") if comment.is_question
                                  else _("Votre commentaire est publié."))
@@ -85,7 +89,7 @@ def comment_edit(request, pk):
         try:
             services.comment_update(comment=comment, actor=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
-            form.add_error("body" if exc.code in ("empty_comment", "too_long") else None, exc)
+            add_refusal(form, exc, BODY_REFUSALS)
         else:
             messages.success(request, _("Commentaire modifié."))
             return redirect(comment.get_absolute_url())
@@ -122,7 +126,7 @@ def flag_create(request):
             services.flag_create(target=target, user=request.user, reason=form.cleaned_data["reason"],
                                  text=form.cleaned_data["text"])
         except ValidationError as exc:
-            form.add_error("text" if exc.code == "text_required" else None, exc)
+            add_refusal(form, exc, {"text_required": "text"})
         else:
             messages.success(request, _("Merci : votre signalement est transmis à la modération."))
             return redirect(_safe_next(request, form.cleaned_data["next"]) or _content_url(target))
@@ -157,7 +161,7 @@ def moderation_decide(request, pk):
         try:
             services.moderation_decide(item=item, moderator=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error("reason" if exc.code == "reason_required" else None, exc)
+            add_refusal(form, exc, {"reason_required": "reason"})
         else:
             messages.success(request, _("Décision enregistrée ; l'auteur en est informé par e-mail."))
             return redirect("discussions:queue")

@@ -13,7 +13,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from alleger.core.errors import Refused
 
 
 class Theme(models.Model):
@@ -196,6 +199,39 @@ class Project(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def contribution_refusal(self, kind: str, *, with_reward: bool = False) -> Refused | None:
+        """Why this project does not take a contribution of this kind, with or without a reward, or None.
+
+        The one rule of accepted contribution kinds (the project's choice within its territory's): the
+        contribution form offers what it takes, the page shows a loan schedule if it takes loans, and
+        contribution_create refuses the rest with this reason."""
+        territory = self.territory
+        if kind == Contribution.Kind.LOAN:
+            if not (self.accepts_loan and territory.allow_loan):
+                return Refused("kind_not_accepted", gettext("Ce projet n'accepte pas de prêts."))
+            if with_reward:
+                return Refused("invalid", gettext("Un prêt ne donne pas droit à une contrepartie."))
+            return None
+        if kind == Contribution.Kind.DONATION:
+            # A donation with a reward is still a donation: a loans-only project takes neither.
+            if not self.accepts_donation:
+                return Refused("kind_not_accepted", gettext("Ce projet n'accepte pas de dons."))
+            if not with_reward and not territory.allow_donation:
+                return Refused("kind_not_accepted", gettext("Ce projet n'accepte pas de dons sans contrepartie."))
+            if with_reward and not territory.allow_reward:
+                return Refused("kind_not_accepted",
+                               gettext("Ce territoire n'accepte pas de dons avec contrepartie."))
+            return None
+        return Refused("invalid", gettext("Type de contribution inconnu."))
+
+    def takes(self, kind: str, *, with_reward: bool = False) -> bool:
+        return self.contribution_refusal(kind, with_reward=with_reward) is None
+
+    @property
+    def contribution_kinds(self) -> list[str]:
+        """The kinds a person may choose: a donation if taken with or without a reward, a loan if taken."""
+        return [kind for kind in Contribution.Kind if self.takes(kind) or self.takes(kind, with_reward=True)]
 
 
 class StretchGoal(models.Model):

@@ -3,7 +3,7 @@
 import itertools
 import math
 
-from django.db.models import Count, DateField, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, DateField, F, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Trunc
 from django.utils import timezone
 
@@ -184,8 +184,14 @@ def map_features(projects) -> dict:
 
 
 def with_repaid(contributions: QuerySet[Contribution]) -> QuerySet[Contribution]:
-    """Annotate each contribution with what its holder repaid (loans)."""
-    return contributions.annotate(repaid_cents=Sum("repayments__amount_cents"))
+    """Annotate each contribution with what its holder repaid and what is still owed (loans): the one
+    definition of the figure, for the backer's page, the holder's page and the repayment service."""
+    repaid = Coalesce(Sum("repayments__amount_cents"), 0)
+    return contributions.annotate(repaid_cents=repaid, owed_cents=F("amount_cents") - repaid)
+
+
+def loan_owed_cents(contribution: Contribution) -> int:
+    return with_repaid(Contribution.objects.filter(pk=contribution.pk)).values_list("owed_cents", flat=True).get()
 
 
 def loans_of_project(project: Project) -> QuerySet[Contribution]:

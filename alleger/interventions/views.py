@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alleger.assets.models import Asset
+from alleger.core.forms import add_refusal
 from alleger.core.numbers import is_digits
 from alleger.core.ratelimit import limit
 from alleger.discussions.views import hidden_page
@@ -29,14 +30,15 @@ def _intervention_for(request, pk, perm="interventions.view_intervention") -> In
     return intervention
 
 
-def _add_refusal(form, exc: ValidationError) -> None:
-    field = {"charter_not_accepted": "charter", "dates_invalid": "ends_on", "out_of_territory": "location",
-             "location_required": "location", "kit_not_applicable": "kit", "kit_not_here": "kit",
-             "kit_not_published": "kit", "not_a_member": "organisation", "private_not_allowed": "organisation",
-             "project_not_yours": "project", "project_elsewhere": "project", "alt_required": "photo_alt",
-             "too_many_photos": "photos", "text_required": "text", "not_an_image": "photos",
-             "too_large": "photos", "bad_format": "photos"}.get(getattr(exc, "code", None))
-    form.add_error(field if field in form.fields else None, exc)
+#: Where a refusal of the services belongs on the intervention and journal forms.
+REFUSAL_FIELDS = {
+    "charter_not_accepted": "charter", "dates_invalid": "ends_on", "out_of_territory": "location",
+    "location_required": "location", "kit_not_applicable": "kit", "kit_not_here": "kit",
+    "kit_not_published": "kit", "not_a_member": "organisation", "private_not_allowed": "organisation",
+    "project_not_yours": "project", "project_elsewhere": "project", "alt_required": "photo_alt",
+    "too_many_photos": "photos", "text_required": "text", "not_an_image": "photos",
+    "too_large": "photos", "bad_format": "photos",
+}
 
 
 def intervention_list(request):
@@ -102,7 +104,7 @@ def intervention_declare(request):
                     ends_on=data.get("ends_on"), organisation=data.get("organisation"),
                     project=data.get("project"), charter_accepted=data["charter"])
             except ValidationError as exc:
-                _add_refusal(form, exc)
+                add_refusal(form, exc, REFUSAL_FIELDS)
             else:
                 messages.success(request, _("Votre intervention est déclarée. Racontez-la dans son journal !"))
                 return redirect(intervention)
@@ -160,7 +162,7 @@ def intervention_join(request, pk):
                                        organisation=form.cleaned_data.get("organisation"),
                                        charter_accepted=form.cleaned_data["charter"])
         except ValidationError as exc:
-            _add_refusal(form, exc)
+            add_refusal(form, exc, REFUSAL_FIELDS)
         else:
             messages.success(request, _("Vous participez à l'intervention. Vous recevrez son journal par e-mail."))
             return redirect(intervention)
@@ -202,7 +204,7 @@ def journal_add(request, pk):
             services.journal_add(intervention=intervention, author=request.user, text=form.cleaned_data["text"],
                                  photos=form.cleaned_data["photos"], photo_alt=form.cleaned_data["photo_alt"])
         except ValidationError as exc:
-            _add_refusal(form, exc)
+            add_refusal(form, exc, REFUSAL_FIELDS)
         else:
             messages.success(request, _("L'entrée est ajoutée au journal."))
             return redirect(intervention.get_absolute_url() + "#journal")
@@ -219,7 +221,7 @@ def intervention_status(request, pk):
             services.intervention_set_status(intervention=intervention, actor=request.user,
                                              status=form.cleaned_data["status"])
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Le statut de l'intervention est mis à jour."))
             return redirect(intervention)
@@ -236,7 +238,7 @@ def intervention_project(request, pk):
             services.intervention_link_project(intervention=intervention, actor=request.user,
                                                project=form.cleaned_data["project"])
         except ValidationError as exc:
-            form.add_error("project", exc)
+            add_refusal(form, exc, "project")
         else:
             messages.success(request, _("Le financement de l'intervention est mis à jour."))
             return redirect(intervention)

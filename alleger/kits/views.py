@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alleger.core.errors import Refused
+from alleger.core.forms import add_refusal
 from alleger.core.ratelimit import limit
 from alleger.discussions.selectors import is_hidden
 
@@ -66,7 +67,7 @@ def kit_create(request):
         try:
             kit = services.kit_create(author=request.user, **form.cleaned_data)
         except Refused as exc:
-            form.add_error("asset_types" if exc.code == "asset_type_elsewhere" else None, exc)
+            add_refusal(form, exc, {"asset_type_elsewhere": "asset_types"})
         else:
             messages.success(request, _("Le kit est enregistré en brouillon. Soumettez-le quand il est prêt."))
             return redirect(kit)
@@ -81,7 +82,7 @@ def kit_edit(request, slug):
         try:
             services.kit_update(kit=kit, actor=request.user, **form.cleaned_data)
         except Refused as exc:
-            form.add_error("asset_types" if exc.code == "asset_type_elsewhere" else None, exc)
+            add_refusal(form, exc, {"asset_type_elsewhere": "asset_types"})
         else:
             messages.success(request, _("Modifications enregistrées."))
             return redirect(kit)
@@ -117,10 +118,7 @@ def kit_review(request, slug):
         try:
             services.kit_review(kit=kit, moderator=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            if exc.code == "message_required":
-                form.add_error("message", exc)
-            else:
-                form.add_error(None, exc)
+            add_refusal(form, exc, {"message_required": "message"})
         else:
             messages.success(request, _("Décision enregistrée."))
             return redirect("kits:review_queue")
@@ -193,8 +191,7 @@ def kit_images(request, slug):
         try:
             services.kit_image_add(kit=kit, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error("image" if exc.code in ("not_an_image", "bad_format", "too_large") else None,
-                           exc)
+            add_refusal(form, exc, {"not_an_image": "image", "bad_format": "image", "too_large": "image"})
         else:
             messages.success(request, _("Image ajoutée."))
             return redirect("kits:images", slug=kit.slug)

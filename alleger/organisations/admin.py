@@ -1,32 +1,28 @@
 from django.contrib import admin
 
+from alleger.core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Membership, Organisation, SponsorshipRequest
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     model = Membership
-    autocomplete_fields = ["user"]
-    extra = 0
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ReadOnlyAdmin):
+    """Read only: organisations and their members are managed on the organisation's pages (services:
+    at least one admin always, audited); the platform team reads them here."""
+
     list_display = ["name", "kind", "territory", "is_sponsor"]
     list_filter = ["kind", "is_sponsor", "territory"]
     search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 
 
 @admin.register(SponsorshipRequest)
-class SponsorshipRequestAdmin(admin.ModelAdmin):
+class SponsorshipRequestAdmin(ReadOnlyAdmin):
     """Read only: requests are decided in the moderators' queue (four eyes, audited, e-mailed)."""
 
     list_display = ["organisation", "territory", "status", "created_at", "decided_by"]
     list_filter = ["status", "territory"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alleger.core import sections
+from alleger.core.forms import add_refusal
 from alleger.territories.models import TerritoryRole
 
 from . import selectors, services
@@ -82,7 +83,7 @@ def members(request, slug):
         try:
             services.membership_add(organisation=organisation, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error("email", exc)
+            add_refusal(form, exc, "email")
         else:
             messages.success(request, _("Membre ajouté."))
             return redirect("organisations:members", slug=slug)
@@ -130,7 +131,7 @@ def sponsorship_request(request, slug):
         try:
             services.sponsorship_request(organisation=organisation, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Demande envoyée à la modération du territoire."))
             return redirect(organisation)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alleger.assets.models import Asset
+from alleger.core.forms import add_refusal
 from alleger.core.numbers import is_digits
 from alleger.core.ratelimit import limit
 from alleger.discussions.selectors import is_hidden
@@ -74,7 +75,7 @@ def proposal_create(request):
         try:
             proposal = services.proposal_create(author=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Votre proposition est publiée : partagez-la pour recueillir des soutiens."))
             return redirect(proposal)
@@ -125,8 +126,7 @@ def proposal_answer(request, pk):
         try:
             services.proposal_answer(proposal=proposal, moderator=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error("answer" if exc.code == "answer_required" else "status"
-                           if exc.code == "invalid_transition" else None, exc)
+            add_refusal(form, exc, {"answer_required": "answer", "invalid_transition": "status"})
         else:
             messages.success(request, _("Réponse publiée ; l'auteur et les soutiens en sont informés."))
             return redirect(proposal)

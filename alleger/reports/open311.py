@@ -23,7 +23,6 @@ from datetime import timedelta
 from functools import wraps
 
 from django.core.exceptions import ValidationError
-from django.db.models import Max
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -155,13 +154,13 @@ def _params(request):
 def _jurisdiction(params, *, required: bool = True) -> Territory | None:
     slug = (params.get("jurisdiction_id") or "").strip()
     if slug:
-        territory = Territory.objects.filter(slug=slug).first()
+        territory = selectors.jurisdiction(slug)
         if territory is None:
             raise Open311Error(404, _("jurisdiction_id inconnu : %(id)s.") % {"id": slug[:80]})
         return territory
     if not required:
         return None
-    candidates = list(Territory.objects.filter(report_categories__active=True).distinct().order_by("pk")[:2])
+    candidates = list(selectors.territories_taking_reports()[:2])
     if len(candidates) == 1:
         return candidates[0]
     raise Open311Error(400, _("jurisdiction_id est obligatoire : plusieurs territoires reçoivent des "
@@ -183,7 +182,7 @@ def _uploads(request) -> list:
 
 
 def _category(territory, code: str) -> ReportCategory:
-    category = ReportCategory.objects.filter(territory=territory, service_code=code, active=True).first()
+    category = selectors.category_of(territory, code)
     if category is None:
         raise Open311Error(404, _("service_code inconnu : %(code)s.") % {"code": code[:80]})
     return category
@@ -263,7 +262,7 @@ def request_out(request, report: Report) -> dict:
 
 @open311_view("GET")
 def discovery(request, fmt):
-    changed = ReportCategory.objects.aggregate(last=Max("updated_at"))["last"] or timezone.now()
+    changed = selectors.categories_changed_at() or timezone.now()
     url = request.build_absolute_uri(reverse("open311:root"))
     return render(fmt, {
         "changeset": _datetime(changed),
@@ -284,8 +283,7 @@ def discovery(request, fmt):
 @open311_view("GET")
 def service_list(request, fmt):
     territory = _jurisdiction(_params(request))
-    categories = ReportCategory.objects.filter(territory=territory, active=True).prefetch_related(
-        "attributes").order_by("order", "name")
+    categories = selectors.categories_of(territory).prefetch_related("attributes")
     return render(fmt, [{
         "service_code": c.service_code,
         "service_name": c.name,
@@ -312,7 +310,7 @@ def service_definition(request, fmt, service_code):
             "description": _opt(a.description),
             "values": [{"key": str(v.get("key")), "name": str(v.get("name") or v.get("key"))}
                        for v in a.values if isinstance(v, dict)] if a.datatype in a.LISTS else [],
-        } for a in category.attributes.order_by("order", "code")],
+        } for a in selectors.questions_of(category)],
     }, root="service_definition")
 
 
@@ -401,40 +399,28 @@ def _window(params):
 
 def _request_list(request, fmt):
     params = _params(request)
-    qs = Report.objects.select_related("category")
     raw_ids = (params.get("service_request_id") or "").strip()
     if raw_ids:
         # The spec: when service_request_id is given, the other filters are ignored.
-        territory = _jurisdiction(params, required=False)
-        qs = qs.filter(pk__in=_ids(raw_ids))
-        if territory is not None:
-            qs = qs.filter(territory=territory)
+        reports = selectors.open311_requests(territory=_jurisdiction(params, required=False), ids=_ids(raw_ids),
+                                             limit=MAX_RESULTS)
     else:
-        qs = qs.filter(territory=_jurisdiction(params))
+        territory = _jurisdiction(params)
         codes = [c.strip() for c in (params.get("service_code") or "").split(",") if c.strip()]
-        if codes:
-            qs = qs.filter(category__service_code__in=codes)
-        statuses = [s.strip() for s in (params.get("status") or "").split(",") if s.strip()]
-        if any(s not in ("open", "closed") for s in statuses):
+        statuses = {s.strip() for s in (params.get("status") or "").split(",") if s.strip()}
+        if statuses - {"open", "closed"}:
             raise Open311Error(400, _("status doit valoir open, closed, ou les deux séparés par une virgule."))
-        if statuses == ["open"]:
-            qs = qs.filter(status__in=OPEN311_OPEN)
-        elif statuses == ["closed"]:
-            qs = qs.exclude(status__in=OPEN311_OPEN)
         start, end = _window(params)
-        qs = qs.filter(created_at__gte=start, created_at__lte=end)
-    reports = qs.order_by("-created_at", "-pk")[:MAX_RESULTS]
+        reports = selectors.open311_requests(territory=territory, service_codes=codes,
+                                             open311_status=statuses.pop() if len(statuses) == 1 else "",
+                                             start=start, end=end, limit=MAX_RESULTS)
     return render(fmt, [request_out(request, r) for r in reports], root="service_requests", item="request")
 
 
 @open311_view("GET")
 def request_detail(request, fmt, service_request_id):
     params = _params(request)
-    territory = _jurisdiction(params, required=False)
-    qs = Report.objects.select_related("category").filter(pk=service_request_id)
-    if territory is not None:
-        qs = qs.filter(territory=territory)
-    report = qs.first()
+    report = selectors.report_in(service_request_id, territory=_jurisdiction(params, required=False))
     if report is None:
         raise Open311Error(404, _("Aucune demande n° %(id)s.") % {"id": service_request_id})
     return render(fmt, [request_out(request, report)], root="service_requests", item="request")
@@ -446,7 +432,7 @@ def token_detail(request, fmt, token):
         value = uuid.UUID(token)
     except ValueError:
         value = None
-    report = Report.objects.filter(token=value).only("pk", "token").first() if value else None
+    report = selectors.report_of_token(value) if value else None
     if report is None:
         raise Open311Error(404, _("Jeton inconnu."))
     return render(fmt, [{"service_request_id": str(report.pk), "token": str(report.token)}],
@@ -515,9 +501,7 @@ def _update_create(request, fmt):
         raise Open311Error(400, _("service_request_id est obligatoire."))
     if not is_digits(raw_id) or len(raw_id) > 18:
         raise Open311Error(400, _("service_request_id doit être un identifiant numérique."))
-    territory = _jurisdiction(params, required=False)
-    qs = Report.objects.select_related("category").filter(pk=int(raw_id))
-    report = (qs.filter(territory=territory) if territory else qs).first()
+    report = selectors.report_in(int(raw_id), territory=_jurisdiction(params, required=False))
     if report is None:
         raise Open311Error(404, _("Aucune demande n° %(id)s.") % {"id": raw_id})
     if not user.has_perm("reports.change_status", report):

@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 
 from alleger.assets.models import Asset
 from alleger.core import search
 from alleger.kits.models import Kit
+from alleger.territories.models import Territory
 
 from .geo import within
 from .models import OPEN311_OPEN, Report, ReportCategory, ReportUpdate
@@ -164,3 +165,57 @@ def report_updates(*, territory, start, end, limit: int):
     first_step = ReportUpdate.objects.filter(report=OuterRef("report")).order_by("created_at", "pk").values("pk")[:1]
     return (ReportUpdate.objects.filter(report__territory=territory, created_at__gte=start, created_at__lte=end)
             .exclude(pk=Subquery(first_step)).prefetch_related("media").order_by("created_at", "pk")[:limit])
+
+
+# --- Open311 ------------------------------------------------------------------------------
+
+
+def jurisdiction(slug: str) -> Territory | None:
+    return Territory.objects.filter(slug=slug).first()
+
+
+def territories_taking_reports() -> QuerySet[Territory]:
+    """The territories with at least one active category, oldest first."""
+    return Territory.objects.filter(report_categories__active=True).distinct().order_by("pk")
+
+
+def category_of(territory, service_code: str) -> ReportCategory | None:
+    return categories_of(territory).filter(service_code=service_code).first()
+
+
+def categories_changed_at():
+    return ReportCategory.objects.aggregate(last=Max("updated_at"))["last"]
+
+
+def questions_of(category: ReportCategory):
+    return category.attributes.order_by("order", "code")
+
+
+def report_in(pk: int, *, territory=None) -> Report | None:
+    """A report by its number, within a territory if one is given."""
+    reports = Report.objects.select_related("category").filter(pk=pk)
+    return (reports.filter(territory=territory) if territory is not None else reports).first()
+
+
+def report_of_token(token) -> Report | None:
+    return Report.objects.filter(token=token).only("pk", "token").first()
+
+
+def open311_requests(*, territory=None, ids: list[int] | None = None, service_codes=(), open311_status: str = "",
+                     start=None, end=None, limit: int) -> list[Report]:
+    """Open311's service request list, newest first: by numbers (within a territory if one is given), or a
+    territory's reports filtered by service codes, Open311 status ("open" or "closed") and creation window."""
+    reports = Report.objects.select_related("category")
+    if territory is not None:
+        reports = reports.filter(territory=territory)
+    if ids is not None:
+        reports = reports.filter(pk__in=ids)
+    if service_codes:
+        reports = reports.filter(category__service_code__in=service_codes)
+    if open311_status == "open":
+        reports = reports.filter(status__in=OPEN311_OPEN)
+    elif open311_status == "closed":
+        reports = reports.exclude(status__in=OPEN311_OPEN)
+    if start is not None:
+        reports = reports.filter(created_at__gte=start, created_at__lte=end)
+    return list(reports.order_by("-created_at", "-pk")[:limit])

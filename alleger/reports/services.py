@@ -256,9 +256,9 @@ CATEGORY_FIELDS = ("name", "service_code", "description", "group", "keywords", "
 
 @transaction.atomic
 def category_save(*, territory, actor, category: ReportCategory | None = None, kits=None, asset_types=None,
-                  **fields) -> ReportCategory:
+                  agents=None, **fields) -> ReportCategory:
     """Create or change a territory's report category (who it is routed to, which kits and which nearby
-    asset types it suggests)."""
+    asset types it suggests, which agents of the service may change its reports' status)."""
     unknown = set(fields) - set(CATEGORY_FIELDS)
     if unknown:
         raise TypeError(f"not category fields: {sorted(unknown)}")
@@ -282,7 +282,10 @@ def category_save(*, territory, actor, category: ReportCategory | None = None, k
         if any(kind.territory_id != territory.pk for kind in asset_types):
             raise Refused("unknown_asset_type", _("Ce type de dispositif n'existe pas sur ce territoire."))
         category.asset_types.set(asset_types)
-    audit_record(actor=actor, action="report.category_save", target=category, fields=sorted(fields))
+    if agents is not None:
+        category.agents.set(agents)
+    audit_record(actor=actor, action="report.category_save", target=category, fields=sorted(fields),
+                 **({"agents": sorted(agent.pk for agent in agents)} if agents is not None else {}))
     return category
 
 

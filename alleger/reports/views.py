@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alleger.core.errors import Refused
+from alleger.core.forms import add_refusal
 from alleger.core.ratelimit import limit
 from alleger.discussions.views import hidden_page
 from alleger.territories.models import Territory
@@ -29,6 +30,9 @@ FIELD_OF_REFUSAL = {
     "location_required": "address", "description_required": "description", "description_too_long": "description",
     "too_large": "photo", "not_an_image": "photo", "bad_format": "photo", "bad_photo": "photo",
 }
+#: The refusals about the original of a duplicate, shown on its field of the status form.
+ORIGINAL_REFUSALS = dict.fromkeys(("original_required", "original_is_itself", "original_elsewhere",
+                                   "original_without_duplicate", "unknown_original"), "duplicate_of")
 
 
 def _territory(slug) -> Territory:
@@ -95,7 +99,7 @@ def report_new(request, slug):
             report = services.report_create(territory=territory, category=category, reporter=request.user,
                                             **form.service_arguments())
         except ValidationError as exc:
-            form.add_error(FIELD_OF_REFUSAL.get(exc.code), " ".join(exc.messages))
+            add_refusal(form, exc, FIELD_OF_REFUSAL)
         else:
             messages.success(request, _("Merci ! Votre signalement est transmis à %(service)s.")
                              % {"service": category.service_name})
@@ -152,8 +156,7 @@ def report_status(request, pk):
             services.report_set_status(report=report, actor=request.user, status=data["status"], note=data["note"],
                                        duplicate_of=_original_from(data.get("duplicate_of"), report))
         except ValidationError as exc:
-            field = "duplicate_of" if (exc.code or "").startswith(("original", "unknown_original")) else None
-            form.add_error(field, " ".join(exc.messages))
+            add_refusal(form, exc, ORIGINAL_REFUSALS)
         else:
             messages.success(request, _("Statut mis à jour ; la personne qui a signalé est prévenue."))
             return redirect(report)
@@ -199,7 +202,7 @@ def categories_manage(request, slug, code=None):
             saved = services.category_save(territory=territory, actor=request.user, category=category, kits=kits,
                                            asset_types=asset_types, **data)
         except ValidationError as exc:
-            form.add_error("service_code" if exc.code == "code_taken" else None, " ".join(exc.messages))
+            add_refusal(form, exc, {"code_taken": "service_code"})
         else:
             messages.success(request, _("Catégorie « %(name)s » enregistrée.") % {"name": saved.name})
             return redirect("reports:categories", slug=territory.slug)

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alleger.core.forms import add_refusal
 from alleger.interventions.models import Intervention
 from alleger.territories.models import Territory, TerritoryRole
 
@@ -66,7 +67,7 @@ def grant(request, pk):
         except PermissionDenied:
             form.add_error("territory", _("Vous ne modérez pas ce territoire."))
         except ValidationError as exc:
-            form.add_error("reason" if exc.code == "reason_required" else None, exc)
+            add_refusal(form, exc, {"reason_required": "reason"})
         else:
             messages.success(request, _("Le niveau est accordé."))
             return redirect("reputation:person", pk=person.pk)

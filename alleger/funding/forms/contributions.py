@@ -61,20 +61,17 @@ class ContributeForm(forms.Form):
         self.fields["organisation"].queryset = organisations
         if not organisations.exists():
             del self.fields["organisation"]
-        territory = project.territory
-        kinds = []
-        if project.accepts_donation and (territory.allow_donation or territory.allow_reward):
-            kinds.append((Contribution.Kind.DONATION, _("Un don")))
-        if project.accepts_loan and territory.allow_loan:
-            kinds.append((Contribution.Kind.LOAN, _("Un prêt sans intérêt, remboursé en %(n)s mensualités")
-                          % {"n": project.loan_term_months or 1}))
+        labels = {Contribution.Kind.DONATION: _("Un don"),
+                  Contribution.Kind.LOAN: _("Un prêt sans intérêt, remboursé en %(n)s mensualités")
+                  % {"n": project.loan_term_months or 1}}
+        kinds = [(kind, labels[kind]) for kind in project.contribution_kinds]
         self.fields["kind"].choices = kinds
         self.fields["kind"].initial = kinds[0][0] if kinds else None
         if len(kinds) == 1:
             self.fields["kind"].widget = forms.HiddenInput()
         self.rewards = {str(r.pk): r for r in rewards}
         choices = []
-        if territory.allow_donation and project.accepts_donation:
+        if project.takes(Contribution.Kind.DONATION):
             choices.append(("", _("Sans contrepartie")))
         for r in rewards:
             if r.remaining is None:

@@ -48,24 +48,11 @@ def cap_cents(project: Project) -> int:
 
 
 def _check_allowed(project: Project, *, kind: str, amount_cents: int, reward: Reward | None, now) -> None:
-    territory = project.territory
     if project.status != Project.Status.PUBLISHED or project.deadline is None or now >= project.deadline:
         raise _refusal("campaign_closed")
-    if kind == Contribution.Kind.LOAN:
-        if not (project.accepts_loan and territory.allow_loan):
-            raise Refused("kind_not_accepted", _("Ce projet n'accepte pas de prêts."))
-        if reward is not None:
-            raise Refused("invalid", _("Un prêt ne donne pas droit à une contrepartie."))
-    elif kind == Contribution.Kind.DONATION:
-        # A donation with a reward is still a donation: a loans-only project takes neither.
-        if not project.accepts_donation:
-            raise Refused("kind_not_accepted", _("Ce projet n'accepte pas de dons."))
-        if reward is None and not territory.allow_donation:
-            raise Refused("kind_not_accepted", _("Ce projet n'accepte pas de dons sans contrepartie."))
-        if reward is not None and not territory.allow_reward:
-            raise Refused("kind_not_accepted", _("Ce territoire n'accepte pas de dons avec contrepartie."))
-    else:
-        raise Refused("invalid", _("Type de contribution inconnu."))
+    refusal = project.contribution_refusal(kind, with_reward=reward is not None)
+    if refusal is not None:
+        raise refusal
     if amount_cents < settings.CONTRIBUTION_MIN_CENTS:
         raise Refused("below_minimum", _("Le montant minimal d'une contribution est de %(min)s.")
                       % {"min": euros(settings.CONTRIBUTION_MIN_CENTS)})

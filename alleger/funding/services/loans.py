@@ -4,13 +4,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from alleger.core.errors import Refused
 from alleger.core.services import audit_record
 
-from .. import ledger
+from .. import ledger, selectors
 from ..models import Contribution, LoanRepayment, Project, Transfer
 
 
@@ -38,10 +37,6 @@ def schedule(contribution: Contribution) -> list[Instalment]:
     return rows
 
 
-def repaid_cents(contribution: Contribution) -> int:
-    return contribution.repayments.aggregate(s=Sum("amount_cents"))["s"] or 0
-
-
 @transaction.atomic
 def loan_repayment_record(*, contribution: Contribution, actor, amount_cents: int, idempotency_key: str
                           ) -> LoanRepayment:
@@ -56,7 +51,7 @@ def loan_repayment_record(*, contribution: Contribution, actor, amount_cents: in
     existing = LoanRepayment.objects.filter(transfer__idempotency_key=key).first()
     if existing:
         return existing
-    owed = contribution.amount_cents - repaid_cents(contribution)
+    owed = selectors.loan_owed_cents(contribution)
     if amount_cents <= 0 or amount_cents > owed:
         raise Refused("invalid", _("Le montant doit être positif et ne pas dépasser ce qui reste dû."))
     transfer = ledger.transfer(kind=Transfer.Kind.LOAN_REPAYMENT, source=ledger.holder_key(contribution.project_id),

@@ -35,14 +35,6 @@ def _territory_for(request, slug, perm=None) -> Territory:
     return territory
 
 
-def _add_refusal(form, exc: ValidationError, fields: dict | None = None) -> None:
-    """Put a service's refusal on the field it concerns, or at the top of the form."""
-    field = (fields or {}).get(getattr(exc, "code", None))
-    if field not in form.fields or form.fields[field].widget.is_hidden:
-        field = None
-    form.add_error(field, exc.messages)
-
-
 def _refusal_message(request, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
 

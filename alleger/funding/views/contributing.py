@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alleger.core.forms import add_refusal
 from alleger.core.ratelimit import limit
 from alleger.organisations.selectors import organisations_administered_by
 
@@ -22,7 +23,6 @@ from ..providers import get_provider
 from ..services import contributions as contribution_services
 from ..services import loans as loan_services
 from ._shared import (
-    _add_refusal,
     _open_for_contributions,
     _project_for,
     _refusal_message,
@@ -80,7 +80,7 @@ def contribute(request, slug):
                     if exc.code == "idempotency_key_reused":
                         form = _sent_already(request, project, rewards)
                     else:
-                        _add_refusal(form, exc, CONTRIBUTION_REFUSAL_FIELDS)
+                        add_refusal(form, exc, CONTRIBUTION_REFUSAL_FIELDS)
                 else:
                     if created:
                         messages.success(request, _("Merci ! Votre contribution à « %(title)s » est enregistrée.")
@@ -96,7 +96,7 @@ def contribute(request, slug):
             initial = {"reward": str(chosen.pk), "amount": chosen.min_amount_cents}
         form = ContributeForm(initial=initial, project=project, rewards=rewards,
                               organisations=organisations_administered_by(request.user))
-    if schedule is None and project.accepts_loan and project.territory.allow_loan:
+    if schedule is None and project.takes(Contribution.Kind.LOAN):
         schedule_amount = 10_000
         schedule = _loan_schedule(project, schedule_amount)
     return render(request, "funding/contribute.html", {
@@ -117,8 +117,7 @@ def my_contributions(request):
         row = {"contribution": c, "provider": get_provider(c.provider).label,
                "cancellable": request.user.has_perm("funding.cancel_contribution", c)}
         if c.kind == Contribution.Kind.LOAN:
-            repaid = c.repaid_cents or 0
-            row.update(schedule=loan_services.schedule(c), repaid=repaid, owed=c.amount_cents - repaid)
+            row.update(schedule=loan_services.schedule(c), repaid=c.repaid_cents, owed=c.owed_cents)
         rows.append(row)
     return render(request, "funding/my_contributions.html", {
         "rows": rows,

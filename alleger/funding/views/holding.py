@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alleger.core import charts
+from alleger.core.forms import add_refusal
 from alleger.core.numbers import is_digits
 from alleger.core.text import csv_cell
 from alleger.territories.models import Territory
@@ -33,7 +34,6 @@ from ..services import loans as loan_services
 from ..services import needs as need_services
 from ..services import projects as project_services
 from ._shared import (
-    _add_refusal,
     _project_for,
     _refusal_message,
 )
@@ -57,7 +57,7 @@ def project_create(request):
                 holder=request.user, themes=form.cleaned_data["themes"], image=form.cleaned_data["image"],
                 **form.service_fields())
         except ValidationError as exc:
-            _add_refusal(form, exc, {**ProjectForm.REFUSAL_FIELDS, "too_large": "image", "bad_format": "image"})
+            add_refusal(form, exc, {**ProjectForm.REFUSAL_FIELDS, "too_large": "image", "bad_format": "image"})
         else:
             messages.success(request, _("Le brouillon est enregistré. Ajoutez vos contreparties et vos besoins, "
                                         "puis soumettez le projet à la relecture."))
@@ -101,7 +101,7 @@ def project_edit(request, slug):
                                                 themes=form.cleaned_data["themes"],
                                                 image=form.cleaned_data["image"], **form.service_fields())
             except ValidationError as exc:
-                _add_refusal(form, exc, {**ProjectForm.REFUSAL_FIELDS, "too_large": "image", "bad_format": "image"})
+                add_refusal(form, exc, {**ProjectForm.REFUSAL_FIELDS, "too_large": "image", "bad_format": "image"})
             else:
                 messages.success(request, _("Modifications enregistrées."))
                 return redirect("funding:edit", slug=project.slug)
@@ -117,7 +117,7 @@ def reward_add(request, slug):
         try:
             project_services.reward_save(project=project, actor=request.user, **form.service_fields())
         except ValidationError as exc:
-            _add_refusal(form, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Contrepartie ajoutée."))
             return redirect(reverse("funding:edit", kwargs={"slug": slug}) + "#contreparties")
@@ -134,7 +134,7 @@ def reward_edit(request, slug, reward_id):
         try:
             project_services.reward_save(project=project, actor=request.user, reward=reward, **form.service_fields())
         except ValidationError as exc:
-            _add_refusal(form, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Contrepartie modifiée."))
             return redirect(reverse("funding:edit", kwargs={"slug": slug}) + "#contreparties")
@@ -166,7 +166,7 @@ def stretch_goal_add(request, slug):
                                                amount_cents=form.cleaned_data["amount"],
                                                title=form.cleaned_data["title"])
         except ValidationError as exc:
-            _add_refusal(form, exc, {"invalid": "amount"})
+            add_refusal(form, exc, {"invalid": "amount"})
         else:
             messages.success(request, _("Palier ajouté."))
             return redirect(reverse("funding:edit", kwargs={"slug": slug}) + "#paliers")
@@ -182,7 +182,7 @@ def need_add(request, slug):
         try:
             need_services.need_add(project=project, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_refusal(form, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Besoin ajouté."))
             return redirect(reverse("funding:edit", kwargs={"slug": slug}) + "#besoins")
@@ -206,9 +206,8 @@ def _render_manage(request, project, *, update_form=None, repayment_forms=None):
     repayment_forms = repayment_forms or {}
     loans = []
     for c in selectors.loans_of_project(project):
-        repaid = c.repaid_cents or 0
-        loans.append({"contribution": c, "schedule": loan_services.schedule(c), "repaid": repaid,
-                      "owed": c.amount_cents - repaid,
+        loans.append({"contribution": c, "schedule": loan_services.schedule(c), "repaid": c.repaid_cents,
+                      "owed": c.owed_cents,
                       "form": repayment_forms.get(c.pk) or RepaymentForm(prefix=f"loan-{c.pk}")})
     return render(request, "funding/manage.html", {
         "project": project,
@@ -239,7 +238,7 @@ def post_update(request, slug):
         try:
             project_services.update_post(project=project, author=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_refusal(form, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Nouvelle publiée et envoyée aux contributeurs et aux personnes qui "
                                         "suivent le projet."))
@@ -298,7 +297,7 @@ def loan_repayment(request, slug, contribution_id):
                                                 amount_cents=form.cleaned_data["amount"],
                                                 idempotency_key=form.cleaned_data["idempotency_key"])
         except ValidationError as exc:
-            _add_refusal(form, exc, {"invalid": "amount"})
+            add_refusal(form, exc, {"invalid": "amount"})
         else:
             messages.success(request, _("Remboursement enregistré."))
             return redirect(reverse("funding:manage", kwargs={"slug": slug}) + "#prets")

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alleger.core.forms import add_refusal
 from alleger.core.templatetags.alleger import euros
 
 from .. import selectors
@@ -17,7 +18,7 @@ from ..forms import (
 from ..models import Contribution
 from ..services import contributions as contribution_services
 from ..services import projects as project_services
-from ._shared import _add_refusal, _project_for, _refusal_message, _territory_for
+from ._shared import _project_for, _refusal_message, _territory_for
 
 
 def _render_queue(request, territory, bound=None):
@@ -47,7 +48,7 @@ def project_review(request, slug):
                                             decision=form.cleaned_data["decision"],
                                             message=form.cleaned_data["message"])
         except ValidationError as exc:
-            _add_refusal(form, exc, {"message_required": "message"})
+            add_refusal(form, exc, {"message_required": "message"})
         else:
             messages.success(request, _("Décision enregistrée ; le porteur du projet est prévenu."))
             return redirect("funding:review_queue", territory=project.territory.slug)

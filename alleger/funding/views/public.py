@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alleger.core.cache import public_page
+from alleger.core.forms import add_refusal
 from alleger.discussions.selectors import is_hidden
 from alleger.organisations.selectors import organisations_of
 from alleger.territories.models import Neighbourhood, Territory
@@ -31,7 +32,6 @@ from ..services import sponsors as sponsor_services
 from ._shared import (
     MAP_LIMIT,
     PAGE_SIZE,
-    _add_refusal,
     _open_for_contributions,
     _project_for,
     _territory_for,
@@ -143,7 +143,7 @@ def offer(request, slug, need_id):
             need_services.offer_make(need=need, author=request.user, message=form.cleaned_data["message"],
                                      organisation=form.cleaned_data.get("organisation"))
         except ValidationError as exc:
-            _add_refusal(form, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Merci ! Votre proposition est transmise au porteur du projet."))
             return redirect(project.get_absolute_url() + "#besoins")
@@ -168,7 +168,7 @@ def support(request, slug):
                                             description=form.cleaned_data["description"],
                                             amount_cents=form.cleaned_data["amount"])
         except ValidationError as exc:
-            _add_refusal(form, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Votre soutien apparaît sur la page du projet."))
             return redirect(project.get_absolute_url() + "#soutiens")

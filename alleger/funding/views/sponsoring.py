@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alleger.core import charts
+from alleger.core.forms import add_refusal
 from alleger.core.text import csv_cell
 
 from .. import selectors
@@ -21,7 +22,6 @@ from ..forms import (
 )
 from ..models import MatchingPool
 from ..services import sponsors as sponsor_services
-from ._shared import _add_refusal
 
 
 def _render_sponsor(request, *, pool_form=None, top_up_forms=None):
@@ -62,7 +62,7 @@ def pool_create(request):
         try:
             pool = sponsor_services.pool_create(actor=request.user, **form.service_fields())
         except ValidationError as exc:
-            _add_refusal(form, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Le fonds « %(name)s » est ouvert.") % {"name": pool.name})
             return redirect("funding:sponsor")
@@ -81,7 +81,7 @@ def pool_top_up(request, pool_id):
             sponsor_services.pool_top_up(pool=pool, actor=request.user, amount_cents=form.cleaned_data["amount"],
                                          idempotency_key=form.cleaned_data["idempotency_key"])
         except ValidationError as exc:
-            _add_refusal(form, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Le fonds « %(name)s » est abondé.") % {"name": pool.name})
             return redirect("funding:sponsor")

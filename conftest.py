@@ -11,6 +11,7 @@ from django.db import connection
 from alleger.assets import mapcache
 from alleger.organisations.models import Membership
 from alleger.territories.models import TerritoryRole
+from alleger.testing import demo as demo_data
 from alleger.testing.factories import (
     PASSWORD,
     ROLES,
@@ -42,6 +43,19 @@ def _postgres_only(request):
     """Tests marked `postgres` need PostgreSQL's row locks; elsewhere they skip."""
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://…)")
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    with django_db_blocker.unblock():
+        return demo_data.take_snapshot(media=tmp_path_factory.mktemp("demo-media"))
+
+
+@pytest.fixture
+def demo(_demo_snapshot, db, settings):
+    """The demo data (`alleger demo_data`), loaded once per session and restored
+    in this test's database and media folder; gives what the command printed."""
+    return _demo_snapshot.restore(media_root=settings.MEDIA_ROOT)
 
 
 @pytest.fixture

@@ -1,11 +1,9 @@
 """Phones (390 px): no page scrolls sideways, the menu folds behind a button that works with
 and without JavaScript, and a project's funding box is on the first screen."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from alleger.testing.browser import log_in as _log_in
@@ -34,8 +32,8 @@ MEASURE = """() => {
 
 
 @pytest.fixture
-def demo(transactional_db):
-    """The demo data: every main page has real content (long titles, tables, maps)."""
+def demo(demo, transactional_db):
+    """The demo data, committed for the live server: every main page has real content (long titles, tables, maps)."""
     from alleger.accounts.models import User
     from alleger.assets.models import Asset
     from alleger.funding.models import Project
@@ -43,7 +41,6 @@ def demo(transactional_db):
     from alleger.kits.models import Kit
     from alleger.proposals.models import Proposal
 
-    call_command("demo_data", "--quiet", stdout=io.StringIO())
     project = Project.objects.filter(status="published", holder__email="clement@alleger.localhost").first()
     return {
         "project": project,

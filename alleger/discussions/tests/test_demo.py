@@ -1,9 +1,6 @@
 """The demo discussions and proposals, loaded with the whole demo (slow: one test)."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from alleger.accounts.models import User
 from alleger.discussions.models import Comment, ModerationItem
@@ -12,8 +9,7 @@ from alleger.proposals.models import Proposal
 
 
 @pytest.mark.django_db
-def test_the_demo_has_proposals_comments_and_a_hidden_comment_in_the_queue(client):
-    call_command("demo_data", "--quiet", stdout=io.StringIO())
+def test_the_demo_has_proposals_comments_and_a_hidden_comment_in_the_queue(demo, client):
     sidewalks = Proposal.objects.get(title="Dégrapper les trottoirs pour y planter des fleurs")
     assert (sidewalks.status, sidewalks.supports_count, sidewalks.kind) == ("accepted", 5, "change_rule")
     assert "vingt fosses" in sidewalks.answer

@@ -28,6 +28,21 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test import override_settings
 
+from alleger.accounts.models import User
+
+#: The demo people's e-mail domain: `clemence@alleger.localhost` is the person `clemence`.
+DOMAIN = "alleger.localhost"
+
+
+def demo_person(key: str) -> User:
+    """A demo person by key (`clemence`, `martha`, `helene`…: the part of their e-mail before the @)."""
+    return User.objects.get(email=f"{key}@{DOMAIN}")
+
+
+def demo_people() -> dict[str, User]:
+    """Every demo person, by key."""
+    return {user.email.split("@")[0]: user for user in User.objects.filter(email__endswith=f"@{DOMAIN}")}
+
 
 @dataclass(frozen=True)
 class DemoSnapshot:

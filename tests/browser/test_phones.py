@@ -34,12 +34,12 @@ MEASURE = """() => {
 @pytest.fixture
 def demo(demo, transactional_db):
     """The demo data, committed for the live server: every main page has real content (long titles, tables, maps)."""
-    from alleger.accounts.models import User
     from alleger.assets.models import Asset
     from alleger.funding.models import Project
     from alleger.interventions.models import Intervention
     from alleger.kits.models import Kit
     from alleger.proposals.models import Proposal
+    from alleger.testing.demo import demo_people
 
     project = Project.objects.filter(status="published", holder__email="clement@alleger.localhost").first()
     return {
@@ -49,7 +49,7 @@ def demo(demo, transactional_db):
         "asset": Asset.objects.filter(moderation="published").order_by("pk").first(),
         "proposal": Proposal.objects.order_by("pk").first(),
         "intervention": Intervention.objects.order_by("pk").first(),
-        "users": {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith="@alleger.localhost")},
+        "users": demo_people(),
     }
 
 

@@ -8,8 +8,8 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
-from alleger.accounts.models import User
 from alleger.territories.models import Territory
+from alleger.testing.demo import demo_person
 
 # Never followed: the back office, machine endpoints, feeds and files, and the logout form's target.
 SKIP = re.compile(r"^/(admin|api|open311|i18n|static|media|accounts/logout)/|\.(atom|rss|csv|json|xml|txt|ics|png|svg)$")
@@ -65,10 +65,6 @@ def saint_etienne(demo):
     return Territory.objects.get(slug="saint-etienne")
 
 
-def _person(key):
-    return User.objects.get(email=f"{key}@alleger.localhost")
-
-
 ROLES = {  # who, and the pages their role adds; None is a visitor
     None: {},
     "clemence": {"my contributions": "/contributions/", "my account": "/compte/"},
@@ -82,7 +78,7 @@ def test_every_main_page_is_reached_from_the_home_page_by_links(client, saint_et
     for who, extra in ROLES.items():
         client.logout()
         if who:
-            client.force_login(_person(who))
+            client.force_login(demo_person(who))
         expected = {**_expected(saint_etienne), **{name: re.compile(re.escape(path)) for name, path in extra.items()}}
         if who is None:  # a visitor is sent to log in by the report form's link
             expected["report form"] = re.compile("/accounts/login/")

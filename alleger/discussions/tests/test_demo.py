@@ -2,10 +2,10 @@
 
 import pytest
 
-from alleger.accounts.models import User
 from alleger.discussions.models import Comment, ModerationItem
 from alleger.discussions.selectors import moderation_queue
 from alleger.proposals.models import Proposal
+from alleger.testing.demo import demo_person
 
 
 @pytest.mark.django_db
@@ -20,7 +20,7 @@ def test_the_demo_has_proposals_comments_and_a_hidden_comment_in_the_queue(demo,
     assert questions.count() == 2 and questions.filter(answered_at__isnull=False).count() == 1
     assert Comment.objects.filter(parent__isnull=False).count() == 3
 
-    martha = User.objects.get(email="martha@alleger.localhost")
+    martha = demo_person("martha")
     [item] = moderation_queue(martha)
     assert (item.status, item.flags_count) == (ModerationItem.Status.HIDDEN, 3)
     assert "Graines miracles" in item.content.body

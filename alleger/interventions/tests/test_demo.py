@@ -3,6 +3,8 @@
 import pytest
 
 from alleger.interventions.models import Intervention, JournalPhoto
+from alleger.reputation.selectors import reputation_of
+from alleger.testing.demo import demo_person
 
 pytestmark = pytest.mark.django_db
 
@@ -14,10 +16,7 @@ def test_the_demo_has_interventions_in_every_status_with_journals(demo, client):
     assert Intervention.objects.filter(asset__isnull=False).exists()
     assert Intervention.objects.filter(asset__isnull=True).exists()
     # Clémence's done intervention earns her points.
-    from alleger.accounts.models import User
-    from alleger.reputation.selectors import reputation_of
-
-    assert reputation_of(User.objects.get(email="clemence@alleger.localhost")).organised_done == 1
+    assert reputation_of(demo_person("clemence")).organised_done == 1
     parklet = Intervention.objects.get(title__startswith="Un parklet")
     assert parklet.organisation.slug == "cafe-d-a-cote" and parklet.status == "ongoing"
     assert client.get(parklet.get_absolute_url()).status_code == 200

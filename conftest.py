@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from alleger.assets import mapcache
 from alleger.organisations.models import Membership
@@ -28,7 +29,8 @@ from alleger.testing.factories import (
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     """Cheap password hashing, a private media folder, and clean caches
-    (allauth keeps its rate limits there; the map keeps its answers) for every test."""
+    (allauth keeps its rate limits there; the map keeps its answers) for every test;
+    the default language afterwards (a request's LocaleMiddleware leaves its own active)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
@@ -36,6 +38,7 @@ def _fast_and_isolated(settings, tmp_path):
     yield
     cache.clear()
     mapcache.forget()
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -75,10 +75,10 @@ class DemoSnapshot:
 def _insert_or_update(model, objects) -> None:
     existing = set(model._base_manager.filter(pk__in=[o.object.pk for o in objects]).values_list("pk", flat=True))
     for changed in (o for o in objects if o.object.pk in existing):
-        changed.save()  # a row the migrations made and the demo changed (raw: no signal acts on it)
+        changed.save()  # a row the migrations made and the demo changed: a raw save, as loaddata does
     new = [o.object for o in objects if o.object.pk not in existing]
-    fields = model._meta.local_concrete_fields
-    batch = connection.ops.bulk_batch_size(fields, new) or len(new)
+    fields = [field for field in model._meta.local_concrete_fields if not field.generated]
+    batch = max(1, connection.ops.bulk_batch_size(fields, new))
     for start in range(0, len(new), batch):
         # What Model.save_base(raw=True) does for one row (no auto_now, no signal), for a batch.
         model._base_manager._insert(new[start:start + batch], fields=fields, raw=True)

@@ -38,6 +38,7 @@ def _everything():
 
 
 def test_the_demo_data_loads_twice_without_changing_anything(demo):
+    """Also checks the `demo` fixture's copy of the demo: a row or file it missed would come back."""
     # Given the demo data loaded once
     first = _everything()
     # When it is loaded again

@@ -7,10 +7,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from alleger.assets import mapcache
 from alleger.organisations.models import Membership
 from alleger.territories.models import TerritoryRole
+from alleger.testing import demo as demo_data
 from alleger.testing.factories import (
     PASSWORD,
     ROLES,
@@ -27,7 +29,8 @@ from alleger.testing.factories import (
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     """Cheap password hashing, a private media folder, and clean caches
-    (allauth keeps its rate limits there; the map keeps its answers) for every test."""
+    (allauth keeps its rate limits there; the map keeps its answers) for every test;
+    the default language afterwards (a request's LocaleMiddleware leaves its own active)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
@@ -35,6 +38,7 @@ def _fast_and_isolated(settings, tmp_path):
     yield
     cache.clear()
     mapcache.forget()
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +46,19 @@ def _postgres_only(request):
     """Tests marked `postgres` need PostgreSQL's row locks; elsewhere they skip."""
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://…)")
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    with django_db_blocker.unblock():
+        return demo_data.take_snapshot(media=tmp_path_factory.mktemp("demo-media"))
+
+
+@pytest.fixture
+def demo(_demo_snapshot, db, settings):
+    """The demo data (`alleger demo_data`), loaded once per session and restored
+    in this test's database and media folder; gives what the command printed."""
+    return _demo_snapshot.restore(media_root=settings.MEDIA_ROOT)
 
 
 @pytest.fixture

@@ -73,6 +73,7 @@ import threading
 import time
 from pathlib import Path
 
+from _common import percentile
 from http_pages import BenchError, Server, base_environment, get, manage, python_client, wrk
 from pgbench_db import admin_url, recreate_database
 
@@ -177,13 +178,8 @@ def floor_run(database_url: str, bbox, duration: float, connections: int) -> dic
     elapsed = time.monotonic() - started
     if errors or not latencies:
         raise BenchError(f"floor failed: {errors[:1] or 'no query completed'}")
-    latencies.sort()
     return {"rps": len(latencies) / elapsed, "p50_ms": percentile(latencies, 0.50),
             "p99_ms": percentile(latencies, 0.99), "requests": len(latencies)}
-
-
-def percentile(values: list[float], q: float) -> float:
-    return values[min(len(values) - 1, int(q * len(values)))]
 
 
 # --------------------------------------------------------------------------

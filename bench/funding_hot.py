@@ -22,9 +22,10 @@ project for `--seconds` per round:
 Rounds are interleaved (floor, service, floor, service…) because the machine
 is shared and noisy; the report gives throughput, p50/p99 latency per kind,
 the per-round and median ratio service/floor (target >= 1/3), then checks the
-books: pledged == sum of active contributions, total <= cap, the ledger sums
-to zero, every pool >= 0 and equal to its ledger balance, contributors
-counted once (zero violations expected).
+books with the tests' `alleger.testing.money.books_problems`: every cached
+figure (pledged, matched, contributors, pools) recomputed from the ledger and
+the contributions, the cap kept, the ledger summing to zero (zero violations
+expected).
 
 The benchmark database is created for the run and dropped at the end
 (Ctrl+C included). Only 127.0.0.1 is used. The job queue is a Redis
@@ -48,6 +49,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from _common import percentile
 from pgbench_db import recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -257,58 +259,7 @@ def run_round(kind: str, scene: Scene, seconds: float) -> Round:
 
 
 # --------------------------------------------------------------------------
-# Books
-
-
-def check_books(scene: Scene) -> list[str]:
-    from django.db.models import Count, Sum
-
-    from alleger.funding import ledger
-    from alleger.funding.models import Contribution, Match, MatchingPool, Project
-    from alleger.funding.services.contributions import cap_cents
-
-    problems = []
-    project = Project.objects.select_related("territory").get(pk=scene.project_id)
-    active = Contribution.objects.filter(project=project, status__in=Contribution.ACTIVE)
-    pledged = active.aggregate(s=Sum("amount_cents"))["s"] or 0
-    if project.pledged_cents != pledged:
-        problems.append(f"pledged_cents {project.pledged_cents} != sum of active contributions {pledged}")
-    people = active.values("contributor").distinct().count()
-    if project.contributors_count != people:
-        problems.append(f"contributors_count {project.contributors_count} != {people} distinct contributors")
-    matched = Match.objects.filter(project=project).exclude(status=Match.Status.RETURNED).aggregate(
-        s=Sum("amount_cents"))["s"] or 0
-    if project.matched_cents != matched:
-        problems.append(f"matched_cents {project.matched_cents} != sum of matches {matched}")
-    if project.total_cents > cap_cents(project):
-        problems.append(f"total {project.total_cents} above the cap {cap_cents(project)}")
-    balances = ledger.balances()
-    if sum(balances.values()) != 0:
-        problems.append(f"the ledger does not sum to zero: {sum(balances.values())}")
-    if balances.get(ledger.escrow_key(project.pk), 0) != matched:  # card holds are not in escrow yet
-        problems.append(f"escrow holds {balances.get(ledger.escrow_key(project.pk), 0)}, matches say {matched}")
-    for pool in MatchingPool.objects.all():
-        if pool.balance_cents < 0:
-            problems.append(f"pool {pool.pk} is negative: {pool.balance_cents}")
-        if pool.balance_cents != balances.get(ledger.pool_key(pool.pk), 0):
-            problems.append(f"pool {pool.pk} caches {pool.balance_cents}, its ledger says "
-                            f"{balances.get(ledger.pool_key(pool.pk), 0)}")
-    duplicates = (Contribution.objects.values("contributor", "idempotency_key").annotate(n=Count("pk"))
-                  .filter(n__gt=1).count())
-    if duplicates:
-        problems.append(f"{duplicates} idempotency keys used twice")
-    return problems
-
-
-# --------------------------------------------------------------------------
 # Report
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
 def summary(rounds: list[Round], kind: str) -> dict:
@@ -406,9 +357,11 @@ def run(args, var_dir: str) -> int:
           f"backend by the worker: {mail_backend.sent} in {worked:.1f} s "
           f"({worker_cpu * 1000 / max(1, mail_backend.sent):.2f} ms CPU each)")
 
-    problems = check_books(scene)
-    errors = [e for r in rounds for e in r.errors]
     from alleger.funding.models import Contribution
+    from alleger.testing.money import books_problems
+
+    problems = books_problems()  # the tests' check: every cached figure recomputed from the ledger
+    errors = [e for r in rounds for e in r.errors]
 
     print(f"books after {Contribution.objects.count()} contributions: "
           + ("0 invariant violations" if not problems else f"{len(problems)} VIOLATIONS"))

@@ -45,6 +45,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from _common import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 FLOOR = "/healthz"
@@ -334,16 +336,11 @@ def python_client(port: int, url: str, duration: float, connections: int, thread
     elapsed = time.monotonic() - started
     if not latencies:
         raise BenchError(f"no response from {url}")
-    latencies.sort()
-
-    def pct(q: float) -> float:
-        return latencies[min(len(latencies) - 1, int(q * len(latencies)))]
-
     return Sample(
         url=label or url,
         rps=len(latencies) / elapsed,
-        p50_ms=pct(0.50),
-        p99_ms=pct(0.99),
+        p50_ms=percentile(latencies, 0.50),
+        p99_ms=percentile(latencies, 0.99),
         requests=len(latencies),
         non_2xx=failures[0],
         socket_errors=f"{failures[1]} errors" if failures[1] else "",

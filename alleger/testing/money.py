@@ -4,7 +4,7 @@ Builders go through the services (a project is created, submitted and
 accepted as a moderator would), so tests start from states the application
 can really reach. `books_problems()` recomputes every cached money figure from
 the ledger and the contributions and lists what disagrees: tests assert it is
-empty after whatever they did.
+empty after whatever they did, and so do the funding benchmarks (bench/).
 """
 
 import itertools
@@ -117,22 +117,30 @@ _TRANSFERS_BY_STATUS = {
 _FROZEN = (Contribution.Status.VOIDED, Contribution.Status.REFUNDED)
 
 
-def books_problems() -> list[str]:
-    """Every way the cached figures, the ledger and the statuses could disagree, as readable lines."""
+def ledger_problems(balances: dict[str, int] | None = None) -> list[str]:
+    """The double-entry invariants, cheap enough for a benchmark's hundred thousand
+    contributions: the balances sum to zero, and each pool caches its balance, never negative."""
+    balances = ledger.balances() if balances is None else balances
     problems = []
-    balances = ledger.balances()
     if sum(balances.values()) != 0:
         problems.append(f"the ledger does not sum to zero: {sum(balances.values())}")
-    account_keys = dict(Account.objects.values_list("pk", "key"))
-    transfers = list(Transfer.objects.values(
-        "kind", "source_id", "destination_id", "amount_cents", "contribution_id", "project_id", "idempotency_key"))
-
     for pool in MatchingPool.objects.all():
         if pool.balance_cents < 0:
             problems.append(f"pool {pool.pk} is negative: {pool.balance_cents}")
         if pool.balance_cents != balances.get(ledger.pool_key(pool.pk), 0):
             problems.append(f"pool {pool.pk} caches {pool.balance_cents}, "
                             f"the ledger says {balances.get(ledger.pool_key(pool.pk), 0)}")
+    return problems
+
+
+def books_problems() -> list[str]:
+    """Every way the cached figures, the ledger and the statuses could disagree, as readable lines
+    (the tests' and bench/funding_hot.py's check)."""
+    balances = ledger.balances()
+    problems = ledger_problems(balances)
+    account_keys = dict(Account.objects.values_list("pk", "key"))
+    transfers = list(Transfer.objects.values(
+        "kind", "source_id", "destination_id", "amount_cents", "contribution_id", "project_id", "idempotency_key"))
 
     by_contribution = defaultdict(Counter)
     for t in transfers:

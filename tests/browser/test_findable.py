@@ -1,10 +1,7 @@
 """The home and territory pages with live content and a territory's own colours: axe-core clean,
 no CSP violation, no sideways scroll at 390 px, and the menu's tracks on a phone."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser.test_csp import Watched
@@ -14,10 +11,9 @@ pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
-def city(transactional_db):
+def city(demo, transactional_db):
     from alleger.territories.models import Territory
 
-    call_command("demo_data", "--quiet", stdout=io.StringIO())
     city = Territory.objects.get(slug="saint-etienne")
     city.colour, city.text_colour = "#8a2b0f", "#ffffff"
     city.full_clean()

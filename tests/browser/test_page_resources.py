@@ -38,15 +38,6 @@ def production_server(tmp_path, transactional_db, settings):
         conn.dec_thread_sharing()
 
 
-@pytest.fixture
-def demo(transactional_db):
-    import io
-
-    from django.core.management import call_command
-
-    call_command("demo_data", "--quiet", stdout=io.StringIO())
-
-
 def _signed_in_cookie(url, email):
     from django.conf import settings
     from django.test import Client

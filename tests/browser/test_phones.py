@@ -1,11 +1,9 @@
 """Phones (390 px): no page scrolls sideways, the menu folds behind a button that works with
 and without JavaScript, and a project's funding box is on the first screen."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from alleger.testing.browser import log_in as _log_in
@@ -34,16 +32,15 @@ MEASURE = """() => {
 
 
 @pytest.fixture
-def demo(transactional_db):
-    """The demo data: every main page has real content (long titles, tables, maps)."""
-    from alleger.accounts.models import User
+def demo(demo, transactional_db):
+    """The demo data, committed for the live server: every main page has real content (long titles, tables, maps)."""
     from alleger.assets.models import Asset
     from alleger.funding.models import Project
     from alleger.interventions.models import Intervention
     from alleger.kits.models import Kit
     from alleger.proposals.models import Proposal
+    from alleger.testing.demo import demo_people
 
-    call_command("demo_data", "--quiet", stdout=io.StringIO())
     project = Project.objects.filter(status="published", holder__email="clement@alleger.localhost").first()
     return {
         "project": project,
@@ -52,7 +49,7 @@ def demo(transactional_db):
         "asset": Asset.objects.filter(moderation="published").order_by("pk").first(),
         "proposal": Proposal.objects.order_by("pk").first(),
         "intervention": Intervention.objects.order_by("pk").first(),
-        "users": {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith="@alleger.localhost")},
+        "users": demo_people(),
     }
 
 

@@ -17,9 +17,7 @@ import pytest
 
 from alleger.assets.models import Asset, AssetProposal
 from alleger.testing.assets_factories import AssetFactory
-from alleger.testing.factories import ROLES
-
-Y, _ = True, False
+from alleger.testing.matrix import Y, _, matrix_tests
 
 MATRIX = {
     # permission,                                   object               vis res mem adm mod cel spo pla
@@ -76,26 +74,8 @@ def objects(territory, other_territory, resident, other_resident, org_admin, mod
     }
 
 
-def test_every_row_has_one_cell_per_role():
-    assert all(len(row) == len(ROLES) for row in MATRIX.values())
-
-
-def test_the_matrix_covers_every_assets_permission():
-    from rules.permissions import permissions as registered_rules
-
-    registered = {name for name in registered_rules.keys() if name.startswith("assets.")}
-    assert registered == {permission for permission, _ in MATRIX}
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("permission", "object_key"), list(MATRIX), ids=[f"{p}-{o}" for p, o in MATRIX])
-def test_the_matrix(permission, object_key, people, objects):
-    # Given one person per role and the assets they may act on
-    expected = dict(zip(ROLES, MATRIX[(permission, object_key)], strict=True))
-    # When each of them asks for the permission
-    actual = {role: person.has_perm(permission, objects[object_key]) for role, person in people.items()}
-    # Then exactly the expected roles get it
-    assert actual == expected
+test_every_row_has_one_cell_per_role, test_the_matrix_covers_every_permission, test_the_matrix = (
+    matrix_tests(MATRIX, apps={"assets"}))
 
 
 @pytest.mark.django_db

@@ -1,17 +1,15 @@
 """Findable: every main page is reached from the home page by links alone, and the menu shows
 the four tracks (those not built yet say « bientôt » and link nowhere) and the links of one's roles."""
 
-import io
 import re
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from django.core.management import call_command
 
-from alleger.accounts.models import User
 from alleger.territories.models import Territory
+from alleger.testing.demo import demo_person
 
 # Never followed: the back office, machine endpoints, feeds and files, and the logout form's target.
 SKIP = re.compile(r"^/(admin|api|open311|i18n|static|media|accounts/logout)/|\.(atom|rss|csv|json|xml|txt|ics|png|svg)$")
@@ -63,13 +61,8 @@ def _expected(territory: Territory) -> dict[str, re.Pattern]:
 
 
 @pytest.fixture
-def demo(db):
-    call_command("demo_data", "--quiet", stdout=io.StringIO())
+def saint_etienne(demo):
     return Territory.objects.get(slug="saint-etienne")
-
-
-def _person(key):
-    return User.objects.get(email=f"{key}@alleger.localhost")
 
 
 ROLES = {  # who, and the pages their role adds; None is a visitor
@@ -80,13 +73,13 @@ ROLES = {  # who, and the pages their role adds; None is a visitor
 }
 
 
-def test_every_main_page_is_reached_from_the_home_page_by_links(client, demo):
+def test_every_main_page_is_reached_from_the_home_page_by_links(client, saint_etienne):
     missing = {}
     for who, extra in ROLES.items():
         client.logout()
         if who:
-            client.force_login(_person(who))
-        expected = {**_expected(demo), **{name: re.compile(re.escape(path)) for name, path in extra.items()}}
+            client.force_login(demo_person(who))
+        expected = {**_expected(saint_etienne), **{name: re.compile(re.escape(path)) for name, path in extra.items()}}
         if who is None:  # a visitor is sent to log in by the report form's link
             expected["report form"] = re.compile("/accounts/login/")
         missing[who] = set(expected) - _crawl(client, expected)

@@ -23,9 +23,7 @@ from django.apps import apps
 from rules.permissions import permissions as registered_rules
 
 from alleger.organisations.models import Membership, SponsorshipRequest
-from alleger.testing.factories import ROLES
-
-Y, _ = True, False
+from alleger.testing.matrix import Y, _, matrix_tests
 
 MATRIX = {
     # permission,                                 object            vis res mem adm mod cel spo pla
@@ -69,13 +67,6 @@ def objects(territory, other_territory, organisation, sponsor_organisation, othe
 FOUNDATION_APPS = {"territories", "organisations"}
 
 
-def test_the_matrix_covers_every_foundation_permission():
-    # Given the permissions registered for the foundation's apps
-    registered = {name for name in registered_rules.keys() if name.split(".")[0] in FOUNDATION_APPS}
-    # Then each one has at least one row in the matrix, and no row is stale
-    assert registered == {permission for permission, _ in MATRIX}
-
-
 def test_every_registered_permission_is_in_a_matrix():
     """Each app walks its own permissions in alleger/<app>/tests/test_permissions.py,
     a module-level MATRIX keyed by (permission, object) like this one."""
@@ -94,19 +85,8 @@ def test_every_registered_permission_is_in_a_matrix():
     assert missing == [], "permissions without a row in any matrix"
 
 
-def test_every_row_has_one_cell_per_role():
-    assert all(len(row) == len(ROLES) for row in MATRIX.values())
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("permission", "object_key"), list(MATRIX), ids=[f"{p}-{o}" for p, o in MATRIX])
-def test_the_matrix(permission, object_key, people, objects):
-    # Given one person per role and the objects they may act on
-    expected = dict(zip(ROLES, MATRIX[(permission, object_key)], strict=True))
-    # When each of them asks for the permission
-    actual = {role: person.has_perm(permission, objects[object_key]) for role, person in people.items()}
-    # Then exactly the expected roles get it
-    assert actual == expected
+test_every_row_has_one_cell_per_role, test_the_matrix_covers_every_permission, test_the_matrix = (
+    matrix_tests(MATRIX, apps=FOUNDATION_APPS))
 
 
 @pytest.mark.django_db

@@ -1,19 +1,15 @@
 """The demo discussions and proposals, loaded with the whole demo (slow: one test)."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
-from alleger.accounts.models import User
 from alleger.discussions.models import Comment, ModerationItem
 from alleger.discussions.selectors import moderation_queue
 from alleger.proposals.models import Proposal
+from alleger.testing.demo import demo_person
 
 
 @pytest.mark.django_db
-def test_the_demo_has_proposals_comments_and_a_hidden_comment_in_the_queue(client):
-    call_command("demo_data", "--quiet", stdout=io.StringIO())
+def test_the_demo_has_proposals_comments_and_a_hidden_comment_in_the_queue(demo, client):
     sidewalks = Proposal.objects.get(title="Dégrapper les trottoirs pour y planter des fleurs")
     assert (sidewalks.status, sidewalks.supports_count, sidewalks.kind) == ("accepted", 5, "change_rule")
     assert "vingt fosses" in sidewalks.answer
@@ -24,7 +20,7 @@ def test_the_demo_has_proposals_comments_and_a_hidden_comment_in_the_queue(clien
     assert questions.count() == 2 and questions.filter(answered_at__isnull=False).count() == 1
     assert Comment.objects.filter(parent__isnull=False).count() == 3
 
-    martha = User.objects.get(email="martha@alleger.localhost")
+    martha = demo_person("martha")
     [item] = moderation_queue(martha)
     assert (item.status, item.flags_count) == (ModerationItem.Status.HIDDEN, 3)
     assert "Graines miracles" in item.content.body

@@ -23,10 +23,9 @@ from alleger.discussions.selectors import moderation_item_of
 from alleger.discussions.services import comment_mark_answered, moderation_decide
 from alleger.kits.models import Kit
 from alleger.testing.discussions_factories import flag_by, make_comment
-from alleger.testing.factories import ROLES, UserFactory
+from alleger.testing.factories import UserFactory
 from alleger.testing.kits_factories import make_kit
-
-Y, _ = True, False
+from alleger.testing.matrix import Y, _, matrix_tests
 
 MATRIX = {
     # permission,                                       object                    vis res mem adm mod cel spo pla
@@ -103,23 +102,5 @@ def objects(territory, other_territory, resident, other_resident, moderator, pla
     }
 
 
-def test_every_row_has_one_cell_per_role():
-    assert all(len(row) == len(ROLES) for row in MATRIX.values())
-
-
-def test_the_matrix_covers_every_discussions_permission():
-    from rules.permissions import permissions as registered_rules
-
-    registered = {name for name in registered_rules.keys() if name.startswith("discussions.")}
-    assert registered == {permission for permission, _ in MATRIX}
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("permission", "object_key"), list(MATRIX), ids=[f"{p}-{o}" for p, o in MATRIX])
-def test_the_matrix(permission, object_key, people, objects):
-    # Given one person per role and the contents they may act on
-    expected = dict(zip(ROLES, MATRIX[(permission, object_key)], strict=True))
-    # When each of them asks for the permission
-    actual = {role: person.has_perm(permission, objects[object_key]) for role, person in people.items()}
-    # Then exactly the expected roles get it
-    assert actual == expected
+test_every_row_has_one_cell_per_role, test_the_matrix_covers_every_permission, test_the_matrix = (
+    matrix_tests(MATRIX, apps={"discussions"}))

@@ -14,10 +14,8 @@ services check the rest (charter, the asset's limit, level and private actors, t
 import pytest
 
 from alleger.interventions.services import intervention_join
-from alleger.testing.factories import ROLES
 from alleger.testing.interventions_factories import make_intervention
-
-Y, _ = True, False
+from alleger.testing.matrix import Y, _, matrix_tests
 
 MATRIX = {
     # permission,                                     object        vis res mem adm mod cel spo pla
@@ -59,20 +57,5 @@ def objects(territory, other_territory, resident, other_resident):
     }
 
 
-def test_every_row_has_one_cell_per_role():
-    assert all(len(row) == len(ROLES) for row in MATRIX.values())
-
-
-def test_the_matrix_covers_every_interventions_permission():
-    from rules.permissions import permissions as registered_rules
-
-    registered = {name for name in registered_rules.keys() if name.startswith("interventions.")}
-    assert registered == {permission for permission, _ in MATRIX}
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("permission", "object_key"), list(MATRIX), ids=[f"{p}-{o}" for p, o in MATRIX])
-def test_the_matrix(permission, object_key, people, objects):
-    expected = dict(zip(ROLES, MATRIX[(permission, object_key)], strict=True))
-    actual = {role: person.has_perm(permission, objects[object_key]) for role, person in people.items()}
-    assert actual == expected
+test_every_row_has_one_cell_per_role, test_the_matrix_covers_every_permission, test_the_matrix = (
+    matrix_tests(MATRIX, apps={"interventions"}))

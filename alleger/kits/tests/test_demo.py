@@ -1,17 +1,13 @@
 """The demo kits: what the tour shows, loaded by `alleger demo_data`."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from alleger.kits.models import Kit
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_published_submitted_and_forked_kits(client):
-    call_command("demo_data", "--quiet", stdout=io.StringIO())
+def test_the_demo_has_published_submitted_and_forked_kits(demo, client):
     statuses = dict(Kit.objects.values_list("slug", "status"))
     assert statuses["cartographier-son-quartier-dans-openstreetmap"] == "published"
     assert statuses["kit-du-jardinier-urbain"] == "published"

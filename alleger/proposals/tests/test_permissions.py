@@ -10,9 +10,8 @@ import pytest
 from alleger.proposals.models import Proposal
 from alleger.proposals.services import proposal_answer
 from alleger.testing.discussions_factories import make_proposal
-from alleger.testing.factories import ROLES, UserFactory
-
-Y, _ = True, False
+from alleger.testing.factories import UserFactory
+from alleger.testing.matrix import Y, _, matrix_tests
 
 MATRIX = {
     # permission,                              object        vis res mem adm mod cel spo pla
@@ -45,20 +44,5 @@ def objects(territory, other_territory, other_resident, moderator, platform_admi
     }
 
 
-def test_every_row_has_one_cell_per_role():
-    assert all(len(row) == len(ROLES) for row in MATRIX.values())
-
-
-def test_the_matrix_covers_every_proposals_permission():
-    from rules.permissions import permissions as registered_rules
-
-    registered = {name for name in registered_rules.keys() if name.startswith("proposals.")}
-    assert registered == {permission for permission, _ in MATRIX}
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("permission", "object_key"), list(MATRIX), ids=[f"{p}-{o}" for p, o in MATRIX])
-def test_the_matrix(permission, object_key, people, objects):
-    expected = dict(zip(ROLES, MATRIX[(permission, object_key)], strict=True))
-    actual = {role: person.has_perm(permission, objects[object_key]) for role, person in people.items()}
-    assert actual == expected
+test_every_row_has_one_cell_per_role, test_the_matrix_covers_every_permission, test_the_matrix = (
+    matrix_tests(MATRIX, apps={"proposals"}))

@@ -1,9 +1,6 @@
 """The demo reports: Clémence's broken shared bike and its suggestions, reports in every status."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from alleger.reports import selectors
 from alleger.reports.models import Report, ReportCategory, Status
@@ -11,8 +8,7 @@ from alleger.reports.models import Report, ReportCategory, Status
 pytestmark = pytest.mark.django_db
 
 
-def test_clemence_is_offered_the_bike_kit_the_micro_kit_and_a_tool_cabinet(client):
-    call_command("demo_data", "--quiet", stdout=io.StringIO())
+def test_clemence_is_offered_the_bike_kit_the_micro_kit_and_a_tool_cabinet(demo, client):
     report = Report.objects.get(reporter__email="clemence@alleger.localhost", category__service_code="velo-partage")
     suggestions = selectors.suggestions_for(report)
     assert {kit.slug for kit in suggestions.kits} == {"entretenir-et-customiser-les-velos-en-libre-service",
@@ -26,8 +22,7 @@ def test_clemence_is_offered_the_bike_kit_the_micro_kit_and_a_tool_cabinet(clien
     assert page.status_code == 200 and "Le micro-kit de bricolage du buraliste" in page.content.decode()
 
 
-def test_the_broken_bike_suggests_the_tool_cabinet_first_and_no_bench_nor_tree_pit():
-    call_command("demo_data", "--quiet", stdout=io.StringIO())
+def test_the_broken_bike_suggests_the_tool_cabinet_first_and_no_bench_nor_tree_pit(demo):
     report = Report.objects.get(reporter__email="clemence@alleger.localhost", category__service_code="velo-partage")
     assets = [asset for _, asset in selectors.suggestions_for(report).assets]
     assert assets and assets[0].is_tool_cabinet
@@ -35,10 +30,3 @@ def test_the_broken_bike_suggests_the_tool_cabinet_first_and_no_bench_nor_tree_p
     # The same spot, for a category that declares nothing, would offer the benches and tree pits around.
     around = selectors.nearby_assets(territory=report.territory, lat=report.lat, lon=report.lon)
     assert {"banc", "pied-d-arbre"} & {asset.asset_type.slug for _, asset in around}
-
-
-def test_the_demo_loads_once():
-    call_command("demo_data", "--quiet", stdout=io.StringIO())
-    counts = (Report.objects.count(), ReportCategory.objects.count())
-    call_command("demo_data", "--quiet", stdout=io.StringIO())
-    assert (Report.objects.count(), ReportCategory.objects.count()) == counts

@@ -16,10 +16,9 @@ import pytest
 
 from alleger.reports import services
 from alleger.reports.models import Status
-from alleger.testing.factories import ROLES, UserFactory
+from alleger.testing.factories import UserFactory
+from alleger.testing.matrix import Y, _, matrix_tests
 from alleger.testing.reports_factories import make_category, make_report
-
-Y, _ = True, False
 
 MATRIX = {
     # permission,                                   object            vis res mem adm mod cel spo pla
@@ -63,26 +62,8 @@ def objects(territory, other_territory, resident, other_resident, cell_member):
     }
 
 
-def test_every_row_has_one_cell_per_role():
-    assert all(len(row) == len(ROLES) for row in MATRIX.values())
-
-
-def test_the_matrix_covers_every_reports_permission():
-    from rules.permissions import permissions as registered_rules
-
-    registered = {name for name in registered_rules.keys() if name.startswith("reports.")}
-    assert registered == {permission for permission, _ in MATRIX}
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("permission", "object_key"), list(MATRIX), ids=[f"{p}-{o}" for p, o in MATRIX])
-def test_the_matrix(permission, object_key, people, objects):
-    # Given one person per role and the reports they may act on
-    expected = dict(zip(ROLES, MATRIX[(permission, object_key)], strict=True))
-    # When each of them asks for the permission
-    actual = {role: person.has_perm(permission, objects[object_key]) for role, person in people.items()}
-    # Then exactly the expected roles get it
-    assert actual == expected
+test_every_row_has_one_cell_per_role, test_the_matrix_covers_every_permission, test_the_matrix = (
+    matrix_tests(MATRIX, apps={"reports"}))
 
 
 @pytest.mark.django_db

@@ -5,9 +5,8 @@ from django.http import HttpResponseRedirect
 from .models import AuditEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The admin shows, it never writes: that model's writes go through its services (checked, locked,
-    audited), reached from the site's own pages. Every read-only admin of the project is this one."""
+class _WritesNothing:
+    """No add, change or delete permission, whoever asks: the admin only shows."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -19,20 +18,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyAdmin(_WritesNothing, admin.ModelAdmin):
+    """The admin shows, it never writes: that model's writes go through its services (checked, locked,
+    audited), reached from the site's own pages. Every read-only admin of the project is this one."""
+
+
+class ReadOnlyInline(_WritesNothing, admin.TabularInline):
     """An inline that shows its rows and never writes them (see ReadOnlyAdmin)."""
 
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ServiceAdmin(admin.ModelAdmin):

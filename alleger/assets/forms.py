@@ -31,7 +31,18 @@ class AssetFilterForm(forms.Form):
         return {name: self.cleaned_data.get(name) or "" for name in self.fields if name not in self.errors}
 
 
-class ProposeForm(forms.Form):
+class _TypeOfTheTerritory(forms.Form):
+    """A form with a territory and an asset type: the type must be one of that territory's."""
+
+    def clean(self):
+        data = super().clean()
+        territory, asset_type = data.get("territory"), data.get("asset_type")
+        if territory and asset_type and asset_type.territory_id != territory.pk:
+            self.add_error("asset_type", _("Ce type de dispositif n'existe pas dans ce territoire."))
+        return data
+
+
+class ProposeForm(_TypeOfTheTerritory):
     territory = forms.ModelChoiceField(label=_("Territoire"), queryset=Territory.objects.order_by("name"),
                                        empty_label=None)
     asset_type = forms.ModelChoiceField(label=_("Type de dispositif"), queryset=AssetType.objects.none(),
@@ -55,12 +66,6 @@ class ProposeForm(forms.Form):
             "territory__name", "name")
         self.fields["asset_type"].label_from_instance = lambda t: f"{t.name} ({t.territory.name})"
 
-    def clean(self):
-        data = super().clean()
-        territory, asset_type = data.get("territory"), data.get("asset_type")
-        if territory and asset_type and asset_type.territory_id != territory.pk:
-            self.add_error("asset_type", _("Ce type de dispositif n'existe pas dans ce territoire."))
-        return data
 
 
 class OpeningForm(forms.Form):
@@ -92,7 +97,7 @@ class CabinetCodeForm(forms.Form):
                            widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
 
-class ImportForm(forms.Form):
+class ImportForm(_TypeOfTheTerritory):
     territory = forms.ModelChoiceField(label=_("Territoire"), queryset=Territory.objects.none(), empty_label=None)
     asset_type = forms.ModelChoiceField(label=_("Type par défaut"), queryset=AssetType.objects.none(),
                                         empty_label=None,
@@ -120,9 +125,3 @@ class ImportForm(forms.Form):
                                         code="bad_format")
         return upload
 
-    def clean(self):
-        data = super().clean()
-        territory, asset_type = data.get("territory"), data.get("asset_type")
-        if territory and asset_type and asset_type.territory_id != territory.pk:
-            self.add_error("asset_type", _("Ce type de dispositif n'existe pas dans ce territoire."))
-        return data

@@ -57,6 +57,16 @@ def _check_rules(project: Project) -> None:
         raise Refused("invalid", _("Cet appel à projets appartient à une autre fenêtre."))
 
 
+def _check_and_save(project: Project, image) -> None:
+    """The territory's rules, the neighbourhood from the point, the cleaned picture, then the row."""
+    _check_rules(project)
+    _locate(project)
+    if image is not None:
+        cleaned = image_clean(image)
+        project.image.save(cleaned.name, cleaned, save=False)
+    project.save()
+
+
 def _locate(project: Project) -> None:
     if project.lat is not None and project.lon is not None:
         project.neighbourhood = neighbourhood_at(territory=project.territory, lat=project.lat, lon=project.lon)
@@ -77,12 +87,7 @@ def project_create(*, holder, territory, title: str, summary: str, story: str, g
         accepts_donation=accepts_donation, accepts_loan=accepts_loan, loan_term_months=loan_term_months,
         image_alt=image_alt, slug=_unique_slug(title),
     )
-    _check_rules(project)
-    _locate(project)
-    if image is not None:
-        cleaned = image_clean(image)
-        project.image.save(cleaned.name, cleaned, save=False)
-    project.save()
+    _check_and_save(project, image)
     project.themes.set([t for t in themes if t.territory_id == territory.pk])
     audit_record(actor=holder, action="project.create", target=project)
     return project
@@ -102,12 +107,7 @@ def project_update(*, project: Project, actor, themes=None, image=None, **fields
         raise Refused("forbidden", _("Vous n'êtes pas membre de cette organisation."), status=403)
     for key, value in fields.items():
         setattr(project, key, value)
-    _check_rules(project)
-    _locate(project)
-    if image is not None:
-        cleaned = image_clean(image)
-        project.image.save(cleaned.name, cleaned, save=False)
-    project.save()
+    _check_and_save(project, image)
     if themes is not None:
         project.themes.set([t for t in themes if t.territory_id == project.territory_id])
     return project

@@ -29,19 +29,33 @@ PEOPLE = [
 ]
 
 
-def load(context) -> None:
-    neighbourhoods = {n.slug: n for n in Neighbourhood.objects.filter(territory=context.territories["city"])}
-    hashed = None  # one hash for every demo account: hashing is slow by design
-    for key, email, name, hood, bio, role in PEOPLE:
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            hashed = hashed or make_password(DEMO_PASSWORD)
-            user = User.objects.create_user(
-                email=email, password=None, display_name=name, bio=bio,
-                neighbourhood=neighbourhoods.get(hood), is_staff=key == "admin", is_superuser=key == "admin",
-            )
-            user.password = hashed
+#: The demo people's e-mail domain: `clemence@alleger.localhost` is the person `clemence`.
+DOMAIN = "alleger.localhost"
+
+
+def demo_person(context, key: str, name: str, *, bio: str = "", neighbourhood=None, role: str = "",
+                admin: bool = False, can_log_in: bool = True) -> User:
+    """The demo person `key` (`key@alleger.localhost`), created once: with the demo password and a verified
+    address when they `can_log_in` (then listed with their `role` in the accounts printed at start)."""
+    email = f"{key}@{DOMAIN}"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, display_name=name, bio=bio,
+                                        neighbourhood=neighbourhood, is_staff=admin, is_superuser=admin)
+        if can_log_in:
+            if context.password_hash is None:  # hashing is slow by design: once for every demo account
+                context.password_hash = make_password(DEMO_PASSWORD)
+            user.password = context.password_hash
             user.save(update_fields=["password"])
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if can_log_in:
         context.people[key] = user
         context.accounts.append((email, role))
+    return user
+
+
+def load(context) -> None:
+    neighbourhoods = {n.slug: n for n in Neighbourhood.objects.filter(territory=context.territories["city"])}
+    for key, _email, name, hood, bio, role in PEOPLE:
+        demo_person(context, key, name, bio=bio, neighbourhood=neighbourhoods.get(hood), role=role,
+                    admin=key == "admin")

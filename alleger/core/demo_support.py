@@ -13,3 +13,5 @@ class DemoContext:
     territories: dict = field(default_factory=dict)
     organisations: dict = field(default_factory=dict)
     accounts: list = field(default_factory=list)
+    #: The demo password's hash, computed once for every demo account (accounts.demo.demo_person).
+    password_hash: str | None = None

@@ -2,7 +2,8 @@
 hidden by three flags, waiting in Martha's moderation queue. Kits and proposals are reached through
 the registry they join (discussions sits below them), by the natural key of each kind: `LOOKUP`."""
 
-from django.contrib.auth import get_user_model
+
+from alleger.accounts.demo import demo_person
 
 from . import registry
 from .selectors import comments_of
@@ -55,10 +56,7 @@ def load(context) -> None:
         if answered_by and comment.answered_at is None:
             comment_mark_answered(comment=comment, actor=people[answered_by])
 
-    spammer = get_user_model().objects.filter(email="promo-graines@alleger.localhost").first()
-    if spammer is None:
-        spammer = get_user_model().objects.create_user(email="promo-graines@alleger.localhost", password=None,
-                                                       display_name="Promo Graines")
+    spammer = demo_person(context, "promo-graines", "Promo Graines", can_log_in=False)
     spam = _comment(_target(SPAM), spammer, SPAM_BODY)
     if spam.visibility == "visible":
         for key, reason, text in SPAM_FLAGS:

@@ -12,13 +12,10 @@ the files of `demo_stories/`, beside this module.
 from datetime import timedelta
 from pathlib import Path
 
-from allauth.account.models import EmailAddress
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from django.utils.text import slugify
 
-from alleger.accounts.models import User
-from alleger.core.demo_support import DEMO_PASSWORD
+from alleger.accounts.demo import demo_person
 from alleger.organisations.models import Organisation
 from alleger.organisations.services import organisation_create
 from alleger.territories.models import Neighbourhood
@@ -87,21 +84,8 @@ RESIDENTS = [
 
 def _residents(context) -> None:
     hoods = {n.slug: n for n in Neighbourhood.objects.filter(territory=context.territories["city"])}
-    existing = {u.email: u for u in User.objects.filter(
-        email__in=[f"{key}@alleger.localhost" for key, *_ in RESIDENTS])}
-    hashed = None  # hashing is slow on purpose: once for all of them
     for key, name, hood, bio in RESIDENTS:
-        email = f"{key}@alleger.localhost"
-        user = existing.get(email)
-        if user is None:
-            hashed = hashed or make_password(DEMO_PASSWORD)
-            user = User.objects.create_user(email=email, password=None, display_name=name, bio=bio,
-                                            neighbourhood=hoods.get(hood))
-            user.password = hashed
-            user.save(update_fields=["password"])
-            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        context.people[key] = user
-        context.accounts.append((email, bio))
+        demo_person(context, key, name, bio=bio, neighbourhood=hoods.get(hood), role=bio)
 
 
 # --- the window: themes, pools, a call ----------------------------------------

@@ -1,10 +1,10 @@
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from alleger.accounts.models import User
+from alleger.core.errors import Refused
 from alleger.core.mail import send_later
 from alleger.core.services import audit_record
 
@@ -53,9 +53,9 @@ def membership_add(*, organisation: Organisation, email: str, role: str, actor: 
     _lock(organisation)
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is None:
-        raise ValidationError(_("Aucun compte actif n'utilise l'adresse %(email)s.") % {"email": email})
+        raise Refused("unknown_account", _("Aucun compte actif n'utilise l'adresse %(email)s.") % {"email": email})
     if Membership.objects.filter(organisation=organisation, user=user).exists():
-        raise ValidationError(_("%(name)s est déjà membre.") % {"name": user.public_name})
+        raise Refused("already_member", _("%(name)s est déjà membre.") % {"name": user.public_name}, status=409)
     membership = Membership.objects.create(organisation=organisation, user=user, role=role)
     audit_record(actor=actor, action="organisation.member_add", target=organisation, user=user.pk, role=role)
     return membership
@@ -66,7 +66,8 @@ def _ensure_other_admin(organisation: Organisation, leaving: Membership) -> None
         return
     others = organisation.memberships.filter(role=Membership.Role.ADMIN).exclude(pk=leaving.pk)
     if not others.exists():
-        raise ValidationError(_("Une organisation garde au moins une personne à son administration."))
+        raise Refused("last_admin", _("Une organisation garde au moins une personne à son administration."),
+                      status=409)
 
 
 @transaction.atomic
@@ -95,15 +96,15 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
 def sponsorship_request(*, organisation: Organisation, territory, actor: User, message: str) -> SponsorshipRequest:
     """An admin of the organisation asks the territory's moderators to make it a sponsor."""
     if not actor.has_perm("organisations.request_sponsorship", organisation):
-        raise ValidationError(_("Seules les personnes qui administrent l'organisation peuvent le demander."),
-                              code="forbidden")
+        raise Refused("forbidden", _("Seules les personnes qui administrent l'organisation peuvent le demander."),
+                      status=403)
     message = message.strip()
     if not message:
-        raise ValidationError(_("Dites en quelques mots ce que l'organisation propose."), code="invalid")
+        raise Refused("invalid", _("Dites en quelques mots ce que l'organisation propose."))
     _lock(organisation)
     if SponsorshipRequest.objects.filter(organisation=organisation, territory=territory,
                                          status=SponsorshipRequest.Status.PENDING).exists():
-        raise ValidationError(_("Une demande est déjà en attente pour ce territoire."), code="already_pending")
+        raise Refused("already_pending", _("Une demande est déjà en attente pour ce territoire."), status=409)
     request = SponsorshipRequest(organisation=organisation, territory=territory, message=message, requested_by=actor)
     request.full_clean()
     request.save()
@@ -120,14 +121,14 @@ def sponsorship_decide(*, request: SponsorshipRequest, actor: User, accept: bool
         pk=request.pk)
     if not actor.has_perm("organisations.decide_sponsorship", request):
         if actor.memberships.filter(organisation_id=request.organisation_id).exists():
-            raise ValidationError(_("Vous êtes membre de cette organisation : un autre modérateur doit décider."),
-                                  code="conflict_of_interest")
-        raise ValidationError(_("Seuls les modérateurs du territoire décident de cette demande."), code="forbidden")
+            raise Refused("conflict_of_interest",
+                          _("Vous êtes membre de cette organisation : un autre modérateur doit décider."), status=403)
+        raise Refused("forbidden", _("Seuls les modérateurs du territoire décident de cette demande."), status=403)
     if request.status != SponsorshipRequest.Status.PENDING:
-        raise ValidationError(_("Cette demande a déjà été traitée."), code="already_decided")
+        raise Refused("already_decided", _("Cette demande a déjà été traitée."), status=409)
     reason = reason.strip()
     if not accept and not reason:
-        raise ValidationError(_("Indiquez le motif du refus : il est envoyé à l'organisation."), code="invalid")
+        raise Refused("invalid", _("Indiquez le motif du refus : il est envoyé à l'organisation."))
     request.status = SponsorshipRequest.Status.ACCEPTED if accept else SponsorshipRequest.Status.REFUSED
     request.decided_by, request.reason, request.decided_at = actor, reason, now or timezone.now()
     request.save(update_fields=["status", "decided_by", "reason", "decided_at"])

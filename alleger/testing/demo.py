@@ -28,10 +28,8 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test import override_settings
 
+from alleger.accounts.demo import DOMAIN
 from alleger.accounts.models import User
-
-#: The demo people's e-mail domain: `clemence@alleger.localhost` is the person `clemence`.
-DOMAIN = "alleger.localhost"
 
 
 def demo_person(key: str) -> User:

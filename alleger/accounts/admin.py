@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 
+from alleger.core.admin import ServiceAdmin
+
 from . import services
 from .models import User
 
@@ -15,7 +17,10 @@ class PasswordChangeForm(AdminPasswordChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ServiceAdmin, BaseUserAdmin):
+    """Accounts, saved and audited by the accounts service (rights changes with their old and new values,
+    never one's own); the password through its service, which revokes the API tokens."""
+
     change_password_form = PasswordChangeForm
     ordering = ["email"]
     list_display = ["email", "display_name", "is_active", "is_staff", "date_joined"]
@@ -27,3 +32,6 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined", "deleted_at"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def save_model(self, request, obj, form, change):
+        services.account_admin_save(user=obj, actor=request.user, changed=form.changed_data)

@@ -150,3 +150,24 @@ def account_delete(*, user: User) -> None:
     # Memberships go; an organisation left without an admin is still
     # managed by the platform admins (organisations.manage_members).
     user.memberships.all().delete()
+
+
+#: What the platform team changes on an account from the admin beyond the profile: its rights.
+RIGHTS = ("is_active", "is_staff", "is_superuser")
+
+
+@transaction.atomic
+def account_admin_save(*, user: User, actor: User, changed: list[str]) -> User:
+    """An account as the platform team edited it in the admin: saved, and audited with the fields changed
+    (rights with their old and new values). Nobody changes their own rights: another admin does."""
+    before = User.objects.filter(pk=user.pk).values(*RIGHTS).first()
+    rights = {field: [before[field], getattr(user, field)] for field in RIGHTS
+              if before is not None and before[field] != getattr(user, field)}
+    if rights and actor.pk == user.pk:
+        raise Refused("conflict_of_interest",
+                      _("Vous ne modifiez pas vos propres droits : un autre administrateur doit le faire."),
+                      status=403)
+    user.save()
+    audit_record(actor=actor, action="account.admin_change" if before else "account.admin_create", target=user,
+                 fields=sorted(changed), rights=rights)
+    return user

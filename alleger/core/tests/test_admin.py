@@ -1,17 +1,16 @@
 """The admin writes only through services: each registered admin is the one ReadOnlyAdmin, or a
-ServiceAdmin whose saves call services, or one of the two audited by hand (users, pages)."""
+ServiceAdmin whose saves call services, or the pages' admin, audited by hand."""
 
 import pytest
 from django.contrib import admin
 
-from alleger.accounts.admin import UserAdmin
 from alleger.core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
 from alleger.organisations.models import Membership, Organisation
 from alleger.pages.admin import PageAdmin
 from alleger.testing.factories import MembershipFactory
 
-#: Their saves call the accounts and pages services (tested in those apps).
-THROUGH_SERVICES_BY_HAND = {UserAdmin, PageAdmin}
+#: Its saves call the pages services (tested in that app).
+THROUGH_SERVICES_BY_HAND = {PageAdmin}
 
 
 def _alleger_admins():

@@ -19,7 +19,9 @@ class PasswordChangeForm(AdminPasswordChangeForm):
 @admin.register(User)
 class UserAdmin(ServiceAdmin, BaseUserAdmin):
     """Accounts, saved and audited by the accounts service (rights changes with their old and new values,
-    never one's own); the password through its service, which revokes the API tokens."""
+    never one's own); the password through its service, which revokes the API tokens. No groups (the
+    rights are the three flags and the territories' roles), no deletion here: an account is closed by its
+    owner (anonymised, accounts.services.account_delete)."""
 
     change_password_form = PasswordChangeForm
     ordering = ["email"]
@@ -28,7 +30,7 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profil", {"fields": ["display_name", "bio", "neighbourhood", "avatar", "preferred_language"]}),
-        ("Droits", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        ("Droits", {"fields": ["is_active", "is_staff", "is_superuser"]}),
         ("Dates", {"fields": ["last_login", "date_joined", "deleted_at"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]

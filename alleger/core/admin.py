@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import HttpResponseRedirect
 
 from .models import AuditEvent
@@ -32,7 +32,16 @@ class ReadOnlyInline(_WritesNothing, admin.TabularInline):
 
 class ServiceAdmin(admin.ModelAdmin):
     """An admin whose saves call services (save_model, save_formset, delete_model): a refusal of the service
-    rolls the whole form back (the change view is one transaction) and comes back as an error message."""
+    rolls the whole form back (the change view is one transaction) and comes back as an error message.
+
+    A subclass must write its own save_model (Django's would write without the service), and deletes
+    nothing unless it says how (its own has_delete_permission, delete_model and delete_queryset)."""
+
+    def save_model(self, request, obj, form, change):
+        raise ImproperlyConfigured(f"{type(self).__name__} must save {obj._meta.label} through its service.")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def changeform_view(self, request, *args, **kwargs):
         try:

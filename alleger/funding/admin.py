@@ -34,8 +34,6 @@ class CallAdmin(ServiceAdmin):
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         saved = call_create(territory=obj.territory, actor=request.user, title=obj.title, slug=obj.slug,

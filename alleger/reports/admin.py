@@ -35,8 +35,6 @@ class ReportCategoryAdmin(ServiceAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["territory"] if obj is not None else []
 
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in services.CATEGORY_FIELDS if name in form.cleaned_data}

@@ -26,6 +26,30 @@ def test_every_admin_reads_only_or_writes_through_services():
     assert loose == []
 
 
+def test_every_service_admin_saves_through_its_service_and_deletes_only_if_it_says_how():
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    for model_admin in _alleger_admins().values():
+        if not isinstance(model_admin, ServiceAdmin):
+            continue
+        kind = type(model_admin)
+        assert kind.save_model is not ServiceAdmin.save_model, f"{kind.__name__} saves with Django's save()"
+        if model_admin.has_delete_permission(request):
+            assert kind.delete_model is not admin.ModelAdmin.delete_model, kind.__name__
+            assert kind.delete_queryset is not admin.ModelAdmin.delete_queryset, kind.__name__
+
+
+def test_a_service_admin_that_forgets_its_service_cannot_save():
+    from django.core.exceptions import ImproperlyConfigured
+
+    class Forgetful(ServiceAdmin):
+        pass
+
+    with pytest.raises(ImproperlyConfigured):
+        Forgetful(Organisation, admin.site).save_model(None, Organisation(name="X"), None, False)
+
+
 def test_the_inlines_of_a_read_only_admin_are_read_only():
     for model_admin in _alleger_admins().values():
         if isinstance(model_admin, ReadOnlyAdmin):

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from shapely.errors import ShapelyError
 from shapely.geometry import Point, shape
 
+from alleger.core.errors import Refused
 from alleger.core.services import audit_record
 from alleger.core.text import clean_text
 
@@ -81,8 +82,14 @@ def _plain(text: str) -> str:
     return " ".join(text.strip().lower().replace("_", " ").split()).replace(" ", "_")
 
 
-class ImportFileError(ValueError):
-    """The file itself cannot be read (not a row's fault)."""
+class ImportFileError(Refused):
+    """The file itself cannot be read (not a row's fault): a refusal about the form's file field."""
+
+    def __init__(self, message):
+        super().__init__("unreadable_file", message)
+
+    def __str__(self):
+        return str(self.message)
 
 
 @dataclass

@@ -289,7 +289,7 @@ def asset_import(request):
                                            filename=upload.name, actor=request.user,
                                            dry_run=form.cleaned_data["dry_run"])
         except imports.ImportFileError as exc:
-            form.add_error("file", str(exc))
+            add_refusal(form, exc, "file")
     recent = selectors.recent_imports(territories)
     status = 400 if form.errors or (report and report.errors) else 200
     return render(request, "assets/import.html", {"form": form, "report": report, "recent": recent},

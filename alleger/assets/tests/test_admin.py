@@ -52,7 +52,9 @@ def test_no_one_reviews_their_own_proposal_from_the_admin_either(client, territo
     own = services.asset_propose(user=platform_admin, territory=territory,
                                  asset_type=AssetTypeFactory(territory=territory), name="Banc", lat=45.44, lon=4.39)
     client.force_login(platform_admin)
-    _act(client, "publish", own)
+    response = _act(client, "publish", own)
+    assert response.status_code == 302
+    assert "vous ne pouvez pas relire cette proposition" in client.get(CHANGELIST).content.decode()  # the message
     assert AssetProposal.objects.get(pk=own.pk).status == Asset.Moderation.PROPOSED
 
 

@@ -47,7 +47,9 @@ def test_a_territory_page_shows_its_projects_then_proposals_then_organisations(c
 
 def test_an_organisations_contributions_show_to_its_members_only(client, organisation, org_member, resident):
     client.force_login(resident)
-    assert "Aucune contribution pour" not in client.get(organisation.get_absolute_url()).content.decode()
+    page = client.get(organisation.get_absolute_url())
+    assert page.status_code == 200 and organisation.name in page.content.decode()
+    assert "Aucune contribution pour" not in page.content.decode()
     client.force_login(org_member)
     assert "Aucune contribution pour" in client.get(organisation.get_absolute_url()).content.decode()
 

@@ -61,8 +61,9 @@ def test_a_role_is_not_edited_in_place(client, territory, platform_admin):
     """Changing whom a grant names would move a moderator's power without a revocation in the trail."""
     grant = TerritoryRoleFactory(territory=territory, role=MODERATOR)
     client.force_login(platform_admin)
-    client.post(_url(territory), _data(territory, roles=[
+    response = client.post(_url(territory), _data(territory, roles=[
         {"id": grant.pk, "territory": territory.pk, "user": UserFactory().pk, "role": TerritoryRole.Role.CELL}]))
+    assert response.status_code == 302  # the form was accepted: the change in place was ignored, not refused
     assert list(TerritoryRole.objects.values_list("user", "role")) == [(grant.user_id, MODERATOR)]
     assert not AuditEvent.objects.filter(action__startswith="territory.role").exists()
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,6 +11,7 @@ class Config(AppConfig):
 
     def ready(self):
         from alleger.core import context_processors
+        from alleger.territories import moderation
 
         from . import registry
 
@@ -18,3 +20,5 @@ class Config(AppConfig):
         registry.register(self.get_model("Comment"), key="comment", view_perm="discussions.view_comment",
                           commentable=False)
         context_processors.register_role("moderator", lambda user: user.has_perm("discussions.view_queue"))
+        moderation.register_link("flags", label=_("Contenus signalés"), order=40,
+                                 url=lambda t: reverse("discussions:queue") + f"?territoire={t.slug}")

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +13,7 @@ class Config(AppConfig):
         from alleger.core import context_processors, sections
         from alleger.core.selectors import register_live_source
         from alleger.discussions import registry
+        from alleger.territories import moderation
 
         from . import sections as funding_sections
 
@@ -24,3 +26,7 @@ class Config(AppConfig):
         sections.register("organisation", "contributions", template="funding/_organisation_section.html",
                           context=funding_sections.organisation_section, order=10)
         context_processors.register_role("sponsor", funding_sections.is_sponsor)
+        moderation.register_link("projects", label=_("Projets à relire"), order=10,
+                                 url=lambda t: reverse("funding:review_queue", args=[t.slug]))
+        moderation.register_link("payments", label=_("Paiements hors ligne à confirmer"), order=20,
+                                 url=lambda t: reverse("funding:offline_payments", args=[t.slug]))

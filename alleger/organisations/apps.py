@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class Config(AppConfig):
@@ -8,6 +10,7 @@ class Config(AppConfig):
 
     def ready(self):
         from alleger.core import sections as core_sections
+        from alleger.territories import moderation
 
         from . import sections
 
@@ -15,3 +18,5 @@ class Config(AppConfig):
                                context=sections.territory_section, order=30)
         core_sections.register("profile", "organisations", template="organisations/_profile_section.html",
                                context=sections.profile_section, order=10)
+        moderation.register_link("sponsorships", label=_("Demandes de mécénat"), order=30,
+                                 url=lambda t: reverse("organisations:sponsorship_queue"))

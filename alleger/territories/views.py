@@ -12,7 +12,7 @@ from alleger.core.markdown import markdown_to_text
 from alleger.core.selectors import live_overview
 from alleger.core.text import clean_text
 
-from . import feeds, selectors
+from . import feeds, moderation, selectors
 from .models import Territory
 from .theme import hex_colour
 
@@ -32,7 +32,8 @@ def territory_detail(request, slug):
         "neighbourhoods": neighbourhoods,
         "geojson": {"type": "FeatureCollection", "features": features},
         "moderators": selectors.territory_moderators(territory),
-        "can_moderate": request.user.has_perm("territories.moderate", territory),
+        "moderation_links": (moderation.links(territory)
+                             if request.user.has_perm("territories.moderate", territory) else None),
         "live": live_overview(territory),
         "sections": sections.of("territory", request, territory),
     })

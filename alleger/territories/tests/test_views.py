@@ -163,3 +163,21 @@ def test_the_territories_address_alone_leads_to_the_home_page_that_lists_them(cl
     response = client.get("/t/", follow=True)
     assert response.redirect_chain == [("/", 302)]
     assert city.name in response.content.decode()
+
+
+def test_a_moderator_reaches_every_queue_from_the_territory_page_and_nobody_else_sees_them(
+        client, city, resident):
+    from alleger.territories.models import TerritoryRole
+
+    TerritoryRole.objects.create(territory=city, user=resident, role=TerritoryRole.Role.MODERATOR)
+    client.force_login(resident)
+    body = client.get(f"/t/{city.slug}/").content.decode()
+    # Registered by funding, organisations and discussions (territories imports none of them), in order.
+    expected = [f'<a href="/t/{city.slug}/moderation/projets/">Projets à relire</a>',
+                f'<a href="/t/{city.slug}/moderation/paiements/">Paiements hors ligne à confirmer</a>',
+                '<a href="/organisations/mecenat/demandes/">Demandes de mécénat</a>',
+                f'<a href="/moderation/?territoire={city.slug}">Contenus signalés</a>']
+    positions = [body.find(link) for link in expected]
+    assert -1 not in positions and positions == sorted(positions), positions
+    client.logout()
+    assert "Vous modérez ce territoire" not in client.get(f"/t/{city.slug}/").content.decode()

@@ -71,7 +71,7 @@ def test_the_main_pages_load_every_resource(page, production_server, demo, setti
             and problems.append(f"failed {r.url} ({r.failure})"))
 
     # (path, has default Leaflet markers)
-    pages = [("/", False), (f"/t/{territory.slug}/", False), ("/projets/", True), (project.get_absolute_url(), False),
+    pages = [("/", True), (f"/t/{territory.slug}/", True), ("/api/v1/docs", False), ("/projets/", True), (project.get_absolute_url(), False),
              ("/interventions/", True), (f"/signalements/t/{territory.slug}/", True), ("/dispositifs/", False),
              (asset.get_absolute_url(), True), (f"{asset.get_absolute_url()}panneau/", False),
              ("/kits/", False), (kit.get_absolute_url(), False), ("/organisations/", False),

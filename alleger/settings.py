@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "alleger.funding",
     "alleger.kits",
     "alleger.assets",
+    "alleger.places",
     "alleger.interventions",
     "alleger.reputation",
     "alleger.reports",

@@ -1,0 +1,1 @@
+"""Bookings of the shared places' resources (track 3)."""

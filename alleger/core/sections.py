@@ -1,7 +1,8 @@
 """Sections that other apps add to a page: how a page of a lower layer shows what higher apps hold
 without importing them (dependencies point inward: the "layers" contract in pyproject.toml).
 
-A page has a name ("home", "territory", "organisation", "profile"). Each app adds its sections in
+A page has a name ("home", "territory", "organisation", "profile", "place" — a shared place's
+page, whose subject is the Place). Each app adds its sections in
 its AppConfig.ready(), as it registers its feed source:
 
     sections.register("territory", "funding", template="funding/_territory_section.html",

@@ -77,3 +77,21 @@ def next_opening(expression: str, at: dt.datetime, *, within: dt.timedelta = dt.
         if str(state).lower().endswith("open") and start > local:
             return start if start.tzinfo else start.replace(tzinfo=local_zone())
     return None
+
+
+def closes_at(expression: str, at: dt.datetime, *, within: dt.timedelta = dt.timedelta(days=8)):
+    """When the current open period ends (aware, local time), or None when closed at `at` or open for
+    longer than `within` (the library's own next_change may search for years when a place never closes)."""
+    if not is_open(expression, at):
+        return None
+    local = _local(at)
+    horizon = local + within
+    end = None
+    for _start, finish, state, _comments in parse(expression).intervals(local, horizon):
+        if not str(state).lower().endswith("open"):
+            break
+        end = finish
+    if end is None:
+        return None
+    end = end if end.tzinfo else end.replace(tzinfo=local_zone())
+    return None if end >= horizon else end

@@ -167,6 +167,10 @@ class Place(models.Model):
         return [p for p, on in ((Profile.MEDIATION, self.profile_mediation), (Profile.WORK, self.profile_work),
                                 (Profile.CREATION, self.profile_creation)) if on]
 
+    @property
+    def shared_by_labels(self) -> list[str]:
+        return [str(Sharer(v).label) for v in self.shared_by if v in Sharer.values]
+
 
 class ServiceKind(models.TextChoices):
     """What a service offers: the questions residents ask (« où imprimer ? où emprunter une perceuse ? »)."""

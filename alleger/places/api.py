@@ -116,7 +116,7 @@ class PlaceDetailOut(PlaceOut):
     photos: list[PhotoOut]
 
 
-class PointGeometry(Schema):
+class PlacePoint(Schema):
     type: Literal["Point"]
     coordinates: list[float] = Field(description="[longitude, latitude]")
 
@@ -136,7 +136,7 @@ class PlaceFeatureProperties(Schema):
 class PlaceFeature(Schema):
     type: Literal["Feature"]
     id: int
-    geometry: PointGeometry
+    geometry: PlacePoint
     properties: PlaceFeatureProperties
 
 

@@ -74,7 +74,7 @@ def place_list(request):
         "can_review": request.user.has_perm("places.view_review_queue"),
         "my_proposals": selectors.proposals_of(request.user)[:20],
         "my_places": selectors.managed_places(request.user)[:20],
-    }, status=400 if form.errors else 200)
+    })
 
 
 def _detail_context(request, place: Place, **extra) -> dict:

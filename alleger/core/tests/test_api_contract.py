@@ -24,6 +24,7 @@ from alleger.reports.models import Report
 from alleger.testing.discussions_factories import make_proposal
 from alleger.testing.interventions_factories import make_intervention, published_kit
 from alleger.testing.money import published_project
+from alleger.testing.places_factories import france_services
 from alleger.testing.reports_factories import make_category, make_report
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,8 @@ def content(territory, resident, moderator):
     report = make_report(category=make_category(territory=territory), reporter=resident)
     project = published_project(territory=territory)
     proposal = make_proposal(territory=territory, author=resident)
-    return {"slug": territory.slug, "kit_slug": kit.slug, "intervention_id": intervention.pk,
+    place = france_services(territory)
+    return {"place_id": place.pk, "slug": territory.slug, "kit_slug": kit.slug, "intervention_id": intervention.pk,
             "report_id": report.pk, "project_id": project.pk, "proposal_id": proposal.pk,
             "asset_id": intervention.asset_id}
 

@@ -1,5 +1,5 @@
 """Findable: every main page is reached from the home page by links alone, and the menu shows
-the four tracks (those not built yet say « bientôt » and link nowhere) and the links of one's roles."""
+the four tracks (the one not built yet says « bientôt » and links nowhere) and the links of one's roles."""
 
 import re
 from collections import deque
@@ -54,7 +54,7 @@ def _expected(territory: Territory) -> dict[str, re.Pattern]:
         "kits": "/kits/", "a kit": r"/kits/(?!nouveau/|relecture/)[\w-]+/", "assets": "/dispositifs/",
         "an asset": r"/dispositifs/\d+/", "interventions": "/interventions/", "an intervention": r"/interventions/\d+/",
         "reports": "/signalements/", "report form": r"/signalements/t/[\w-]+/nouveau/", "proposals": "/propositions/",
-        "organisations": "/organisations/", "legal notice": "/mentions-legales/", "privacy": "/confidentialite/",
+        "organisations": "/organisations/", "places": "/lieux/", "a place": r"/lieux/\d+/", "legal notice": "/mentions-legales/", "privacy": "/confidentialite/",
         "accessibility": "/accessibilite/", "terms": "/conditions-utilisation/",
     }
     return {name: re.compile(pattern) for name, pattern in pages.items()}
@@ -97,11 +97,11 @@ def test_the_menu_groups_the_four_tracks_and_the_unbuilt_ones_link_nowhere(clien
     for heading in ("Financer", "Agir", "Partager des lieux", "Innover ensemble"):
         assert heading in menu
     for href in ("/projets/", "/kits/", "/dispositifs/", "/interventions/", "/signalements/", "/propositions/",
-                 "/organisations/"):
+                 "/organisations/", "/lieux/", "/lieux/?ouvert=maintenant"):
         assert f'href="{href}"' in menu
-    # The places and innovation tracks are announced, not linked
-    assert menu.count("bientôt") == 2
-    assert re.search(r'nav-soon">Partager des lieux <span class="soon">bientôt</span></li>', menu)
+    # The innovation track is announced, not linked
+    assert menu.count("bientôt") == 1
+    assert "nav-soon\">Partager des lieux" not in menu
     assert re.search(r'nav-soon">Innover ensemble <span class="soon">bientôt</span></li>', menu)
 
 

@@ -146,7 +146,7 @@ def load(context) -> None:
             territory=city, neighbourhood=hoods.get(hood), name=name, summary=summary, place_type=place_type,
             profile_mediation="mediation" in profiles, profile_work="work" in profiles,
             profile_creation="creation" in profiles, origin=origin, operator=operators.get(operator) if operator
-            else None, address=f"{address}, 42000 Saint-Étienne", postcode="42000", city="Saint-Étienne", lat=lat,
+            else None, address=address, postcode="42000", city="Saint-Étienne", lat=lat,
             lon=lon, shared_by=[str(s) for s in shared_by], shared_with=shared_with, shared_what=shared_what,
             wheelchair=wheelchair, accessibility=accessibility, source=SOURCE, source_id=key,
             moderation=Moderation.PUBLISHED,
@@ -168,7 +168,7 @@ def _proposed(context, city) -> None:
         return
     place_propose(
         user=clemence, territory=city, name=name, place_type="conciergerie", profiles=["mediation"],
-        address="7 rue de la République, 42000 Saint-Étienne", lat=45.4361, lon=4.3894,
+        address="7 rue de la République", lat=45.4361, lon=4.3894,
         summary="Une laverie associative où l'on peut aussi laisser ses clés et ses colis.",
         shared_with="Les habitants du centre-ville.", postcode="42000", city="Saint-Étienne",
         service={"name": "Laverie", "kind": ServiceKind.OTHER, "opening_hours": "Mo-Sa 08:00-20:00"})

@@ -274,6 +274,7 @@ def by_distance(places, point: Point) -> list[Place]:
     places = list(places)
     for place in places:
         place.distance = distance_m(point.lat, point.lon, place.lat, place.lon)
+        place.distance_km = place.distance / 1000
     return sorted(places, key=lambda p: (p.distance, p.name, p.pk))
 
 

@@ -134,7 +134,7 @@ def place_review(*, place: Place, moderator: User, decision: str, message: str =
         raise Refused("conflict_of_interest", _("Vous ne pouvez pas relire votre propre proposition : un autre "
                                                 "modérateur doit le faire."), status=403)
     if place.moderation != Moderation.PROPOSED:
-        raise Refused("not_proposed", _("Cette proposition a déjà reçu une réponse."), status=409)
+        raise Refused("not_proposed", _("Cette proposition a déjà reçu une réponse."))
     new = Moderation.PUBLISHED if decision == Decision.PUBLISH else Moderation.REFUSED
     changed = {"moderation": [place.moderation, new], "review_message": ["", message],
                "reviewed_at": [None, (now or timezone.now()).isoformat()]}
@@ -233,7 +233,7 @@ def photo_add(*, place: Place, user: User, image, alt: str) -> PlacePhoto:
     if not alt.strip():
         raise Refused("alt_required", _("Décrivez la photo en une phrase pour les personnes qui ne la voient pas."))
     if place.photos.count() >= MAX_PHOTOS:
-        raise Refused("too_many_photos", _("Un lieu a au plus %(n)d photos.") % {"n": MAX_PHOTOS}, status=409)
+        raise Refused("too_many_photos", _("Un lieu a au plus %(n)d photos.") % {"n": MAX_PHOTOS})
     cleaned = image_clean(image)
     photo = PlacePhoto(place=place, uploaded_by=user, alt=alt.strip()[:200])
     photo.image.save(cleaned.name, cleaned, save=False)

@@ -14,6 +14,7 @@ from alleger.testing.factories import OrganisationFactory
 from alleger.testing.interventions_factories import make_intervention
 from alleger.testing.kits_factories import make_kit
 from alleger.testing.money import published_project
+from alleger.testing.places_factories import PlaceFactory
 from alleger.testing.reports_factories import make_category, make_report
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,16 @@ def _organisations(territory):
     return VELO, OEUVRE
 
 
+def _places(territory):
+    PlaceFactory(territory=territory, name=VELO)
+    PlaceFactory(territory=territory, name=OEUVRE)
+    return VELO, OEUVRE
+
+
+def _in_geojson(response, titles):
+    return {feature["properties"]["name"] for feature in response.json()["features"]}
+
+
 def _in_page(response, titles):
     return {t for t in titles if escape(t) in response.content.decode()}
 
@@ -108,6 +119,9 @@ LISTS = {
     "interventions API": ("/api/v1/interventions", _interventions, _in_json("title")),
     "organisations page": ("/organisations/", _organisations, _in_page),
     "organisations API": ("/api/v1/organisations", _organisations, _in_json("name")),
+    "places page": ("/lieux/", _places, _in_page),
+    "places API": ("/api/v1/places", _places, _in_json("name")),
+    "places GeoJSON": ("/api/v1/places.geojson", _places, _in_geojson),
 }
 
 
@@ -147,7 +161,7 @@ def test_every_list_with_a_text_parameter_is_covered_here(client):
     with_q = {path for path, operations in schema["paths"].items()
               if any(p["name"] == "q" for p in operations.get("get", {}).get("parameters", []))}
     tested = {url for url, *_ in LISTS.values() if url.startswith("/api/")}
-    assert len(tested) == 6
+    assert len(tested) == 8
     assert with_q == tested
 
 

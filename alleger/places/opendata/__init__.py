@@ -30,10 +30,9 @@ from django.db.models import Prefetch, Q
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 
+from alleger.core.errors import Refused
 from alleger.core.services import audit_record
 from alleger.core.text import clean_text, csv_cell
-
-from alleger.core.errors import Refused
 
 from .. import hours
 from ..models import Access, Place, PlaceChange, PlaceType, Service, ServiceKind

@@ -235,7 +235,7 @@ def lmn_row(place) -> dict:
     detail = place.description.strip()
     if other_hours:
         lines = "\n".join(f"- {name} : {expr}" for name, expr in other_hours)
-        detail = (detail + "\n\n" if detail else "") + _("Autres horaires :") + "\n" + lines
+        detail = (detail + "\n\n" if detail else "") + "Autres horaires :" + "\n" + lines
     lmn_services = [KIND_TO_LMN[s.kind] for s in services if s.kind in KIND_TO_LMN]
     access = [ACCESS_TO_FRAIS[s.access] for s in services if s.access in ACCESS_TO_FRAIS]
     modalities = []
@@ -373,7 +373,8 @@ def di_service(service, place) -> dict:
         modes = ["telephoner"] if place.phone else (["envoyer-un-courriel"] if place.email else ["se-presenter"])
     else:
         modes = ["se-presenter"]
-    conditions = {Access.MEMBERS: _("Réservé aux membres")}.get(service.access)
+    # Open data is in French, whatever the visitor's language.
+    conditions = {Access.MEMBERS: "Réservé aux membres"}.get(service.access)
     return {
         "source": SOURCE_DI,
         "structure_id": f"{SOURCE_DI}--{place.pk}",

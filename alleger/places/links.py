@@ -11,6 +11,7 @@ from django.db import transaction
 from alleger.core import sections
 from alleger.core.services import audit_record
 
+from .forms_links import PlaceTypesForm
 from .models import Place, PlaceType, PlaceTypeKit
 from .nearby import place_url
 
@@ -34,6 +35,18 @@ def place_type_kit_unlink(*, kit, place_type: str, actor=None) -> None:
         audit_record(actor=actor, action="places.kit_unlink", target=kit, place_type=place_type)
 
 
+@transaction.atomic
+def place_type_kits_set(*, kit, place_types, actor=None) -> list[str]:
+    """The kit applies to exactly these types of place (links added and removed, each audited)."""
+    wanted = {PlaceType(t).value for t in place_types}
+    current = set(place_types_of(kit))
+    for place_type in sorted(wanted - current):
+        place_type_kit_link(kit=kit, place_type=place_type, actor=actor)
+    for place_type in sorted(current - wanted):
+        place_type_kit_unlink(kit=kit, place_type=place_type, actor=actor)
+    return sorted(wanted)
+
+
 def place_types_of(kit) -> list[str]:
     return list(PlaceTypeKit.objects.filter(kit=kit).order_by("place_type").values_list("place_type", flat=True))
 
@@ -41,14 +54,16 @@ def place_types_of(kit) -> list[str]:
 def kit_section(request, kit) -> dict | None:
     """« S'applique aussi aux lieux : jardin partagé », and the published places of those types."""
     types = place_types_of(kit)
-    if not types:
+    can_change = request is not None and request.user.has_perm("kits.change_kit", kit)
+    if not types and not can_change:
         return None
     places = Place.objects.filter(moderation=Place.Moderation.PUBLISHED, place_type__in=types)
     if kit.territory_id:
         places = places.filter(territory_id=kit.territory_id)
     places = list(places.order_by("name", "pk")[:KIT_SECTION_PLACES])
     return {"place_types": [PlaceType(t).label for t in types],
-            "places": [(place, place_url(place)) for place in places]}
+            "places": [(place, place_url(place)) for place in places],
+            "form": PlaceTypesForm(initial={"place_types": types}) if can_change else None}
 
 
 def register_sections() -> None:

@@ -12,4 +12,6 @@ urlpatterns = [
     path("lieux-mediation-numerique.json", views.lmn_export_json, name="lmn_json"),
     path("data-inclusion.json", views.di_export_json, name="data_inclusion"),
     path("importer/<slug:slug>/", views.import_places, name="import"),
+    # A kit's editors choose the types of place it applies to (shown on the kit's page).
+    path("kits/<slug:slug>/types-de-lieu/", views.kit_place_types, name="kit_place_types"),
 ]

@@ -2,10 +2,13 @@
 
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from alleger.core.forms import add_refusal
 from alleger.territories.models import Territory
@@ -73,3 +76,24 @@ def import_places(request, slug):
     status = 400 if form.errors else 200
     return render(request, "places/opendata/import.html", {
         "territory": territory, "form": form, "report": report}, status=status)
+
+
+@login_required
+@require_POST
+def kit_place_types(request, slug):
+    """The kit's editors say which types of place it applies to (alleger.places.links)."""
+    from alleger.kits.models import Kit
+
+    from ..forms_links import PlaceTypesForm
+    from ..links import place_type_kits_set
+
+    kit = get_object_or_404(Kit, slug=slug)
+    if not request.user.has_perm("kits.change_kit", kit):
+        raise PermissionDenied
+    form = PlaceTypesForm(request.POST)
+    if form.is_valid():
+        place_type_kits_set(kit=kit, place_types=form.cleaned_data["place_types"], actor=request.user)
+        messages.success(request, _("Les types de lieu du kit sont enregistrés."))
+    else:
+        messages.error(request, _("Type de lieu inconnu."))
+    return redirect(kit)

@@ -142,3 +142,19 @@ def test_a_project_creates_a_place(client_of, territory, other_territory, reside
     client_of(resident).post(f"/projets/{project.slug}/lieu/", {"place": ""})
     assert Project.objects.get(pk=project.pk).place is None
     assert sections.of("place", None, place) == []
+
+
+def test_kit_editors_choose_the_types_of_place(client_of, territory, moderator, resident):
+    kit = published_kit(territory, title="Créer et faire vivre un jardin partagé")
+    url = f"/lieux/donnees/kits/{kit.slug}/types-de-lieu/"
+    assert client_of(resident).post(url, {"place_types": ["garden"]}).status_code == 403
+    assert "Choisir les types de lieu" not in client_of(resident).get(kit.get_absolute_url()).content.decode()
+    client = client_of(moderator)
+    assert "Choisir les types de lieu" in client.get(kit.get_absolute_url()).content.decode()
+    assert client.post(url, {"place_types": ["garden", "workshop"]}).status_code == 302
+    assert links.place_types_of(kit) == ["garden", "workshop"]
+    client.post(url, {"place_types": ["garden"]})
+    assert links.place_types_of(kit) == ["garden"]
+    assert AuditEvent.objects.filter(action="places.kit_unlink").count() == 1
+    client.post(url, {"place_types": ["nowhere"]})
+    assert links.place_types_of(kit) == ["garden"]

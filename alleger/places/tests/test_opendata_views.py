@@ -56,3 +56,18 @@ def test_import_page_refuses_unreadable_files_on_the_field(client_of, territory,
     response = client.post(url, {"file": SimpleUploadedFile("lieux.csv", b"nom\nx\n")})
     assert response.status_code == 400 and "« id »" in response.content.decode()
     assert not Place.objects.exists()
+
+
+def test_api_router_serves_the_same_data(territory):
+    from ninja.testing import TestClient
+
+    from alleger.places.opendata.api import router
+
+    make_place(territory=territory, name="Médiathèque de Carnot",
+               services=[{"name": "EPN", "kind": "internet", "opening_hours": "Tu-Sa 10:00-18:00"}])
+    client = TestClient(router)
+    rows = client.get("/lieux-mediation-numerique?territory=saint-etienne").json()
+    assert [row["nom"] for row in rows] == ["Médiathèque de Carnot"]
+    assert rows[0]["horaires"] == "Tu-Sa 10:00-18:00"
+    data = client.get("/data-inclusion").json()
+    assert [s["nom"] for s in data["structures"]] == ["Médiathèque de Carnot"]

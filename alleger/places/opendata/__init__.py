@@ -315,8 +315,11 @@ def lmn_csv(rows: list[dict]) -> str:
 
 
 def lmn_json(rows: list[dict]) -> list[dict]:
-    """The same rows as JSON objects, without the empty values (multi-values still joined by `|`)."""
-    return [{name: row[name] for name in LMN_FIELDS if row[name] != ""} for row in rows]
+    """The same rows as JSON objects, without the empty values (multi-values still joined by `|`;
+    the coordinates as numbers)."""
+    numbers = {"latitude", "longitude"}
+    return [{name: float(row[name]) if name in numbers else row[name] for name in LMN_FIELDS if row[name] != ""}
+            for row in rows]
 
 
 def _place_url(place, base_url: str) -> str | None:

@@ -18,6 +18,7 @@ from alleger.kits.api import router as kits_router
 from alleger.organisations.api import router as organisations_router
 from alleger.places.api import geojson_router as places_geojson_router
 from alleger.places.api import router as places_router
+from alleger.places.opendata.api import router as places_opendata_router
 from alleger.proposals.api import router as proposals_router
 from alleger.reports.api import router as reports_router
 from alleger.territories.api import router as territories_router
@@ -60,6 +61,7 @@ api.add_router("/interventions", interventions_router, tags=["interventions"])
 api.add_router("/", assets_router, tags=["assets"])
 api.add_router("/proposals", proposals_router, tags=["proposals"])
 api.add_router("/places.geojson", places_geojson_router, tags=["places"])
+api.add_router("/places/opendata", places_opendata_router, tags=["places"])
 api.add_router("/places", places_router, tags=["places"])
 api.add_router("/comments", comments_router, tags=["discussions"])
 api.add_router("/flags", flags_router, tags=["discussions"])

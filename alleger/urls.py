@@ -17,6 +17,7 @@ urlpatterns = [
     path("signalements/", include("alleger.reports.urls")),
     path("open311/v2/", include("alleger.reports.open311_urls")),
     path("propositions/", include("alleger.proposals.urls")),
+    path("lieux/donnees/", include("alleger.places.urls_opendata")),
     path("lieux/", include("alleger.places.urls")),
     path("", include("alleger.discussions.urls")),
     path("compte/", include("alleger.accounts.urls")),

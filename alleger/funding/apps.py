@@ -15,6 +15,7 @@ class Config(AppConfig):
         from alleger.discussions import registry
         from alleger.territories import moderation
 
+        from . import place_sections
         from . import sections as funding_sections
 
         # Questions and comments on a project; the holder's answers are marked and she hears of each one.
@@ -26,6 +27,9 @@ class Config(AppConfig):
         sections.register("organisation", "contributions", template="funding/_organisation_section.html",
                           context=funding_sections.organisation_section, order=10)
         context_processors.register_role("sponsor", funding_sections.is_sponsor)
+        # « Un financement participatif crée ce lieu » on a shared place's page (places is below funding).
+        sections.register("place", "funding", template="funding/_place_section.html",
+                          context=place_sections.place_section, order=30)
         moderation.register_link("projects", label=_("Projets à relire"), order=10,
                                  url=lambda t: reverse("funding:review_queue", args=[t.slug]))
         moderation.register_link("payments", label=_("Paiements hors ligne à confirmer"), order=20,

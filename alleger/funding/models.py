@@ -140,6 +140,9 @@ class Project(models.Model):
     themes = models.ManyToManyField(Theme, blank=True, related_name="projects", verbose_name=_("thèmes"))
     call = models.ForeignKey(Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects",
                              verbose_name=_("appel à projets"))
+    #: The shared place the project creates (« Ce projet crée le lieu … »); set by the holder.
+    place = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="creating_projects", verbose_name=_("lieu créé par le projet"))
 
     goal_cents = models.PositiveBigIntegerField(_("objectif minimal (centimes)"))
     duration_days = models.PositiveSmallIntegerField(_("durée de la campagne (jours)"))

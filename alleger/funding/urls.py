@@ -8,6 +8,7 @@ urlpatterns = [
     path("projets/nouveau/", views.project_create, name="create"),
     path("projets/<slug:slug>/", views.project_detail, name="project"),
     path("projets/<slug:slug>/modifier/", views.project_edit, name="edit"),
+    path("projets/<slug:slug>/lieu/", views.project_place, name="place"),
     path("projets/<slug:slug>/contreparties/", views.reward_add, name="reward_add"),
     path("projets/<slug:slug>/contreparties/<int:reward_id>/", views.reward_edit, name="reward_edit"),
     path("projets/<slug:slug>/contreparties/<int:reward_id>/retirer/", views.reward_remove, name="reward_remove"),

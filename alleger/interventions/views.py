@@ -13,6 +13,7 @@ from alleger.core.ratelimit import limit
 from alleger.discussions.views import hidden_page
 from alleger.kits.models import Kit
 from alleger.organisations.selectors import organisations_of
+from alleger.places import links, nearby
 from alleger.territories.selectors import territory_list
 
 from . import selectors, services
@@ -145,6 +146,10 @@ def intervention_detail(request, pk, *, join_form=None, journal_form=None, statu
         "journal_form": journal_form or JournalForm(),
         "status_form": status_form or StatusForm(intervention=intervention),
         "project_form": project_form if can_link else None,
+        # The places around that lend tools, and those of the types the kit applies to (alleger.places).
+        "nearby_places": nearby.tool_places(lat=intervention.lat, lon=intervention.lon,
+                                            territory=intervention.territory,
+                                            place_types=links.place_types_of(intervention.kit)),
     }, status=status)
 
 

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alleger.core import sections
 from alleger.core.errors import Refused
 from alleger.core.forms import add_refusal
 from alleger.core.ratelimit import limit
@@ -54,6 +55,8 @@ def kit_detail(request, slug):
         "can_review": user.has_perm("kits.review_kit", kit) and kit.status == Kit.Status.SUBMITTED,
         "can_fork": user.has_perm("kits.fork_kit", kit),
         "review_form": ReviewForm(),
+        # What higher apps add (places: « s'applique aussi aux lieux »), through core.sections.
+        "sections": sections.of("kit", request, kit),
     })
 
 

@@ -25,5 +25,8 @@ class Config(AppConfig):
         from alleger.territories import moderation
 
         moderation.register_link("places", label=_("Lieux proposés à relire"), order=25, url=_review_queue_url)
+        from . import links
+
+        links.register_sections()
         sections.register("territory", "places", template="places/_territory_section.html",
                           context=_territory_section, order=15, stylesheet="places/places.css")

@@ -11,6 +11,7 @@ from alleger.organisations.models import Membership, Organisation
 from alleger.organisations.services import membership_add, organisation_create
 from alleger.territories.models import Neighbourhood
 
+from .links import load_demo as link_kits
 from .models import (
     Access,
     Moderation,
@@ -159,6 +160,7 @@ def load(context) -> None:
                     by_appointment=not hours)
             for service_name, kind, hours, access, provider, provider_kind in services])
     _proposed(context, city)
+    link_kits(context)
 
 
 def _proposed(context, city) -> None:

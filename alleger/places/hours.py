@@ -10,6 +10,7 @@ territory's local time (settings.TIME_ZONE), French public holidays included
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -41,6 +42,13 @@ def validate(expression: str) -> None:
     if len(expression) > MAX_LENGTH:
         raise ValidationError(_("Les horaires font au plus %(max)d caractères.") % {"max": MAX_LENGTH},
                               code="opening_hours_too_long")
+    if re.fullmatch(r'\s*"[^"]*"\s*', expression):
+        # The library reads a lone comment as "open at every instant": « sur rendez-vous » has its own box.
+        raise ValidationError(
+            _("« %(expr)s » ne dit pas quand c'est ouvert. Pour un service seulement sur rendez-vous, laissez les "
+              "horaires vides et cochez « sur rendez-vous » ; sinon donnez les jours et les heures, par exemple "
+              "« Th 14:00-17:00 \"sur rendez-vous\" ».") % {"expr": expression},
+            code="opening_hours_comment_only")
     try:
         parse(expression)
     except Exception as exc:  # opening-hours-py raises its own SyntaxError subclass

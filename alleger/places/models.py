@@ -306,3 +306,27 @@ class PlaceChange(models.Model):
 
     def __str__(self):
         return f"{self.place_id} · {self.source} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PlaceTypeKit(models.Model):
+    """A kit that applies to a type of place (« créer et faire vivre un jardin partagé » → the gardens).
+
+    The link lives here, above kits: the kit's page shows it through a core.sections part ("kit")
+    that places registers (alleger/places/links.py)."""
+
+    place_type = models.CharField(_("type de lieu"), max_length=20, choices=PlaceType.choices)
+    kit = models.ForeignKey("kits.Kit", verbose_name=_("kit"), on_delete=models.CASCADE,
+                            related_name="place_type_links")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kit d'un type de lieu")
+        verbose_name_plural = _("kits des types de lieu")
+        ordering = ["place_type", "kit_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["place_type", "kit"], name="place_type_kit_unique"),
+            models.CheckConstraint(condition=Q(place_type__in=PlaceType.values), name="place_type_kit_type_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_place_type_display()} · {self.kit_id}"

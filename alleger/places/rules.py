@@ -52,3 +52,5 @@ add_binding_perm("places.review_place", is_proposed_place & (moderates_place_ter
 # The place and its services (add, change, remove), its photos and links.
 rules.add_perm("places.change_place", manages_place | moderates_place_territory | is_platform_admin)
 rules.add_perm("places.view_place_history", manages_place | moderates_place_territory | is_platform_admin)
+# Importing a dataset of places (« lieux de médiation numérique », CSV or JSON) into a territory (the object).
+rules.add_perm("places.import_places", is_moderator_of | is_platform_admin)

@@ -1,12 +1,13 @@
 """Report reads: lists, the report page's suggestions (kits, nearby help, possible duplicates)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 
 from alleger.assets.models import Asset
 from alleger.core import search
 from alleger.kits.models import Kit
+from alleger.places import nearby
 from alleger.territories.models import Territory
 
 from .geo import within
@@ -111,6 +112,7 @@ class Suggestions:
     kits: list
     assets: list  # (distance, asset)
     duplicates: list  # (distance, report)
+    places: list = field(default_factory=list)  # alleger.places.nearby.NearbyPlace: places that lend tools
 
 
 def suggestions_for(report: Report) -> Suggestions:
@@ -120,6 +122,7 @@ def suggestions_for(report: Report) -> Suggestions:
         kits=list(suggested_kits(report.category)),
         assets=nearby_assets(territory=report.territory, lat=report.lat, lon=report.lon, category=report.category),
         duplicates=duplicates,
+        places=nearby.tool_places(lat=report.lat, lon=report.lon, territory=report.territory),
     )
 
 

@@ -19,7 +19,7 @@ from alleger.core.numbers import is_digits
 from alleger.core.text import csv_cell
 from alleger.territories.models import Territory
 
-from .. import selectors
+from .. import place_sections, selectors
 from ..forms import (
     NeedForm,
     OfferStatusForm,
@@ -85,6 +85,7 @@ def _render_edit(request, project, **forms):
         "stretch_form": forms.get("stretch_form") or StretchGoalForm(prefix="stretch"),
         "needs": list(project.needs.all()),
         "need_form": forms.get("need_form") or NeedForm(prefix="need"),
+        "place_form": place_sections.place_form(request, project),
     })
 
 

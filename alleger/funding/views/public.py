@@ -18,7 +18,7 @@ from alleger.discussions.selectors import is_hidden
 from alleger.organisations.selectors import organisations_of
 from alleger.territories.models import Neighbourhood, Territory
 
-from .. import selectors
+from .. import place_sections, selectors
 from ..forms import (
     OfferForm,
     ProjectFilterForm,
@@ -111,6 +111,7 @@ def _render_project(request, project, *, offer_forms=None, support_form=None):
                        and project.status == Project.Status.SUBMITTED),
         "can_contribute": _open_for_contributions(project),
         "cancellable_until": contribution_services.cancellable_until(project),
+        "created_place": place_sections.created_place(project),
     })
 
 

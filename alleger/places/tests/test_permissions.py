@@ -31,6 +31,8 @@ MATRIX = {
     ("places.propose_place", None): (_, Y, Y, Y, Y, Y, Y, Y),
     ("places.review_places", "territory"): (_, _, _, _, Y, _, _, Y),
     ("places.review_places", "other_territory"): (_, _, _, _, _, _, _, Y),
+    ("places.import_places", "territory"): (_, _, _, _, Y, _, _, Y),
+    ("places.import_places", "other_territory"): (_, _, _, _, _, _, _, Y),
     ("places.view_review_queue", None): (_, _, _, _, Y, _, _, Y),
     ("places.review_place", "other_proposed"): (_, _, _, _, Y, _, _, Y),
     ("places.review_place", "elsewhere_proposed"): (_, _, _, _, _, _, _, Y),

@@ -131,6 +131,9 @@ def map_layer(study: Study, distances: np.ndarray | None) -> dict:
             colour, label = next((c, lab) for bound, lab, c in classes if d <= bound)
             features.append({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": _square(e, n, size)},
                              "properties": {"colour": colour, "name": f"{label} · {round(float(p))} hab."}})
+    for place in results.get("places", []):
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [place["lon"], place["lat"]]},
+                         "properties": {"name": place["name"]}})
     for s in results.get("suggestions", []):
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [s["lon"], s["lat"]]},
                          "properties": {"name": _("Site suggéré n° %(rank)d (+%(people)s hab.)")

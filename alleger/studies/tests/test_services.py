@@ -99,7 +99,7 @@ def test_neighbourhoods_get_the_cells_whose_centre_they_hold(territory, neighbou
 
 
 def test_premises_are_the_candidates_when_given(territory, town_grid, cell_member):
-    premises = services.read_premises("name;lat;lon\nBoutique;45,430;4,390\nGarage;45.4;4.2\n".encode())
+    premises = services.read_premises(b"name;lat;lon\nBoutique;45,430;4,390\nGarage;45.4;4.2\n")
     study = _study(territory, town_grid, cell_member, candidates=Study.Candidates.PREMISES, premises=premises)
     assert study.results["candidate_count"] == 2
     assert [s["name"] for s in study.results["suggestions"]] == ["Boutique"]  # the garage covers nobody

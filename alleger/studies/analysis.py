@@ -114,8 +114,9 @@ def run(study: Study, *, now: dt.datetime) -> tuple[dict, bytes]:
         cx, cy = to_3035(cand_lon, cand_lat)
         cand_xy = np.column_stack([cx, cy])
         cand_names = [p["name"] for p in study.premises]
+        cand_where, _listed = neighbourhood_of_cells(study.territory, cand_lon, cand_lat)
     else:
-        cand_xy, cand_lon, cand_lat = centres, lon, lat
+        cand_xy, cand_lon, cand_lat, cand_where = centres, lon, lat, where
         cand_names = [cell_id(n, e) for n, e in zip(cells.north, cells.east, strict=True)]
     matrix = engine.coverage_matrix(centres, cand_xy, radius)
     covered = distance <= radius
@@ -130,8 +131,7 @@ def run(study: Study, *, now: dt.datetime) -> tuple[dict, bytes]:
         suggestions.append({
             "rank": rank, "name": cand_names[j], "lat": round(float(cand_lat[j]), 6),
             "lon": round(float(cand_lon[j]), 6),
-            "neighbourhood": (neighbourhoods[where[j]]["name"]
-                              if study.candidates == Study.Candidates.CELLS and where[j] >= 0 else ""),
+            "neighbourhood": neighbourhoods[cand_where[j]]["name"] if cand_where[j] >= 0 else "",
             "added_population": _round(people[new].sum()), "added_poor_households": _round(poor[new].sum(), 1),
             "covered_share_after": _round(people[now_covered].sum() / total_people, 4) if total_people else None,
         })

@@ -174,3 +174,9 @@ def test_the_open_instant_is_the_next_one(settings):
     assert analysis.open_instant(3, dt.time(15, 0), now).date() == dt.date(2026, 12, 10)
     assert analysis.open_instant(3, dt.time(17, 0), now).date() == dt.date(2026, 12, 3)
     assert analysis.open_instant(0, dt.time(9, 0), now).date() == dt.date(2026, 12, 7)
+
+
+def test_a_suggested_premises_says_its_neighbourhood(territory, neighbourhood, town_grid, cell_member):
+    premises = [{"name": "Atelier", "lat": 45.430, "lon": 4.379}]
+    study = _study(territory, town_grid, cell_member, candidates=Study.Candidates.PREMISES, premises=premises)
+    assert [(s["name"], s["neighbourhood"]) for s in study.results["suggestions"]] == [("Atelier", "Jacquard")]

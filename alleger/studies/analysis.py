@@ -113,11 +113,15 @@ def run(study: Study, *, now: dt.datetime) -> tuple[dict, bytes]:
         cand_lat = np.asarray([p["lat"] for p in study.premises], float)
         cx, cy = to_3035(cand_lon, cand_lat)
         cand_xy = np.column_stack([cx, cy])
-        cand_names = [p["name"] for p in study.premises]
         cand_where, _listed = neighbourhood_of_cells(study.territory, cand_lon, cand_lat)
+
+        def cand_name(j):
+            return study.premises[j]["name"]
     else:
         cand_xy, cand_lon, cand_lat, cand_where = centres, lon, lat, where
-        cand_names = [cell_id(n, e) for n, e in zip(cells.north, cells.east, strict=True)]
+
+        def cand_name(j):
+            return cell_id(cells.north[j], cells.east[j])
     matrix = engine.coverage_matrix(centres, cand_xy, radius)
     covered = distance <= radius
     picks = engine.greedy(matrix, weights, study.suggestions, covered=covered)
@@ -129,7 +133,7 @@ def run(study: Study, *, now: dt.datetime) -> tuple[dict, bytes]:
         now_covered[new] = True
         j = pick.candidate
         suggestions.append({
-            "rank": rank, "name": cand_names[j], "lat": round(float(cand_lat[j]), 6),
+            "rank": rank, "name": cand_name(j), "lat": round(float(cand_lat[j]), 6),
             "lon": round(float(cand_lon[j]), 6),
             "neighbourhood": neighbourhoods[cand_where[j]]["name"] if cand_where[j] >= 0 else "",
             "added_population": _round(people[new].sum()), "added_poor_households": _round(poor[new].sum(), 1),

@@ -17,6 +17,8 @@ from .models import PopulationGrid, Study
 
 #: Above this many cells, the map layer groups them by square kilometre (the page stays light).
 MAP_CELLS = 3000
+#: Above this many places, the map leaves their markers out (unreadable anyway; the table lists them).
+MAP_PLACES = 300
 
 
 def study_places(study: Study, *, at: dt.datetime | None = None) -> list[dict]:
@@ -90,7 +92,7 @@ def distance_classes(radius: int) -> list[tuple[float, str, str]]:
 def _square(east, north, size) -> list:
     lon, lat = to_wgs84([east, east + size, east + size, east, east],
                         [north, north, north + size, north + size, north])
-    return [[[round(float(a), 6), round(float(b), 6)] for a, b in zip(lon, lat, strict=True)]]
+    return [[[round(float(a), 5), round(float(b), 5)] for a, b in zip(lon, lat, strict=True)]]
 
 
 def cell_rows(study: Study, distances: np.ndarray) -> list[dict]:
@@ -117,10 +119,12 @@ def map_layer(study: Study, distances: np.ndarray | None) -> dict:
         east, north, people = cells.east, cells.north, cells.ind
         dist = np.where(np.isfinite(distances), distances, 1e9)
         if len(cells) > MAP_CELLS:
-            # Group into 1 km squares: population-weighted mean distance.
-            size = 1000
-            key_e, key_n = east // size * size, north // size * size
-            keys, inverse = np.unique(np.column_stack([key_e, key_n]), axis=0, return_inverse=True)
+            # Group into squares of 1 km (2 km, 5 km for a metropolis): population-weighted mean distance.
+            for size in (1000, 2000, 5000):
+                keys, inverse = np.unique(np.column_stack([east // size * size, north // size * size]), axis=0,
+                                          return_inverse=True)
+                if len(keys) <= MAP_CELLS // 2:
+                    break
             inverse = inverse.ravel()
             pop = np.bincount(inverse, weights=people)
             weighted = np.bincount(inverse, weights=people * dist)
@@ -131,7 +135,8 @@ def map_layer(study: Study, distances: np.ndarray | None) -> dict:
             colour, label = next((c, lab) for bound, lab, c in classes if d <= bound)
             features.append({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": _square(e, n, size)},
                              "properties": {"colour": colour, "name": f"{label} · {round(float(p))} hab."}})
-    for place in results.get("places", []):
+    places = results.get("places", [])
+    for place in places if len(places) <= MAP_PLACES else []:
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [place["lon"], place["lat"]]},
                          "properties": {"name": place["name"]}})
     for s in results.get("suggestions", []):

@@ -21,6 +21,8 @@ from .forms import GridForm, StudyForm
 from .models import Study
 
 TABLES = ("resume", "quartiers", "zones", "suggestions", "lieux", "carreaux")
+PLACES_TABLE = 50
+PLACES_SELECT = 500
 
 
 def territory_section(request, territory):
@@ -124,9 +126,14 @@ def study_detail(request, pk):
     if request.GET.get("ferme"):
         closed = next((p for p in places if str(p["id"]) == request.GET["ferme"]), None)
     distances = analysis.load_distances(study) if study.status == Study.Status.DONE else None
+    # A metropolis counts thousands of places: the page shows those whose closing costs most (all are in
+    # the « lieux » export); the select keeps every place up to PLACES_SELECT, then the costliest.
+    costliest = sorted(places, key=lambda p: (-(p["lost_population"] or 0), p["name"]))
     return render(request, "studies/detail.html", {
         "study": study, "results": results, "summary": results.get("summary", {}),
         "selection": _selection_label(study), "places": places, "closed": closed,
+        "places_table": costliest[:PLACES_TABLE],
+        "places_select": places if len(places) <= PLACES_SELECT else costliest[:PLACES_SELECT],
         "map_geojson": selectors.map_layer(study, distances) if distances is not None else None,
         "classes": selectors.distance_classes(study.radius_m),
         "can_publish": request.user.has_perm("studies.publish_study", study),

@@ -157,3 +157,17 @@ def test_the_territory_page_links_its_published_studies(client, study):
     study.save()
     page = client.get(reverse("territories:detail", args=[study.territory.slug])).content.decode()
     assert study.get_absolute_url() in page
+
+
+def test_a_metropolis_shows_the_costliest_places_and_exports_them_all(client_of, study, cell_member, monkeypatch):
+    from alleger.studies import views
+
+    monkeypatch.setattr(views, "PLACES_TABLE", 1)
+    monkeypatch.setattr(views, "PLACES_SELECT", 1)
+    response = client_of(cell_member).get(study.get_absolute_url())
+    costliest = max(study.results["places"], key=lambda p: p["lost_population"])
+    assert [p["name"] for p in response.context["places_table"]] == [costliest["name"]]
+    assert len(response.context["places_select"]) == 1
+    assert "tous sont dans le fichier à télécharger" in response.content.decode()
+    rows = client_of(cell_member).get(reverse("studies:export", args=[study.pk, "lieux", "csv"])).content.decode()
+    assert len(rows.strip().splitlines()) == 1 + len(study.results["places"])

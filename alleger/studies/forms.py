@@ -5,6 +5,17 @@ from alleger.places.models import PlaceType, Profile, ServiceKind
 
 from .models import PopulationGrid, Study
 
+#: Checked before reading the upload (the service checks again what it is given).
+MAX_GRID_BYTES = 40 * 1024 * 1024
+MAX_PREMISES_BYTES = 2 * 1024 * 1024
+
+
+def _size_checked(upload, limit):
+    if upload is not None and upload.size > limit:
+        raise forms.ValidationError(_("Le fichier est trop lourd (%(size)d Mo au maximum).")
+                                    % {"size": limit // (1024 * 1024)}, code="too_large")
+    return upload
+
 
 class GridForm(forms.Form):
     name = forms.CharField(label=_("Nom du carroyage"), max_length=150,
@@ -15,6 +26,9 @@ class GridForm(forms.Form):
                            help_text=_("Format INSEE Filosofi 2015, 2017 ou 2019 : colonnes idcar_200m, ind, men, "
                                        "men_pauv… (majuscules ou minuscules), séparées par « , » ou « ; ». Seuls "
                                        "les carreaux du territoire sont gardés."))
+
+    def clean_file(self):
+        return _size_checked(self.cleaned_data["file"], MAX_GRID_BYTES)
 
 
 class StudyForm(forms.Form):
@@ -53,6 +67,9 @@ class StudyForm(forms.Form):
                                      help_text=_("Les zones mal desservies et les suggestions comptent les ménages "
                                                  "pauvres plutôt que les habitants."))
     published = forms.BooleanField(label=_("Publier l'étude (visible par tous)"), required=False)
+
+    def clean_premises_file(self):
+        return _size_checked(self.cleaned_data.get("premises_file"), MAX_PREMISES_BYTES)
 
     def __init__(self, *args, grids, **kwargs):
         super().__init__(*args, **kwargs)

@@ -171,3 +171,13 @@ def test_a_metropolis_shows_the_costliest_places_and_exports_them_all(client_of,
     assert "tous sont dans le fichier à télécharger" in response.content.decode()
     rows = client_of(cell_member).get(reverse("studies:export", args=[study.pk, "lieux", "csv"])).content.decode()
     assert len(rows.strip().splitlines()) == 1 + len(study.results["places"])
+
+
+def test_a_grid_file_too_large_is_refused_before_it_is_read(client_of, territory, cell_member, monkeypatch):
+    from alleger.studies import forms
+
+    monkeypatch.setattr(forms, "MAX_GRID_BYTES", 10)
+    response = client_of(cell_member).post(reverse("studies:grid_upload", args=[territory.slug]),
+                                           {"name": "x", "file": _upload("g.csv", grid_csv(TOWN))})
+    assert response.status_code == 200 and "trop lourd" in response.content.decode()
+    assert not PopulationGrid.objects.exists()

@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "alleger.kits",
     "alleger.assets",
     "alleger.places",
+    "alleger.studies",
     "alleger.interventions",
     "alleger.reputation",
     "alleger.reports",

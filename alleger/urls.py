@@ -12,6 +12,7 @@ urlpatterns = [
     path("organisations/", include("alleger.organisations.urls")),
     path("kits/", include("alleger.kits.urls")),
     path("dispositifs/", include("alleger.assets.urls")),
+    path("etudes/", include("alleger.studies.urls")),
     path("interventions/", include("alleger.interventions.urls")),
     path("niveaux/", include("alleger.reputation.urls")),
     path("signalements/", include("alleger.reports.urls")),

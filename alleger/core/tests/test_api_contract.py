@@ -285,7 +285,13 @@ def test_csrf_is_checked_for_the_session_only_and_refused_in_json(content, resid
 
 
 def test_a_fault_of_ours_is_a_json_500_and_is_reported(content, monkeypatch, caplog):
+    from django.urls import get_resolver
+
     from alleger.territories import selectors
+
+    # Load the URLconf first: were this the process's first request, the views importing territory_list
+    # (interventions) would bind the broken one for every later test of the process.
+    assert get_resolver().url_patterns
 
     def broken():
         raise RuntimeError("bug")

@@ -13,7 +13,12 @@
     L.control.zoom({ zoomInTitle: el.dataset.zoomIn, zoomOutTitle: el.dataset.zoomOut }).addTo(map);
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
     var layer = L.geoJSON(data, {
-      style: function () { return { color: "#1f5f4a", weight: 2, fillOpacity: 0.12 }; },
+      // A feature may carry its own `colour` (a study's cells by distance class).
+      style: function (feature) {
+        var c = feature && feature.properties && feature.properties.colour;
+        return c ? { color: c, weight: 0.5, fillColor: c, fillOpacity: 0.45 }
+                 : { color: "#1f5f4a", weight: 2, fillOpacity: 0.12 };
+      },
       onEachFeature: function (feature, lyr) {
         var p = feature.properties || {};
         if (!p.name) return;

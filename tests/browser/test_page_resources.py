@@ -55,6 +55,7 @@ def test_the_main_pages_load_every_resource(page, production_server, demo, setti
     from alleger.assets.models import Asset
     from alleger.funding.models import Project
     from alleger.kits.models import Kit
+    from alleger.places.models import Place
     from alleger.territories.models import Territory
     from alleger.testing.reports_factories import make_category, make_report
 
@@ -62,6 +63,7 @@ def test_the_main_pages_load_every_resource(page, production_server, demo, setti
     project = Project.objects.filter(territory=territory, status=Project.Status.PUBLISHED).order_by("pk").first()
     asset = Asset.objects.filter(territory=territory, moderation="published").order_by("pk").first()
     kit = Kit.objects.filter(status="published").order_by("pk").first()
+    place = Place.objects.get(name="Fab lab de Jacquard")
     resident = User.objects.filter(is_active=True, is_staff=False).order_by("pk").first()
     make_report(category=make_category(territory=territory, service_code="essai-carte"), reporter=resident)
     tiles = urlsplit(settings.MAP_TILE_URL).hostname
@@ -75,6 +77,7 @@ def test_the_main_pages_load_every_resource(page, production_server, demo, setti
              ("/interventions/", True), (f"/signalements/t/{territory.slug}/", True), ("/dispositifs/", False),
              (asset.get_absolute_url(), True), (f"{asset.get_absolute_url()}panneau/", False),
              ("/kits/", False), (kit.get_absolute_url(), False), ("/organisations/", False),
+             ("/lieux/", True), (place.get_absolute_url(), True),
              (f"/signalements/t/{territory.slug}/nouveau/?categorie=essai-carte", False)]
     page.context.add_cookies([_signed_in_cookie(production_server, resident.email)])
     for path, has_markers in pages:

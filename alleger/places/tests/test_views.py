@@ -190,3 +190,13 @@ def test_the_place_page_shows_sections_registered_for_place(client, places):
         sections._pages["place"].pop("test")
     assert seen == [places["fs"]]
     assert "Lieux partagés ouverts maintenant" in body
+
+
+def test_the_pages_speak_english_too(client, settings, places, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 4, 10, 0, tzinfo=PARIS))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(f"/lieux/{places['fs'].pk}/").content.decode()
+    assert "Services and hours" in body and "Open until 12 pm" in body
+    assert "Closed, opens Thursday at 2 pm" in body and "The next seven days:" in body
+    listing = client.get("/lieux/", {"service": "family_benefits"}).content.decode()
+    assert "Shared places" in listing and "Closed, opens Thursday at 2 pm" in listing

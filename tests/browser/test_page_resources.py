@@ -83,6 +83,10 @@ def test_the_main_pages_load_every_resource(page, production_server, demo, setti
     for path, has_markers in pages:
         response = page.goto(production_server + path, wait_until="networkidle")
         assert response is not None and response.ok, f"{path} answered {response and response.status}"
+        if path == "/api/v1/docs":
+            # Swagger UI fetches the schema after its scripts run: "network idle" may come before it starts,
+            # and leaving the page then aborts the fetch. Wait for the schema's operations to be drawn.
+            page.locator(".swagger-ui .opblock").first.wait_for(timeout=30_000)
         if has_markers:
             markers = page.locator("img.leaflet-marker-icon")
             assert markers.count() > 0, f"no marker on {path}"

@@ -1,0 +1,6 @@
+def place_section(request, place):
+    return None
+
+
+def profile_section(request, user):
+    return None

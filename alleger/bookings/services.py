@@ -5,9 +5,13 @@ code and a message in the person's language; nothing is written then.
 
 Concurrency. The rules that read other bookings (overlap, capacity, quota, one's own double
 booking) run under the resource's row lock (`SELECT … FOR UPDATE`; on SQLite every transaction is
-BEGIN IMMEDIATE, so the database is the lock). On PostgreSQL a resource of capacity 1 without a
-quota takes no lock: the exclusion constraint `booking_no_overlap` decides between simultaneous
-bookings, and its violation becomes the refusal `slot_taken`.
+BEGIN IMMEDIATE, so the database is the lock). On PostgreSQL a resource of capacity 1 is also guarded
+by the exclusion constraint `booking_no_overlap`: under the lock it decides at the insert (its
+violation becomes `slot_taken`), so no query reads the overlaps first. The lock is not optional there:
+without it, simultaneous inserts of one range wait on each other's uncommitted rows while checking the
+constraint and deadlock. A plain booking of such a resource (no quota, not inside a larger
+transaction) is one statement, lock and insert, that is its own transaction: the lock is held inside
+the server only, never across a round trip (`_insert_one_statement`).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,13 +97,13 @@ def _blocked_end(resource: Resource, end: dt.datetime) -> dt.datetime:
     return end + dt.timedelta(minutes=resource.buffer_minutes)
 
 
-def _needs_lock(resource: Resource) -> bool:
-    return not (connection.vendor == "postgresql" and resource.exclusive and not resource.max_future_bookings)
+def _constraint_decides(resource: Resource) -> bool:
+    """PostgreSQL's exclusion constraint guards this resource (capacity 1)."""
+    return connection.vendor == "postgresql" and resource.exclusive
 
 
 def _lock(resource: Resource) -> None:
-    if _needs_lock(resource):
-        list(Resource.objects.select_for_update().filter(pk=resource.pk).values_list("pk"))
+    list(Resource.objects.select_for_update().filter(pk=resource.pk).values_list("pk"))
 
 
 def check_room(*, resource: Resource, user, start: dt.datetime, end: dt.datetime, seats: int = 1,
@@ -110,8 +114,8 @@ def check_room(*, resource: Resource, user, start: dt.datetime, end: dt.datetime
             resource=resource, user=user, status__in=ACTIVE, end__gt=now).count() >= resource.max_future_bookings:
         raise Refused("quota", _("Vous avez déjà %(n)d réservation(s) à venir de cette ressource, le maximum.")
                       % {"n": resource.max_future_bookings}, status=409)
-    if not _needs_lock(resource):
-        return  # PostgreSQL, capacity 1: the exclusion constraint decides, at the insert
+    if _constraint_decides(resource):
+        return  # PostgreSQL, capacity 1: the exclusion constraint decides, at the insert, under the lock
     blocked_end = _blocked_end(resource, end)
     taken = list(Booking.objects.filter(resource=resource, status__in=ACTIVE, start__lt=blocked_end,
                                         blocked_end__gt=start).values_list("start", "blocked_end", "seats", "user_id"))
@@ -133,19 +137,72 @@ def _price(resource: Resource, start, end) -> int:
     return resource.price_cents * int((end - start) / dt.timedelta(minutes=resource.slot_minutes))
 
 
+#: Two simultaneous inserts of overlapping ranges may each wait for the other while checking the
+#: exclusion constraint; PostgreSQL then aborts one of them (deadlock_detected), which rolls back to its
+#: savepoint and tries again, and then sees the other's row.
+DEADLOCK_RETRIES = 5
+
+
+def _is_deadlock(exc) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) == "40P01"
+
+
 def _insert(*, resource, user, start, end, seats, status=Status.CONFIRMED, hold_until=None, purpose="",
             organisation=None, series=None) -> Booking:
+    for attempt in range(DEADLOCK_RETRIES):
+        try:
+            with transaction.atomic():
+                return Booking.objects.create(
+                    resource=resource, user=user, start=start, end=end, blocked_end=_blocked_end(resource, end),
+                    exclusive=resource.exclusive, seats=seats, status=status, hold_until=hold_until,
+                    price_cents=_price(resource, start, end), purpose=purpose, organisation=organisation,
+                    series=series)
+        except IntegrityError as exc:
+            if "booking_no_overlap" in str(exc):
+                raise Refused("slot_taken", _("Ce créneau vient d'être réservé. Choisissez-en un autre ou "
+                                              "inscrivez-vous sur la liste d'attente."), status=409) from exc
+            raise
+        except OperationalError as exc:
+            if not _is_deadlock(exc) or attempt == DEADLOCK_RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+_ONE_STATEMENT = """
+WITH locked AS (SELECT id FROM bookings_resource WHERE id = %(resource)s FOR UPDATE)
+INSERT INTO bookings_booking (resource_id, user_id, organisation_id, series_id, start, "end", blocked_end,
+                              exclusive, seats, status, hold_until, price_cents, purpose, created_at, updated_at)
+SELECT locked.id, %(user)s, %(organisation)s, NULL, %(start)s, %(end)s, %(blocked_end)s, TRUE, 1, 'confirmed',
+       NULL, %(price)s, %(purpose)s, %(now)s, %(now)s
+  FROM locked
+RETURNING id
+"""
+
+
+def _insert_one_statement(*, resource, user, start, end, purpose, organisation) -> Booking:
+    """PostgreSQL, capacity 1, autocommit: lock the resource and insert in one statement (its own
+    transaction), the exclusion constraint deciding. The same row as `_insert` writes."""
+    booking = Booking(resource=resource, user=user, organisation=organisation, start=start, end=end,
+                      blocked_end=_blocked_end(resource, end), exclusive=True, seats=1, status=Status.CONFIRMED,
+                      price_cents=_price(resource, start, end), purpose=purpose)
+    booking.created_at = booking.updated_at = timezone.now()
+    params = {"resource": resource.pk, "user": user.pk, "organisation": organisation.pk if organisation else None,
+              "start": start, "end": end, "blocked_end": booking.blocked_end, "price": booking.price_cents,
+              "purpose": purpose, "now": booking.created_at}
     try:
-        with transaction.atomic():
-            return Booking.objects.create(
-                resource=resource, user=user, start=start, end=end, blocked_end=_blocked_end(resource, end),
-                exclusive=resource.exclusive, seats=seats, status=status, hold_until=hold_until,
-                price_cents=_price(resource, start, end), purpose=purpose, organisation=organisation, series=series)
+        with connection.cursor() as cursor:
+            cursor.execute(_ONE_STATEMENT, params)
+            row = cursor.fetchone()
     except IntegrityError as exc:
         if "booking_no_overlap" in str(exc):
-            raise Refused("slot_taken", _("Ce créneau vient d'être réservé. Choisissez-en un autre ou inscrivez-vous "
-                                          "sur la liste d'attente."), status=409) from exc
+            raise Refused("slot_taken", _("Ce créneau vient d'être réservé. Choisissez-en un autre ou "
+                                          "inscrivez-vous sur la liste d'attente."), status=409) from exc
         raise
+    if row is None:
+        raise Refused("not_bookable", _("Cette ressource n'est pas réservable pour l'instant."), status=409)
+    booking.pk = row[0]
+    booking._state.adding = False
+    return booking
 
 
 # --- booking ----------------------------------------------------------------------------------
@@ -158,6 +215,10 @@ def booking_create(*, resource: Resource, user, start: dt.datetime, end: dt.date
     if organisation is not None and not belongs_to(user, organisation.pk):
         raise Refused("not_a_member", _("Vous n'êtes pas membre de ce groupe."), status=403)
     check_request(resource=resource, user=user, start=start, end=end, seats=seats, now=now)
+    if (_constraint_decides(resource) and not resource.max_future_bookings and series is None
+            and not connection.in_atomic_block):
+        return _insert_one_statement(resource=resource, user=user, start=start, end=end, purpose=purpose,
+                                     organisation=organisation)
     with transaction.atomic():
         _lock(resource)
         check_room(resource=resource, user=user, start=start, end=end, seats=seats, now=now)
@@ -187,7 +248,7 @@ def booking_cancel(*, booking: Booking, actor, now: dt.datetime | None = None) -
             status=WaitlistEntry.Status.LEFT)
         if by_manager:
             audit_record(actor=actor, action="booking.cancel", target=booking)
-        _offer_freed(resource, now=now)
+    offer_freed(resource, now=now)
     booking.refresh_from_db()
     return booking
 
@@ -216,8 +277,8 @@ def _mark(booking, actor, status, now):
         if not Booking.objects.filter(pk=booking.pk, status=Status.CONFIRMED).update(status=status, updated_at=now):
             raise Refused("not_active", _("Cette réservation n'est plus en attente de présence."), status=409)
         audit_record(actor=actor, action=f"booking.{status}", target=booking)
-        if status == Status.NO_SHOW:
-            _offer_freed(booking.resource, now=now)
+    if status == Status.NO_SHOW:
+        offer_freed(booking.resource, now=now)
     booking.refresh_from_db()
     return booking
 
@@ -240,7 +301,7 @@ def waitlist_join(*, resource: Resource, user, start, end, seats: int = 1,
             if exc.code not in ("full", "slot_taken"):
                 raise
         else:
-            if _needs_lock(resource):
+            if not _constraint_decides(resource):
                 raise Refused("not_full", _("Ce créneau est libre : réservez-le directement."), status=409)
             if not Booking.objects.filter(resource=resource, status__in=ACTIVE, start__lt=_blocked_end(resource, end),
                                           blocked_end__gt=start).exists():
@@ -255,9 +316,20 @@ def waitlist_leave(*, entry: WaitlistEntry, user) -> None:
         status=WaitlistEntry.Status.LEFT)
 
 
-def _offer_freed(resource: Resource, *, now: dt.datetime) -> list[Booking]:
+def offer_freed(resource: Resource, *, now: dt.datetime | None = None) -> list[Booking]:
     """Offer what fits now to the waitlist, first come first served: each a held booking that the person
-    confirms before `hold_until`. Call under the resource's lock, inside the freeing transaction."""
+    confirms before `hold_until`.
+
+    Its own transaction, after the one that freed the slot has committed: on PostgreSQL a new booking
+    waiting on the freed row must not also wait on the offer's row (a deadlock). A crash in between
+    leaves a free slot and a waiting person: the periodic `bookings_expire_holds` offers it then."""
+    now = _now(now)
+    with transaction.atomic():
+        _lock(resource)
+        return _offer(resource, now)
+
+
+def _offer(resource: Resource, now: dt.datetime) -> list[Booking]:
     offered = []
     hold_until = now + dt.timedelta(minutes=settings.BOOKINGS_HOLD_MINUTES)
     for entry in WaitlistEntry.objects.filter(resource=resource, status=WaitlistEntry.Status.WAITING,
@@ -321,14 +393,20 @@ def hold_expire(booking_id: int, *, now: dt.datetime | None = None) -> bool:
             return False
         WaitlistEntry.objects.filter(booking_id=booking_id, status=WaitlistEntry.Status.OFFERED).update(
             status=WaitlistEntry.Status.PASSED)
-        _offer_freed(booking.resource, now=now)
+    offer_freed(booking.resource, now=now)
     return True
 
 
 def holds_expire_due(*, now: dt.datetime | None = None) -> int:
+    """The periodic sweep: expire the holds that are due, and offer what a crash may have left free."""
     now = _now(now)
     due = Booking.objects.filter(status=Status.HELD, hold_until__lte=now).values_list("pk", flat=True)
-    return sum(hold_expire(pk, now=now) for pk in list(due))
+    expired = sum(hold_expire(pk, now=now) for pk in list(due))
+    waiting = WaitlistEntry.objects.filter(status=WaitlistEntry.Status.WAITING, start__gt=now).values_list(
+        "resource_id", flat=True).distinct()
+    for resource in Resource.objects.filter(pk__in=list(waiting)).select_related("place"):
+        offer_freed(resource, now=now)
+    return expired
 
 
 # --- recurring bookings -----------------------------------------------------------------------

@@ -30,7 +30,17 @@ from alleger.organisations.rules import belongs_to
 from alleger.places.models import Place
 
 from . import slots
-from .models import ACTIVE, Booking, CalendarToken, Qualification, Resource, Series, Status, Training, WaitlistEntry
+from .models import (
+    ACTIVE,
+    Booking,
+    CalendarToken,
+    Qualification,
+    Resource,
+    Series,
+    Status,
+    Training,
+    WaitlistEntry,
+)
 from .rules import manages
 
 log = logging.getLogger(__name__)

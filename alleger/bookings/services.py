@@ -505,3 +505,26 @@ def calendar_token_revoke(*, token: CalendarToken, user) -> None:
     if token.user_id != user.pk:
         raise Refused("forbidden", _("Ce lien n'est pas le vôtre."), status=403)
     token.delete()
+
+
+# --- resources (the admin's writes) -----------------------------------------------------------
+
+
+def resource_save(*, resource: Resource, actor) -> Resource:
+    """Create or change a resource (checked, audited). Existing bookings stay as they are; a change of
+    capacity applies to new bookings."""
+    with transaction.atomic():
+        resource.full_clean()
+        created = resource.pk is None
+        resource.save()
+        audit_record(actor=actor, action="resource.create" if created else "resource.change", target=resource)
+    return resource
+
+
+def training_save(*, training: Training, actor) -> Training:
+    with transaction.atomic():
+        training.full_clean()
+        created = training.pk is None
+        training.save()
+        audit_record(actor=actor, action="training.create" if created else "training.change", target=training)
+    return training

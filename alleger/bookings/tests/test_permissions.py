@@ -14,7 +14,12 @@ manage it); `elsewhere` a place in `other_territory` run by nobody; `resource` a
 import pytest
 
 from alleger.bookings.models import Booking
-from alleger.testing.bookings_factories import BookingFactory, PlaceFactory, ResourceFactory, TrainingFactory
+from alleger.testing.bookings_factories import (
+    BookingFactory,
+    PlaceFactory,
+    ResourceFactory,
+    TrainingFactory,
+)
 from alleger.testing.matrix import Y, _, matrix_tests
 
 MATRIX = {

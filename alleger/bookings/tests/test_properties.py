@@ -23,7 +23,12 @@ from alleger.bookings.models import ACTIVE, Booking, Resource, Status
 from alleger.core.errors import Refused
 from alleger.organisations.models import Membership
 from alleger.testing.bookings_factories import PlaceFactory, ResourceFactory, TrainingFactory
-from alleger.testing.factories import MembershipFactory, OrganisationFactory, TerritoryFactory, UserFactory
+from alleger.testing.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    TerritoryFactory,
+    UserFactory,
+)
 
 from .conftest import NOW
 

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from alleger.places.models import Place
+from alleger.territories.models import TerritoryRole
 
 from . import slots
 from .models import ACTIVE, Booking, Qualification, Resource, Status, Training, WaitlistEntry
@@ -145,3 +146,13 @@ def occupancy(resources, *, first: dt.date, weeks: int) -> list[dict]:
         row["booked"] = round(row["booked"], 1)
         row["percent"] = round(100 * row["booked"] / row["open"]) if row["open"] else 0
     return rows
+
+
+def managed_resources(user):
+    """The bookable resources of the places this person manages (operator's member, territory moderator)."""
+    if not user.is_authenticated:
+        return Resource.objects.none()
+    return bookable_resources().filter(
+        Q(place__operator__memberships__user=user)
+        | Q(place__territory__roles__user=user, place__territory__roles__role=TerritoryRole.Role.MODERATOR)
+    ).distinct().order_by("place__name", "name")

@@ -158,15 +158,15 @@ def _is_deadlock(exc) -> bool:
 
 
 def _insert(*, resource, user, start, end, seats, status=Status.CONFIRMED, hold_until=None, purpose="",
-            organisation=None, series=None) -> Booking:
+            organisation=None, series=None, in_kind=False) -> Booking:
     for attempt in range(DEADLOCK_RETRIES):
         try:
             with transaction.atomic():
                 return Booking.objects.create(
                     resource=resource, user=user, start=start, end=end, blocked_end=_blocked_end(resource, end),
                     exclusive=resource.exclusive, seats=seats, status=status, hold_until=hold_until,
-                    price_cents=_price(resource, start, end), purpose=purpose, organisation=organisation,
-                    series=series)
+                    price_cents=0 if in_kind else _price(resource, start, end), purpose=purpose,
+                    organisation=organisation, series=series)
         except IntegrityError as exc:
             if "booking_no_overlap" in str(exc):
                 raise Refused("slot_taken", _("Ce créneau vient d'être réservé. Choisissez-en un autre ou "
@@ -219,13 +219,14 @@ def _insert_one_statement(*, resource, user, start, end, purpose, organisation) 
 
 
 def booking_create(*, resource: Resource, user, start: dt.datetime, end: dt.datetime, seats: int = 1,
-                   purpose: str = "", organisation=None, series: Series | None = None,
+                   purpose: str = "", organisation=None, series: Series | None = None, in_kind: bool = False,
                    now: dt.datetime | None = None) -> Booking:
+    """Book a slot. `in_kind`: given by the place (an accepted crowdfunding offer), so its price is 0."""
     now = _now(now)
     if organisation is not None and not belongs_to(user, organisation.pk):
         raise Refused("not_a_member", _("Vous n'êtes pas membre de ce groupe."), status=403)
     check_request(resource=resource, user=user, start=start, end=end, seats=seats, now=now)
-    if (_constraint_decides(resource) and not resource.max_future_bookings and series is None
+    if (_constraint_decides(resource) and not resource.max_future_bookings and series is None and not in_kind
             and not connection.in_atomic_block):
         return _insert_one_statement(resource=resource, user=user, start=start, end=end, purpose=purpose,
                                      organisation=organisation)
@@ -233,7 +234,7 @@ def booking_create(*, resource: Resource, user, start: dt.datetime, end: dt.date
         _lock(resource)
         check_room(resource=resource, user=user, start=start, end=end, seats=seats, now=now)
         return _insert(resource=resource, user=user, start=start, end=end, seats=seats, purpose=purpose,
-                       organisation=organisation, series=series)
+                       organisation=organisation, series=series, in_kind=in_kind)
 
 
 def booking_cancel(*, booking: Booking, actor, now: dt.datetime | None = None) -> Booking:

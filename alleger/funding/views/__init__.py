@@ -23,5 +23,13 @@ from .holding import (  # noqa: F401
     stretch_goal_add,
 )
 from .moderation import confirm_receipt, offline_payments, project_review, review_queue  # noqa: F401
-from .public import call_detail, follow, offer, project_detail, project_list, support  # noqa: F401
+from .public import (  # noqa: F401
+    call_detail,
+    follow,
+    offer,
+    offer_resource,
+    project_detail,
+    project_list,
+    support,
+)
 from .sponsoring import pool_create, pool_matches_csv, pool_top_up, sponsor_dashboard  # noqa: F401

@@ -4,14 +4,19 @@ Every rule is the server's (pages and the API only call these), and a refusal is
 code and a message in the person's language; nothing is written then.
 
 Concurrency. The rules that read other bookings (overlap, capacity, quota, one's own double
-booking) run under the resource's row lock (`SELECT … FOR UPDATE`; on SQLite every transaction is
-BEGIN IMMEDIATE, so the database is the lock). On PostgreSQL a resource of capacity 1 is also guarded
-by the exclusion constraint `booking_no_overlap`: under the lock it decides at the insert (its
-violation becomes `slot_taken`), so no query reads the overlaps first. The lock is not optional there:
-without it, simultaneous inserts of one range wait on each other's uncommitted rows while checking the
-constraint and deadlock. A plain booking of such a resource (no quota, not inside a larger
-transaction) is one statement, lock and insert, that is its own transaction: the lock is held inside
-the server only, never across a round trip (`_insert_one_statement`).
+booking) run with the writers that could conflict serialised; on SQLite every transaction is BEGIN
+IMMEDIATE, so the database is that lock. On PostgreSQL:
+
+- a shared resource (capacity > 1): its row lock (`SELECT … FOR UPDATE`), then the capacity check;
+- a resource of capacity 1: the exclusion constraint `booking_no_overlap` decides at the insert (its
+  violation becomes `slot_taken`), and the writers of overlapping ranges are serialised by advisory
+  locks on the 15-minute buckets their range touches (`_range_locks`: two ranges that overlap share a
+  bucket; they are taken in ascending order). Without them, simultaneous inserts of one range wait on
+  each other's uncommitted rows while checking the constraint, and deadlock. Bookings of different
+  slots take different locks and proceed side by side (a whole-room lock would queue every booking,
+  fsync included, behind the one before). A resource with a quota also takes its row lock.
+- a plain booking of a capacity-1 resource (no quota, not inside a larger transaction) is one
+  statement, locks and insert, that is its own transaction (`_insert_one_statement`).
 """
 
 from __future__ import annotations
@@ -58,10 +63,11 @@ def _now(now):
 
 
 def check_request(*, resource: Resource, user, start: dt.datetime, end: dt.datetime, seats: int = 1,
-                  now: dt.datetime | None = None, window: bool = True) -> None:
+                  now: dt.datetime | None = None, window: bool = True, no_shows: bool = True) -> None:
     """The rules that do not depend on other bookings: refuse with the first that fails.
 
-    `window=False` skips the booking window (a waitlist's hold is offered for a slot asked before)."""
+    `window=False` skips the booking window (a waitlist's hold is offered for a slot asked before);
+    `no_shows=False` leaves the count of no-shows, the last rule, to the caller's statement."""
     now = _now(now)
     if start is None or end is None or start.tzinfo is None or end.tzinfo is None or end <= start:
         raise Refused("invalid_range", _("Choisissez un début et une fin (la fin après le début)."))
@@ -89,10 +95,19 @@ def check_request(*, resource: Resource, user, start: dt.datetime, end: dt.datet
         raise Refused("training_required", _("Cette ressource demande la formation « %(t)s », validée par le "
                                              "lieu et encore valable à la date choisie.")
                       % {"t": resource.training.name}, status=403)
+    if no_shows:
+        check_no_shows(user, now=now)
+
+
+def _no_shows_since(now: dt.datetime) -> dt.datetime:
+    return now - dt.timedelta(days=settings.BOOKINGS_NO_SHOW_DAYS)
+
+
+def check_no_shows(user, *, now: dt.datetime) -> None:
+    """Too many no-shows lately (settings.BOOKINGS_NO_SHOW_LIMIT in BOOKINGS_NO_SHOW_DAYS days; 0: never)."""
     limit = settings.BOOKINGS_NO_SHOW_LIMIT
-    if limit and Booking.objects.filter(
-            user=user, status=Status.NO_SHOW,
-            start__gte=now - dt.timedelta(days=settings.BOOKINGS_NO_SHOW_DAYS)).count() >= limit:
+    if limit and Booking.objects.filter(user=user, status=Status.NO_SHOW,
+                                        start__gte=_no_shows_since(now)).count() >= limit:
         raise Refused("too_many_no_shows", _("Vous n'êtes pas venu(e) à %(n)d réservations ces %(d)d derniers "
                                              "jours : la réservation en ligne est suspendue. Adressez-vous au lieu.")
                       % {"n": limit, "d": settings.BOOKINGS_NO_SHOW_DAYS}, status=403)
@@ -112,8 +127,28 @@ def _constraint_decides(resource: Resource) -> bool:
     return connection.vendor == "postgresql" and resource.exclusive
 
 
-def _lock(resource: Resource) -> None:
-    list(Resource.objects.select_for_update().filter(pk=resource.pk).values_list("pk"))
+#: The advisory locks of a capacity-1 resource cover 15-minute buckets (the shortest slot).
+BUCKET_SECONDS = 15 * 60
+
+
+def _buckets(start: dt.datetime, blocked_end: dt.datetime) -> tuple[int, int]:
+    return int(start.timestamp()) // BUCKET_SECONDS, (int(blocked_end.timestamp()) - 1) // BUCKET_SECONDS
+
+
+def _range_locks(resource: Resource, start: dt.datetime, blocked_end: dt.datetime) -> None:
+    first, last = _buckets(start, blocked_end)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(pg_advisory_xact_lock(%s, b::int)) FROM generate_series(%s::bigint, %s::bigint) "
+                       "AS b", [resource.pk, first, last])
+
+
+def _lock(resource: Resource, start: dt.datetime | None = None, end: dt.datetime | None = None) -> None:
+    """Serialise the writers that could conflict with a write of [start, end) on this resource (see above).
+    Without a range: what frees a place (cancel, no-show, expiry) and needs no insert."""
+    if not _constraint_decides(resource) or resource.max_future_bookings:
+        list(Resource.objects.select_for_update().filter(pk=resource.pk).values_list("pk"))
+    if _constraint_decides(resource) and start is not None:
+        _range_locks(resource, start, _blocked_end(resource, end))
 
 
 def check_room(*, resource: Resource, user, start: dt.datetime, end: dt.datetime, seats: int = 1,
@@ -179,26 +214,33 @@ def _insert(*, resource, user, start, end, seats, status=Status.CONFIRMED, hold_
 
 
 _ONE_STATEMENT = """
-WITH locked AS (SELECT id FROM bookings_resource WHERE id = %(resource)s FOR UPDATE)
+WITH locks AS MATERIALIZED (
+    SELECT count(pg_advisory_xact_lock(%(resource)s, b::int)) AS n
+      FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS b)
 INSERT INTO bookings_booking (resource_id, user_id, organisation_id, series_id, start, "end", blocked_end,
                               exclusive, seats, status, hold_until, price_cents, purpose, created_at, updated_at)
-SELECT locked.id, %(user)s, %(organisation)s, NULL, %(start)s, %(end)s, %(blocked_end)s, TRUE, 1, 'confirmed',
+SELECT r.id, %(user)s, %(organisation)s, NULL, %(start)s, %(end)s, %(blocked_end)s, TRUE, 1, 'confirmed',
        NULL, %(price)s, %(purpose)s, %(now)s, %(now)s
-  FROM locked
+  FROM bookings_resource r, locks
+ WHERE r.id = %(resource)s AND locks.n >= 0
+   AND (%(limit)s = 0 OR (SELECT count(*) FROM bookings_booking n WHERE n.user_id = %(user)s
+                          AND n.status = 'no_show' AND n.start >= %(since)s) < %(limit)s)
 RETURNING id
 """
 
 
-def _insert_one_statement(*, resource, user, start, end, purpose, organisation) -> Booking:
-    """PostgreSQL, capacity 1, autocommit: lock the resource and insert in one statement (its own
+def _insert_one_statement(*, resource, user, start, end, purpose, organisation, now) -> Booking:
+    """PostgreSQL, capacity 1, autocommit: the range's locks and the insert in one statement (its own
     transaction), the exclusion constraint deciding. The same row as `_insert` writes."""
     booking = Booking(resource=resource, user=user, organisation=organisation, start=start, end=end,
                       blocked_end=_blocked_end(resource, end), exclusive=True, seats=1, status=Status.CONFIRMED,
                       price_cents=_price(resource, start, end), purpose=purpose)
     booking.created_at = booking.updated_at = timezone.now()
-    params = {"resource": resource.pk, "user": user.pk, "organisation": organisation.pk if organisation else None,
+    first, last = _buckets(start, booking.blocked_end)
+    params = {"first": first, "last": last, "resource": resource.pk, "user": user.pk, "organisation": organisation.pk if organisation else None,
               "start": start, "end": end, "blocked_end": booking.blocked_end, "price": booking.price_cents,
-              "purpose": purpose, "now": booking.created_at}
+              "purpose": purpose, "now": booking.created_at, "limit": settings.BOOKINGS_NO_SHOW_LIMIT,
+              "since": _no_shows_since(now)}
     try:
         with connection.cursor() as cursor:
             cursor.execute(_ONE_STATEMENT, params)
@@ -208,7 +250,8 @@ def _insert_one_statement(*, resource, user, start, end, purpose, organisation) 
             raise Refused("slot_taken", _("Ce créneau vient d'être réservé. Choisissez-en un autre ou "
                                           "inscrivez-vous sur la liste d'attente."), status=409) from exc
         raise
-    if row is None:
+    if row is None:  # the statement's own rule refused: the no-shows (or the resource is gone)
+        check_no_shows(user, now=now)
         raise Refused("not_bookable", _("Cette ressource n'est pas réservable pour l'instant."), status=409)
     booking.pk = row[0]
     booking._state.adding = False
@@ -225,13 +268,15 @@ def booking_create(*, resource: Resource, user, start: dt.datetime, end: dt.date
     now = _now(now)
     if organisation is not None and not belongs_to(user, organisation.pk):
         raise Refused("not_a_member", _("Vous n'êtes pas membre de ce groupe."), status=403)
-    check_request(resource=resource, user=user, start=start, end=end, seats=seats, now=now)
-    if (_constraint_decides(resource) and not resource.max_future_bookings and series is None and not in_kind
-            and not connection.in_atomic_block):
+    one_statement = (_constraint_decides(resource) and not resource.max_future_bookings and series is None
+                     and not in_kind and not connection.in_atomic_block)
+    check_request(resource=resource, user=user, start=start, end=end, seats=seats, now=now,
+                  no_shows=not one_statement)
+    if one_statement:
         return _insert_one_statement(resource=resource, user=user, start=start, end=end, purpose=purpose,
-                                     organisation=organisation)
+                                     organisation=organisation, now=now)
     with transaction.atomic():
-        _lock(resource)
+        _lock(resource, start, end)
         check_room(resource=resource, user=user, start=start, end=end, seats=seats, now=now)
         return _insert(resource=resource, user=user, start=start, end=end, seats=seats, purpose=purpose,
                        organisation=organisation, series=series, in_kind=in_kind)
@@ -302,7 +347,7 @@ def waitlist_join(*, resource: Resource, user, start, end, seats: int = 1,
     now = _now(now)
     check_request(resource=resource, user=user, start=start, end=end, seats=seats, now=now)
     with transaction.atomic():
-        _lock(resource)
+        _lock(resource, start, end)
         if WaitlistEntry.objects.filter(resource=resource, user=user, start=start,
                                         status__in=(WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED)).exists():
             raise Refused("already_waiting", _("Vous êtes déjà sur la liste d'attente de ce créneau."), status=409)
@@ -352,6 +397,7 @@ def _offer(resource: Resource, now: dt.datetime) -> list[Booking]:
             WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.PASSED)
             continue
         try:
+            _lock(resource, entry.start, entry.end)
             check_room(resource=resource, user=entry.user, start=entry.start, end=entry.end, seats=entry.seats,
                        now=now)
             booking = _insert(resource=resource, user=entry.user, start=entry.start, end=entry.end,

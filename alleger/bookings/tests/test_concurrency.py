@@ -127,3 +127,25 @@ def test_the_one_statement_booking_writes_the_row_the_orm_path_writes(room, resi
     with pytest.raises(Exception) as exc:
         services.booking_create(resource=room, user=resident, start=at(1, 11), end=at(1, 12), now=NOW)
     assert exc.value.code == "slot_taken"
+
+
+def test_the_one_statement_booking_counts_the_no_shows_itself(room, resident, settings):
+    settings.BOOKINGS_NO_SHOW_LIMIT = 2
+    for day in (1, 2):
+        Booking.objects.create(resource=room, user=resident, start=at(-day, 10), end=at(-day, 11),
+                               blocked_end=at(-day, 11), exclusive=True, status=Status.NO_SHOW)
+    with pytest.raises(Exception) as exc:
+        services.booking_create(resource=room, user=resident, start=at(1, 10), end=at(1, 11), now=NOW)
+    assert exc.value.code == "too_many_no_shows"
+    assert not Booking.objects.filter(status=Status.CONFIRMED).exists()
+    settings.BOOKINGS_NO_SHOW_LIMIT = 3
+    assert services.booking_create(resource=room, user=resident, start=at(1, 10), end=at(1, 11), now=NOW).pk
+
+
+def test_distinct_slots_booked_at_once_all_pass(room):
+    people = [UserFactory() for _ in range(16)]
+    results = all_at_once(16, lambda i: services.booking_create(
+        resource=room, user=people[i], start=at(2 + i // 7, 8 + 2 * (i % 7)), end=at(2 + i // 7, 9 + 2 * (i % 7)),
+        now=NOW).pk)
+    assert all(r[0] == "ok" for r in results)
+    assert overlaps_of(room) == []

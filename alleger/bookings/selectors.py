@@ -89,8 +89,9 @@ def my_bookings(user, *, now=None):
 
 
 def feed_bookings(user):
-    """What a person's calendar feed shows: their bookings still standing, from a month back."""
-    return (Booking.objects.filter(user=user, status__in=(*ACTIVE, Status.NO_SHOW),
+    """What a person's calendar feed shows: their bookings from a month back, the cancelled ones too (marked
+    CANCELLED, so that a subscribed calendar removes them)."""
+    return (Booking.objects.filter(user=user, status__in=(*ACTIVE, Status.NO_SHOW, Status.CANCELLED),
                                    end__gte=timezone.now() - dt.timedelta(days=31))
             .select_related("resource__place").order_by("start"))
 

@@ -67,6 +67,8 @@ def resource_detail(request, pk, *, form=None, series_form=None, waitlist_offer=
         first_free = next((s for s in grid if s.is_free), grid[0])
         local = timezone.localtime(first_free.start)
         initial |= {"day": local.date(), "start": local.time()}
+    training_valid = bool(qualification and qualification.status == Qualification.Status.VALIDATED
+                          and (qualification.expires_at is None or qualification.expires_at > timezone.now()))
     return render(request, "bookings/resource.html", {
         "resource": resource,
         "place": resource.place,
@@ -75,11 +77,13 @@ def resource_detail(request, pk, *, form=None, series_form=None, waitlist_offer=
         "can_manage": user.has_perm("bookings.manage_resource", resource),
         "form": form or SlotForm(resource=resource, initial=initial),
         "series_form": series_form or (SeriesForm(resource=resource, organisations=_organisations(user),
-                                                  initial=initial | {"weeks": 10}) if can_book else None),
+                                                  initial=initial | {"weeks": 10}, prefix="serie")
+                                       if can_book else None),
         "waitlist_offer": waitlist_offer,
         "qualification": qualification,
-        "training_valid": bool(qualification and qualification.status == Qualification.Status.VALIDATED
-                               and (qualification.expires_at is None or qualification.expires_at > timezone.now())),
+        "training_valid": training_valid,
+        # One-click slots for who may book them now; the form stays for everyone (and says why not).
+        "quick_book": can_book and (not resource.training_id or training_valid),
     }, status=status)
 
 
@@ -132,7 +136,7 @@ def resource_series(request, pk):
     resource = _resource(pk)
     if not request.user.has_perm("bookings.book_resource", resource):
         raise PermissionDenied
-    form = SeriesForm(request.POST, resource=resource, organisations=_organisations(request.user))
+    form = SeriesForm(request.POST, resource=resource, organisations=_organisations(request.user), prefix="serie")
     if form.is_valid():
         start, end = form.range()
         try:

@@ -68,7 +68,8 @@ def test_a_recurring_booking_lists_its_conflicts(client_of, room, resident, org_
     services.booking_create(resource=room, user=resident, start=tomorrow(18) + dt.timedelta(weeks=2),
                             end=tomorrow(19) + dt.timedelta(weeks=2))
     response = client_of(org_member).post(f"/reservations/ressources/{room.pk}/recurrente/", {
-        **slot_post(tomorrow(18)), "weeks": 4, "title": "Chorale", "organisation": organisation.pk})
+        **{f"serie-{k}": v for k, v in slot_post(tomorrow(18)).items()}, "serie-weeks": 4, "serie-title": "Chorale",
+        "serie-organisation": organisation.pk})
     page = response.content.decode().replace('&#x27;', "'")
     assert response.status_code == 200
     assert "3 dates réservées" in page and "1 date non réservée" in page

@@ -9,6 +9,7 @@ from ninja import Swagger
 from alleger.accounts.api import auth_router
 from alleger.accounts.api import router as accounts_router
 from alleger.assets.api import router as assets_router
+from alleger.bookings.api import router as bookings_router
 from alleger.core.api import Api, TextParser
 from alleger.discussions.api import comments_router, flags_router
 from alleger.funding.api import contributions_router, me_router, payments_router, projects_router
@@ -60,6 +61,7 @@ api.add_router("/interventions.geojson", interventions_geojson_router, tags=["in
 api.add_router("/interventions", interventions_router, tags=["interventions"])
 api.add_router("/", assets_router, tags=["assets"])
 api.add_router("/proposals", proposals_router, tags=["proposals"])
+api.add_router("/bookings", bookings_router, tags=["bookings"])
 api.add_router("/places.geojson", places_geojson_router, tags=["places"])
 api.add_router("/places/opendata", places_opendata_router, tags=["places"])
 api.add_router("/places", places_router, tags=["places"])

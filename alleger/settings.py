@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "alleger.kits",
     "alleger.assets",
     "alleger.places",
+    "alleger.bookings",
     "alleger.studies",
     "alleger.interventions",
     "alleger.reputation",
@@ -419,7 +420,14 @@ FUNDING_RECORD_IN_SQL = True
 CAPTURE_GRACE_DAYS = 7
 
 # Periodic jobs run by `alleger worker`: (management command, every N seconds).
-PERIODIC_JOBS = [("settle", envint("SETTLE_EVERY_SECONDS", 60, minimum=1))]
+PERIODIC_JOBS = [("settle", envint("SETTLE_EVERY_SECONDS", 60, minimum=1)),
+                 ("bookings_expire_holds", envint("BOOKINGS_EXPIRE_EVERY_SECONDS", 60, minimum=1))]
+
+# Bookings (alleger.bookings): a freed slot is held this long for the first in the waitlist; a person
+# with BOOKINGS_NO_SHOW_LIMIT no-shows in the last BOOKINGS_NO_SHOW_DAYS days may not book (0: never).
+BOOKINGS_HOLD_MINUTES = envint("BOOKINGS_HOLD_MINUTES", 120, minimum=1)
+BOOKINGS_NO_SHOW_LIMIT = envint("BOOKINGS_NO_SHOW_LIMIT", 3, minimum=0)
+BOOKINGS_NO_SHOW_DAYS = envint("BOOKINGS_NO_SHOW_DAYS", 90, minimum=1)
 
 # Anonymous visitors' public pages are cached this long (0 disables it).
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60, minimum=0)

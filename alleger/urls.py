@@ -20,6 +20,7 @@ urlpatterns = [
     path("propositions/", include("alleger.proposals.urls")),
     path("lieux/donnees/", include("alleger.places.urls_opendata")),
     path("lieux/", include("alleger.places.urls")),
+    path("reservations/", include("alleger.bookings.urls")),
     path("", include("alleger.discussions.urls")),
     path("compte/", include("alleger.accounts.urls")),
     path("", include("alleger.funding.urls")),

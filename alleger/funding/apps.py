@@ -26,10 +26,13 @@ class Config(AppConfig):
                           context=funding_sections.territory_section, order=10, stylesheet="funding/funding.css")
         sections.register("organisation", "contributions", template="funding/_organisation_section.html",
                           context=funding_sections.organisation_section, order=10)
+        # On a shared place's page: the projects its bookable resources are lent to.
+        sections.register("place", "funding_offers", template="funding/_place_offers_section.html",
+                          context=funding_sections.place_section, order=30)
         context_processors.register_role("sponsor", funding_sections.is_sponsor)
         # « Un financement participatif crée ce lieu » on a shared place's page (places is below funding).
         sections.register("place", "funding", template="funding/_place_section.html",
-                          context=place_sections.place_section, order=30)
+                          context=place_sections.place_section, order=20)
         moderation.register_link("projects", label=_("Projets à relire"), order=10,
                                  url=lambda t: reverse("funding:review_queue", args=[t.slug]))
         moderation.register_link("payments", label=_("Paiements hors ligne à confirmer"), order=20,

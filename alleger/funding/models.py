@@ -518,10 +518,24 @@ class Offer(models.Model):
     message = models.TextField(_("votre proposition"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
     answer = models.TextField(blank=True)
+    # An in-kind offer of a bookable resource of a shared place (a room, a machine) for a slot: the
+    # holder's acceptance books it through alleger.bookings.services, under the same rules.
+    resource = models.ForeignKey("bookings.Resource", verbose_name=_("ressource réservable"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="offers")
+    slot_start = models.DateTimeField(_("début du créneau"), null=True, blank=True)
+    slot_end = models.DateTimeField(_("fin du créneau"), null=True, blank=True)
+    booking = models.ForeignKey("bookings.Booking", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="offers")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(resource__isnull=True)
+                | models.Q(slot_start__isnull=False, slot_end__isnull=False, slot_end__gt=models.F("slot_start")),
+                name="offer_resource_has_a_slot"),
+        ]
 
     def __str__(self):
         return f"{self.author_id} → {self.need_id} ({self.status})"

@@ -2,7 +2,7 @@
 campaigns and figures, a territory's projects, an organisation's contributions, the sponsor's menu link."""
 
 from . import selectors
-from .models import Project
+from .models import Offer, Project
 
 
 def live(territory, limit: int) -> dict:
@@ -30,3 +30,12 @@ def organisation_section(request, organisation) -> dict | None:
 
 def is_sponsor(user) -> bool:
     return selectors.sponsor_organisations_of(user).exists()
+
+
+def place_section(request, place) -> dict | None:
+    """On a shared place's page: the projects its bookable resources are offered to (in-kind help)."""
+    offers = list(Offer.objects.filter(resource__place=place, need__project__status__in=(
+        Project.Status.PUBLISHED, Project.Status.SUCCEEDED)).exclude(
+        status__in=(Offer.Status.DECLINED, Offer.Status.WITHDRAWN)).select_related(
+        "need__project", "resource", "booking").order_by("slot_start"))
+    return {"offers": offers} if offers else None

@@ -149,7 +149,8 @@ def rewards_with_stock(project) -> list[Reward]:
 
 def needs_with_offers(project) -> list[Need]:
     return list(project.needs.prefetch_related(
-        Prefetch("offers", queryset=Offer.objects.select_related("author", "organisation"))))
+        Prefetch("offers", queryset=Offer.objects.select_related("author", "organisation", "resource__place",
+                                                                 "booking"))))
 
 
 # --- pages of the web interface ------------------------------------------------

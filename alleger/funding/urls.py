@@ -26,6 +26,8 @@ urlpatterns = [
     path("projets/<slug:slug>/prets/<int:contribution_id>/remboursement/", views.loan_repayment,
          name="loan_repayment"),
     path("projets/<slug:slug>/besoins/<int:need_id>/proposer/", views.offer, name="offer"),
+    path("projets/<slug:slug>/besoins/<int:need_id>/proposer-une-ressource/", views.offer_resource,
+         name="offer_resource"),
     path("projets/<slug:slug>/soutenir/", views.support, name="support"),
     path("contributions/", views.my_contributions, name="my_contributions"),
     path("contributions/<int:contribution_id>/annuler/", views.cancel, name="cancel"),

@@ -163,3 +163,30 @@ class SupportForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+
+
+class ResourceOfferForm(forms.Form):
+    """A place's manager offers one of its bookable resources, for a slot, to a room or equipment need."""
+
+    REFUSAL_FIELDS = {"closed": "start", "too_late": "day", "too_early": "day", "too_long": "hours",
+                      "invalid_range": "start", "training_required": "resource", "members_only": "resource",
+                      "forbidden": "resource"}
+
+    resource = forms.ModelChoiceField(label=_("Ressource"), queryset=None)
+    day = forms.DateField(label=_("Jour"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.TimeField(label=_("Heure de début"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    hours = forms.IntegerField(label=_("Durée (heures)"), min_value=1, max_value=12, initial=2)
+    message = forms.CharField(label=_("Message (facultatif)"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, resources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resource"].queryset = resources
+
+    def range(self):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        start = timezone.make_aware(dt.datetime.combine(self.cleaned_data["day"], self.cleaned_data["start"]))
+        return start, start + dt.timedelta(hours=self.cleaned_data["hours"])

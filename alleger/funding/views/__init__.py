@@ -24,5 +24,13 @@ from .holding import (  # noqa: F401
 )
 from .moderation import confirm_receipt, offline_payments, project_review, review_queue  # noqa: F401
 from .places import project_place  # noqa: F401
-from .public import call_detail, follow, offer, project_detail, project_list, support  # noqa: F401
+from .public import (  # noqa: F401
+    call_detail,
+    follow,
+    offer,
+    offer_resource,
+    project_detail,
+    project_list,
+    support,
+)
 from .sponsoring import pool_create, pool_matches_csv, pool_top_up, sponsor_dashboard  # noqa: F401

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alleger.bookings import selectors as booking_selectors
 from alleger.core.cache import public_page
 from alleger.core.forms import add_refusal
 from alleger.discussions.selectors import is_hidden
@@ -22,9 +23,10 @@ from .. import place_sections, selectors
 from ..forms import (
     OfferForm,
     ProjectFilterForm,
+    ResourceOfferForm,
     SupportForm,
 )
-from ..models import Call, Need, Project
+from ..models import Call, Need, Offer, Project
 from ..services import contributions as contribution_services
 from ..services import needs as need_services
 from ..services import projects as project_services
@@ -75,7 +77,29 @@ def _support_organisations(user):
     return [o for o in selectors.support_organisations_of(user) if user.has_perm("funding.support_project", o)]
 
 
-def _render_project(request, project, *, offer_forms=None, support_form=None):
+def _attach_resource_offers(project, needs, user, bound_forms):
+    """On each room or equipment need: the bookable resources offered for it (shown to all), and for a
+    place's manager the form to offer one (`need.resource_form`)."""
+    offers = {}
+    for o in (Offer.objects.filter(need__project=project, resource__isnull=False)
+              .exclude(status__in=(Offer.Status.DECLINED, Offer.Status.WITHDRAWN))
+              .select_related("resource__place", "booking").order_by("slot_start")):
+        offers.setdefault(o.need_id, []).append(o)
+    resources = None
+    for need in needs:
+        need.resource_offers = offers.get(need.pk, [])
+        need.resource_form = None
+        if need.kind in need_services.RESOURCE_NEEDS and not need.fulfilled and project.status in (
+                Project.Status.PUBLISHED, Project.Status.SUCCEEDED):
+            if resources is None:
+                resources = booking_selectors.managed_resources(user)
+            if need.pk in bound_forms:
+                need.resource_form = bound_forms[need.pk]
+            elif resources.exists():
+                need.resource_form = ResourceOfferForm(resources=resources, prefix=f"resource-{need.pk}")
+
+
+def _render_project(request, project, *, offer_forms=None, support_form=None, resource_forms=None):
     user = request.user
     page = selectors.project_page(project, user=user)
     can_offer = (user.is_authenticated and user.has_perm("funding.offer_help")
@@ -85,6 +109,7 @@ def _render_project(request, project, *, offer_forms=None, support_form=None):
     needs = [(need, offer_forms.get(need.pk) or (OfferForm(organisations=organisations, prefix=f"offer-{need.pk}")
                                                   if can_offer and not need.fulfilled else None))
              for need in page["needs"]]
+    _attach_resource_offers(project, [need for need, _form in needs], user, resource_forms or {})
     support_orgs = _support_organisations(user)
     if support_orgs and support_form is None:
         support_form = SupportForm(organisations=selectors.support_organisations_of(user))
@@ -149,6 +174,30 @@ def offer(request, slug, need_id):
             messages.success(request, _("Merci ! Votre proposition est transmise au porteur du projet."))
             return redirect(project.get_absolute_url() + "#besoins")
     return _render_project(request, project, offer_forms={need.pk: form})
+
+
+@login_required
+@require_POST
+def offer_resource(request, slug, need_id):
+    """A place's manager offers a bookable resource for a slot; the holder's acceptance books it."""
+    project = _project_for(request, slug)
+    need = get_object_or_404(Need, pk=need_id, project=project)
+    resources = booking_selectors.managed_resources(request.user)
+    if not resources.exists():
+        raise PermissionDenied
+    form = ResourceOfferForm(request.POST, resources=resources, prefix=f"resource-{need.pk}")
+    if form.is_valid():
+        start, end = form.range()
+        try:
+            need_services.offer_resource(need=need, author=request.user, resource=form.cleaned_data["resource"],
+                                         start=start, end=end, message=form.cleaned_data["message"])
+        except ValidationError as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, _("Merci ! Votre proposition est transmise au porteur du projet : s'il "
+                                        "l'accepte, le créneau lui est réservé."))
+            return redirect(project.get_absolute_url() + "#besoins")
+    return _render_project(request, project, resource_forms={need.pk: form})
 
 
 @login_required

@@ -21,6 +21,9 @@ class Command(BaseCommand):
             # territories, people and organisations loaded before them.
             for module in _app_modules("demo"):
                 module.load(context)
+            # Then the links between apps that need a later app's demo (a campaign helped by a place's room).
+            for module in _app_modules("demo_links"):
+                module.load(context)
             # Then the pictures for what the apps loaded (a kit forked by a later app gets its original's).
             for module in _app_modules("demo_pictures"):
                 module.load(context)

@@ -1,0 +1,165 @@
+"""The booking pages without JavaScript: book, refusals with their message, waitlist, series, .ics, feeds,
+the manager's page, trainings, occupancy, the place and profile sections."""
+
+import datetime as dt
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.utils import timezone
+from icalendar import Calendar
+
+from alleger.bookings import services
+from alleger.bookings.models import Booking, CalendarToken, Qualification, Status, WaitlistEntry
+from alleger.core import sections
+
+pytestmark = pytest.mark.django_db
+
+
+def tomorrow(hour):
+    day = timezone.localdate() + dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def slot_post(start, slots=1, **extra):
+    local = timezone.localtime(start)
+    return {"day": local.date().isoformat(), "start": local.strftime("%H:%M"), "slots": slots, "seats": 1, **extra}
+
+
+def test_a_visitor_sees_the_list_and_the_resource_and_is_asked_to_log_in(client, room):
+    assert room.name in client.get("/reservations/").content.decode().replace('&#x27;', "'")
+    page = client.get(room.get_absolute_url()).content.decode().replace('&#x27;', "'")
+    assert "Connectez-vous pour réserver" in page and "Créneaux des sept prochains jours" in page
+
+
+def test_book_from_the_form_then_a_refusal_with_its_message_and_the_waitlist(client_of, room, resident,
+                                                                             other_resident):
+    client = client_of(resident)
+    response = client.post(f"/reservations/ressources/{room.pk}/reserver/", slot_post(tomorrow(10)))
+    booking = Booking.objects.get()
+    assert response.status_code == 302 and response["Location"] == booking.get_absolute_url()
+    assert client.get(booking.get_absolute_url()).status_code == 200
+
+    client = client_of(other_resident)
+    response = client.post(f"/reservations/ressources/{room.pk}/reserver/", slot_post(tomorrow(10)))
+    assert response.status_code == 409
+    page = response.content.decode().replace('&#x27;', "'")
+    assert "Ce créneau vient d'être réservé" in page and "M'inscrire sur la liste d'attente" in page
+    response = client.post(f"/reservations/ressources/{room.pk}/attente/", slot_post(tomorrow(10)))
+    assert response.status_code == 302
+    assert WaitlistEntry.objects.get().user == other_resident
+
+
+def test_a_closed_slot_is_refused_on_its_field(client_of, room, resident):
+    response = client_of(resident).post(f"/reservations/ressources/{room.pk}/reserver/", slot_post(tomorrow(23)))
+    assert response.status_code == 409
+    assert "n'est pas ouvert à la réservation" in response.content.decode().replace('&#x27;', "'")
+    assert not Booking.objects.exists()
+
+
+def test_the_english_message(client_of, room, resident, settings):
+    client = client_of(resident)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(f"/reservations/ressources/{room.pk}/reserver/", slot_post(tomorrow(23)))
+    assert "is not open for booking" in response.content.decode().replace('&#x27;', "'")
+
+
+def test_a_recurring_booking_lists_its_conflicts(client_of, room, resident, org_member, organisation):
+    services.booking_create(resource=room, user=resident, start=tomorrow(18) + dt.timedelta(weeks=2),
+                            end=tomorrow(19) + dt.timedelta(weeks=2))
+    response = client_of(org_member).post(f"/reservations/ressources/{room.pk}/recurrente/", {
+        **{f"serie-{k}": v for k, v in slot_post(tomorrow(18)).items()}, "serie-weeks": 4, "serie-title": "Chorale",
+        "serie-organisation": organisation.pk})
+    page = response.content.decode().replace('&#x27;', "'")
+    assert response.status_code == 200
+    assert "3 dates réservées" in page and "1 date non réservée" in page
+    assert "Ce créneau vient d'être réservé" in page
+
+
+def test_the_ics_of_a_booking_the_personal_feed_and_its_revocation(client_of, client, room, resident):
+    booking = services.booking_create(resource=room, user=resident, start=tomorrow(10), end=tomorrow(12),
+                                      purpose="Réunion du collectif")
+    me = client_of(resident)
+    response = me.get(f"/reservations/{booking.pk}.ics")
+    event = Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert response["Content-Type"].startswith("text/calendar")
+    assert event["SUMMARY"] == f"{room.name} — {room.place.name}" and event.decoded("DTSTART") == tomorrow(10)
+
+    me.post("/reservations/agenda/lien/")
+    page = me.get("/reservations/mes-reservations/").content.decode().replace('&#x27;', "'")
+    url = page.split('class="feed-url">')[1].split("<")[0]
+    path = url.split("testserver")[1]
+    client.logout()
+    feed = Calendar.from_ical(client.get(path).content)
+    assert [str(e["SUMMARY"]) for e in feed.walk("VEVENT")] == [f"{room.name} — {room.place.name}"]
+    me = client_of(resident)
+    me.post(f"/reservations/agenda/lien/{CalendarToken.objects.get().pk}/supprimer/")
+    client.logout()
+    assert client.get(path).status_code == 404
+    assert client.get("/reservations/agenda/cal_nope.ics").status_code == 404
+
+
+def test_the_public_feed_shows_busy_and_free_without_names(client, room, resident):
+    services.booking_create(resource=room, user=resident, start=tomorrow(10), end=tomorrow(11),
+                            purpose="Secret")
+    body = client.get(f"/reservations/ressources/{room.pk}/disponibilites.ics").content
+    cal = Calendar.from_ical(body)
+    assert [str(e["SUMMARY"]) for e in cal.walk("VEVENT")] == ["Occupé"]
+    assert b"FBTYPE=FREE" in body and b"FBTYPE=BUSY" in body
+    assert b"Secret" not in body and resident.display_name.encode() not in body
+
+
+def test_the_manager_page_attendance_and_trainings(client_of, room, laser, training, resident, org_member):
+    booking = Booking.objects.create(resource=room, user=resident, start=timezone.now() - dt.timedelta(minutes=10),
+                                     end=timezone.now() + dt.timedelta(minutes=50),
+                                     blocked_end=timezone.now() + dt.timedelta(minutes=50))
+    services.training_request(training=training, user=resident)
+    assert client_of(resident).get(f"/reservations/lieux/{room.place.pk}/gestion/").status_code == 403
+    manager = client_of(org_member)
+    page = manager.get(f"/reservations/lieux/{room.place.pk}/gestion/").content.decode().replace('&#x27;', "'")
+    assert resident.display_name in page and "Valider la formation" in page
+    manager.post(f"/reservations/{booking.pk}/presence/", {"action": "check_in"})
+    assert Booking.objects.get(pk=booking.pk).status == Status.CHECKED_IN
+    manager.post(f"/reservations/formations/{training.pk}/personnes/{resident.pk}/", {"action": "validate"})
+    assert Qualification.objects.get(user=resident).status == Qualification.Status.VALIDATED
+    # now the machine is bookable for her
+    response = client_of(resident).post(f"/reservations/ressources/{laser.pk}/reserver/", slot_post(tomorrow(14)))
+    assert response.status_code == 302 and Booking.objects.filter(resource=laser).exists()
+
+
+def test_a_machine_without_training_says_so(client_of, laser, resident):
+    client = client_of(resident)
+    assert "M'inscrire à la formation" in client.get(laser.get_absolute_url()).content.decode().replace('&#x27;', "'")
+    response = client.post(f"/reservations/ressources/{laser.pk}/reserver/", slot_post(tomorrow(14)))
+    assert response.status_code == 400 and "demande la formation" in response.content.decode().replace('&#x27;', "'")
+    client.post(f"/reservations/formations/{laser.training.pk}/inscription/", {"next": laser.get_absolute_url()})
+    assert "Vous êtes inscrit(e) à la formation" in client.get(laser.get_absolute_url()).content.decode().replace('&#x27;', "'")
+
+
+def test_occupancy_for_the_innovation_cell_not_for_a_resident(client_of, room, resident, cell_member):
+    assert client_of(resident).get(f"/reservations/lieux/{room.place.pk}/occupation/").status_code == 403
+    page = client_of(cell_member).get(f"/reservations/lieux/{room.place.pk}/occupation/").content.decode().replace('&#x27;', "'")
+    assert "Occupation du lieu, par semaine" in page and "<table>" in page
+
+
+def test_cancel_and_claim_from_the_pages(client_of, room, resident, other_resident, settings):
+    booking = services.booking_create(resource=room, user=resident, start=tomorrow(10) + dt.timedelta(days=2),
+                                      end=tomorrow(11) + dt.timedelta(days=2))
+    services.waitlist_join(resource=room, user=other_resident, start=booking.start, end=booking.end)
+    client_of(resident).post(f"/reservations/{booking.pk}/annuler/")
+    assert Booking.objects.get(pk=booking.pk).status == Status.CANCELLED
+    held = Booking.objects.get(user=other_resident)
+    other = client_of(other_resident)
+    assert "Créneaux libérés pour vous" in other.get("/reservations/mes-reservations/").content.decode().replace('&#x27;', "'")
+    other.post(f"/reservations/{held.pk}/confirmer/")
+    assert Booking.objects.get(pk=held.pk).status == Status.CONFIRMED
+
+
+def test_the_place_and_profile_sections(room, resident, org_member, client_of):
+    request = RequestFactory().get("/")
+    request.user = org_member
+    parts = sections.of("place", request, room.place)
+    html = "".join(render_to_string(p.template, {"section": p.context, "request": request}) for p in parts)
+    assert room.name in html and "Gérer les réservations du lieu" in html and "créneaux libres" in html
+    services.booking_create(resource=room, user=resident, start=tomorrow(10), end=tomorrow(11))
+    assert room.name in client_of(resident).get("/compte/").content.decode().replace('&#x27;', "'")

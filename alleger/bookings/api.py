@@ -140,19 +140,19 @@ def free_slots(request, filters: Query[SpareQuery]):
     return _spare(_place_or_404(filters.place), filters.days)
 
 
-class FreeSlotFeatureOut(Schema):
+class SpareFeatureOut(Schema):
     type: Literal["Feature"]
     id: int
     geometry: dict
     properties: dict
 
 
-class FreeSlotCollectionOut(Schema):
+class SpareFeatureCollectionOut(Schema):
     type: Literal["FeatureCollection"]
-    features: list[FreeSlotFeatureOut]
+    features: list[SpareFeatureOut]
 
 
-@router.get("free-slots.geojson", response=FreeSlotCollectionOut, auth=None,
+@router.get("free-slots.geojson", response=SpareFeatureCollectionOut, auth=None,
             summary="Spare capacity by place (GeoJSON, open data)")
 def free_slots_geojson(request, filters: Query[SpareQuery]):
     """One point per place with its resources, each with its count of free slots and its next free ones."""
@@ -210,11 +210,6 @@ def _mine_or_404(request, booking_id, perm="bookings.view_booking") -> Booking:
     if not request.user.has_perm(perm, b):
         raise PermissionDenied
     return b
-
-
-@router.get("{int:booking_id}", response={200: BookingOut, 404: ErrorOut}, auth=AUTH, summary="One booking")
-def booking(request, booking_id: int):
-    return _booking_out(_mine_or_404(request, booking_id))
 
 
 @router.post("{int:booking_id}/cancel", response={200: BookingOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alleger.core import fragments
 from alleger.core.errors import Refused
 from alleger.core.services import audit_record
 from alleger.core.templatetags.alleger import euros
@@ -266,6 +267,8 @@ def _record_sql(contribution: Contribution, *, now) -> tuple[Contribution | None
         return Contribution.objects.get(pk=contribution_id), False
     if outcome != "created":
         raise _refusal(outcome, room)
+    # The stored function wrote through a SELECT, which the fragments' write watch does not see.
+    fragments.changed()
     c.pk, c.matched_cents = contribution_id, matched
     c._state.adding = False
     return None, goal_reached_now

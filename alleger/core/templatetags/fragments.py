@@ -1,0 +1,79 @@
+"""`{% shared "name" part… %}…{% endshared %}`: a part of a page that is the same for everyone.
+
+Rendered as an anonymous visitor sees it and cached by the data version (see
+alleger/core/fragments.py). The parts (any template values) join the key, beside
+the name, the language and the request's path: what the body reads from the
+view's context and is not in the path must be one of them. A last bare word
+`sitewide` leaves the path out of the key, for a body that is the same on every
+page (the menu, the footer).
+"""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from alleger.core import fragments
+
+register = template.Library()
+
+
+class SharedNode(template.Node):
+    def __init__(self, nodelist, name, parts, per_path):
+        self.nodelist = nodelist
+        self.name = name
+        self.parts = parts
+        self.per_path = per_path
+
+    def render(self, context):
+        request = context.get("request")
+        name = self.name.resolve(context)
+        parts = tuple(str(part.resolve(context)) for part in self.parts)
+
+        def render_as_visitor():
+            with context.push(fragments.visitor_context(request)):
+                return self.nodelist.render(context)
+
+        return mark_safe(fragments.shared(name, request, parts, render_as_visitor, per_path=self.per_path))  # noqa: S308 — rendered by the template
+
+
+class PersonalNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        request = context.get("request")
+
+        def render_as_person():
+            with context.push(csrf_token=fragments.holes()[0]):
+                return self.nodelist.render(context)
+
+        return mark_safe(fragments.personal(self.name.resolve(context), request,  # noqa: S308 — rendered by the template
+                                            context.get("user"), render_as_person))
+
+
+@register.tag
+def personal(parser, token):
+    """`{% personal "name" %}…{% endpersonal %}`: a part of the page that is the signed-in person's own.
+
+    Rendered with the real context and cached for this person only (and only while they are signed in
+    with the same session hash), keyed by the data version like a shared fragment.
+    """
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("{% personal %} takes a name: {% personal \"name\" %}")
+    nodelist = parser.parse(("endpersonal",))
+    parser.delete_first_token()
+    return PersonalNode(nodelist, parser.compile_filter(bits[1]))
+
+
+@register.tag
+def shared(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% shared %} needs a name: {% shared \"name\" part… %}")
+    sitewide = bits[-1] == "sitewide"
+    parts = bits[2:-1] if sitewide else bits[2:]
+    nodelist = parser.parse(("endshared",))
+    parser.delete_first_token()
+    return SharedNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in parts],
+                      per_path=not sitewide)

@@ -33,9 +33,9 @@ def logged_in_pages() -> list[tuple[str, str]]:
 
 def print_pages_and_session() -> None:
     """Print, as JSON, the pages and a fresh session cookie value of the demo resident."""
-    from django.conf import settings
     from importlib import import_module
 
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
     from alleger.accounts.models import User

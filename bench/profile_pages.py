@@ -19,7 +19,7 @@ the middleware, the handler).
 stacks growing one middleware at a time (anonymous, then with the session
 cookie), the cost of each being the difference of medians.
 
-`--cprofile LABEL` prints the 30 heaviest functions (cumulative) of that page.
+`--queries LABEL` prints the SQL of one request of that page; `--cprofile LABEL` prints the 30 heaviest functions (cumulative) of that page.
 
 Nothing is written; no server, no network. Times are this machine's, noisy:
 compare figures of one run.
@@ -199,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--user", default="clemence", help="demo person to log in as (default clemence)")
     parser.add_argument("--requests", type=int, default=50, help="requests per page (default 50)")
     parser.add_argument("--cprofile", metavar="LABEL", help="cProfile this page (a label of the table)")
+    parser.add_argument("--queries", metavar="LABEL", help="print the SQL of one request of this page")
     parser.add_argument("--middleware", action="store_true", help="measure each middleware on /healthz")
     args = parser.parse_args(argv)
 
@@ -229,6 +230,26 @@ def main(argv: list[str] | None = None) -> int:
             path = dict(pages())[args.cprofile]
             print(f"\ncProfile of {args.cprofile} ({path}), {args.requests} requests:")
             profile_page(client, path, args.requests)
+        if args.queries:
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as captured:
+                client.get(dict(pages())[args.queries])
+            print(f"\nSQL of one request of {args.queries}:")
+            for query in captured.captured_queries:
+                print(f"  {query['time']}s  {query['sql'][:300]}")
+            if os.environ.get("PROFILE_STACKS"):  # where each query comes from
+                import traceback
+
+                def show(execute, sql, params, many, context):
+                    print(sql[:120])
+                    print("".join(f"    {f.filename.split('site-packages/')[-1]}:{f.lineno} {f.name}\n"
+                                  for f in traceback.extract_stack()[-40:-2] if "django/" not in f.filename))
+                    return execute(sql, params, many, context)
+
+                with connection.execute_wrapper(show):
+                    client.get(dict(pages())[args.queries])
         if args.middleware:
             middleware_costs(args.user, args.requests)
     return 0

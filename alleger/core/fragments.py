@@ -27,6 +27,8 @@ such a part once and serves it to everyone until the data changes:
   never served after the commit of a write it predates. Each process also
   counts its own writes, so a write shows at once in its own process, even
   inside a transaction that has not committed (the tests' case).
+* **Only GET.** A POST's page (a form sent back with its errors) renders every
+  fragment, caching none.
 * **Key.** (name, data version, this process's write count, language, the
   request's path and query string, the tag's parts). The cache is Django's
   (Redis in production, shared by the processes); `FRAGMENT_CACHE_SECONDS=0`
@@ -137,17 +139,64 @@ def data_version(request):
     return found
 
 
-def deferred(func, *args, **kwargs):
-    """A view's value that the template computes when it first reads it, once.
+class Deferred:
+    """A view's value computed when it is first read, once.
 
+    A template reads it as the value (it calls what is callable); Python code (a test reading a
+    response's context) may use it as the value too: attributes, items, iteration, truth, length.
     Inside a shared fragment served from the cache it is never read, so its queries never run.
     """
-    return functools.cache(functools.partial(func, *args, **kwargs))
+
+    __slots__ = ("_func", "_value", "_done")
+
+    def __init__(self, func):
+        self._func = func
+        self._done = False
+        self._value = None
+
+    def __call__(self):
+        if not self._done:
+            self._value = self._func()
+            self._done = True
+        return self._value
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self(), name)
+
+    def __getitem__(self, key):
+        return self()[key]
+
+    def __iter__(self):
+        return iter(self())
+
+    def __len__(self):
+        return len(self())
+
+    def __bool__(self):
+        return bool(self())
+
+    def __contains__(self, item):
+        return item in self()
+
+    def __eq__(self, other):
+        return self() == other
+
+    __hash__ = None
+
+    def __repr__(self):
+        return f"Deferred({self()!r})"
+
+
+def deferred(func, *args, **kwargs) -> Deferred:
+    """`func(*args, **kwargs)`, computed when the page first reads it (see Deferred)."""
+    return Deferred(functools.partial(func, *args, **kwargs))
 
 
 def deferred_context(func, keys) -> dict:
     """`deferred` for each key of the dict that func() returns, computed once for all of them."""
-    once = functools.cache(func)
+    once = Deferred(func)
     return {key: deferred(lambda key: once()[key], key) for key in keys}
 
 
@@ -212,15 +261,17 @@ def cache_key(name: str, request, version, parts, *, per_path: bool = True) -> s
     return "alleger:fragment:" + hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
 
 
-def personal(name: str, request, user, render) -> str:
+def personal(name: str, request, user, render, parts: tuple = ()) -> str:
     """The fragment `name` of this person (rendered with the real context), from the cache or by `render()`.
 
     Keyed by the person and their session's authentication hash (a new password, a new key), beside
-    what keys a shared fragment; for a visitor, always rendered.
+    the name, the data version, the language and `parts` (not the path: what the body reads of the
+    page must be in `parts`); for a visitor, always rendered.
     """
     if user is None or not user.is_authenticated:
         return render()
-    return shared(name, request, ("personal", user.pk, user.get_session_auth_hash()), render, per_path=False)
+    return shared(name, request, ("personal", user.pk, user.get_session_auth_hash(), *parts), render,
+                  per_path=False)
 
 
 def shared(name: str, request, parts: tuple, render, *, per_path: bool = True) -> str:
@@ -229,7 +280,9 @@ def shared(name: str, request, parts: tuple, render, *, per_path: bool = True) -
     `per_path=False`: the body does not depend on the page it is on (the menu, the footer).
     """
     seconds = settings.FRAGMENT_CACHE_SECONDS
-    version = data_version(request) if seconds and request is not None else None
+    # Only what a GET shows is cached: a form sent back with its errors (a POST's page) is one person's.
+    cacheable = seconds and request is not None and request.method in ("GET", "HEAD")
+    version = data_version(request) if cacheable else None
     if version is None:
         return fill(render(), request)
     key = cache_key(name, request, version, parts, per_path=per_path)

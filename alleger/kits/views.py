@@ -47,6 +47,7 @@ def kit_detail(request, slug):
         # Flags hide a kit from the public until a moderator decides; moderators still see it.
         "hidden": hidden and not user.has_perm("discussions.moderate", kit),
         "moderator_sees_hidden": hidden,
+        # Querysets, read only when the shared fragments that show them are rendered (core/fragments.py).
         "forks": kit.forks.filter(status=Kit.Status.PUBLISHED).order_by("title"),
         "asset_types": kit.asset_types.select_related("territory").order_by("name"),
         "can_change": user.has_perm("kits.change_kit", kit),

@@ -36,9 +36,10 @@ class SharedNode(template.Node):
 
 
 class PersonalNode(template.Node):
-    def __init__(self, nodelist, name):
+    def __init__(self, nodelist, name, parts):
         self.nodelist = nodelist
         self.name = name
+        self.parts = parts
 
     def render(self, context):
         request = context.get("request")
@@ -47,23 +48,25 @@ class PersonalNode(template.Node):
             with context.push(csrf_token=fragments.holes()[0]):
                 return self.nodelist.render(context)
 
+        parts = tuple(str(part.resolve(context)) for part in self.parts)
         return mark_safe(fragments.personal(self.name.resolve(context), request,  # noqa: S308 — rendered by the template
-                                            context.get("user"), render_as_person))
+                                            context.get("user"), render_as_person, parts))
 
 
 @register.tag
 def personal(parser, token):
-    """`{% personal "name" %}…{% endpersonal %}`: a part of the page that is the signed-in person's own.
+    """`{% personal "name" part… %}…{% endpersonal %}`: a part of the page that is the signed-in person's own.
 
     Rendered with the real context and cached for this person only (and only while they are signed in
-    with the same session hash), keyed by the data version like a shared fragment.
+    with the same session hash), keyed by the data version like a shared fragment. The page's path is
+    not in the key: what the body reads of the page goes in the parts.
     """
     bits = token.split_contents()
-    if len(bits) != 2:
-        raise template.TemplateSyntaxError("{% personal %} takes a name: {% personal \"name\" %}")
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% personal %} needs a name: {% personal \"name\" part… %}")
     nodelist = parser.parse(("endpersonal",))
     parser.delete_first_token()
-    return PersonalNode(nodelist, parser.compile_filter(bits[1]))
+    return PersonalNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]])
 
 
 @register.tag

@@ -159,7 +159,7 @@ def profile_page(client, path: str, requests: int) -> None:
         client.get(path)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+    pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(30)
     print(out.getvalue())
 
 

@@ -9,6 +9,7 @@ page (the menu, the footer).
 """
 
 from django import template
+from django.template.loader_tags import BlockNode
 from django.utils.safestring import mark_safe
 
 from alleger.core import fragments
@@ -16,7 +17,20 @@ from alleger.core import fragments
 register = template.Library()
 
 
+def _parse_body(parser, end: str):
+    """The fragment's body, which may hold no {% block %}: a page extending base.html walks base's nodes
+    for its blocks on every render (ExtendsNode), and the fragments' bodies are left out of that walk."""
+    nodelist = parser.parse((end,))
+    parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError(f"no {{% block %}} inside a fragment (ended by {{% {end} %}})")
+    return nodelist
+
+
 class SharedNode(template.Node):
+    # Not walked by get_nodes_by_type (see _parse_body).
+    child_nodelists = ()
+
     def __init__(self, nodelist, name, parts, per_path):
         self.nodelist = nodelist
         self.name = name
@@ -36,6 +50,8 @@ class SharedNode(template.Node):
 
 
 class PersonalNode(template.Node):
+    child_nodelists = ()
+
     def __init__(self, nodelist, name, parts):
         self.nodelist = nodelist
         self.name = name
@@ -64,8 +80,7 @@ def personal(parser, token):
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("{% personal %} needs a name: {% personal \"name\" part… %}")
-    nodelist = parser.parse(("endpersonal",))
-    parser.delete_first_token()
+    nodelist = _parse_body(parser, "endpersonal")
     return PersonalNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]])
 
 
@@ -76,7 +91,6 @@ def shared(parser, token):
         raise template.TemplateSyntaxError("{% shared %} needs a name: {% shared \"name\" part… %}")
     sitewide = bits[-1] == "sitewide"
     parts = bits[2:-1] if sitewide else bits[2:]
-    nodelist = parser.parse(("endshared",))
-    parser.delete_first_token()
+    nodelist = _parse_body(parser, "endshared")
     return SharedNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in parts],
                       per_path=not sitewide)

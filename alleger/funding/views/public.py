@@ -85,26 +85,28 @@ def _support_organisations(user):
 
 def _render_project(request, project, *, offer_forms=None, support_form=None):
     user = request.user
-    can_offer = (user.is_authenticated and user.has_perm("funding.offer_help")
-                 and project.status in (Project.Status.PUBLISHED, Project.Status.SUCCEEDED))
-    offer_forms = offer_forms or {}
-    organisations = list(organisations_of(user)) if can_offer else []
     page = deferred(selectors.project_page, project)
 
     def needs():
-        return [(need, offer_forms.get(need.pk) or (OfferForm(organisations=organisations, prefix=f"offer-{need.pk}")
-                                                     if can_offer and not need.fulfilled else None))
+        can_offer = (user.is_authenticated and user.has_perm("funding.offer_help")
+                     and project.status in (Project.Status.PUBLISHED, Project.Status.SUCCEEDED))
+        organisations = list(organisations_of(user)) if can_offer else []
+        return [(need, (offer_forms or {}).get(need.pk) or (
+                    OfferForm(organisations=organisations, prefix=f"offer-{need.pk}")
+                    if can_offer and not need.fulfilled else None))
                 for need in page()["needs"]]
 
-    support_orgs = _support_organisations(user)
-    if support_orgs and support_form is None:
-        support_form = SupportForm(organisations=selectors.support_organisations_of(user))
+    def support():
+        if not _support_organisations(user):
+            return None
+        return support_form or SupportForm(organisations=selectors.support_organisations_of(user))
+
     url = request.build_absolute_uri(project.get_absolute_url())
     share_body = f"{project.summary}\n\n{url}"
     hidden = is_hidden(project)
-    # The parts that are the same for everyone go into shared fragments (alleger/core/fragments.py) and
-    # what they show is deferred: read only when they are rendered. The rest is the person's: the actions
-    # of a holder or a moderator, the offer and support forms, following, flags and comments.
+    # The parts that are the same for everyone go into shared fragments, the person's own (actions,
+    # offers, support, following, flags, comments) into personal ones (alleger/core/fragments.py); what
+    # either shows is deferred: read only when it is rendered, not when it comes from the cache.
     return render(request, "funding/detail.html", {
         "project": project,
         # Flags hide a project from the public until a moderator decides; its moderators still see it.
@@ -116,19 +118,17 @@ def _render_project(request, project, *, offer_forms=None, support_form=None):
             "percent_bar")},
         "following": deferred(selectors.is_following, project, user),
         "needs": deferred(needs),
-        # The needs' part varies with these only (the forms' choices are the person's organisations).
-        "needs_audience": (user.is_authenticated, can_offer, tuple(o.pk for o in organisations)),
         "signed_in": user.is_authenticated,
         "themes": deferred(lambda: list(project.themes.all())),
         "absolute_url": url,
         "image_url": request.build_absolute_uri(project.image.url) if project.image else "",
         "mailto": f"mailto:?subject={quote(project.title)}&body={quote(share_body)}",
-        "support_form": support_form if support_orgs else None,
-        "can_manage": user.has_perm("funding.manage_project", project),
-        "can_edit": (user.has_perm("funding.change_project", project)
-                     and project.status in project_services.EDITABLE),
-        "can_review": (user.has_perm("funding.review_project", project)
-                       and project.status == Project.Status.SUBMITTED),
+        "support_form": deferred(support),
+        "can_manage": deferred(user.has_perm, "funding.manage_project", project),
+        "can_edit": deferred(lambda: user.has_perm("funding.change_project", project)
+                             and project.status in project_services.EDITABLE),
+        "can_review": deferred(lambda: user.has_perm("funding.review_project", project)
+                               and project.status == Project.Status.SUBMITTED),
         "can_contribute": _open_for_contributions(project),
         "cancellable_until": contribution_services.cancellable_until(project),
     })

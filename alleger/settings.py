@@ -434,6 +434,9 @@ PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60, minimum=0)
 # The map's GeoJSON answers stay this long in the shared cache; they are keyed by
 # the data version, so a change never waits for them (0 disables the map's cache).
 MAP_CACHE_SECONDS = envint("MAP_CACHE_SECONDS", 600, minimum=0)
+# The shared fragments of logged-in pages (alleger/core/fragments.py) stay this long in the
+# shared cache; they are keyed by the data version, so a write never waits for them (0 disables).
+FRAGMENT_CACHE_SECONDS = envint("FRAGMENT_CACHE_SECONDS", 600, minimum=0)
 
 # Writes that could flood, per account (per IP address for visitors), on
 # allauth's limiter in Django's cache (alleger/core/ratelimit.py). Past a

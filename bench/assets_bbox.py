@@ -49,7 +49,8 @@ It checks first that both servers give the same bytes. It prints one line per
 run, then per box: req/s, p50 and p99 of the floor, the cached and the
 uncached endpoint side by side, the throughput ratio endpoint/floor of each
 (median of the rounds, and per round) and the verdict against the target
-(>= 1/3) for both. The figures also go to bench/results/assets_bbox.json
+(>= 1/3; >= 1/2 for a street-level box uncached) for both. The figures also go
+to bench/results/assets_bbox.json
 (ignored by git).
 
 Exit status: 0 whatever the ratios (it is a report); 1 when a server did not
@@ -87,6 +88,8 @@ BOXES = [
     ("street-level", (4.3890, 45.4390, 4.3897, 45.4396)),
 ]
 TARGET_RATIO = 1 / 3
+#: A new street-level box, the cache off: at least half the floor.
+TARGETS = {("street-level", "uncached"): 1 / 2}
 SEED = 200_000
 
 
@@ -293,8 +296,10 @@ def run(args, client, client_name: str, tmp_path: Path) -> int:
     for label, _bbox in BOXES:
         for kind in ("cached", "uncached"):
             s = summary[label][kind]
-            verdict = "MET" if s["ratio"] >= TARGET_RATIO else "NOT MET"
-            print(f"target ({label}, {kind} >= 1/3 of the raw-SQL floor): {verdict} (ratio {s['ratio']:.2f}; "
+            target = TARGETS.get((label, kind), TARGET_RATIO)
+            verdict = "MET" if s["ratio"] >= target else "NOT MET"
+            print(f"target ({label}, {kind} >= 1/{round(1 / target)} of the raw-SQL floor): {verdict} "
+                  f"(ratio {s['ratio']:.2f}; "
                   f"per round {', '.join(f'{r:.2f}' for r in s['ratios'])})")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "assets_bbox.json").write_text(json.dumps({

@@ -1,6 +1,7 @@
-"""HTTP benchmark: public pages against the framework's floor.
+"""HTTP benchmark: public and logged-in pages against the framework's floor.
 
     uv run python bench/http_pages.py [--duration SECONDS] [--connections N] [--rounds N]
+                                      [--mode all|anonymous|logged-in]
 
 For each database backend (SQLite in a temporary var dir; PostgreSQL when
 reachable, in a database of its own that is dropped and recreated each run) it
@@ -10,13 +11,19 @@ drives it with wrk. The floor (/healthz) and the pages — the territory front
 page, the project listing and a project page as anonymous visitors see them
 (served from the page cache, see alleger/core/cache.py), and the front page
 rendered for every request (a cookie bypasses the cache, as for a logged-in
-person) — are measured in the same run, interleaved (floor, pages, floor,
-pages…) for several rounds, and the medians are reported, because this
+person) — and, logged in as the demo resident (her session cookie, created in
+the benchmark's database: every request is rendered for her, never from the
+page cache), the home page, the territory page, the project listing, the
+project page, a kit, the asset list and the territory's reports
+(bench/_pages.py) are measured in the same run, interleaved (floor, pages,
+floor, pages…) for several rounds, and the medians are reported, because this
 machine is shared and noisy.
 
 It prints req/s, p50 and p99 for each URL, each page/floor throughput ratio,
-and whether the targets hold on PostgreSQL (front page, project page and
-listing >= 1/3 of the floor; the uncached render is reported, not judged).
+and whether the targets hold on PostgreSQL (anonymous front page, project page
+and listing >= 1/3 of the floor; each logged-in page >= 1/3 of the floor with
+a p99 at most 3 times the floor's; the anonymous uncached render is reported,
+not judged).
 Exit status: 0 whatever the ratio (it is a report); 1 if a server failed to
 start, a URL did not answer 200, or any response was not 2xx/3xx.
 
@@ -52,7 +59,8 @@ RESULTS = ROOT / "bench" / "results"
 FLOOR = "/healthz"
 FRONT = "/t/saint-etienne/"
 #: (label, path, extra header, judged against the target); the project page's
-#: path is found after the demo data is loaded.
+#: path is found after the demo data is loaded. Logged-in pages (bench/_pages.py)
+#: are added after them, with the resident's session cookie.
 PAGES = [
     ("front page", FRONT, None, True),
     ("project listing", "/projets/?territoire=saint-etienne", None, True),
@@ -61,6 +69,9 @@ PAGES = [
 ]
 CAFE_SLUG_PREFIX = "le-cafe"
 TARGET_RATIO = 1 / 3
+#: Logged-in pages: p99 at most this many times the floor's p99.
+TARGET_P99 = 3
+LOGGED_IN = "logged in: "
 # Two cores: one worker process per core; a few threads each so a request
 # waiting on the database does not idle the core.
 WORKERS = 2
@@ -148,10 +159,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def get(port: int, path: str, timeout: float = 5.0) -> tuple[int, bytes]:
+def get(port: int, path: str, timeout: float = 5.0, headers: dict | None = None) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request("GET", path)
+        connection.request("GET", path, headers=headers or {})
         response = connection.getresponse()
         return response.status, response.read()
     finally:
@@ -415,22 +426,55 @@ def project_path(port: int) -> str:
     raise BenchError(f"no demo project whose slug starts with {CAFE_SLUG_PREFIX!r}")
 
 
+def logged_in(env: dict[str, str]) -> tuple[list[tuple[str, str]], str]:
+    """The logged-in pages and a session cookie of the demo resident, made in the benchmark's database."""
+    code = ("import sys; sys.path.insert(0, 'bench'); import _pages; _pages.print_pages_and_session()")
+    completed = subprocess.run([sys.executable, "-m", "alleger.cli", "shell", "-c", code], env=env, cwd=ROOT,
+                               capture_output=True, text=True)
+    if completed.returncode != 0:
+        raise BenchError(f"could not log the resident in:\n{completed.stderr[-3000:]}")
+    found = json.loads(completed.stdout.strip().splitlines()[-1])
+    return [tuple(page) for page in found["pages"]], found["cookie"]
+
+
+def page_list(args) -> list[tuple[str, str, str | None, bool]]:
+    """The (label, path, header, judged) of this run; logged-in paths are filled in by measure()."""
+    pages = [] if args.mode == "logged-in" else list(PAGES)
+    if args.mode != "anonymous":
+        pages += [(LOGGED_IN + label, f"<{label}>", "<session>", True) for label in LOGGED_IN_LABELS]
+    return pages
+
+
+#: The logged-in pages' labels, in bench/_pages.py's order.
+LOGGED_IN_LABELS = ["front page", "territory page", "project listing", "project page", "kit page",
+                    "asset list", "reports list"]
+
+
 def measure(backend: str, env: dict[str, str], args, client, log_path: Path) -> BackendResult:
     result = BackendResult(backend)
     print(f"\n== {backend}: migrate + demo_data", flush=True)
     prepare(env)
+    logged_in_paths, cookie = logged_in(env) if args.mode != "anonymous" else ([], "")
+    logged_in_paths = dict(logged_in_paths)
     with Server(env, log_path, args.workers, args.server_threads) as server:
         print(
             f"== {backend}: gunicorn on 127.0.0.1:{server.port} "
             f"({args.workers} workers x {args.server_threads} threads, gthread)",
             flush=True,
         )
-        cafe = project_path(server.port)
-        targets = [("floor", FLOOR, None)] + [
-            (label, cafe if path == "<cafe>" else path, header) for label, path, header, _ in PAGES
-        ]
-        for _, url, _ in targets:
-            status, body = get(server.port, url)
+        cafe = project_path(server.port) if args.mode != "logged-in" else ""
+
+        def resolve(label: str, path: str, header: str | None) -> tuple[str, str, str | None]:
+            if label.startswith(LOGGED_IN):
+                return label, logged_in_paths[label.removeprefix(LOGGED_IN)], f"Cookie: {cookie}"
+            return label, cafe if path == "<cafe>" else path, header
+
+        targets = [("floor", FLOOR, None)] + [resolve(label, path, header)
+                                               for label, path, header, _ in page_list(args)]
+        for label, url, header in targets:
+            status, body = get(server.port, url, headers=dict([header.split(": ", 1)]) if header else None)
+            if status == 200 and label.startswith(LOGGED_IN) and b"/accounts/logout/" not in body:
+                raise BenchError(f"{url} did not show the resident logged in")
             if status != 200:
                 raise BenchError(f"{url} answered {status}:\n{body[:500]!r}\n{server.tail()}")
         # Warm-up: imports, template loading, connections; not recorded.
@@ -443,7 +487,7 @@ def measure(backend: str, env: dict[str, str], args, client, log_path: Path) -> 
                                 label=key, header=header)
                 result.samples.append(sample)
                 print(
-                    f"   round {round_number}  {key:<22} {sample.rps:9.1f} req/s  "
+                    f"   round {round_number}  {key:<34} {sample.rps:9.1f} req/s  "
                     f"p50 {sample.p50_ms:7.2f} ms  p99 {sample.p99_ms:7.2f} ms"
                     + (f"  NON-2xx {sample.non_2xx}" if sample.non_2xx else "")
                     + (f"  socket errors: {sample.socket_errors}" if sample.socket_errors else ""),
@@ -458,20 +502,21 @@ def measure(backend: str, env: dict[str, str], args, client, log_path: Path) -> 
 # Report
 
 
-def table(result: BackendResult) -> str:
+def table(result: BackendResult, pages) -> str:
+    floor_p99 = result.median(FLOOR, "p99_ms")
     lines = [
         f"{result.backend}  (median of {len(result.of(FLOOR))} interleaved rounds)",
-        f"  {'URL':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'ratio':>8}",
-        f"  {'floor ' + FLOOR:<28}{result.median(FLOOR, 'rps'):>10.1f}"
-        f"{result.median(FLOOR, 'p50_ms'):>10.2f}{result.median(FLOOR, 'p99_ms'):>10.2f}{'1.00':>8}",
+        f"  {'URL':<36}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'ratio':>8}{'p99/floor':>11}",
+        f"  {'floor ' + FLOOR:<36}{result.median(FLOOR, 'rps'):>10.1f}"
+        f"{result.median(FLOOR, 'p50_ms'):>10.2f}{floor_p99:>10.2f}{'1.00':>8}{'1.00':>11}",
     ]
-    for label, _, _, _ in PAGES:
+    for label, _, _, _ in pages:
         lines.append(
-            f"  {label:<28}{result.median(label, 'rps'):>10.1f}"
+            f"  {label:<36}{result.median(label, 'rps'):>10.1f}"
             f"{result.median(label, 'p50_ms'):>10.2f}{result.median(label, 'p99_ms'):>10.2f}"
-            f"{result.ratio(label):>8.2f}"
+            f"{result.ratio(label):>8.2f}{result.median(label, 'p99_ms') / floor_p99:>11.2f}"
         )
-    for label, _, _, _ in PAGES:
+    for label, _, _, _ in pages:
         ratios = ", ".join(f"{r:.2f}" for r in result.round_ratios(label))
         lines.append(f"  ratio {label}/floor per round: {ratios}")
     return "\n".join(lines)
@@ -513,6 +558,8 @@ def main(argv: list[str] | None = None) -> int:
         help="benchmark database, dropped and recreated each run (env BENCH_POSTGRES_URL)",
     )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--mode", choices=["all", "anonymous", "logged-in"], default="all",
+                        help="anonymous pages, logged-in pages, or both (default)")
     args = parser.parse_args(argv)
     if not 1 <= args.duration <= 60:
         parser.error("--duration must be between 1 and 60 seconds")
@@ -542,7 +589,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"load generator: {client_name}")
     print(
-        f"{args.rounds} rounds x (floor + {len(PAGES)} pages) x {args.duration:g}s, "
+        f"{args.rounds} rounds x (floor + {len(page_list(args))} pages) x {args.duration:g}s, "
         f"{args.connections} connections, "
         f"{args.threads if client is wrk else args.connections} client thread(s), "
         f"{os.cpu_count()} CPUs"
@@ -610,7 +657,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.duration:g}s per run)\n"
     )
     for result in results:
-        print(table(result) if not result.error else f"{result.backend}: FAILED")
+        print(table(result, page_list(args)) if not result.error else f"{result.backend}: FAILED")
         bad = sum(s.non_2xx for s in result.samples)
         if bad:
             failed = True
@@ -620,10 +667,16 @@ def main(argv: list[str] | None = None) -> int:
     if postgres is None:
         print("targets (pages >= 1/3 of floor on PostgreSQL): not measured (no PostgreSQL run)")
     else:
-        for label, _, _, judged in PAGES:
+        floor_p99 = postgres.median(FLOOR, "p99_ms")
+        for label, _, _, judged in page_list(args):
             ratio = postgres.ratio(label)
             verdict = ("MET" if ratio >= TARGET_RATIO else "NOT MET") if judged else "reported"
             print(f"target ({label} >= 1/3 of floor on PostgreSQL): {verdict} (ratio {ratio:.2f})")
+            if label.startswith(LOGGED_IN):
+                p99 = postgres.median(label, "p99_ms")
+                verdict = "MET" if p99 <= TARGET_P99 * floor_p99 else "NOT MET"
+                print(f"target ({label} p99 <= 3 x floor p99 on PostgreSQL): {verdict} "
+                      f"({p99:.2f} ms vs {floor_p99:.2f} ms: {p99 / floor_p99:.2f} x)")
 
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "http_pages.json").write_text(
@@ -637,7 +690,7 @@ def main(argv: list[str] | None = None) -> int:
                 "workers": args.workers,
                 "server_threads": args.server_threads,
                 "backends": [
-                    {**asdict(r), "ratios": None if r.error else {p[0]: r.ratio(p[0]) for p in PAGES}}
+                    {**asdict(r), "ratios": None if r.error else {p[0]: r.ratio(p[0]) for p in page_list(args)}}
                     for r in results
                 ],
             },

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from alleger.core.cache import public_page
 from alleger.core.forms import add_refusal
+from alleger.core.fragments import deferred, deferred_context
 from alleger.core.ratelimit import limit
 from alleger.discussions.views import hidden_page
 
@@ -45,34 +46,43 @@ def _asset_for(request, pk, perm="assets.view_asset") -> Asset:
 
 @public_page
 def asset_list(request):
-    territories = list(selectors.territories_for_filter())
-    territory = next((t for t in territories if t.slug == request.GET.get("territoire")), None)
-    types = list({t.slug: (t.slug, t.name if territory else f"{t.name} ({t.territory.name})")
-                  for t in selectors.types_of(territory)}.values())
-    kits = [(k.slug, k.title) for k in selectors.kits_for_filter(territory)]
-    neighbourhoods = list({n.slug: (n.slug, n.name if territory else f"{n.name} ({n.territory.name})")
-                           for n in selectors.neighbourhoods_for_filter(territory)}.values())
-    form = AssetFilterForm(request.GET, territories=territories, types=types, kits=kits,
-                           neighbourhoods=neighbourhoods)
-    filters = form.values()
-    assets = selectors.asset_search(territory=territory, status=filters.get("statut", ""),
-                                    type_slug=filters.get("type", ""), kit_slug=filters.get("kit", ""),
-                                    neighbourhood_slug=filters.get("quartier", ""), text=filters.get("q", ""))
-    page = Paginator(assets.prefetch_related("photos"), PAGE_SIZE).get_page(request.GET.get("page"))
-    bounds = territory.bbox if territory is not None and territory.bbox else selectors.extent(assets)
-    api_filters = {"status": filters.get("statut"), "type": filters.get("type"), "kit": filters.get("kit"),
-                   "territory": territory.slug if territory else ""}
+    def listing():
+        territories = list(selectors.territories_for_filter())
+        territory = next((t for t in territories if t.slug == request.GET.get("territoire")), None)
+        types = list({t.slug: (t.slug, t.name if territory else f"{t.name} ({t.territory.name})")
+                      for t in selectors.types_of(territory)}.values())
+        kits = [(k.slug, k.title) for k in selectors.kits_for_filter(territory)]
+        neighbourhoods = list({n.slug: (n.slug, n.name if territory else f"{n.name} ({n.territory.name})")
+                               for n in selectors.neighbourhoods_for_filter(territory)}.values())
+        form = AssetFilterForm(request.GET, territories=territories, types=types, kits=kits,
+                               neighbourhoods=neighbourhoods)
+        filters = form.values()
+        assets = selectors.asset_search(territory=territory, status=filters.get("statut", ""),
+                                        type_slug=filters.get("type", ""), kit_slug=filters.get("kit", ""),
+                                        neighbourhood_slug=filters.get("quartier", ""), text=filters.get("q", ""))
+        page = Paginator(assets.prefetch_related("photos"), PAGE_SIZE).get_page(request.GET.get("page"))
+        bounds = territory.bbox if territory is not None and territory.bbox else selectors.extent(assets)
+        api_filters = {"status": filters.get("statut"), "type": filters.get("type"), "kit": filters.get("kit"),
+                       "territory": territory.slug if territory else ""}
+        return {
+            "form": form,
+            "page": page,
+            "territory": territory,
+            "filtered": any(filters.values()),
+            "querystring": urlencode({k: v for k, v in filters.items() if v}),
+            "map_bounds": bounds,
+            "map_query": urlencode({k: v for k, v in api_filters.items() if v}),
+        }
+
+    # The listing depends on the query string only: shared fragments keyed by it show it, computed only
+    # when they are rendered (alleger/core/fragments.py); the actions and proposals are the person's.
+    user = request.user
     return render(request, "assets/list.html", {
-        "form": form,
-        "page": page,
-        "territory": territory,
-        "filtered": any(filters.values()),
-        "querystring": urlencode({k: v for k, v in filters.items() if v}),
-        "map_bounds": bounds,
-        "map_query": urlencode({k: v for k, v in api_filters.items() if v}),
-        "can_review": request.user.has_perm("assets.view_review_queue"),
-        "can_import": selectors.moderated_territories(request.user).exists(),
-        "my_proposals": selectors.proposals_of(request.user)[:20],
+        **deferred_context(listing, ["form", "page", "territory", "filtered", "querystring", "map_bounds",
+                                     "map_query"]),
+        "can_review": deferred(user.has_perm, "assets.view_review_queue"),
+        "can_import": deferred(lambda: selectors.moderated_territories(user).exists()),
+        "my_proposals": deferred(lambda: list(selectors.proposals_of(user)[:20])),
     })
 
 

@@ -9,4 +9,4 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from alleger.core import search  # noqa: F401 — registers the SQLite fold function
+        from alleger.core import fragments, search  # noqa: F401 — the write watch; the SQLite fold function

@@ -1,5 +1,6 @@
 """Markdown for user-written text: markdown-it-py renders, nh3 sanitises."""
 
+from functools import lru_cache
 from html import unescape
 
 import nh3
@@ -23,11 +24,26 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+#: Texts up to this long are remembered (comments, summaries, answers: the same ones on every page view).
+CACHED_LENGTH = 4000
+
+
 def render_markdown(text: str) -> str:
     """Return safe HTML for a Markdown text. Raw HTML in the source is escaped,
     and the result is sanitised again so no script, style or event handler
     can survive whatever the renderer does."""
-    html = _md.render(text or "")
+    text = text or ""
+    return _render_cached(text) if len(text) <= CACHED_LENGTH else _render(text)
+
+
+@lru_cache(maxsize=2048)
+def _render_cached(text: str) -> str:
+    # The output depends on the text alone: a page shows the same comments on every view.
+    return _render(text)
+
+
+def _render(text: str) -> str:
+    html = _md.render(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -20,3 +20,22 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+
+
+class DataVersion(models.Model):
+    """One row whose `version` changes after every transaction that writes what pages show.
+
+    `alleger.core.fragments` keys the shared fragments of logged-in pages by it:
+    it is replaced, after the commit, by any INSERT, UPDATE or DELETE made
+    through Django's connection (sessions excepted), so a fragment rendered
+    before a write is never read after it. Internal: no admin, no interface strings.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="data_version_single_row")]
+
+    def __str__(self):
+        return str(self.version)

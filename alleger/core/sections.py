@@ -12,6 +12,10 @@ where `territory_section(request, territory)` returns the section's variables (i
 them as `section`), or None to leave the section out for this request. The page's view passes
 `sections.of("territory", request, territory)` as `sections`; its template places them with
 {% include "core/_sections.html" %} and their stylesheets with {% include "core/_section_styles.html" %}.
+
+The home and territory pages place their sections in a shared fragment (alleger/core/fragments.py):
+there, `context` gets the request as an anonymous visitor's (`request.user` is anonymous) and the
+template renders as for a visitor, whoever asked, since the result is shown to everyone.
 """
 
 from collections.abc import Callable

@@ -6,12 +6,15 @@ from django.views.decorators.cache import never_cache
 
 from . import sections
 from .cache import public_page
+from .fragments import VisitorRequest, deferred
 from .selectors import live_overview
 
 
 @public_page
 def home(request):
-    return render(request, "core/home.html", {"sections": sections.of("home", request), "live": live_overview()})
+    # Deferred: read only when the shared fragment is rendered, not when it comes from the cache.
+    return render(request, "core/home.html", {"sections": deferred(sections.of, "home", VisitorRequest(request)),
+                                              "live": deferred(live_overview)})
 
 
 @never_cache

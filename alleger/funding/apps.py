@@ -10,7 +10,7 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from alleger.core import context_processors, sections
+        from alleger.core import context_processors, fragments, sections
         from alleger.core.selectors import register_live_source
         from alleger.discussions import registry
         from alleger.territories import moderation
@@ -22,6 +22,8 @@ class Config(AppConfig):
         registry.register(self.get_model("Project"), key="project", view_perm="funding.view_project",
                           author="holder_id", author_badge=_("Porteur du projet"), notify_author=True)
         register_live_source("funding", funding_sections.live)
+        # The simulated card processor's book is no page's data: an authorisation changes no fragment.
+        fragments.ignore_table(self.get_model("SimulatedCharge")._meta.db_table)
         sections.register("territory", "funding", template="funding/_territory_section.html",
                           context=funding_sections.territory_section, order=10, stylesheet="funding/funding.css")
         sections.register("organisation", "contributions", template="funding/_organisation_section.html",

@@ -67,8 +67,12 @@ def project_page(project: Project, *, user=None) -> dict:
         "pools": pools,
         "days_left": days_left(project),
         "percent_bar": min(100, project.percent),
-        "following": bool(user and user.is_authenticated and project.followers.filter(pk=user.pk).exists()),
+        "following": is_following(project, user),
     }
+
+
+def is_following(project: Project, user) -> bool:
+    return bool(user and user.is_authenticated and project.followers.filter(pk=user.pk).exists())
 
 
 def contributions_of(user) -> QuerySet[Contribution]:

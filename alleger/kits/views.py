@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from alleger.core import sections
 from alleger.core.errors import Refused
 from alleger.core.forms import add_refusal
+from alleger.core.fragments import deferred
 from alleger.core.ratelimit import limit
 from alleger.discussions.selectors import is_hidden
 
@@ -48,12 +49,14 @@ def kit_detail(request, slug):
         # Flags hide a kit from the public until a moderator decides; moderators still see it.
         "hidden": hidden and not user.has_perm("discussions.moderate", kit),
         "moderator_sees_hidden": hidden,
+        # Querysets, read only when the shared fragments that show them are rendered (core/fragments.py).
         "forks": kit.forks.filter(status=Kit.Status.PUBLISHED).order_by("title"),
         "asset_types": kit.asset_types.select_related("territory").order_by("name"),
-        "can_change": user.has_perm("kits.change_kit", kit),
-        "can_submit": user.has_perm("kits.submit_kit", kit),
-        "can_review": user.has_perm("kits.review_kit", kit) and kit.status == Kit.Status.SUBMITTED,
-        "can_fork": user.has_perm("kits.fork_kit", kit),
+        # The person's, shown in a personal fragment: asked only when it is rendered.
+        "can_change": deferred(user.has_perm, "kits.change_kit", kit),
+        "can_submit": deferred(user.has_perm, "kits.submit_kit", kit),
+        "can_review": deferred(lambda: user.has_perm("kits.review_kit", kit) and kit.status == Kit.Status.SUBMITTED),
+        "can_fork": deferred(user.has_perm, "kits.fork_kit", kit),
         "review_form": ReviewForm(),
         # What higher apps add (places: « s'applique aussi aux lieux »), through core.sections.
         "sections": sections.of("kit", request, kit),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from alleger.core.errors import Refused
 from alleger.core.forms import add_refusal
+from alleger.core.fragments import deferred, deferred_context
 from alleger.core.ratelimit import limit
 from alleger.discussions.views import hidden_page
 from alleger.territories.models import Territory
@@ -58,21 +59,29 @@ def report_index(request):
 
 def territory_reports(request, slug):
     territory = _territory(slug)
-    categories = list(selectors.categories_of(territory, active_only=False))
-    form = FilterForm(request.GET or None, categories=categories)
-    filters = form.values()
-    reports = selectors.report_list(territory=territory, status=filters.get("statut") or None,
-                                    category=filters.get("categorie") or None, q=filters.get("q") or "")
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    located = list(reports.filter(lat__isnull=False)[:MAP_LIMIT])
+
+    def listing():
+        categories = list(selectors.categories_of(territory, active_only=False))
+        form = FilterForm(request.GET or None, categories=categories)
+        filters = form.values()
+        reports = selectors.report_list(territory=territory, status=filters.get("statut") or None,
+                                        category=filters.get("categorie") or None, q=filters.get("q") or "")
+        page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+        located = list(reports.filter(lat__isnull=False)[:MAP_LIMIT])
+        return {
+            "form": form,
+            "page": page,
+            "querystring": urlencode({k: v for k, v in filters.items() if v}),
+            "located": located,
+            "geojson": selectors.map_features(located),
+        }
+
+    # The list depends on the query string only: a shared fragment keyed by it shows it, computed only
+    # when it is rendered (alleger/core/fragments.py); the links of the person are theirs.
     return render(request, "reports/list.html", {
         "territory": territory,
-        "form": form,
-        "page": page,
-        "querystring": urlencode({k: v for k, v in filters.items() if v}),
-        "located": located,
-        "geojson": selectors.map_features(located),
-        "can_configure": request.user.has_perm("reports.configure_categories", territory),
+        **deferred_context(listing, ["form", "page", "querystring", "located", "geojson"]),
+        "can_configure": deferred(request.user.has_perm, "reports.configure_categories", territory),
     })
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from alleger.core import sections
 from alleger.core.cache import public_page
+from alleger.core.fragments import VisitorRequest, deferred_context
 from alleger.core.markdown import markdown_to_text
 from alleger.core.selectors import live_overview
 from alleger.core.text import clean_text
@@ -20,22 +21,31 @@ from .theme import hex_colour
 @public_page
 def territory_detail(request, slug):
     territory = get_object_or_404(Territory, slug=slug)
-    neighbourhoods = list(selectors.neighbourhood_list(territory))
-    features = [
-        {"type": "Feature", "geometry": n.boundary, "properties": {"name": n.name}}
-        for n in neighbourhoods
-    ]
-    if not features and territory.boundary:
-        features = [{"type": "Feature", "geometry": territory.boundary, "properties": {"name": territory.name}}]
+
+    def content():
+        neighbourhoods = list(selectors.neighbourhood_list(territory))
+        features = [
+            {"type": "Feature", "geometry": n.boundary, "properties": {"name": n.name}}
+            for n in neighbourhoods
+        ]
+        if not features and territory.boundary:
+            features = [{"type": "Feature", "geometry": territory.boundary, "properties": {"name": territory.name}}]
+        return {
+            "neighbourhoods": neighbourhoods,
+            "geojson": {"type": "FeatureCollection", "features": features},
+            "moderators": selectors.territory_moderators(territory),
+            "live": live_overview(territory),
+            # As a visitor: the sections go into a shared fragment, whatever app registered them.
+            "sections": sections.of("territory", VisitorRequest(request), territory),
+        }
+
+    # What the shared fragments show is deferred: read only when they are rendered, not when they
+    # come from the cache (alleger/core/fragments.py); the moderation links are the person's own.
     return render(request, "territories/detail.html", {
         "territory": territory,
-        "neighbourhoods": neighbourhoods,
-        "geojson": {"type": "FeatureCollection", "features": features},
-        "moderators": selectors.territory_moderators(territory),
+        **deferred_context(content, ["neighbourhoods", "geojson", "moderators", "live", "sections"]),
         "moderation_links": (moderation.links(territory)
                              if request.user.has_perm("territories.moderate", territory) else None),
-        "live": live_overview(territory),
-        "sections": sections.of("territory", request, territory),
     })
 
 

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alleger.core import fragments
 from alleger.core.errors import Refused
 from alleger.core.services import audit_record
 from alleger.core.templatetags.alleger import euros
@@ -256,12 +257,22 @@ def _refusal(code: str, room: int = 0) -> Refused:
 
 def _record_sql(contribution: Contribution, *, now) -> tuple[Contribution | None, bool]:
     c = contribution
+    sql = "SELECT * FROM funding_contribution_record(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    params = [c.project_id, c.contributor_id, c.kind, c.amount_cents, c.reward_id, c.anonymous, c.message,
+              c.idempotency_key, c.provider, c.provider_reference, c.status, now, c.organisation_id]
+    # The stored function writes through a SELECT, which the shared fragments' write watch does not
+    # see: the new data version goes with it. Alone, the two statements are one transaction (one round
+    # trip; the version's row is locked after the project's, as everywhere, and only until the commit).
+    alone = not connection.in_atomic_block
+    if alone:
+        sql, params = f"{sql}; {fragments.BUMP_SQL}", params + fragments.bump_params()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT * FROM funding_contribution_record(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            [c.project_id, c.contributor_id, c.kind, c.amount_cents, c.reward_id, c.anonymous, c.message,
-             c.idempotency_key, c.provider, c.provider_reference, c.status, now, c.organisation_id])
+        cursor.execute(sql, params)
         outcome, contribution_id, room, matched, goal_reached_now = cursor.fetchone()
+    if alone:
+        fragments.counted()
+    else:
+        fragments.changed()
     if outcome == "duplicate":
         return Contribution.objects.get(pk=contribution_id), False
     if outcome != "created":

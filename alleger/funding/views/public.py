@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from alleger.bookings import selectors as booking_selectors
 from alleger.core.cache import public_page
 from alleger.core.forms import add_refusal
+from alleger.core.fragments import deferred, deferred_context
 from alleger.discussions.selectors import is_hidden
 from alleger.organisations.selectors import organisations_of
 from alleger.territories.models import Neighbourhood, Territory
@@ -42,34 +43,41 @@ from ._shared import (
 
 @public_page
 def project_list(request):
-    territories = list(Territory.objects.order_by("name"))
-    territory = next((t for t in territories if t.slug == request.GET.get("territoire")), None)
-    themes = selectors.themes_of(territory)
-    theme_choices = list({t.slug: (t.slug, t.name if territory else f"{t.name} ({t.territory.name})")
-                          for t in themes}.values())
-    neighbourhoods = Neighbourhood.objects.select_related("territory").order_by("territory__name", "name")
-    if territory is not None:
-        neighbourhoods = neighbourhoods.filter(territory=territory)
-    neighbourhood_choices = list({n.slug: (n.slug, n.name if territory else f"{n.name} ({n.territory.name})")
-                                  for n in neighbourhoods}.values())
-    statuses = [(s.value, s.label) for s in Project.Status if s in selectors.PUBLIC_STATUSES]
-    form = ProjectFilterForm(request.GET, territories=territories, themes=theme_choices,
-                             neighbourhoods=neighbourhood_choices, statuses=statuses)
-    filters = form.values()
-    projects = selectors.project_list(territory=territory, status=filters.get("statut") or None,
-                                      theme=filters.get("theme") or None,
-                                      neighbourhood=filters.get("quartier") or None, q=filters.get("q"))
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    located = list(projects.filter(lat__isnull=False, lon__isnull=False)[:MAP_LIMIT])
+    def listing():
+        territories = list(Territory.objects.order_by("name"))
+        territory = next((t for t in territories if t.slug == request.GET.get("territoire")), None)
+        themes = selectors.themes_of(territory)
+        theme_choices = list({t.slug: (t.slug, t.name if territory else f"{t.name} ({t.territory.name})")
+                              for t in themes}.values())
+        neighbourhoods = Neighbourhood.objects.select_related("territory").order_by("territory__name", "name")
+        if territory is not None:
+            neighbourhoods = neighbourhoods.filter(territory=territory)
+        neighbourhood_choices = list({n.slug: (n.slug, n.name if territory else f"{n.name} ({n.territory.name})")
+                                      for n in neighbourhoods}.values())
+        statuses = [(s.value, s.label) for s in Project.Status if s in selectors.PUBLIC_STATUSES]
+        form = ProjectFilterForm(request.GET, territories=territories, themes=theme_choices,
+                                 neighbourhoods=neighbourhood_choices, statuses=statuses)
+        filters = form.values()
+        projects = selectors.project_list(territory=territory, status=filters.get("statut") or None,
+                                          theme=filters.get("theme") or None,
+                                          neighbourhood=filters.get("quartier") or None, q=filters.get("q"))
+        page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+        located = list(projects.filter(lat__isnull=False, lon__isnull=False)[:MAP_LIMIT])
+        return {
+            "form": form,
+            "page": page,
+            "filtered": any(filters.values()),
+            "querystring": urlencode({k: v for k, v in filters.items() if v}),
+            "territory": territory,
+            "located": located,
+            "geojson": selectors.map_features(located),
+        }
+
+    # The listing depends on the query string only: it goes into shared fragments (keyed by it), and is
+    # computed only when they are rendered (alleger/core/fragments.py). The holder's own projects are theirs.
     return render(request, "funding/list.html", {
-        "form": form,
-        "page": page,
-        "filtered": any(filters.values()),
-        "querystring": urlencode({k: v for k, v in filters.items() if v}),
-        "territory": territory,
-        "located": located,
-        "geojson": selectors.map_features(located),
-        "my_projects": selectors.projects_held_by(request.user)[:20],
+        **deferred_context(listing, ["form", "page", "filtered", "querystring", "territory", "located", "geojson"]),
+        "my_projects": deferred(lambda: list(selectors.projects_held_by(request.user)[:20])),
     })
 
 
@@ -101,39 +109,52 @@ def _attach_resource_offers(project, needs, user, bound_forms):
 
 def _render_project(request, project, *, offer_forms=None, support_form=None, resource_forms=None):
     user = request.user
-    page = selectors.project_page(project, user=user)
-    can_offer = (user.is_authenticated and user.has_perm("funding.offer_help")
-                 and project.status in (Project.Status.PUBLISHED, Project.Status.SUCCEEDED))
-    offer_forms = offer_forms or {}
-    organisations = list(organisations_of(user)) if can_offer else []
-    needs = [(need, offer_forms.get(need.pk) or (OfferForm(organisations=organisations, prefix=f"offer-{need.pk}")
-                                                  if can_offer and not need.fulfilled else None))
-             for need in page["needs"]]
-    _attach_resource_offers(project, [need for need, _form in needs], user, resource_forms or {})
-    support_orgs = _support_organisations(user)
-    if support_orgs and support_form is None:
-        support_form = SupportForm(organisations=selectors.support_organisations_of(user))
+    page = deferred(selectors.project_page, project)
+
+    def needs():
+        can_offer = (user.is_authenticated and user.has_perm("funding.offer_help")
+                     and project.status in (Project.Status.PUBLISHED, Project.Status.SUCCEEDED))
+        organisations = list(organisations_of(user)) if can_offer else []
+        rows = [(need, (offer_forms or {}).get(need.pk) or (
+                    OfferForm(organisations=organisations, prefix=f"offer-{need.pk}")
+                    if can_offer and not need.fulfilled else None))
+                for need in page()["needs"]]
+        _attach_resource_offers(project, [need for need, _form in rows], user, resource_forms or {})
+        return rows
+
+    def support():
+        if not _support_organisations(user):
+            return None
+        return support_form or SupportForm(organisations=selectors.support_organisations_of(user))
+
     url = request.build_absolute_uri(project.get_absolute_url())
     share_body = f"{project.summary}\n\n{url}"
     hidden = is_hidden(project)
+    # The parts that are the same for everyone go into shared fragments, the person's own (actions,
+    # offers, support, following, flags, comments) into personal ones (alleger/core/fragments.py); what
+    # either shows is deferred: read only when it is rendered, not when it comes from the cache.
     return render(request, "funding/detail.html", {
         "project": project,
         # Flags hide a project from the public until a moderator decides; its moderators still see it.
         "hidden": hidden and not user.has_perm("discussions.moderate", project),
         "moderator_sees_hidden": hidden,
         "commentable": project.status in selectors.PUBLIC_STATUSES,
-        **page,
-        "needs": needs,
-        "themes": list(project.themes.all()),
+        **{key: deferred(lambda key: page()[key], key) for key in (
+            "rewards", "stretch_goals", "updates", "supports", "backers", "anonymous_count", "pools", "days_left",
+            "percent_bar")},
+        "following": deferred(selectors.is_following, project, user),
+        "needs": deferred(needs),
+        "signed_in": user.is_authenticated,
+        "themes": deferred(lambda: list(project.themes.all())),
         "absolute_url": url,
         "image_url": request.build_absolute_uri(project.image.url) if project.image else "",
         "mailto": f"mailto:?subject={quote(project.title)}&body={quote(share_body)}",
-        "support_form": support_form if support_orgs else None,
-        "can_manage": user.has_perm("funding.manage_project", project),
-        "can_edit": (user.has_perm("funding.change_project", project)
-                     and project.status in project_services.EDITABLE),
-        "can_review": (user.has_perm("funding.review_project", project)
-                       and project.status == Project.Status.SUBMITTED),
+        "support_form": deferred(support),
+        "can_manage": deferred(user.has_perm, "funding.manage_project", project),
+        "can_edit": deferred(lambda: user.has_perm("funding.change_project", project)
+                             and project.status in project_services.EDITABLE),
+        "can_review": deferred(lambda: user.has_perm("funding.review_project", project)
+                               and project.status == Project.Status.SUBMITTED),
         "can_contribute": _open_for_contributions(project),
         "cancellable_until": contribution_services.cancellable_until(project),
         "created_place": place_sections.created_place(project),

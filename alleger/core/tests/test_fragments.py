@@ -1,0 +1,153 @@
+"""Shared fragments (alleger/core/fragments.py): a page served from them is the page rendered anew,
+for every person, whoever filled the cache; a write shows at once."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.template import Context, Template
+from django.test import Client, RequestFactory
+
+from alleger.accounts.models import User
+from alleger.core import fragments
+from alleger.funding.models import Project
+
+#: Demo people with different roles and data: a resident, the café's holder (an association's
+#: admin: "Vos projets", "Gérer le projet"), the territory's moderator, a sponsor.
+PEOPLE = ["clemence", "clement", "martha", "helene"]
+
+# Per-request values: CSRF tokens (masked anew for each request) and CSP nonces.
+_PER_REQUEST = [
+    (re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"'), 'name="csrfmiddlewaretoken" value="…"'),
+    (re.compile(r'nonce="[^"]+"'), 'nonce="…"'),
+]
+
+
+def _pages():
+    cafe = Project.objects.filter(slug__startswith="le-cafe").order_by("pk").first()
+    return ["/", "/t/saint-etienne/", "/projets/?territoire=saint-etienne", "/projets/",
+            cafe.get_absolute_url(), "/kits/kit-du-jardinier-urbain/", "/dispositifs/",
+            "/dispositifs/?territoire=saint-etienne", "/signalements/t/saint-etienne/"]
+
+
+def _client(person):
+    client = Client()
+    client.force_login(User.objects.get(email=f"{person}@alleger.localhost"),
+                       backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def _page(client, path) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    text = response.content.decode()
+    for pattern, replacement in _PER_REQUEST:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+@pytest.mark.parametrize("first", PEOPLE)
+def test_nobody_sees_a_page_filled_by_someone_else_but_their_own(demo, first):
+    # Given each person's pages rendered with no fragment in the cache
+    clients = {person: _client(person) for person in PEOPLE}
+    fresh = {}
+    for person in PEOPLE:
+        for path in _pages():
+            cache.clear()
+            fresh[person, path] = _page(clients[person], path)
+    # When `first` fills the cache, then everyone asks for the same pages
+    cache.clear()
+    for path in _pages():
+        _page(clients[first], path)
+    # Then each gets exactly their own page, as rendered anew
+    for person in PEOPLE:
+        for path in _pages():
+            assert _page(clients[person], path) == fresh[person, path], (first, person, path)
+
+
+def test_the_people_really_see_different_pages(demo):
+    # The comparison above would prove nothing if everyone got the same page.
+    clement, clemence, martha = _client("clement"), _client("clemence"), _client("martha")
+    cafe = Project.objects.filter(slug__startswith="le-cafe").order_by("pk").first().get_absolute_url()
+    holder_page = _page(clement, cafe)
+    resident_page = _page(clemence, cafe)
+    assert "Clément" in holder_page and "Clément" not in _page(clemence, "/")
+    assert "Clémence" in resident_page and "Clémence" not in _page(clement, "/")
+    assert f"/projets/{cafe.split('/')[2]}/gerer/" in holder_page
+    assert "/gerer/" not in resident_page
+    assert "Vous modérez ce territoire" in _page(martha, "/t/saint-etienne/")
+    assert "Vous modérez ce territoire" not in _page(clemence, "/t/saint-etienne/")
+    assert "Vos projets" in _page(clement, "/projets/?territoire=saint-etienne")
+    assert "Vos projets" not in _page(martha, "/projets/?territoire=saint-etienne")
+
+
+def test_a_visitor_and_a_person_share_nothing_personal(demo):
+    visitor = Client(HTTP_COOKIE="bench=uncached")  # a cookie: not the anonymous page cache
+    for path in _pages():
+        _page(_client("clement"), path)
+        page = _page(visitor, path)
+        assert "Clément" not in page.split("<main")[0], path  # the header is the visitor's
+        assert "Se connecter" in page
+
+
+def test_a_write_shows_at_once(demo):
+    client = _client("clemence")
+    cafe = Project.objects.filter(slug__startswith="le-cafe").order_by("pk").first()
+    assert cafe.title in _page(client, cafe.get_absolute_url())
+    Project.objects.filter(pk=cafe.pk).update(title="Un tout autre titre")
+    assert "Un tout autre titre" in _page(client, cafe.get_absolute_url())
+    assert "Un tout autre titre" in _page(client, "/projets/?territoire=saint-etienne")
+
+
+def test_every_write_changes_the_version_after_its_commit(db, django_capture_on_commit_callbacks):
+    request = RequestFactory().get("/")
+    before = fragments.data_version(request)
+    with django_capture_on_commit_callbacks(execute=True):
+        User.objects.create_user(email="new@example.org", password=None)
+    after = fragments.data_version(RequestFactory().get("/"))
+    assert before is not None and after is not None
+    assert before[0] != after[0]  # the database's number, which every process reads
+
+
+def test_a_session_saved_changes_nothing(db, django_capture_on_commit_callbacks):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    before = fragments.data_version(RequestFactory().get("/"))
+    with django_capture_on_commit_callbacks(execute=True):
+        session = SessionStore()
+        session["x"] = 1
+        session.save()
+    assert fragments.data_version(RequestFactory().get("/")) == before
+
+
+def test_a_shared_fragment_renders_as_a_visitor_with_the_persons_csrf_token_and_nonce(resident, rf):
+    template = Template('{% load fragments %}{% shared "t" %}[{{ user.is_authenticated }}|{{ perms.funding }}|'
+                        '{% csrf_token %}|{{ request.csp_nonce }}|{{ request.user.is_anonymous }}]{% endshared %}')
+    request = rf.get("/")
+    request.user = resident
+    request.LANGUAGE_CODE = "fr"
+    request.csp_nonce = "N0NCE"
+    text = template.render(Context({"request": request, "user": resident, "csrf_token": "real"}))
+    assert text.startswith("[False|")
+    assert "True]" in text and "|N0NCE|" in text
+    assert 'name="csrfmiddlewaretoken" value="' in text and fragments.holes()[0] not in text
+
+
+def test_a_post_caches_nothing(db, rf):
+    # A POST's page may hold a form sent back with one person's errors.
+    calls = []
+
+    def render():
+        calls.append(1)
+        return "text"
+
+    for _ in range(2):
+        request = rf.post("/projets/x/")
+        request.LANGUAGE_CODE = "fr"
+        assert fragments.shared("t", request, (), render) == "text"
+    assert len(calls) == 2
+    for _ in range(2):
+        request = rf.get("/projets/x/")
+        request.LANGUAGE_CODE = "fr"
+        assert fragments.shared("t", request, (), render) == "text"
+    assert len(calls) == 3

@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "alleger.reputation",
     "alleger.reports",
     "alleger.proposals",
+    "alleger.cell",
     "alleger.discussions",
     "alleger.pages",
 ]
@@ -418,7 +419,8 @@ FUNDING_RECORD_IN_SQL = True
 CAPTURE_GRACE_DAYS = 7
 
 # Periodic jobs run by `alleger worker`: (management command, every N seconds).
-PERIODIC_JOBS = [("settle", envint("SETTLE_EVERY_SECONDS", 60, minimum=1))]
+PERIODIC_JOBS = [("settle", envint("SETTLE_EVERY_SECONDS", 60, minimum=1)),
+                 ("metrics", envint("METRICS_EVERY_SECONDS", 3600, minimum=60))]
 
 # Anonymous visitors' public pages are cached this long (0 disables it).
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60, minimum=0)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("signalements/", include("alleger.reports.urls")),
     path("open311/v2/", include("alleger.reports.open311_urls")),
     path("propositions/", include("alleger.proposals.urls")),
+    path("cellule/", include("alleger.cell.urls")),
     path("", include("alleger.discussions.urls")),
     path("compte/", include("alleger.accounts.urls")),
     path("", include("alleger.funding.urls")),

@@ -420,7 +420,8 @@ CAPTURE_GRACE_DAYS = 7
 
 # Periodic jobs run by `alleger worker`: (management command, every N seconds).
 PERIODIC_JOBS = [("settle", envint("SETTLE_EVERY_SECONDS", 60, minimum=1)),
-                 ("metrics", envint("METRICS_EVERY_SECONDS", 3600, minimum=60))]
+                 ("metrics", envint("METRICS_EVERY_SECONDS", 3600, minimum=60)),
+                 ("watch_digests", envint("WATCH_DIGESTS_EVERY_SECONDS", 3600, minimum=60))]
 
 # Anonymous visitors' public pages are cached this long (0 disables it).
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60, minimum=0)

@@ -124,7 +124,7 @@ def watch_item(request, slug, target):
                                         kind=form.cleaned_data["kind"], note=form.cleaned_data["note"],
                                         organisation=form.chosen_organisation())
             except Refused as exc:
-                add_refusal(form, exc, ["note", "organisation"])
+                add_refusal(form, exc, {})
             else:
                 messages.success(request, _("C'est noté."))
                 return redirect(request.path)

@@ -169,12 +169,11 @@ def test_a_proposal_gathering_supports_faster_than_before_rises():
     territory = TerritoryFactory()
     proposal = make_proposal(territory=territory)
     Proposal.objects.filter(pk=proposal.pk).update(created_at=NOW - 21 * DAY)
-    for days_ago in (15, 3, 2, 1, 1):
+    for days_ago in (15, 3, 2, 1, 1):  # one support two weeks ago, then four in the last week
         proposal.refresh_from_db()
         proposal_support(proposal=proposal, user=UserFactory())
-    ProposalSupport.objects.filter(proposal=proposal).update(created_at=NOW - DAY)
-    first = ProposalSupport.objects.filter(proposal=proposal).order_by("pk").first()
-    ProposalSupport.objects.filter(pk=first.pk).update(created_at=NOW - 15 * DAY)
+        latest = ProposalSupport.objects.filter(proposal=proposal).latest("pk")
+        ProposalSupport.objects.filter(pk=latest.pk).update(created_at=NOW - days_ago * DAY)
 
     [signal] = only(traction.signals(territory, now=NOW), "supports")
 

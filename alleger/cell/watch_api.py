@@ -12,10 +12,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError
 from ninja.responses import Status
 
 from alleger.accounts.auth import AUTH
-from alleger.core.errors import Refused
 from alleger.organisations.models import Organisation
 from alleger.territories.models import Territory
 
@@ -30,14 +30,18 @@ ActionKind = Literal[tuple(CellAction.Kind.values)]  # type: ignore[valid-type]
 Frequency = Literal[tuple(SavedWatch.Frequency.values)]  # type: ignore[valid-type]
 
 
+#: The watch merges every kind by date, so a page costs its depth: it is paged as the site pages it.
+MAX_PAGE = watch.MAX_OFFSET // watch.PAGE_SIZE + 1
+
+
 class WatchFilters(Schema):
     neighbourhood: str | None = Field(None, description="a neighbourhood's slug")
     theme: str | None = Field(None, description="a theme's slug (projects and contributions only have one)")
     kind: list[KindName] = Field(default_factory=list, description="kinds of item (repeat the parameter); all by default")
     since: datetime.date | None = None
     until: datetime.date | None = None
-    limit: int = Field(watch.PAGE_SIZE, ge=1, le=100)
-    offset: int = Field(0, ge=0, le=watch.MAX_OFFSET)
+    page: int = Field(1, ge=1, le=MAX_PAGE, description=f"pages of {watch.PAGE_SIZE} items, as on the site; "
+                      f"deeper than page {MAX_PAGE}, narrow the filters")
 
 
 class SignalOut(Schema):
@@ -119,32 +123,32 @@ def _signal(s: traction.Signal) -> dict:
 
 def _filter_form(territory, f) -> WatchFilterForm:
     data = {key: value for key, value in (("neighbourhood", f.neighbourhood), ("theme", f.theme)) if value}
-    if f.since:
-        data["since"] = f.since.isoformat()
-    if f.until:
-        data["until"] = f.until.isoformat()
+    for name in ("since", "until"):
+        if getattr(f, name, None):
+            data[name] = getattr(f, name).isoformat()
     if f.kind:
         data["kind"] = list(f.kind)
     form = WatchFilterForm(data, territory=territory)
     if not form.is_valid():
-        field, errors = next(iter(form.errors.items()))
-        raise Refused("invalid", f"{field}: {errors[0]}", status=422)
+        raise ValidationError([{"loc": ("query", field), "msg": str(errors[0]), "type": "value_error"}
+                               for field, errors in form.errors.items()])
     return form
 
 
 @router.get("/{slug}/items", response=ItemsOut, auth=AUTH)
 def watch_items(request, slug: str, filters: Query[WatchFilters]):
-    """Everything new on the territory, newest first, each item with its traction signals."""
+    """Everything new on the territory, newest first, each item with its traction signals; contributions come
+    in aggregate only (per project and day), never with the backers' names."""
     territory = _territory(request, slug)
     form = _filter_form(territory, filters)
     parsed = form.filters()
-    items = watch.feed(parsed, offset=filters.offset, limit=filters.limit)
+    items = watch.feed(parsed, offset=(filters.page - 1) * watch.PAGE_SIZE)
     found = traction.by_target(traction.signals(territory, parsed.neighbourhood))
-    return {"has_more": len(items) > filters.limit, "items": [{
+    return {"has_more": len(items) > watch.PAGE_SIZE, "items": [{
         "kind": i.kind, "kind_label": i.kind_label, "event": i.event, "date": i.date, "title": i.title,
         "url": request.build_absolute_uri(i.url), "neighbourhood": i.neighbourhood, "summary": i.summary,
         "target": i.target_key or None, "signals": [_signal(s) for s in found.get(i.target_key, [])] if i.target else []}
-        for i in items[:filters.limit]]}
+        for i in items[:watch.PAGE_SIZE]]}
 
 
 @router.get("/{slug}/rising", response=list[SignalOut], auth=AUTH)
@@ -155,7 +159,7 @@ def watch_rising(request, slug: str, neighbourhood: str | None = None):
     if neighbourhood:
         hood = territory.neighbourhoods.filter(slug=neighbourhood).first()
         if hood is None:
-            raise Refused("invalid", "neighbourhood", status=422)
+            raise ValidationError([{"loc": ("query", "neighbourhood"), "msg": "unknown", "type": "value_error"}])
     return [_signal(s) for s in traction.rising(territory, hood)]
 
 

@@ -163,3 +163,17 @@ def test_the_menu_links_the_cell_to_its_watch(client_of, territory, cell_member,
     assert client_of(cell_member).get(reverse("cell:watch_home")).url == url(territory)
     client_of(resident)
     assert reverse("cell:watch_home") not in client_of(resident).get("/").content.decode()
+
+
+def test_the_watch_demo_loads_once(demo):
+    from alleger.cell import watch_demo
+    from alleger.core.demo_support import DemoContext
+    from alleger.territories.models import Territory
+    from alleger.testing.demo import demo_people
+
+    context = DemoContext(people=demo_people(), territories={"city": Territory.objects.get(slug="saint-etienne")})
+    watch_demo.load(context)
+    watch_demo.load(context)
+    saved = SavedWatch.objects.get(user=context.people["remi"])
+    assert (saved.name, saved.frequency, saved.territory.slug) == (watch_demo.WATCH_NAME, "weekly", "saint-etienne")
+    assert CellAction.objects.filter(kind="tag", note=watch_demo.CHALLENGE).count() == 1

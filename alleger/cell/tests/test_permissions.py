@@ -13,8 +13,8 @@ MATRIX = {
     ("cell.view_watch", "other_territory"): (_, _, _, _, _, _, _, Y),
     ("cell.act_on_watch", "territory"): (_, _, _, _, _, Y, _, Y),
     ("cell.act_on_watch", "other_territory"): (_, _, _, _, _, _, _, Y),
-    # A saved watch is its owner's (here the cell member's) alone, the platform team included.
-    ("cell.manage_saved_watch", "saved_watch"): (_, _, _, _, _, Y, _, _),
+    # A saved watch is its owner's (here the cell member's); the platform team may manage it.
+    ("cell.manage_saved_watch", "saved_watch"): (_, _, _, _, _, Y, _, Y),
 }
 
 

@@ -65,3 +65,28 @@ def test_a_cell_member_filters_the_watch_and_reads_a_signal_explained(
     check_axe(page)
     page.screenshot(path=f"/tmp/watch-rising-{screen['viewport']['width']}.png", full_page=False)
     watched.assert_clean()
+
+
+def test_a_cell_member_saves_a_watch_and_acts_on_an_item(new_context, live_server, demo, cluster, check_axe):  # noqa: F811
+    context = new_context(**DESKTOP)
+    _log_in(context, live_server, demo["users"]["remi"])
+    watched = Watched(context.new_page(), live_server.url)
+    watched.open(f"/cellule/{demo['territory'].slug}/veille/?kind=report")
+    page = watched.page
+    page.locator("summary", has_text="Enregistrer ces filtres comme une veille").click()
+    page.get_by_label("Nom de la veille").fill("Les signalements")
+    page.get_by_label("Résumé par e-mail").select_option("daily")
+    page.get_by_role("button", name="Enregistrer la veille").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes veilles enregistrées")
+    expect(page.get_by_role("link", name="Les signalements")).to_be_visible()
+    check_axe(page)
+
+    page.get_by_role("link", name="Les signalements").click()
+    page.locator(".signal-rising").first.locator("xpath=ancestor::li").get_by_role("link", name="Agir").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Agir sur")
+    check_axe(page)
+    page.get_by_label("Défi").fill("Défi : des rues réparées vite")
+    page.get_by_role("button", name="Rattacher").click()
+    expect(page.get_by_text("Défi : des rues réparées vite")).to_be_visible()
+    page.screenshot(path="/tmp/watch-item-1366.png", full_page=True)
+    watched.assert_clean()

@@ -168,7 +168,7 @@ TARGETS = {
 def target_of(key: str):
     """The object of a target key such as "funding.project:12", or a 404 refusal."""
     label, _sep, pk = (key or "").partition(":")
-    if label not in TARGETS or not pk.isascii() or not pk.isdigit():
+    if label not in TARGETS or not pk.isascii() or not pk.isdigit() or len(pk) > 18:  # 18 digits fit a bigint
         raise Refused("unknown_target", _("Élément inconnu."), status=404)
     model = apps.get_model(label)
     obj = model.objects.filter(pk=int(pk)).first()

@@ -126,6 +126,8 @@ def test_a_refused_action_changes_nothing(client_of, territory, cell_member, new
     assert not CellAction.objects.exists() and not Support.objects.exists()
     assert client.get(reverse("cell:watch_item", args=[territory.slug, "funding.project:999999"])).status_code == 404
     assert client.get(reverse("cell:watch_item", args=[territory.slug, "accounts.user:1"])).status_code == 404
+    huge = "funding.project:" + "9" * 30  # beyond any database integer: still a 404, never a 500
+    assert client.get(reverse("cell:watch_item", args=[territory.slug, huge])).status_code == 404
 
 
 def test_save_a_watch_read_its_secret_feed_and_revoke_it(client_of, territory, cell_member, news, client):

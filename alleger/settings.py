@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "alleger.reputation",
     "alleger.reports",
     "alleger.proposals",
+    "alleger.cell",
     "alleger.discussions",
     "alleger.pages",
 ]
@@ -421,7 +422,9 @@ CAPTURE_GRACE_DAYS = 7
 
 # Periodic jobs run by `alleger worker`: (management command, every N seconds).
 PERIODIC_JOBS = [("settle", envint("SETTLE_EVERY_SECONDS", 60, minimum=1)),
-                 ("bookings_expire_holds", envint("BOOKINGS_EXPIRE_EVERY_SECONDS", 60, minimum=1))]
+                 ("bookings_expire_holds", envint("BOOKINGS_EXPIRE_EVERY_SECONDS", 60, minimum=1)),
+                 ("metrics", envint("METRICS_EVERY_SECONDS", 3600, minimum=60)),
+                 ("watch_digests", envint("WATCH_DIGESTS_EVERY_SECONDS", 3600, minimum=60))]
 
 # Bookings (alleger.bookings): a freed slot is held this long for the first in the waitlist; a person
 # with BOOKINGS_NO_SHOW_LIMIT no-shows in the last BOOKINGS_NO_SHOW_DAYS days may not book (0: never).

@@ -21,6 +21,7 @@ urlpatterns = [
     path("lieux/donnees/", include("alleger.places.urls_opendata")),
     path("lieux/", include("alleger.places.urls")),
     path("reservations/", include("alleger.bookings.urls")),
+    path("cellule/", include("alleger.cell.urls")),
     path("", include("alleger.discussions.urls")),
     path("compte/", include("alleger.accounts.urls")),
     path("", include("alleger.funding.urls")),

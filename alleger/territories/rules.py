@@ -20,4 +20,17 @@ def is_any_moderator(user) -> bool:
         user=user, role=TerritoryRole.Role.MODERATOR).exists()
 
 
+@rules.predicate
+def is_cell_member_of(user, territory) -> bool:
+    """A member of the territory's open innovation cell."""
+    return is_active_account(user) and territory is not None and TerritoryRole.objects.filter(
+        user=user, territory=territory, role=TerritoryRole.Role.CELL
+    ).exists()
+
+
+@rules.predicate
+def is_any_cell_member(user) -> bool:
+    return is_active_account(user) and TerritoryRole.objects.filter(user=user, role=TerritoryRole.Role.CELL).exists()
+
+
 rules.add_perm("territories.moderate", is_moderator_of | is_platform_admin)

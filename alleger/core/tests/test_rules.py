@@ -37,7 +37,7 @@ def test_a_management_command_gets_every_permission():
     # And every app that grants something has its permissions registered
     assert {name.split(".")[0] for name in started["rules"]} == {
         "territories", "organisations", "funding", "kits", "assets", "interventions", "reputation",
-        "reports", "discussions", "proposals", "places", "studies", "bookings",
+        "reports", "discussions", "proposals", "places", "studies", "bookings", "cell",
     }
 
 

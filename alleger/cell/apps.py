@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class Config(AppConfig):
+    name = "alleger.cell"
+    label = "cell"
+    verbose_name = _("Cellule d'innovation ouverte")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from alleger.core import context_processors
+        from alleger.territories.rules import is_any_cell_member
+
+        from . import watch  # noqa: F401  (the watch's kinds register on import)
+
+        context_processors.register_role("cell", is_any_cell_member)

@@ -1,0 +1,33 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+#: A dashboard spans at most this many days (the table stays readable, the query bounded).
+MAX_DAYS = 3 * 366
+
+
+class PeriodForm(forms.Form):
+    du = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    au = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    quartier = forms.ChoiceField(label=_("Quartier"), required=False)
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.neighbourhoods = {n.slug: n for n in territory.neighbourhoods.order_by("name")}
+        self.fields["quartier"].choices = [("", _("Tout le territoire"))] + [
+            (slug, n.name) for slug, n in self.neighbourhoods.items()]
+
+    def clean(self):
+        data = super().clean()
+        last = data.get("au") or timezone.localdate()
+        first = data.get("du") or last - datetime.timedelta(days=29)
+        if first > last:
+            raise forms.ValidationError(_("La date de début doit précéder la date de fin."), code="period_reversed")
+        if (last - first).days + 1 > MAX_DAYS:
+            raise forms.ValidationError(_("Une période dure au plus %(days)d jours.") % {"days": MAX_DAYS},
+                                        code="period_too_long")
+        data["first"], data["last"] = first, last
+        data["neighbourhood"] = self.neighbourhoods.get(data.get("quartier") or "")
+        return data

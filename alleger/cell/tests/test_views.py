@@ -1,0 +1,78 @@
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from alleger.cell import services
+from alleger.funding.models import Contribution
+from alleger.testing.factories import NeighbourhoodFactory, TerritoryFactory, UserFactory, box
+from alleger.testing.funding_factories import ProjectFactory, pledge
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    """The page as words: tags out, spaces (no-break ones too) collapsed."""
+    page = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"\s+", " ", page.replace("\xa0", " ").replace("\u202f", " "))
+
+
+@pytest.fixture
+def territory():
+    territory = TerritoryFactory(name="Villeneuve")
+    hood = NeighbourhoodFactory(territory=territory, name="Les Prés", slug="les-pres",
+                                boundary=box(4.38, 45.44, 4.40, 45.45))
+    project = ProjectFactory(territory=territory, neighbourhood=hood, live=True)
+    today = timezone.localdate()
+    for days_ago, amount in ((1, 1_500), (40, 1_000)):
+        c = pledge(project, UserFactory(), amount)
+        Contribution.objects.filter(pk=c.pk).update(created_at=timezone.now() - datetime.timedelta(days=days_ago))
+    services.rebuild(since=today - datetime.timedelta(days=60), until=today, territories=[territory])
+    return territory
+
+
+def test_the_dashboard_shows_the_period_against_the_previous_one(client, territory):
+    response = client.get(reverse("cell:dashboard", args=[territory.slug]))
+    assert response.status_code == 200
+    page = text(response)
+    assert "Tableau de bord de Villeneuve" in page
+    # 15 € in the last 30 days, 10 € in the 30 before: +50 %.
+    assert "Argent collecté (net) 15 € 10 € +50 %" in page
+    assert "Les Prés 15 € 1 0" in page  # the per-neighbourhood table
+    html = response.content.decode()
+    assert 'role="img"' in html and "<desc" in html  # the chart, and its table below
+
+
+def test_a_neighbourhood_and_a_period_can_be_chosen(client, territory):
+    today = timezone.localdate()
+    response = client.get(reverse("cell:dashboard", args=[territory.slug]),
+                          {"du": str(today - datetime.timedelta(days=10)), "au": str(today), "quartier": "les-pres"})
+    page = text(response)
+    assert response.status_code == 200
+    assert "Tableau de bord de Villeneuve : Les Prés" in page
+    # The 11 days before had nothing: no comparison.
+    assert "Argent collecté (net) 15 € 0 € sans comparaison" in page
+
+
+@pytest.mark.parametrize("query, message", [
+    ({"du": "2026-05-01", "au": "2026-04-01"}, "La date de début doit précéder la date de fin."),
+    ({"du": "2010-01-01", "au": "2026-01-01"}, "Une période dure au plus"),
+    ({"du": "pas une date"}, "Saisissez une date valide."),
+])
+def test_a_bad_period_is_refused_in_words_and_the_default_shown(client, territory, query, message):
+    response = client.get(reverse("cell:dashboard", args=[territory.slug]), query)
+    assert response.status_code == 200
+    assert message in text(response)
+
+
+def test_the_dashboard_speaks_english(client, territory):
+    client.cookies["django_language"] = "en"
+    page = text(client.get(reverse("cell:dashboard", args=[territory.slug])))
+    assert "Dashboard of Villeneuve" in page
+    assert "Money raised (net) €15 €10 +50 %" in page
+
+
+def test_an_unknown_territory_is_a_404(client):
+    assert client.get(reverse("cell:dashboard", args=["nulle-part"])).status_code == 404

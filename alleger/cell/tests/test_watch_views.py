@@ -1,0 +1,181 @@
+"""The watch's pages: who reads it, its filters, its items of every kind, acting from it, saved watches and
+their secret Atom feeds."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from alleger.cell.models import CellAction, SavedWatch
+from alleger.funding.models import Support
+from alleger.organisations.models import Membership, Organisation
+from alleger.testing.discussions_factories import make_comment, make_proposal
+from alleger.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
+from alleger.testing.funding_factories import ProjectFactory, pledge
+from alleger.testing.interventions_factories import published_kit
+from alleger.testing.reports_factories import make_category, make_report
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def news(territory, neighbourhood):
+    """One item of each kind the branch knows."""
+    project = ProjectFactory(territory=territory, live=True, title="Le café associatif", neighbourhood=neighbourhood)
+    backer = UserFactory(display_name="Bernadette Généreuse")
+    pledge(project, backer, 1_000)
+    pledge(project, UserFactory(), 2_000)
+    kit = published_kit(territory, title="Kit du jardinier")
+    report = make_report(category=make_category(territory=territory, name="Nid-de-poule"))
+    proposal = make_proposal(territory=territory, title="Ouvrir la cour de l'école")
+    make_comment(proposal, body="Bonne idée !")
+    return {"project": project, "kit": kit, "report": report, "proposal": proposal}
+
+
+def url(territory, name="cell:watch", **query):
+    path = reverse(name, args=[territory.slug])
+    return path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def test_it_is_for_the_cell_and_the_moderators(client_of, territory, resident, moderator, cell_member, visitor):
+    assert client_of(visitor).get(url(territory)).status_code == 302  # to the log-in
+    assert client_of(resident).get(url(territory)).status_code == 403
+    assert client_of(moderator).get(url(territory)).status_code == 200
+
+
+def test_it_shows_every_kind_and_contributions_only_in_aggregate(client_of, territory, cell_member, news):
+    page = client_of(cell_member).get(url(territory)).content.decode()
+    for title in ("Le café associatif", "Kit du jardinier", "Nid-de-poule", "Ouvrir la cour de l&#x27;école",
+                  "un commentaire sur « Ouvrir la cour"):
+        assert title in page
+    assert "2 contributions, 30 €" in page
+    assert "Bernadette" not in page  # never the backers' names
+
+
+def test_moderators_read_but_do_not_act(client_of, territory, moderator, cell_member, news):
+    assert "/veille/element/" not in client_of(moderator).get(url(territory)).content.decode()
+    target = f"funding.project:{news['project'].pk}"
+    item = reverse("cell:watch_item", args=[territory.slug, target])
+    response = client_of(moderator).post(item, {"kind": "follow"})
+    assert response.status_code == 403
+    assert not CellAction.objects.exists()
+
+
+def test_the_filters_narrow_the_feed(client_of, territory, cell_member, news, neighbourhood):
+    client = client_of(cell_member)
+    page = client.get(url(territory, kind="report")).content.decode()
+    assert "Nid-de-poule" in page and "Kit du jardinier" not in page
+    page = client.get(url(territory, neighbourhood=neighbourhood.slug)).content.decode()
+    assert "Le café associatif" in page and "Nid-de-poule" not in page
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    assert "Rien de nouveau" in client.get(url(territory, since=tomorrow)).content.decode()
+
+
+def test_bad_filters_are_explained_never_a_500(client_of, territory, cell_member, news):
+    client = client_of(cell_member)
+    response = client.get(url(territory, since="2026-12-09", until="2026-12-01", page="x", kind="nope"))
+    assert response.status_code == 200
+    assert "La fin de la période précède son début." in response.content.decode()
+    assert client.get(url(territory, page="99999")).status_code == 200
+
+
+def test_the_rising_view_explains_each_signal(client_of, territory, cell_member):
+    category = make_category(territory=territory, name="Nid-de-poule")
+    for i in range(5):
+        make_report(category=category, lat=45.44 + i * 0.0005, lon=4.39)
+    page = client_of(cell_member).get(url(territory, "cell:watch_rising")).content.decode()
+    assert "5 signalements « Nid-de-poule » ces 30 derniers jours à moins de 300 m" in page
+    assert "Comment c'est calculé" in page
+
+
+def test_the_cell_follows_tags_invites_and_orients(client_of, territory, cell_member, news,
+                                                   django_capture_on_commit_callbacks):
+    city = OrganisationFactory(name="Ville", kind=Organisation.Kind.PUBLIC_BODY, territory=territory)
+    MembershipFactory(organisation=city, user=cell_member, role=Membership.Role.ADMIN)
+    project = news["project"]
+    item = reverse("cell:watch_item", args=[territory.slug, f"funding.project:{project.pk}"])
+    client = client_of(cell_member)
+
+    assert client.post(item, {"kind": "follow"}).status_code == 302
+    assert project.followers.filter(pk=cell_member.pk).exists()
+    client.post(item, {"kind": "tag", "note": "Défi : des rez-de-chaussée vivants"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(item, {"kind": "invite", "note": "Atelier du 12 janvier"})
+        client.post(item, {"kind": "orient", "note": "Incubateur de l'ESS", "organisation": city.pk})
+
+    assert list(CellAction.objects.order_by("pk").values_list("kind", flat=True)) == [
+        "follow", "tag", "invite", "orient"]
+    support = Support.objects.get(project=project)
+    assert (support.kind, support.description, support.organisation) == ("orientation", "Incubateur de l'ESS", city)
+    assert [m.to for m in mail.outbox] == [[project.holder.email], [project.holder.email]]
+    assert "Atelier du 12 janvier" in mail.outbox[0].body and "Incubateur de l'ESS" in mail.outbox[1].body
+    page = client.get(item).content.decode()
+    assert "Défi : des rez-de-chaussée vivants" in page
+
+
+def test_a_refused_action_changes_nothing(client_of, territory, cell_member, news):
+    client = client_of(cell_member)
+    kit_item = reverse("cell:watch_item", args=[territory.slug, f"kits.kit:{news['kit'].pk}"])
+    response = client.post(kit_item, {"kind": "follow"})
+    assert response.status_code == 400 and "Seuls les projets et les interventions se suivent" in response.content.decode()
+    project_item = reverse("cell:watch_item", args=[territory.slug, f"funding.project:{news['project'].pk}"])
+    response = client.post(project_item, {"kind": "orient", "note": "Incubateur"})  # in no organisation's name
+    assert response.status_code == 400
+    assert not CellAction.objects.exists() and not Support.objects.exists()
+    assert client.get(reverse("cell:watch_item", args=[territory.slug, "funding.project:999999"])).status_code == 404
+    assert client.get(reverse("cell:watch_item", args=[territory.slug, "accounts.user:1"])).status_code == 404
+    huge = "funding.project:" + "9" * 30  # beyond any database integer: still a 404, never a 500
+    assert client.get(reverse("cell:watch_item", args=[territory.slug, huge])).status_code == 404
+
+
+def test_save_a_watch_read_its_secret_feed_and_revoke_it(client_of, territory, cell_member, news, client):
+    response = client_of(cell_member).post(reverse("cell:watch_save", args=[territory.slug]) + "?kind=report",
+                                           {"name": "Les signalements", "frequency": "daily"})
+    assert response.status_code == 302
+    saved = SavedWatch.objects.get()
+    assert (saved.name, saved.filters, saved.frequency) == ("Les signalements", {"kind": ["report"]}, "daily")
+
+    client.logout()  # the feed's secret is its only credential
+    feed = client.get(reverse("cell:watch_atom", args=[saved.token]))
+    assert feed.status_code == 200 and feed["Content-Type"].startswith("application/atom+xml")
+    body = feed.content.decode()
+    assert "Nid-de-poule" in body and "Kit du jardinier" not in body
+
+    old = saved.token
+    client.force_login(cell_member)
+    client.post(reverse("cell:watch_change", args=[saved.pk]), {"action": "token"})
+    saved.refresh_from_db()
+    assert saved.token != old
+    assert client.get(reverse("cell:watch_atom", args=[old])).status_code == 404
+    assert client.get(reverse("cell:watch_atom", args=[saved.token])).status_code == 200
+
+
+def test_a_saved_watch_is_its_owners_alone(client_of, territory, cell_member, other_resident):
+    saved = SavedWatch.objects.create(user=cell_member, territory=territory, name="À moi", token="secret-token")
+    response = client_of(other_resident).post(reverse("cell:watch_change", args=[saved.pk]), {"action": "delete"})
+    assert response.status_code == 404
+    assert SavedWatch.objects.filter(pk=saved.pk).exists()
+
+
+def test_the_menu_links_the_cell_to_its_watch(client_of, territory, cell_member, resident):
+    page = client_of(cell_member).get("/").content.decode()
+    assert reverse("cell:watch_home") in page
+    assert client_of(cell_member).get(reverse("cell:watch_home")).url == url(territory)
+    client_of(resident)
+    assert reverse("cell:watch_home") not in client_of(resident).get("/").content.decode()
+
+
+def test_the_watch_demo_loads_once(demo):
+    from alleger.cell import watch_demo
+    from alleger.core.demo_support import DemoContext
+    from alleger.territories.models import Territory
+    from alleger.testing.demo import demo_people
+
+    context = DemoContext(people=demo_people(), territories={"city": Territory.objects.get(slug="saint-etienne")})
+    watch_demo.load(context)
+    watch_demo.load(context)
+    saved = SavedWatch.objects.get(user=context.people["remi"])
+    assert (saved.name, saved.frequency, saved.territory.slug) == (watch_demo.WATCH_NAME, "weekly", "saint-etienne")
+    assert CellAction.objects.filter(kind="tag", note=watch_demo.CHALLENGE).count() == 1

@@ -1,0 +1,48 @@
+import datetime
+
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alleger.territories.models import Territory
+
+from . import selectors
+from .forms import PeriodForm
+from .metrics import DEFINITIONS
+
+
+def dashboard(request, slug):
+    territory = get_object_or_404(Territory, slug=slug)
+    form = PeriodForm(request.GET or None, territory=territory)
+    if form.is_bound and form.is_valid():
+        period = selectors.Period(form.cleaned_data["first"], form.cleaned_data["last"])
+        neighbourhood = form.cleaned_data["neighbourhood"]
+    else:  # the default period, also when the one asked for is refused (the form says why)
+        last = timezone.localdate()
+        period, neighbourhood = selectors.Period(last - datetime.timedelta(days=29), last), None
+    money = selectors.series(territory, period, ["pledged_cents", "withdrawn_cents", "contributions"], neighbourhood)
+    activity = selectors.series(territory, period, ["interventions_done", "reports_created", "reports_fixed",
+                                                    "assets_opened"], neighbourhood)
+    where = neighbourhood.name if neighbourhood else territory.name
+    context = {
+        "territory": territory,
+        "form": form,
+        "period": period,
+        "previous": period.previous(),
+        "neighbourhood": neighbourhood,
+        "figures": selectors.headline(territory, period, neighbourhood),
+        "neighbourhoods": selectors.by_neighbourhood(territory, period) if neighbourhood is None else [],
+        "breakdowns": selectors.breakdowns(territory, period, neighbourhood),
+        "money_chart": selectors.chart(
+            money, ["pledged_cents", "withdrawn_cents", "contributions"],
+            title=_("Promesses de dons à %(where)s") % {"where": where},
+            desc=_("Somme des contributions faites chaque période ; le tableau donne aussi les annulations "
+                   "et le nombre de contributions.")),
+        "activity_chart": selectors.chart(
+            activity, ["interventions_done", "reports_created", "reports_fixed", "assets_opened"],
+            title=_("Interventions réalisées à %(where)s") % {"where": where},
+            desc=_("Interventions terminées chaque période ; le tableau donne aussi les signalements faits et "
+                   "réparés, et les dispositifs ouverts.")),
+        "definitions": DEFINITIONS.values(),
+    }
+    return render(request, "cell/dashboard.html", context)

@@ -9,6 +9,7 @@ from ninja import Swagger
 from alleger.accounts.api import auth_router
 from alleger.accounts.api import router as accounts_router
 from alleger.assets.api import router as assets_router
+from alleger.cell.api import challenges_router, metrics_router
 from alleger.core.api import Api, TextParser
 from alleger.discussions.api import comments_router, flags_router
 from alleger.funding.api import contributions_router, me_router, payments_router, projects_router
@@ -59,3 +60,5 @@ api.add_router("/", assets_router, tags=["assets"])
 api.add_router("/proposals", proposals_router, tags=["proposals"])
 api.add_router("/comments", comments_router, tags=["discussions"])
 api.add_router("/flags", flags_router, tags=["discussions"])
+api.add_router("/challenges", challenges_router, tags=["challenges"])
+api.add_router("/metrics", metrics_router, tags=["metrics"])

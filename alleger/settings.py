@@ -420,7 +420,13 @@ CAPTURE_GRACE_DAYS = 7
 
 # Periodic jobs run by `alleger worker`: (management command, every N seconds).
 PERIODIC_JOBS = [("settle", envint("SETTLE_EVERY_SECONDS", 60, minimum=1)),
-                 ("metrics", envint("METRICS_EVERY_SECONDS", 3600, minimum=60))]
+                 ("metrics", envint("METRICS_EVERY_SECONDS", 3600, minimum=60)),
+                 ("opendata", envint("OPENDATA_EVERY_SECONDS", 3600, minimum=60))]
+# The licence of the open-data files (alleger.cell.opendata): Etalab 2.0 unless the territory chose another.
+OPENDATA_LICENCE = {
+    "name": envstr("OPENDATA_LICENCE_NAME", "Licence Ouverte / Etalab 2.0"),
+    "url": envstr("OPENDATA_LICENCE_URL", "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"),
+}
 
 # Anonymous visitors' public pages are cached this long (0 disables it).
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60, minimum=0)

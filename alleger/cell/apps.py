@@ -7,3 +7,12 @@ class Config(AppConfig):
     label = "cell"
     verbose_name = _("Cellule d'innovation ouverte")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from alleger.core import sections
+
+        from . import challenges
+
+        # The territory page links to the challenges, the open data and the dashboard.
+        sections.register("territory", "cell_challenges", template="cell/challenges/_territory_section.html",
+                          context=challenges.territory_section, order=50)

@@ -117,7 +117,7 @@ def challenge_get(request, challenge_id: int):
     for r in items:
         target = r.target
         responses.append({"id": r.pk, "kind": r.kind, "object_id": r.target_id, "title": str(target),
-                          "url": None if r.kind == "place" else request.build_absolute_uri(target.get_absolute_url()),
+                          "url": request.build_absolute_uri(r.url) if r.url else None,
                           "status": r.status, "note": r.note, "progress": found[r.pk].__dict__})
     series = []
     points = {}

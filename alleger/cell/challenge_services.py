@@ -135,6 +135,7 @@ def _create(challenge, kind, target, *, actor, status, note, decided_by=None) ->
 @transaction.atomic
 def response_propose(*, challenge: Challenge, actor, kind: str, target, note: str = "") -> ChallengeResponse:
     """A holder proposes their own object; the cell accepts or declines it."""
+    challenge = Challenge.objects.select_related("territory").get(pk=challenge.pk)  # its status as it is now
     if challenge.status != Challenge.Status.OPEN:
         raise Refused("not_open", _("Ce défi n'est pas ouvert aux propositions."), status=409)
     _check_target(challenge, kind, target)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from alleger.core import charts
@@ -46,11 +47,23 @@ def public_challenges(*, territory=None, status: str | None = None):
 def responses(challenge: Challenge, *, user=None):
     """The responses this person may see: accepted ones for everybody; proposed and declined ones for the
     cell and for whoever proposed them."""
-    qs = challenge.responses.select_related(*ResponseKind.values, "proposed_by", "decided_by")
-    if user is not None and (user.is_superuser or is_cell_member_of(user, challenge.territory)):
-        return list(qs)
-    mine = Q(proposed_by=user) if user is not None and user.is_authenticated else Q(pk__in=[])
-    return list(qs.filter(Q(status=ChallengeResponse.Status.ACCEPTED) | mine))
+    qs = challenge.responses.select_related(*ResponseKind.values, "call__territory", "proposed_by", "decided_by")
+    if not (user is not None and (user.is_superuser or is_cell_member_of(user, challenge.territory))):
+        mine = Q(proposed_by=user) if user is not None and user.is_authenticated else Q(pk__in=[])
+        qs = qs.filter(Q(status=ChallengeResponse.Status.ACCEPTED) | mine)
+    items = list(qs)
+    for r in items:
+        r.url = response_url(r)
+    return items
+
+
+def response_url(r: ChallengeResponse) -> str | None:
+    """The page of a response's object (pools have none; places get theirs with the places track)."""
+    if r.kind == "call":
+        return reverse("funding:call", kwargs={"territory": r.call.territory.slug, "call": r.call.slug})
+    if r.kind in ("pool", "place"):
+        return None
+    return r.target.get_absolute_url()
 
 
 @dataclass
@@ -99,7 +112,8 @@ def progress(challenge: Challenge, items: list[ChallengeResponse]) -> tuple[dict
                                                          backers=Sum("contributors_count"))}
     pool_sums = {}
     if pool_ids:
-        pool_sums = dict(Match.objects.filter(pool__in=pool_ids, status="committed").order_by().values("pool")
+        pool_sums = dict(Match.objects.filter(pool__in=pool_ids, status__in=("committed", "released")).order_by()
+                         .values("pool")
                          .annotate(total=Sum("amount_cents")).values_list("pool", "total"))
     summary = Summary()
     kits_used = 0
@@ -202,11 +216,12 @@ def indicator_charts(challenge: Challenge) -> list[dict]:
             columns.append(charts.Column(_("Sans quartier"), [_milli(v) for v in whole]))
         headings = {charts.DAY: _("Jour"), charts.WEEK: _("Semaine"), charts.MONTH: _("Mois")}
         chart = charts.chart_build(
-            title=f"{s.name} ({s.unit})",
+            title=s.name if f"({s.unit})" in s.name else f"{s.name} ({s.unit})",
             desc=_("Total de chaque période, tous quartiers confondus ; le tableau donne le détail par quartier."),
             kind="bar", row_heading=headings[unit], labels=[charts.period_label(p, unit) for p in starts],
             columns=columns)
-        result.append({"series": s, "id": f"serie-{s.pk}", "chart": chart, "total": _milli(sum(totals)), "points": len(points)})
+        result.append({"series": s, "id": f"serie-{s.pk}", "chart": chart, "total": _milli(sum(totals)),
+                       "points": len(points)})
     return result
 
 

@@ -291,11 +291,22 @@ def _csv_value(value) -> str:
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, float | Decimal):
-        return str(value).replace(".", ",")
+        return _number(value).replace(".", ",")
     return str(value)
 
 
+def _number(value) -> str:
+    """A decimal number without noise: 6 decimals at most for coordinates, no trailing zeros but for money."""
+    if isinstance(value, float):
+        value = Decimal(repr(round(value, 6)))
+    if value.as_tuple().exponent == -2:  # euros keep their cents
+        return f"{value:f}"
+    return f"{value.normalize():f}"
+
+
 def _json_value(value):
+    if isinstance(value, float):
+        return round(value, 6)
     if isinstance(value, Decimal):
         return float(value)
     return value

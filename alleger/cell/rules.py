@@ -56,6 +56,7 @@ def has_stake_in_response(user, response) -> bool:
 rules.add_perm("cell.view_challenge", challenge_is_public | is_cell_of_challenge | is_platform_admin)
 rules.add_perm("cell.add_challenge", is_cell_member_of | is_platform_admin)
 rules.add_perm("cell.change_challenge", is_cell_of_challenge | is_platform_admin)
-rules.add_perm("cell.propose_response", is_active_account & challenge_is_open)
+# Binding: a draft or closed challenge takes no proposal, from the platform team either.
+add_binding_perm("cell.propose_response", is_active_account & challenge_is_open)
 add_binding_perm("cell.decide_response", (is_cell_of_response | (is_platform_admin & is_active_account))
                  & ~has_stake_in_response)

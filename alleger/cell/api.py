@@ -138,7 +138,7 @@ def challenge_get(request, challenge_id: int):
 # --- metrics ------------------------------------------------------------------------------------------
 
 class MetricFilters(Page):
-    territory: str = Field(description="a territory's slug")
+    territory: str | None = Field(None, description="a territory's slug (all territories when absent)")
     neighbourhood: str | None = Field(None, description="a neighbourhood's slug; `none` for the figures outside "
                                                         "any neighbourhood; absent for all rows")
     key: MetricKey | None = Field(None, description="one indicator (see the enum; the dashboard's glossary "
@@ -149,6 +149,7 @@ class MetricFilters(Page):
 
 class MetricOut(Schema):
     day: date
+    territory: str
     neighbourhood: str | None
     key: MetricKey
     dimension: str = Field(description="a report category's code, a sponsor's or a kit's id, or empty")
@@ -156,36 +157,33 @@ class MetricOut(Schema):
     unit: Literal["count", "cents", "hours"]
 
 
-class MetricPageOut(Schema):
-    count: int
-    items: list[MetricOut]
-
-
-METRICS_DOC = ("The rows the metrics job computed, one per (day, neighbourhood, key, dimension), oldest first, "
-               "paginated (`count` is the number of rows matching the filters). Keys and their units: "
+METRICS_DOC = ("The rows the metrics job computed, one per (territory, day, neighbourhood, key, dimension), oldest "
+               "first, paginated by `limit` and `offset`. Keys and their units: "
                + "; ".join(f"`{d.key}` ({d.unit})" for d in DEFINITIONS.values()) + ".")
 
 
-@metrics_router.get("", response={200: MetricPageOut, 404: ErrorOut}, auth=None,
-                    summary="Daily metrics of a territory (the dashboards' rows)", description=METRICS_DOC)
+@metrics_router.get("", response={200: list[MetricOut], 404: ErrorOut}, auth=None,
+                    summary="Daily metrics (the dashboards' rows)", description=METRICS_DOC)
 def metric_list(request, filters: Query[MetricFilters]):
-    territory = get_object_or_404(Territory, slug=filters.territory)
-    qs = Metric.objects.filter(territory=territory).select_related("neighbourhood").order_by("day", "key",
-                                                                                              "dimension", "pk")
+    qs = (Metric.objects.filter(key__in=list(DEFINITIONS)).select_related("territory", "neighbourhood")
+          .order_by("day", "territory_id", "key", "dimension", "pk"))
+    if filters.territory:
+        qs = qs.filter(territory=get_object_or_404(Territory, slug=filters.territory))
     if filters.neighbourhood == "none":
         qs = qs.filter(neighbourhood=None)
     elif filters.neighbourhood:
-        hood = Neighbourhood.objects.filter(territory=territory, slug=filters.neighbourhood).first()
-        if hood is None:
+        hoods = Neighbourhood.objects.filter(slug=filters.neighbourhood)
+        if filters.territory:
+            hoods = hoods.filter(territory__slug=filters.territory)
+        if not hoods.exists():
             raise Http404
-        qs = qs.filter(neighbourhood=hood)
+        qs = qs.filter(neighbourhood__in=hoods)
     if filters.key:
         qs = qs.filter(key=filters.key)
     if filters.from_:
         qs = qs.filter(day__gte=filters.from_)
     if filters.to:
         qs = qs.filter(day__lte=filters.to)
-    items = [{"day": m.day, "neighbourhood": m.neighbourhood.slug if m.neighbourhood_id else None, "key": m.key,
-              "dimension": m.dimension, "value": m.value, "unit": DEFINITIONS[m.key].unit}
-             for m in filters.of(qs) if m.key in DEFINITIONS]
-    return {"count": qs.count(), "items": items}
+    return [{"day": m.day, "territory": m.territory.slug,
+             "neighbourhood": m.neighbourhood.slug if m.neighbourhood_id else None, "key": m.key,
+             "dimension": m.dimension, "value": m.value, "unit": DEFINITIONS[m.key].unit} for m in filters.of(qs)]

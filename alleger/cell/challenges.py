@@ -250,8 +250,6 @@ def resolve_target(kind: str, ref: str, territory):
 
 
 def territory_section(request, territory) -> dict:
-    """The territory page's part: its open challenges and the links to the challenges and the open data
-    (the same for every visitor: the page is cached whole)."""
-    return {"territory": territory,
-            "challenges": list(Challenge.objects.filter(territory=territory, status=Challenge.Status.OPEN)
-                               .order_by("-starts_on", "-pk")[:3])}
+    """The territory page's part: links to the challenges, the open data and the dashboard. No query (the
+    page keeps its query budget); the same for every visitor (the page is cached whole)."""
+    return {"territory": territory}

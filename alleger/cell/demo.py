@@ -14,7 +14,11 @@ from django.utils import timezone
 
 from alleger.funding.models import MatchingPool, Project
 from alleger.interventions.models import Intervention
-from alleger.interventions.services import intervention_declare, intervention_join, intervention_set_status
+from alleger.interventions.services import (
+    intervention_declare,
+    intervention_join,
+    intervention_set_status,
+)
 from alleger.kits.models import Kit
 from alleger.kits.services import Decision, kit_create, kit_review, kit_submit
 

@@ -37,15 +37,16 @@ def test_a_management_command_gets_every_permission():
     # And every app that grants something has its permissions registered
     assert {name.split(".")[0] for name in started["rules"]} == {
         "territories", "organisations", "funding", "kits", "assets", "interventions", "reputation",
-        "reports", "discussions", "proposals",
+        "reports", "discussions", "proposals", "cell",
     }
 
 
-def test_binding_permissions_are_the_ten_a_superuser_may_not_shortcut():
+def test_binding_permissions_are_the_ones_a_superuser_may_not_shortcut():
     # Money and four-eyes decisions: the rule decides, even for the platform team (see accounts.models.User).
     assert BINDING_FOR_SUPERUSERS == {
         "assets.review_proposal", "discussions.decide", "funding.cancel_contribution", "funding.confirm_receipt",
         "funding.review_project", "kits.review_kit", "organisations.contribute_as",
         "organisations.decide_sponsorship", "organisations.request_sponsorship", "proposals.answer_proposal",
+        "cell.decide_response", "cell.propose_response",
     }
     assert BINDING_FOR_SUPERUSERS <= set(registered_rules)

@@ -83,7 +83,8 @@ class Challenge(models.Model):
         verbose_name_plural = _("défis")
         ordering = ["-starts_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="challenge_dates_ordered"),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="challenge_dates_ordered",
+                                   violation_error_message=_("La date de début doit précéder la date de fin.")),
             models.CheckConstraint(condition=Q(status__in=("draft", "open", "closed")), name="challenge_status_known"),
         ]
         indexes = [models.Index(fields=["territory", "status"], name="challenge_territory_status")]

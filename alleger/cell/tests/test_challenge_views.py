@@ -136,3 +136,13 @@ def test_a_resident_cannot_reach_the_cell_s_forms(client, challenge):
     for name in ("challenge_edit", "workshop_new", "indicators_upload"):
         assert client.get(reverse(f"cell:{name}", args=["saint-etienne", challenge.pk])).status_code == 403
     assert client.get(reverse("cell:challenge_new", args=["saint-etienne"])).status_code == 403
+
+
+def test_a_reversed_period_is_refused_in_words(client, demo):
+    client.force_login(demo_person("remi"))
+    response = client.post(reverse("cell:challenge_new", args=["saint-etienne"]), {
+        "title": "À l'envers", "problem": "P", "starts_on": "2026-05-01", "ends_on": "2026-04-01",
+        "status": "draft"})
+    assert response.status_code == 400
+    assert "La date de début doit précéder la date de fin." in text(response)
+    assert not Challenge.objects.filter(title="À l'envers").exists()

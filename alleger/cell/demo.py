@@ -18,6 +18,7 @@ from alleger.interventions.services import (
     intervention_declare,
     intervention_join,
     intervention_set_status,
+    journal_add,
 )
 from alleger.kits.models import Kit
 from alleger.kits.services import Decision, kit_create, kit_review, kit_submit
@@ -91,7 +92,7 @@ def _kit(people, city) -> Kit:
     return kit
 
 
-def _intervention(city, kit, organiser, title, description, point, days, status, joiners=()):
+def _intervention(city, kit, organiser, title, description, point, days, status, joiners=(), journal=""):
     found = Intervention.objects.filter(territory=city, title=title).first()
     if found:
         return found
@@ -102,6 +103,7 @@ def _intervention(city, kit, organiser, title, description, point, days, status,
         ends_on=today + datetime.timedelta(days=days), charter_accepted=True)
     for person in joiners:
         intervention_join(intervention=intervention, user=person, charter_accepted=True)
+    journal_add(intervention=intervention, author=organiser, text=journal or description)
     if status == "done":
         intervention_set_status(intervention=intervention, actor=organiser, status="ongoing")
         intervention = intervention_set_status(intervention=intervention, actor=organiser, status="done")
@@ -138,9 +140,11 @@ def _challenge(city, people) -> None:
     kit = _kit(people, city)
     first = _intervention(city, kit, camille, "Installer les deux composteurs des Prés",
                           "Montage des bacs au pied des immeubles de la rue des Prés, puis première permanence.",
-                          CRET_DE_ROCH, -40, "done", joiners=[nadia])
+                          CRET_DE_ROCH, -40, "done", joiners=[nadia],
+                          journal="Les deux bacs sont montés, le cadenas posé ; première pesée samedi : 21,9 kg.")
     second = _intervention(city, kit, nadia, "Un composteur collectif à Jacquard",
-                           "Le troisième composteur du défi, près de la place Jacquard.", JACQUARD, -18, "done")
+                           "Le troisième composteur du défi, près de la place Jacquard.", JACQUARD, -18, "done",
+                           journal="Bac monté avec l'amicale des locataires ; les permanences ont lieu le mercredi.")
     third = _intervention(city, kit, camille, "Retourner le compost et le distribuer",
                           "Le compost mûr part en sacs pour les balcons ; le reste chez l'agriculteur.",
                           CRET_DE_ROCH, 12, "planned")

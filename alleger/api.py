@@ -10,6 +10,7 @@ from alleger.accounts.api import auth_router
 from alleger.accounts.api import router as accounts_router
 from alleger.assets.api import router as assets_router
 from alleger.bookings.api import router as bookings_router
+from alleger.cell.api import challenges_router, metrics_router
 from alleger.cell.watch_api import router as watch_router
 from alleger.core.api import Api, TextParser
 from alleger.discussions.api import comments_router, flags_router
@@ -69,3 +70,5 @@ api.add_router("/places", places_router, tags=["places"])
 api.add_router("/comments", comments_router, tags=["discussions"])
 api.add_router("/flags", flags_router, tags=["discussions"])
 api.add_router("/watch", watch_router, tags=["watch"])
+api.add_router("/challenges", challenges_router, tags=["challenges"])
+api.add_router("/metrics", metrics_router, tags=["metrics"])

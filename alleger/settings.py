@@ -424,13 +424,19 @@ CAPTURE_GRACE_DAYS = 7
 PERIODIC_JOBS = [("settle", envint("SETTLE_EVERY_SECONDS", 60, minimum=1)),
                  ("bookings_expire_holds", envint("BOOKINGS_EXPIRE_EVERY_SECONDS", 60, minimum=1)),
                  ("metrics", envint("METRICS_EVERY_SECONDS", 3600, minimum=60)),
-                 ("watch_digests", envint("WATCH_DIGESTS_EVERY_SECONDS", 3600, minimum=60))]
+                 ("watch_digests", envint("WATCH_DIGESTS_EVERY_SECONDS", 3600, minimum=60)),
+                 ("opendata", envint("OPENDATA_EVERY_SECONDS", 3600, minimum=60))]
 
 # Bookings (alleger.bookings): a freed slot is held this long for the first in the waitlist; a person
 # with BOOKINGS_NO_SHOW_LIMIT no-shows in the last BOOKINGS_NO_SHOW_DAYS days may not book (0: never).
 BOOKINGS_HOLD_MINUTES = envint("BOOKINGS_HOLD_MINUTES", 120, minimum=1)
 BOOKINGS_NO_SHOW_LIMIT = envint("BOOKINGS_NO_SHOW_LIMIT", 3, minimum=0)
 BOOKINGS_NO_SHOW_DAYS = envint("BOOKINGS_NO_SHOW_DAYS", 90, minimum=1)
+# The licence of the open-data files (alleger.cell.opendata): Etalab 2.0 unless the territory chose another.
+OPENDATA_LICENCE = {
+    "name": envstr("OPENDATA_LICENCE_NAME", "Licence Ouverte / Etalab 2.0"),
+    "url": envstr("OPENDATA_LICENCE_URL", "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"),
+}
 
 # Anonymous visitors' public pages are cached this long (0 disables it).
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60, minimum=0)

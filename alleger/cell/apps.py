@@ -9,9 +9,15 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from alleger.core import context_processors
+        from alleger.core import context_processors, sections
         from alleger.territories.rules import is_any_cell_member
 
         from . import watch  # noqa: F401  (the watch's kinds register on import)
 
         context_processors.register_role("cell", is_any_cell_member)
+
+        from . import challenges
+
+        # The territory page links to the challenges, the open data and the dashboard.
+        sections.register("territory", "cell_challenges", template="cell/challenges/_territory_section.html",
+                          context=challenges.territory_section, order=50)

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -129,3 +131,213 @@ class CellAction(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.target_type_id}:{self.target_id}"
+
+
+# --- Challenges ----------------------------------------------------------------------------------
+# A challenge (« défi urbain ») the cell states, its workshops, the objects that answer it and the
+# indicators it follows. Writes: alleger.cell.challenge_services; reads: alleger.cell.challenges.
+
+
+def _one_target() -> Q:
+    """Exactly the foreign key its kind names is set (the others are null)."""
+    kinds = ["project", "call", "pool", "kit", "intervention", "proposal", "place"]
+    condition = None
+    for kind in kinds:
+        one = Q(kind=kind, **{f"{kind}__isnull": False},
+                **{f"{other}__isnull": True for other in kinds if other != kind})
+        condition = one if condition is None else condition | one
+    return condition
+
+
+class Challenge(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Brouillon")
+        OPEN = "open", _("Ouvert")
+        CLOSED = "closed", _("Clos")
+
+    territory = models.ForeignKey("territories.Territory", verbose_name=_("territoire"), on_delete=models.PROTECT,
+                                  related_name="challenges")
+    neighbourhoods = models.ManyToManyField("territories.Neighbourhood", verbose_name=_("quartiers"), blank=True,
+                                            related_name="challenges")
+    title = models.CharField(_("titre"), max_length=150)
+    problem = models.TextField(_("le problème (Markdown)"), max_length=10_000)
+    indicators = models.TextField(_("les indicateurs à faire bouger"), max_length=3_000, blank=True)
+    starts_on = models.DateField(_("début"))
+    ends_on = models.DateField(_("fin"))
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("créé par"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("défi")
+        verbose_name_plural = _("défis")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="challenge_dates_ordered",
+                                   violation_error_message=_("La date de début doit précéder la date de fin.")),
+            models.CheckConstraint(condition=Q(status__in=("draft", "open", "closed")), name="challenge_status_known"),
+        ]
+        indexes = [models.Index(fields=["territory", "status"], name="challenge_territory_status")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("cell:challenge", kwargs={"slug": self.territory.slug, "pk": self.pk})
+
+
+class Workshop(models.Model):
+    """A workshop held for a challenge. `place_name` says where in words; `place_url` may link to the place.
+
+    The shared-places track will add a foreign key to a bookable room (bookings) beside these two fields:
+    they stay as the fallback for a place that is not on the platform.
+    """
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="workshops")
+    held_at = models.DateTimeField(_("date et heure"))
+    place_name = models.CharField(_("lieu"), max_length=200)
+    place_url = models.URLField(_("lien vers le lieu"), blank=True)
+    participants_count = models.PositiveIntegerField(_("nombre de participants"), null=True, blank=True)
+    participants = models.CharField(_("qui était là"), max_length=300, blank=True,
+                                    help_text=_("Par exemple : « 14 habitants, 2 agents de la Ville »."))
+    minutes = models.TextField(_("compte rendu (Markdown)"), max_length=20_000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("atelier")
+        verbose_name_plural = _("ateliers")
+        ordering = ["held_at", "pk"]
+
+    def __str__(self):
+        return f"{self.challenge_id} {self.held_at:%Y-%m-%d} {self.place_name}"
+
+
+class ResponseKind(models.TextChoices):
+    PROJECT = "project", _("Projet")
+    CALL = "call", _("Appel à projets")
+    POOL = "pool", _("Fonds de doublement")
+    KIT = "kit", _("Kit")
+    INTERVENTION = "intervention", _("Intervention")
+    PROPOSAL = "proposal", _("Proposition")
+    PLACE = "place", _("Lieu")
+
+
+class ChallengeResponse(models.Model):
+    """An object that answers a challenge: one nullable foreign key per kind, exactly one of them set.
+
+    Chosen over a generic relation (content type + object id) for the database's guarantees: a real
+    foreign key (an object deleted takes its responses with it, no dangling id), a unique constraint per
+    (challenge, object) the database enforces, and joins the progress queries can use (sums over the
+    projects, counts of interventions per kit) without one query per kind of object. A new kind is a
+    column, a choice and a migration.
+    """
+
+    Kind = ResponseKind
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposée")
+        ACCEPTED = "accepted", _("Acceptée")
+        DECLINED = "declined", _("Déclinée")
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="responses")
+    kind = models.CharField(_("nature"), max_length=12, choices=ResponseKind.choices)
+    project = models.ForeignKey("funding.Project", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="challenge_responses")
+    call = models.ForeignKey("funding.Call", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="challenge_responses")
+    pool = models.ForeignKey("funding.MatchingPool", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="challenge_responses")
+    kit = models.ForeignKey("kits.Kit", null=True, blank=True, on_delete=models.CASCADE,
+                            related_name="challenge_responses")
+    intervention = models.ForeignKey("interventions.Intervention", null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="challenge_responses")
+    proposal = models.ForeignKey("proposals.Proposal", null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="challenge_responses")
+    place = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="challenge_responses")
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    note = models.CharField(_("en quoi il répond au défi"), max_length=500, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    reason = models.TextField(_("motif"), max_length=2_000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("réponse à un défi")
+        verbose_name_plural = _("réponses aux défis")
+        ordering = ["kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_one_target(),
+                name="challenge_response_one_target"),
+            models.CheckConstraint(condition=Q(status__in=("proposed", "accepted", "declined")),
+                                   name="challenge_response_status_known"),
+            *[models.UniqueConstraint(fields=["challenge", kind], condition=Q(**{f"{kind}__isnull": False}),
+                                      name=f"challenge_response_unique_{kind}")
+              for kind in ResponseKind.values],
+        ]
+
+    def __str__(self):
+        return f"{self.challenge_id} ← {self.kind} {self.target_id}"
+
+    @property
+    def target(self):
+        return getattr(self, self.kind)
+
+    @property
+    def target_id(self):
+        return getattr(self, f"{self.kind}_id")
+
+
+class IndicatorSeries(models.Model):
+    """A series of figures the cell follows for a challenge (uploaded as CSV): one name, one unit."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="series")
+    name = models.CharField(_("nom"), max_length=120)
+    unit = models.CharField(_("unité"), max_length=30)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("série d'indicateur")
+        verbose_name_plural = _("séries d'indicateurs")
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["challenge", "name"], name="indicator_series_unique_name")]
+
+    def __str__(self):
+        return f"{self.name} ({self.unit})"
+
+
+class IndicatorPoint(models.Model):
+    """One value of a series on one day, for one neighbourhood or the whole territory.
+
+    Stored as integer thousandths (`value_milli`, 12,5 kg → 12500): sums are exact in SQL on both
+    databases (SQLite has no decimal type and would add floats), as money is integer cents. Three
+    decimals cover tonnes, kilograms or jobs; the upload refuses finer values rather than rounding them.
+    """
+
+    series = models.ForeignKey(IndicatorSeries, on_delete=models.CASCADE, related_name="points")
+    day = models.DateField(_("jour"))
+    neighbourhood = models.ForeignKey("territories.Neighbourhood", verbose_name=_("quartier"), null=True,
+                                      blank=True, on_delete=models.CASCADE, related_name="+")
+    value_milli = models.BigIntegerField(_("valeur (millièmes)"))
+
+    class Meta:
+        verbose_name = _("valeur d'indicateur")
+        verbose_name_plural = _("valeurs d'indicateurs")
+        ordering = ["day", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "day"], condition=Q(neighbourhood__isnull=True),
+                                    name="indicator_point_unique_no_neighbourhood"),
+            models.UniqueConstraint(fields=["series", "day", "neighbourhood"],
+                                    condition=Q(neighbourhood__isnull=False),
+                                    name="indicator_point_unique_per_neighbourhood"),
+        ]
+
+    def __str__(self):
+        return f"{self.series_id} {self.day} {self.value_milli}"

@@ -23,3 +23,58 @@ def owns_saved_watch(user, saved) -> bool:
 rules.add_perm("cell.view_watch", is_cell_member_of | is_moderator_of | is_platform_admin)
 rules.add_perm("cell.act_on_watch", is_cell_member_of | is_platform_admin)
 rules.add_perm("cell.manage_saved_watch", owns_saved_watch | is_platform_admin)
+
+
+# --- Challenges -------------------------------------------------------------------------------------
+# The cell of a territory states its challenges, holds their workshops, uploads their indicators and
+# decides which objects answer them. Anyone with an account proposes what they hold; an open or closed
+# challenge is public, a draft only for the cell. Four eyes: nobody accepts a response they proposed or
+# whose object they hold (alleger.cell.challenge_services refuses it too, `conflict_of_interest`).
+
+from alleger.core.rules import add_binding_perm, is_active_account  # noqa: E402
+
+
+def holds(user, kind: str, target) -> bool:
+    """Whether this person holds the object: the project's holder, the kit's author, the intervention's
+    organiser, the proposal's author. Calls, pools and places are linked by the cell, held by nobody here."""
+    if target is None or not getattr(user, "is_authenticated", False):
+        return False
+    owner_field = {"project": "holder_id", "kit": "author_id", "intervention": "organiser_id",
+                   "proposal": "author_id"}.get(kind)
+    return owner_field is not None and getattr(target, owner_field) == user.pk
+
+
+@rules.predicate
+def is_cell_of_challenge(user, challenge) -> bool:
+    return challenge is not None and is_cell_member_of(user, challenge.territory)
+
+
+@rules.predicate
+def challenge_is_public(user, challenge) -> bool:
+    return challenge is not None and challenge.status != "draft"
+
+
+@rules.predicate
+def challenge_is_open(user, challenge) -> bool:
+    return challenge is not None and challenge.status == "open"
+
+
+@rules.predicate
+def is_cell_of_response(user, response) -> bool:
+    return response is not None and is_cell_member_of(user, response.challenge.territory)
+
+
+@rules.predicate
+def has_stake_in_response(user, response) -> bool:
+    """Proposed it, or holds its object."""
+    return response is not None and user.is_authenticated and (
+        response.proposed_by_id == user.pk or holds(user, response.kind, response.target))
+
+
+rules.add_perm("cell.view_challenge", challenge_is_public | is_cell_of_challenge | is_platform_admin)
+rules.add_perm("cell.add_challenge", is_cell_member_of | is_platform_admin)
+rules.add_perm("cell.change_challenge", is_cell_of_challenge | is_platform_admin)
+# Binding: a draft or closed challenge takes no proposal, from the platform team either.
+add_binding_perm("cell.propose_response", is_active_account & challenge_is_open)
+add_binding_perm("cell.decide_response", (is_cell_of_response | (is_platform_admin & is_active_account))
+                 & ~has_stake_in_response)

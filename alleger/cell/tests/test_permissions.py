@@ -15,13 +15,39 @@ MATRIX = {
     ("cell.act_on_watch", "other_territory"): (_, _, _, _, _, _, _, Y),
     # A saved watch is its owner's (here the cell member's); the platform team may manage it.
     ("cell.manage_saved_watch", "saved_watch"): (_, _, _, _, _, Y, _, Y),
+    # Challenges: the cell of the territory states them and decides their responses; anyone proposes.
+    ("cell.view_challenge", "open_challenge"): (Y, Y, Y, Y, Y, Y, Y, Y),
+    ("cell.view_challenge", "draft_challenge"): (_, _, _, _, _, Y, _, Y),
+    ("cell.add_challenge", "territory"): (_, _, _, _, _, Y, _, Y),
+    ("cell.change_challenge", "open_challenge"): (_, _, _, _, _, Y, _, Y),
+    ("cell.propose_response", "open_challenge"): (_, Y, Y, Y, Y, Y, Y, Y),
+    ("cell.propose_response", "draft_challenge"): (_, _, _, _, _, _, _, _),
+    ("cell.decide_response", "proposed_response"): (_, _, _, _, _, Y, _, Y),
+    # Four eyes: the resident proposed it (and holds the project); nor does the platform team override it.
+    ("cell.decide_response", "own_response"): (_, _, _, _, _, _, _, _),
 }
 
 
 @pytest.fixture
-def objects(territory, other_territory, cell_member):
+def objects(territory, other_territory, resident, other_resident, cell_member, platform_admin):
+    import datetime
+
+    from alleger.cell.models import Challenge, ChallengeResponse
+    from alleger.testing.money import published_project
+
     saved = SavedWatch.objects.create(user=cell_member, territory=territory, name="Tout", token="t0k3n")
-    return {"territory": territory, "other_territory": other_territory, "saved_watch": saved}
+    day = datetime.date(2026, 3, 1)
+    open_challenge = Challenge.objects.create(territory=territory, title="Ouvert", problem="P", starts_on=day,
+                                              ends_on=day, status="open")
+    draft = Challenge.objects.create(territory=territory, title="Brouillon", problem="P", starts_on=day,
+                                     ends_on=day, status="draft")
+    theirs = ChallengeResponse.objects.create(challenge=open_challenge, kind="project", proposed_by=other_resident,
+                                              project=published_project(territory=territory, holder=other_resident))
+    own = ChallengeResponse.objects.create(challenge=open_challenge, kind="project", proposed_by=platform_admin,
+                                           project=published_project(territory=territory, holder=cell_member))
+    return {"territory": territory, "other_territory": other_territory, "saved_watch": saved,
+            "open_challenge": open_challenge, "draft_challenge": draft, "proposed_response": theirs,
+            "own_response": own}
 
 
 test_every_row_has_one_cell_per_role, test_the_matrix_covers_every_permission, test_the_matrix = (

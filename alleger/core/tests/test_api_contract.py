@@ -6,6 +6,7 @@ as GET without a body. The document itself is checked: one schema per name, enum
 endpoints accept, optional authentication documented as optional.
 """
 
+import datetime
 import json
 import re
 
@@ -14,6 +15,7 @@ from django.test import Client
 
 from alleger.accounts.services import api_token_create
 from alleger.api import api
+from alleger.cell.models import Challenge, Metric
 from alleger.core.api import MAX_LIMIT, MAX_OFFSET
 from alleger.core.errors import Refused
 from alleger.funding.models import Contribution
@@ -46,10 +48,14 @@ def content(territory, resident, moderator):
     report = make_report(category=make_category(territory=territory), reporter=resident)
     project = published_project(territory=territory)
     proposal = make_proposal(territory=territory, author=resident)
+    day = datetime.date(2026, 3, 1)
+    challenge = Challenge.objects.create(territory=territory, title="Défi", problem="P", starts_on=day,
+                                         ends_on=day, status="open")
+    Metric.objects.create(territory=territory, day=day, key="contributions", value=1)
     place = france_services(territory)
     return {"place_id": place.pk, "slug": territory.slug, "kit_slug": kit.slug, "intervention_id": intervention.pk,
             "report_id": report.pk, "project_id": project.pk, "proposal_id": proposal.pk,
-            "asset_id": intervention.asset_id}
+            "asset_id": intervention.asset_id, "challenge_id": challenge.pk}
 
 
 #: Required query parameters, filled with sensible values.

@@ -41,12 +41,13 @@ def test_a_management_command_gets_every_permission():
     }
 
 
-def test_binding_permissions_are_the_eleven_a_superuser_may_not_shortcut():
+def test_binding_permissions_are_the_ones_a_superuser_may_not_shortcut():
     # Money and four-eyes decisions: the rule decides, even for the platform team (see accounts.models.User).
     assert BINDING_FOR_SUPERUSERS == {
         "assets.review_proposal", "discussions.decide", "funding.cancel_contribution", "funding.confirm_receipt",
         "funding.review_project", "kits.review_kit", "organisations.contribute_as",
         "organisations.decide_sponsorship", "organisations.request_sponsorship", "proposals.answer_proposal",
         "places.review_place",
+        "cell.decide_response", "cell.propose_response",
     }
     assert BINDING_FOR_SUPERUSERS <= set(registered_rules)

@@ -8,7 +8,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_published_submitted_and_forked_kits(demo, client):
-    statuses = dict(Kit.objects.values_list("slug", "status"))
+    # The kits demo's own kits (later apps' demos add theirs: the cell's composters kit).
+    statuses = dict(Kit.objects.exclude(slug="composteur-collectif-de-quartier").values_list("slug", "status"))
     assert statuses["cartographier-son-quartier-dans-openstreetmap"] == "published"
     assert statuses["kit-du-jardinier-urbain"] == "published"
     assert statuses["guerilla-gardening-et-bombes-a-graines"] == "submitted"

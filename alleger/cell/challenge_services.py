@@ -1,0 +1,381 @@
+"""Challenges: writes (each in a transaction, audited). The views and the API check the permission first;
+the services check again what could be bypassed (the cell's role, four eyes, the challenge's state)."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alleger.core.errors import Refused
+from alleger.core.search import fold
+from alleger.core.services import audit_record
+from alleger.core.text import clean_text
+from alleger.territories.rules import is_cell_member_of
+
+from .models import (
+    Challenge,
+    ChallengeResponse,
+    IndicatorPoint,
+    IndicatorSeries,
+    ResponseKind,
+    Workshop,
+)
+from .rules import holds
+
+CHALLENGE_FIELDS = ("title", "problem", "indicators", "starts_on", "ends_on", "status")
+
+
+def _require_cell(actor, territory) -> None:
+    if not (is_cell_member_of(actor, territory) or (actor.is_authenticated and actor.is_superuser)):
+        raise Refused("forbidden", _("Seule la cellule d'innovation du territoire peut faire cela."), status=403)
+
+
+def _check_challenge(territory, data: dict, neighbourhoods) -> None:
+    if not (data.get("title") or "").strip() or not (data.get("problem") or "").strip():
+        raise Refused("invalid", _("Donnez un titre au défi et décrivez le problème."))
+    if data["ends_on"] < data["starts_on"]:
+        raise Refused("period_reversed", _("La date de début doit précéder la date de fin."))
+    if data.get("status", Challenge.Status.DRAFT) not in Challenge.Status.values:
+        raise Refused("invalid", _("Statut inconnu."))
+    if any(n.territory_id != territory.pk for n in neighbourhoods):
+        raise Refused("invalid", _("Ces quartiers ne sont pas tous sur le territoire du défi."))
+
+
+@transaction.atomic
+def challenge_create(*, actor, territory, title: str, problem: str, starts_on: datetime.date,
+                     ends_on: datetime.date, indicators: str = "", neighbourhoods=(),
+                     status: str = Challenge.Status.DRAFT) -> Challenge:
+    _require_cell(actor, territory)
+    data = {"title": title.strip(), "problem": problem.strip(), "indicators": indicators.strip(),
+            "starts_on": starts_on, "ends_on": ends_on, "status": status}
+    neighbourhoods = list(neighbourhoods)
+    _check_challenge(territory, data, neighbourhoods)
+    challenge = Challenge.objects.create(territory=territory, created_by=actor, **data)
+    challenge.neighbourhoods.set(neighbourhoods)
+    audit_record(actor=actor, action="challenge.create", target=challenge, title=challenge.title)
+    return challenge
+
+
+@transaction.atomic
+def challenge_update(*, challenge: Challenge, actor, neighbourhoods=None, **changes) -> Challenge:
+    _require_cell(actor, challenge.territory)
+    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    unknown = set(changes) - set(CHALLENGE_FIELDS)
+    if unknown:
+        raise ValueError(f"not a challenge field: {sorted(unknown)}")
+    data = {name: getattr(challenge, name) for name in CHALLENGE_FIELDS}
+    data.update({k: v.strip() if isinstance(v, str) and k != "status" else v for k, v in changes.items()})
+    hoods = list(neighbourhoods) if neighbourhoods is not None else list(challenge.neighbourhoods.all())
+    _check_challenge(challenge.territory, data, hoods)
+    before = {name: str(getattr(challenge, name)) for name in changes}
+    for name, value in data.items():
+        setattr(challenge, name, value)
+    challenge.save()
+    if neighbourhoods is not None:
+        challenge.neighbourhoods.set(hoods)
+    audit_record(actor=actor, action="challenge.update", target=challenge, before=before,
+                 after={name: str(getattr(challenge, name)) for name in changes})
+    return challenge
+
+
+@transaction.atomic
+def workshop_add(*, challenge: Challenge, actor, held_at: datetime.datetime, place_name: str,
+                 place_url: str = "", participants_count: int | None = None, participants: str = "",
+                 minutes: str = "") -> Workshop:
+    _require_cell(actor, challenge.territory)
+    if not (place_name or "").strip():
+        raise Refused("invalid", _("Dites où l'atelier a eu lieu."))
+    if participants_count is not None and participants_count < 0:
+        raise Refused("invalid", _("Le nombre de participants ne peut pas être négatif."))
+    workshop = Workshop.objects.create(challenge=challenge, held_at=held_at, place_name=place_name.strip(),
+                                       place_url=place_url or "", participants_count=participants_count,
+                                       participants=(participants or "").strip(), minutes=(minutes or "").strip())
+    audit_record(actor=actor, action="challenge.workshop_add", target=challenge, workshop=workshop.pk)
+    return workshop
+
+
+# --- responses -------------------------------------------------------------------------------------
+
+def _check_target(challenge: Challenge, kind: str, target) -> None:
+    if kind not in ResponseKind.values:
+        raise Refused("invalid", _("Nature de réponse inconnue."))
+    territory_id = getattr(target, "territory_id", None)
+    if kind == "kit":
+        if target.status != "published":
+            raise Refused("invalid", _("Seul un kit publié peut répondre à un défi."))
+        if territory_id not in (None, challenge.territory_id):
+            raise Refused("other_territory", _("Cet objet n'est pas sur le territoire du défi."))
+    elif territory_id != challenge.territory_id:
+        raise Refused("other_territory", _("Cet objet n'est pas sur le territoire du défi."))
+    if kind == "project" and target.status not in ("published", "succeeded", "failed"):
+        raise Refused("invalid", _("Seul un projet publié peut répondre à un défi."))
+
+
+def _create(challenge, kind, target, *, actor, status, note, decided_by=None) -> ChallengeResponse:
+    if ChallengeResponse.objects.filter(challenge=challenge, **{kind: target}).exists():
+        raise Refused("already_linked", _("Cet objet répond déjà à ce défi (ou a déjà été proposé)."), status=409)
+    try:
+        with transaction.atomic():
+            return ChallengeResponse.objects.create(
+                challenge=challenge, kind=kind, status=status, note=(note or "").strip()[:500], proposed_by=actor,
+                decided_by=decided_by, decided_at=timezone.now() if decided_by else None, **{kind: target})
+    except IntegrityError:  # the same object proposed twice at once: the unique constraint decides
+        raise Refused("already_linked", _("Cet objet répond déjà à ce défi (ou a déjà été proposé)."),
+                      status=409) from None
+
+
+@transaction.atomic
+def response_propose(*, challenge: Challenge, actor, kind: str, target, note: str = "") -> ChallengeResponse:
+    """A holder proposes their own object; the cell accepts or declines it."""
+    challenge = Challenge.objects.select_related("territory").get(pk=challenge.pk)  # its status as it is now
+    if challenge.status != Challenge.Status.OPEN:
+        raise Refused("not_open", _("Ce défi n'est pas ouvert aux propositions."), status=409)
+    _check_target(challenge, kind, target)
+    if not holds(actor, kind, target):
+        raise Refused("not_yours", _("Vous ne pouvez proposer que vos propres projets, kits, interventions et "
+                                     "propositions."), status=403)
+    response = _create(challenge, kind, target, actor=actor, status=ChallengeResponse.Status.PROPOSED, note=note)
+    audit_record(actor=actor, action="challenge.response_propose", target=challenge, response=response.pk,
+                 kind=kind, object=target.pk)
+    return response
+
+
+@transaction.atomic
+def response_link(*, challenge: Challenge, actor, kind: str, target, note: str = "") -> ChallengeResponse:
+    """The cell links an object itself (accepted at once), unless the member holds it: then it is proposed
+    and another member decides (four eyes)."""
+    _require_cell(actor, challenge.territory)
+    _check_target(challenge, kind, target)
+    if holds(actor, kind, target):
+        response = _create(challenge, kind, target, actor=actor, status=ChallengeResponse.Status.PROPOSED,
+                           note=note)
+    else:
+        response = _create(challenge, kind, target, actor=actor, status=ChallengeResponse.Status.ACCEPTED,
+                           note=note, decided_by=actor)
+    audit_record(actor=actor, action="challenge.response_link", target=challenge, response=response.pk,
+                 kind=kind, object=target.pk, status=response.status)
+    return response
+
+
+@transaction.atomic
+def response_decide(*, response: ChallengeResponse, actor, accept: bool, reason: str = "") -> ChallengeResponse:
+    """The cell accepts or declines a proposed response (a reason is required to decline)."""
+    response = (ChallengeResponse.objects.select_for_update(of=("self",))
+                .select_related("challenge__territory", *ResponseKind.values).get(pk=response.pk))
+    _require_cell(actor, response.challenge.territory)
+    if response.proposed_by_id == actor.pk or holds(actor, response.kind, response.target):
+        raise Refused("conflict_of_interest", _("Vous ne pouvez pas décider d'une réponse que vous avez proposée "
+                                                "ou dont vous portez l'objet : un autre membre de la cellule le "
+                                                "fera."), status=403)
+    if response.status != ChallengeResponse.Status.PROPOSED:
+        raise Refused("already_decided", _("Cette réponse a déjà été traitée."), status=409)
+    reason = (reason or "").strip()
+    if not accept and not reason:
+        raise Refused("reason_required", _("Dites pourquoi vous déclinez cette réponse."))
+    response.status = ChallengeResponse.Status.ACCEPTED if accept else ChallengeResponse.Status.DECLINED
+    response.reason, response.decided_by, response.decided_at = reason, actor, timezone.now()
+    response.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    audit_record(actor=actor, action="challenge.response_decide", target=response.challenge,
+                 response=response.pk, status=response.status, reason=reason)
+    return response
+
+
+# --- indicators ------------------------------------------------------------------------------------
+
+MAX_UPLOAD_BYTES = 1_000_000
+MAX_LINES = 5_000
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_SPACES = re.compile(r"[\s\u00a0\u202f']")
+
+
+@dataclass
+class Rejected:
+    line: int
+    reason: str
+
+
+@dataclass
+class ParsedPoint:
+    day: datetime.date
+    neighbourhood: object | None
+    value_milli: int
+    unit: str
+
+
+@dataclass
+class Parsed:
+    points: list[ParsedPoint] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+class UploadRefused(Refused):
+    """The file was refused as a whole: `rejected` lists every line refused, with its reason."""
+
+    def __init__(self, rejected: list[Rejected], message=None):
+        super().__init__("invalid_file", message or _("Le fichier n'a pas été importé : corrigez les lignes "
+                                                      "signalées, rien n'a été enregistré."))
+        self.rejected = rejected
+
+
+def parse_value(text: str) -> int:
+    """« 12,5 », « 1 234,567 », « 12.5 » → thousandths (12500). Raises ValueError past three decimals."""
+    text = _SPACES.sub("", text).replace(",", ".")
+    if not _NUMBER.match(text) or not text.isascii():
+        raise ValueError("not a number")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError("not a number") from None
+    milli = value * 1000
+    if milli != milli.to_integral_value():
+        raise ValueError("too precise")
+    if abs(milli) >= 10 ** 15:
+        raise ValueError("too large")
+    return int(milli)
+
+
+def parse_day(text: str) -> datetime.date:
+    text = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return datetime.date.fromisoformat(text)
+    if re.fullmatch(r"\d{2}/\d{2}/\d{4}", text):
+        d, m, y = text.split("/")
+        return datetime.date(int(y), int(m), int(d))
+    raise ValueError("not a date")
+
+
+def parse_indicator_csv(raw: bytes | str, *, territory) -> Parsed:
+    """Read `date;quartier;valeur;unité` lines (',' or ';' between cells, decimal comma or point, an optional
+    header line). Each line is either a point or a rejected line with its reason; nothing is written here."""
+    parsed = Parsed()
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_UPLOAD_BYTES:
+            parsed.rejected.append(Rejected(0, _("Le fichier dépasse 1 Mo.")))
+            return parsed
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                raw = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    text = clean_text(raw)
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    delimiter = ";" if ";" in first else "\t" if "\t" in first else ","
+    hoods = {}
+    for n in territory.neighbourhoods.all():
+        hoods[n.slug] = n
+        hoods[fold(n.name)] = n
+    if len(lines) > MAX_LINES + 1:
+        parsed.rejected.append(Rejected(0, _("Le fichier dépasse %(n)d lignes.") % {"n": MAX_LINES}))
+        return parsed
+    seen: dict[tuple, int] = {}
+    for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+        if not any(c.strip() for c in cells):
+            continue
+        if number == 1 and fold(cells[0].strip()) in ("date", "jour", "day"):
+            continue  # the header line
+        if len(cells) != 4:
+            parsed.rejected.append(Rejected(number, _("4 colonnes attendues (date, quartier, valeur, unité), "
+                                                      "%(n)d trouvées.") % {"n": len(cells)}))
+            continue
+        day_text, hood_text, value_text, unit = (c.strip() for c in cells)
+        try:
+            day = parse_day(day_text)
+        except ValueError:
+            parsed.rejected.append(Rejected(number, _("Date illisible « %(value)s » (AAAA-MM-JJ ou JJ/MM/AAAA).")
+                                            % {"value": day_text[:30]}))
+            continue
+        hood = None
+        if hood_text:
+            hood = hoods.get(hood_text) or hoods.get(fold(hood_text))
+            if hood is None:
+                parsed.rejected.append(Rejected(number, _("Quartier inconnu « %(value)s » sur ce territoire.")
+                                                % {"value": hood_text[:60]}))
+                continue
+        try:
+            value = parse_value(value_text)
+        except ValueError:
+            parsed.rejected.append(Rejected(number, _("Valeur illisible « %(value)s » (un nombre, au plus trois "
+                                                      "décimales).") % {"value": value_text[:30]}))
+            continue
+        if not unit:
+            parsed.rejected.append(Rejected(number, _("Unité manquante.")))
+            continue
+        if len(unit) > 30:
+            parsed.rejected.append(Rejected(number, _("Unité trop longue (30 caractères au plus).")))
+            continue
+        key = (day, hood.pk if hood else None)
+        if key in seen:
+            parsed.rejected.append(Rejected(number, _("Même jour et même quartier que la ligne %(line)d.")
+                                            % {"line": seen[key]}))
+            continue
+        seen[key] = number
+        parsed.points.append(ParsedPoint(day, hood, value, unit))
+    if not parsed.points and not parsed.rejected:
+        parsed.rejected.append(Rejected(0, _("Le fichier ne contient aucune ligne.")))
+    units = {p.unit for p in parsed.points}
+    if len(units) > 1:
+        expected = parsed.points[0].unit
+        for p in parsed.points:
+            if p.unit != expected:
+                line = seen[(p.day, p.neighbourhood.pk if p.neighbourhood else None)]
+                parsed.rejected.append(Rejected(line, _("Unité « %(unit)s » différente de celle de la série "
+                                                        "(« %(expected)s »).") % {"unit": p.unit,
+                                                                                  "expected": expected}))
+        parsed.rejected.sort(key=lambda r: r.line)
+    return parsed
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    series: IndicatorSeries
+    created: int
+    replaced: int
+
+
+def indicators_upload(*, challenge: Challenge, actor, name: str, raw: bytes | str) -> UploadResult:
+    """Add (or update) the series `name` of the challenge from a CSV file: all or nothing.
+
+    A day and neighbourhood already in the series takes the new value (uploading the same file twice
+    changes nothing). Any rejected line refuses the whole file (UploadRefused, every reason listed).
+    """
+    _require_cell(actor, challenge.territory)
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise Refused("invalid", _("Nommez la série (120 caractères au plus)."))
+    parsed = parse_indicator_csv(raw, territory=challenge.territory)
+    if parsed.rejected:
+        raise UploadRefused(parsed.rejected)
+    unit = parsed.points[0].unit
+    with transaction.atomic():
+        series, _created = IndicatorSeries.objects.select_for_update().get_or_create(
+            challenge=challenge, name=name, defaults={"unit": unit})
+        if series.unit != unit:
+            raise UploadRefused([Rejected(1, _("Unité « %(unit)s » différente de celle de la série "
+                                               "(« %(expected)s »).") % {"unit": unit, "expected": series.unit})])
+        existing = {(p.day, p.neighbourhood_id): p for p in series.points.all()}
+        new, changed = [], []
+        for point in parsed.points:
+            key = (point.day, point.neighbourhood.pk if point.neighbourhood else None)
+            old = existing.get(key)
+            if old is None:
+                new.append(IndicatorPoint(series=series, day=point.day, neighbourhood=point.neighbourhood,
+                                          value_milli=point.value_milli))
+            elif old.value_milli != point.value_milli:
+                old.value_milli = point.value_milli
+                changed.append(old)
+        IndicatorPoint.objects.bulk_create(new)
+        IndicatorPoint.objects.bulk_update(changed, ["value_milli"])
+        series.save(update_fields=["updated_at"])
+        audit_record(actor=actor, action="challenge.indicators_upload", target=challenge, series=series.pk,
+                     name=name, created=len(new), replaced=len(changed))
+    return UploadResult(series, len(new), len(changed))

@@ -33,7 +33,7 @@ from .challenge_services import (
     response_propose,
     workshop_add,
 )
-from .models import Challenge
+from .models import Challenge, Metric
 
 TITLE = "Quartier des Prés : nos biodéchets en circuit court"
 CSV = Path(__file__).parent / "demo_data" / "composteurs-pesees.csv"
@@ -118,8 +118,9 @@ def load(context) -> None:
         _challenge(city, people)
     watch_demo.load(context)
     # The dashboards read precomputed days: the demo's last two months, as the nightly job would have left them.
-    today = timezone.localdate()
-    metrics.rebuild(since=today - datetime.timedelta(days=60), until=today)
+    if not Metric.objects.filter(territory=city).exists():  # loading the demo again changes nothing
+        today = timezone.localdate()
+        metrics.rebuild(since=today - datetime.timedelta(days=60), until=today)
     opendata.write_all()
 
 

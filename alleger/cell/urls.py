@@ -4,6 +4,7 @@ from . import views
 
 app_name = "cell"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("<slug:slug>/tableau-de-bord/", views.dashboard, name="dashboard"),
 ]
 

@@ -1,5 +1,6 @@
 import datetime
 
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +10,17 @@ from alleger.territories.models import Territory
 from . import selectors
 from .forms import PeriodForm
 from .metrics import DEFINITIONS
+
+
+def index(request):
+    """« Innover ensemble »: each territory's dashboard, open challenges and open data."""
+    from .models import Challenge
+
+    territories = list(Territory.objects.order_by("name"))
+    open_counts = dict(Challenge.objects.filter(status=Challenge.Status.OPEN).order_by().values("territory")
+                       .annotate(n=Count("pk")).values_list("territory", "n"))
+    rows = [{"territory": t, "open_challenges": open_counts.get(t.pk, 0)} for t in territories]
+    return render(request, "cell/index.html", {"rows": rows})
 
 
 def dashboard(request, slug):

@@ -71,7 +71,8 @@ def test_the_four_ways_to_act_link_to_their_tracks(client):
     assert '<h3><a href="/kits/">Agir</a></h3>' in tracks
     assert 'href="/dispositifs/"' in tracks and 'href="/propositions/"' in tracks
     assert '<h3><a href="/lieux/">Partager des lieux</a></h3>' in tracks
-    assert tracks.count('<span class="soon">bientôt</span>') == 1
+    assert '<h3><a href="/cellule/">Innover ensemble</a></h3>' in tracks
+    assert "bientôt" not in tracks
 
 
 def test_a_territory_page_shows_its_own_life_only(client, territory, other_territory):

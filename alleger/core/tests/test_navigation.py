@@ -1,5 +1,5 @@
 """Findable: every main page is reached from the home page by links alone, and the menu shows
-the four tracks (the one not built yet says « bientôt » and links nowhere) and the links of one's roles."""
+the four tracks and the links of one's roles."""
 
 import re
 from collections import deque
@@ -92,17 +92,15 @@ def _menu(client):
 
 
 @pytest.mark.django_db
-def test_the_menu_groups_the_four_tracks_and_the_unbuilt_ones_link_nowhere(client):
+def test_the_menu_groups_the_four_tracks(client):
     menu = _menu(client)
     for heading in ("Financer", "Agir", "Partager des lieux", "Innover ensemble"):
         assert heading in menu
     for href in ("/projets/", "/kits/", "/dispositifs/", "/interventions/", "/signalements/", "/propositions/",
-                 "/organisations/", "/lieux/", "/lieux/?ouvert=maintenant"):
+                 "/organisations/", "/lieux/", "/lieux/?ouvert=maintenant", "/etudes/", "/cellule/"):
         assert f'href="{href}"' in menu
-    # The innovation track is announced, not linked
-    assert menu.count("bientôt") == 1
-    assert "nav-soon\">Partager des lieux" not in menu
-    assert re.search(r'nav-soon">Innover ensemble <span class="soon">bientôt</span></li>', menu)
+    # Every track is built: nothing is announced « bientôt » any more.
+    assert "bientôt" not in menu and "nav-soon" not in menu
 
 
 @pytest.mark.django_db
@@ -124,4 +122,4 @@ def test_role_links_show_only_to_those_who_have_the_role(client, resident, spons
 def test_the_menu_speaks_english_too(client):
     client.cookies["django_language"] = "en"
     menu = _menu(client)
-    assert "Take action" in menu and "soon" in menu and "Discover" in menu
+    assert "Take action" in menu and "Innovate together" in menu and "Discover" in menu

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .models import Resource
 from .services import MAX_WEEKS
 
 
@@ -64,3 +65,17 @@ def _duration(minutes: int) -> str:
     if not h:
         return _("%(m)d min") % {"m": m}
     return (_("%(h)d h %(m)02d") % {"h": h, "m": m}) if m else (_("%(h)d h") % {"h": h})
+
+
+class ResourceForm(forms.ModelForm):
+    """A place's manager describes one of its bookable resources (room, desk, machine, tool, seats)."""
+
+    class Meta:
+        model = Resource
+        fields = ["name", "kind", "description", "capacity", "opening_hours", "slot_minutes", "max_slots",
+                  "buffer_minutes", "book_ahead_days", "min_notice_minutes", "cancel_hours", "max_future_bookings",
+                  "pricing", "price_cents", "training", "active"]
+
+    def __init__(self, *args, place, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["training"].queryset = place.trainings.order_by("name")

@@ -18,7 +18,7 @@ from alleger.organisations.models import Organisation
 from alleger.places.models import Place
 
 from . import ics, selectors, services
-from .forms import SeriesForm, SlotForm
+from .forms import ResourceForm, SeriesForm, SlotForm
 from .models import Booking, CalendarToken, Qualification, Resource, Training, WaitlistEntry
 
 GRID_DAYS = 7
@@ -326,6 +326,25 @@ def manage(request, place_pk):
         **selectors.manager_view(place),
         "now": timezone.now(),
     })
+
+
+@login_required
+def resource_edit(request, place_pk, pk=None):
+    """The place's manager adds or changes a resource: every rule checked by the model, the change audited."""
+    place = _place(place_pk)
+    if not request.user.has_perm("bookings.manage_place", place):
+        raise PermissionDenied
+    resource = get_object_or_404(Resource, pk=pk, place=place) if pk else Resource(place=place)
+    form = ResourceForm(request.POST or None, instance=resource, place=place)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resource_save(resource=form.instance, actor=request.user)
+        except ValidationError as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, _("La ressource « %(name)s » est enregistrée.") % {"name": resource.name})
+            return redirect("bookings:manage", place_pk=place.pk)
+    return render(request, "bookings/resource_form.html", {"place": place, "resource": resource, "form": form})
 
 
 def occupancy_chart(resources, title):

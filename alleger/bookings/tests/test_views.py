@@ -163,3 +163,39 @@ def test_the_place_and_profile_sections(room, resident, org_member, client_of):
     assert room.name in html and "Gérer les réservations du lieu" in html and "créneaux libres" in html
     services.booking_create(resource=room, user=resident, start=tomorrow(10), end=tomorrow(11))
     assert room.name in client_of(resident).get("/compte/").content.decode().replace('&#x27;', "'")
+
+
+@pytest.mark.django_db
+def test_a_place_manager_adds_and_changes_a_resource_audited_and_bad_hours_are_refused(client):
+    from alleger.core.models import AuditEvent
+    from alleger.organisations.models import Membership
+    from alleger.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+    organisation = OrganisationFactory()
+    manager = UserFactory()
+    MembershipFactory(organisation=organisation, user=manager, role=Membership.Role.ADMIN)
+    from alleger.testing.bookings_factories import PlaceFactory
+
+    place = PlaceFactory(operator=organisation)
+    client.force_login(UserFactory())
+    assert client.get(f"/reservations/lieux/{place.pk}/ressources/nouvelle/").status_code == 403
+    client.force_login(manager)
+    fields = {"name": "Salle du jardin", "kind": "room", "capacity": 1, "opening_hours": "Mo-Fr 09:00-18:00",
+              "slot_minutes": 60, "max_slots": 4, "buffer_minutes": 0, "book_ahead_days": 60,
+              "min_notice_minutes": 0, "cancel_hours": 0, "max_future_bookings": 0, "pricing": "free",
+              "price_cents": 0, "active": "on"}
+    refused = client.post(f"/reservations/lieux/{place.pk}/ressources/nouvelle/", {**fields, "opening_hours": "Moo"})
+    assert refused.status_code == 200 and "Horaires illisibles" in refused.content.decode()
+    assert not place.resources.exists()
+    response = client.post(f"/reservations/lieux/{place.pk}/ressources/nouvelle/", fields)
+    assert response.status_code == 302
+    resource = place.resources.get()
+    assert resource.name == "Salle du jardin"
+    response = client.post(f"/reservations/lieux/{place.pk}/ressources/{resource.pk}/modifier/",
+                           {**fields, "capacity": 6})
+    assert response.status_code == 302
+    resource.refresh_from_db()
+    assert resource.capacity == 6
+    assert list(AuditEvent.objects.filter(target_id=str(resource.pk)).values_list("action", flat=True)
+                .order_by("pk")) == ["resource.create", "resource.change"]
+    assert "Salle du jardin" in client.get(f"/reservations/lieux/{place.pk}/gestion/").content.decode()

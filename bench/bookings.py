@@ -29,14 +29,13 @@ import os
 import secrets
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from _common import percentile
-from pgbench_db import recreate_database
+from pgbench_db import in_fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/alleger_bench_bookings"
@@ -212,18 +211,7 @@ def main() -> int:
     args = parser.parse_args()
     if not (0 < args.seconds <= 60 and 1 <= args.rounds <= 10 and 1 <= args.clients <= 32):
         parser.error("keep it bounded: 0 < seconds <= 60, 1 <= rounds <= 10, 1 <= clients <= 32")
-    recreate_database(args.database_url)
-    try:
-        with tempfile.TemporaryDirectory(prefix="alleger-bench-") as var_dir:
-            return run(args, var_dir)
-    finally:
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:
-            pass
-        recreate_database(args.database_url, drop_only=True)
+    return in_fresh_database(args.database_url, lambda var_dir: run(args, var_dir))
 
 
 def run(args, var_dir: str) -> int:

@@ -42,7 +42,6 @@ import os
 import secrets
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -50,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from _common import percentile
-from pgbench_db import recreate_database
+from pgbench_db import in_fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/alleger_bench_funding_hot"
@@ -293,18 +292,7 @@ def main() -> int:
     if not (0 < args.seconds <= 60 and 1 <= args.rounds <= 10 and 1 <= args.clients <= 32):
         parser.error("keep it bounded: 0 < seconds <= 60, 1 <= rounds <= 10, 1 <= clients <= 32")
 
-    recreate_database(args.database_url)
-    try:
-        with tempfile.TemporaryDirectory(prefix="alleger-bench-") as var_dir:
-            return run(args, var_dir)
-    finally:
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:
-            pass
-        recreate_database(args.database_url, drop_only=True)
+    return in_fresh_database(args.database_url, lambda var_dir: run(args, var_dir))
 
 
 def run(args, var_dir: str) -> int:

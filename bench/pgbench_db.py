@@ -23,3 +23,21 @@ def recreate_database(url: str, *, drop_only: bool = False) -> None:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         if not drop_only:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def in_fresh_database(url: str, run) -> int:
+    """Run `run(var_dir)` on a new empty database and a temporary var dir; drop both afterwards, always."""
+    import tempfile
+
+    recreate_database(url)
+    try:
+        with tempfile.TemporaryDirectory(prefix="alleger-bench-") as var_dir:
+            return run(var_dir)
+    finally:
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # Django may not be set up yet: nothing to close
+            pass
+        recreate_database(url, drop_only=True)

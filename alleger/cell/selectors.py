@@ -149,7 +149,7 @@ def breakdowns(territory, period: Period, neighbourhood=None) -> dict[str, list[
     return {
         "sponsors": [(names.get(int(d), _("Mécène retiré")) if d.isdigit() else d, v) for d, v in sponsors],
         "categories": [(category_names.get(d, d), v, fixed.get(d, 0),
-                        round(hours[d] / fixed[d]) if fixed.get(d) else None) for d, v in categories],
+                        round(hours.get(d, 0) / fixed[d]) if fixed.get(d) else None) for d, v in categories],
         "kits": [(kit_names.get(int(d), _("Kit retiré")) if d.isdigit() else d, v) for d, v in kits],
     }
 

@@ -76,3 +76,15 @@ def test_the_dashboard_speaks_english(client, territory):
 
 def test_an_unknown_territory_is_a_404(client):
     assert client.get(reverse("cell:dashboard", args=["nulle-part"])).status_code == 404
+
+
+def test_a_report_fixed_within_the_hour_counts_without_its_zero_hours_row(client, territory):
+    """Zero values are not stored: a category whose fixes took under half an hour has no fix-hours row."""
+    from alleger.cell.models import Metric
+
+    today = timezone.localdate()
+    Metric.objects.create(territory=territory, day=today, key="reports_created", dimension="eclairage", value=1)
+    Metric.objects.create(territory=territory, day=today, key="reports_fixed", dimension="eclairage", value=1)
+    response = client.get(reverse("cell:dashboard", args=[territory.slug]))
+    assert response.status_code == 200
+    assert "eclairage 1 1 0" in text(response)

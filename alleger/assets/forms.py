@@ -80,13 +80,6 @@ class ReviewForm(forms.Form):
                               help_text=_("Obligatoire pour un refus : expliquez pourquoi."))
 
 
-class PhotoForm(forms.Form):
-    image = forms.ImageField(label=_("Photo"), help_text=_("JPEG, PNG, WebP ou GIF ; les métadonnées "
-                                                          "(position GPS, appareil) sont retirées."))
-    alt = forms.CharField(label=_("Description de la photo"), max_length=200,
-                          help_text=_("Une phrase pour les personnes qui ne voient pas l'image."))
-
-
 class RevealForm(forms.Form):
     accept = forms.BooleanField(label=_("J'ai lu la charte de l'armoire et je m'engage à la respecter"),
                                 error_messages={"required": _("Acceptez la charte pour obtenir le code.")})

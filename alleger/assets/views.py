@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from alleger.core.cache import public_page
-from alleger.core.forms import add_refusal
+from alleger.core.forms import PhotoForm, add_refusal
 from alleger.core.fragments import deferred, deferred_context
 from alleger.core.ratelimit import limit
 from alleger.discussions.views import hidden_page
@@ -25,7 +25,6 @@ from .forms import (
     CabinetCodeForm,
     ImportForm,
     OpeningForm,
-    PhotoForm,
     ProposeForm,
     RevealForm,
     ReviewForm,

@@ -1,8 +1,10 @@
-"""What the apps' forms share: one way to show a service's refusal on a form."""
+"""What the apps' forms share: one way to show a service's refusal on a form, and the photo form."""
 
 from collections.abc import Mapping
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def _shown(form, name: str | None) -> str | None:
@@ -27,3 +29,12 @@ def add_refusal(form, exc: ValidationError, fields: Mapping[str, str] | str | No
         fields = getattr(form, "REFUSAL_FIELDS", {})
     field = fields if isinstance(fields, str) else fields.get(getattr(exc, "code", None))
     form.add_error(_shown(form, field), exc)
+
+
+class PhotoForm(forms.Form):
+    """A photo and its description, for any page that takes pictures (re-encoded by core.images)."""
+
+    image = forms.ImageField(label=_("Photo"), help_text=_("JPEG, PNG, WebP ou GIF ; les métadonnées "
+                                                          "(position GPS, appareil) sont retirées."))
+    alt = forms.CharField(label=_("Description de la photo"), max_length=200,
+                          help_text=_("Une phrase pour les personnes qui ne voient pas l'image."))

@@ -153,13 +153,6 @@ class ReviewForm(forms.Form):
                               help_text=_("Obligatoire pour un refus : expliquez pourquoi."))
 
 
-class PhotoForm(forms.Form):
-    image = forms.ImageField(label=_("Photo"), help_text=_("JPEG, PNG, WebP ou GIF ; les métadonnées "
-                                                          "(position GPS, appareil) sont retirées."))
-    alt = forms.CharField(label=_("Description de la photo"), max_length=200,
-                          help_text=_("Une phrase pour les personnes qui ne voient pas l'image."))
-
-
 class LinkForm(forms.Form):
     label = forms.CharField(label=_("Intitulé du lien"), max_length=100)
     url = forms.URLField(label=_("Adresse du lien"), assume_scheme="https")

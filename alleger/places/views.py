@@ -12,13 +12,12 @@ from django.views.decorators.http import require_POST
 
 from alleger.core import sections
 from alleger.core.cache import public_page
-from alleger.core.forms import add_refusal
+from alleger.core.forms import PhotoForm, add_refusal
 from alleger.core.ratelimit import limit
 
 from . import selectors, services
 from .forms import (
     LinkForm,
-    PhotoForm,
     PlaceEditForm,
     PlaceFilterForm,
     ProposeForm,

@@ -3,7 +3,9 @@
 import json
 from pathlib import Path
 
+import frictionless
 import pytest
+from data_inclusion import schema as data_inclusion
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
@@ -146,7 +148,6 @@ def _places(territory):
 
 
 def test_lmn_export_validates_against_the_schema_with_frictionless(territory, tmp_path):
-    frictionless = pytest.importorskip("frictionless")
     _places(territory)
     rows = opendata.lmn_rows(territory)
     assert [row["nom"] for row in rows] == ["=Fab lab", "Médiathèque de Carnot"]  # no garden, no proposal
@@ -165,7 +166,6 @@ def test_lmn_export_validates_against_the_schema_with_frictionless(territory, tm
 
 
 def test_lmn_json_export_validates_too_and_the_public_sample_is_valid(territory):
-    frictionless = pytest.importorskip("frictionless")
     _places(territory)
     schema = frictionless.Schema.from_descriptor(json.loads(SCHEMA.read_text()))
     records = opendata.lmn_json(opendata.lmn_rows(territory))
@@ -187,14 +187,13 @@ def test_export_then_import_round_trip(territory, other_territory):
 
 
 def test_data_inclusion_export_validates_with_the_package(territory):
-    schema = pytest.importorskip("data_inclusion.schema")
     _places(territory)
     exported = opendata.di_export(territory, base_url="https://alleger.example")
     assert len(exported["structures"]) == 3 and len(exported["services"]) == 3
     for structure in exported["structures"]:
-        schema.v1.Structure.model_validate(structure, context={"ignore_warnings": False})
+        data_inclusion.v1.Structure.model_validate(structure, context={"ignore_warnings": False})
     for service in exported["services"]:
-        schema.v1.Service.model_validate(service, context={"ignore_warnings": False})
+        data_inclusion.v1.Service.model_validate(service, context={"ignore_warnings": False})
     fablab = next(s for s in exported["services"] if s["nom"] == "Ouverture au public")
     assert fablab["conditions_acces"] == "Réservé aux membres" and fablab["type"] == "atelier"
     assert json.dumps(exported)  # plain JSON

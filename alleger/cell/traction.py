@@ -12,7 +12,6 @@ iterable of Signal): the places app adds « occupancy rising » when it lands.
 from __future__ import annotations
 
 import datetime
-import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,8 +22,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from alleger.funding.models import Contribution, Project
-from alleger.interventions.models import Intervention
+from alleger.funding.models import Contribution, Project, ProjectFollower
+from alleger.interventions.models import Intervention, InterventionFollower
 from alleger.kits.models import Kit
 from alleger.proposals.models import Proposal
 from alleger.proposals.models import Support as ProposalSupport
@@ -47,11 +46,13 @@ SUPPORTS_WINDOW_DAYS = 7
 SUPPORTS_RISING_RATIO = 1.5
 SUPPORTS_MIN = 3
 
-#: Followers: the follow tables keep no date, so a project (an intervention) is compared with the median
-#: of the territory's other live campaigns (active interventions): rising at FOLLOWERS_RISING_RATIO
-#: times the median, with at least FOLLOWERS_MIN followers.
-FOLLOWERS_RISING_RATIO = 2.0
-FOLLOWERS_MIN = 5
+#: Followers: new followers of a live campaign (an active intervention) in the last FOLLOWERS_WINDOW_DAYS
+#: against its average week since its publication (its announcement), the window included. Rising at
+#: FOLLOWERS_RISING_RATIO times that pace, with at least FOLLOWERS_MIN new followers in the window. Follows
+#: made before they were dated (`created_at` null) count in the average, never in the window.
+FOLLOWERS_WINDOW_DAYS = 7
+FOLLOWERS_RISING_RATIO = 1.5
+FOLLOWERS_MIN = 3
 
 #: Kits in use: interventions declared with a kit in the last KIT_WINDOW_DAYS (abandoned ones left out);
 #: rising from KIT_MIN_INTERVENTIONS, and more than in the KIT_WINDOW_DAYS before.
@@ -79,8 +80,10 @@ METHODS = {
         "Soutiens des 7 derniers jours, comparés à la moyenne par semaine depuis le dépôt de la proposition. "
         "Montante à partir de 1,5 fois ce rythme et 3 soutiens."),
     "followers": gettext_lazy(
-        "Nombre de personnes qui suivent, comparé à la médiane des autres du territoire (le suivi n'est pas "
-        "daté). Montant à partir de 2 fois la médiane et 5 personnes."),
+        "Nouveaux abonnés des 7 derniers jours, comparés à la moyenne par semaine depuis la publication du "
+        "projet (l'annonce de l'intervention), ces 7 jours compris. Montant à partir de 1,5 fois ce rythme et 3 "
+        "nouveaux abonnés. Les abonnements plus anciens que leur datation n'ont pas de date : ils comptent dans "
+        "la moyenne, jamais dans les 7 jours."),
     "kit_use": gettext_lazy(
         "Interventions déclarées avec ce kit sur le territoire ces 30 derniers jours (abandonnées exclues), "
         "comparées aux 30 jours d'avant. Montant à partir de 3 et d'une hausse."),
@@ -182,37 +185,42 @@ def supports(territory, neighbourhood, now) -> Iterable[Signal]:
                      hood, ratio, ratio >= SUPPORTS_RISING_RATIO and n >= SUPPORTS_MIN, text)
 
 
-def _followed(objects, key: str, say: Callable[[int], str], versus: str) -> Iterable[Signal]:
-    counts = [o.n_followers for o in objects]
-    if not counts:
+def _followed(objects, follows, field: str, key: str, start_of, now) -> Iterable[Signal]:
+    """New follows of each object in the window against its average week since `start_of(obj)`."""
+    since = now - datetime.timedelta(days=FOLLOWERS_WINDOW_DAYS)
+    objects = {o.pk: o for o in objects}
+    dated = follows.filter(**{f"{field}__in": objects.keys()}).order_by()
+    recent = dict(dated.filter(created_at__gte=since, created_at__lte=now).values(field)
+                  .annotate(n=Count("pk")).values_list(field, "n"))
+    if not recent:
         return
-    for obj in objects:
-        others = [o.n_followers for o in objects if o.pk != obj.pk]
-        median = statistics.median(others) if others else 0
-        n = obj.n_followers
-        if not n:
-            continue
-        ratio = n / median if median else float(n)
-        text = say(n) + versus % {"times": times(ratio), "median": times(median)} if median else ""
+    totals = dict(dated.filter(Q(created_at__isnull=True) | Q(created_at__lte=now), **{f"{field}__in": recent})
+                  .values(field).annotate(n=Count("pk")).values_list(field, "n"))
+    for pk, n in recent.items():
+        obj = objects[pk]
+        total = totals.get(pk, n)
+        weeks = _weeks_since(start_of(obj), now, FOLLOWERS_WINDOW_DAYS)
+        average = total / weeks
+        ratio = n / average if average else 0.0
+        text = ngettext("%(n)s nouvel abonné ces 7 derniers jours", "%(n)s nouveaux abonnés ces 7 derniers jours",
+                        n) % {"n": n}
+        text += _(", contre %(average)s par semaine en moyenne (%(times)s fois ce rythme) ; %(total)s en tout") % {
+            "average": times(average), "times": times(ratio), "total": total}
         yield Signal("followers", (key, obj.pk), obj.title, obj.get_absolute_url(), _hood(obj), ratio,
-                     n >= FOLLOWERS_MIN and ratio >= FOLLOWERS_RISING_RATIO, text)
+                     ratio >= FOLLOWERS_RISING_RATIO and n >= FOLLOWERS_MIN, text)
 
 
 def followers(territory, neighbourhood, now) -> Iterable[Signal]:
-    projects = Project.objects.filter(territory=territory, status=Project.Status.PUBLISHED)
+    projects = Project.objects.filter(territory=territory, status=Project.Status.PUBLISHED,
+                                      published_at__isnull=False)
     interventions = Intervention.objects.filter(territory=territory, status__in=Intervention.ACTIVE)
-    projects = list(projects.select_related("neighbourhood").annotate(n_followers=Count("followers")))
-    interventions = list(interventions.select_related("neighbourhood").annotate(n_followers=Count("followers")))
-    found = [*_followed(projects, "funding.project", lambda n: ngettext(
-                            "%(n)s personne suit ce projet", "%(n)s personnes suivent ce projet", n) % {"n": n},
-                        _(", %(times)s fois la médiane des autres campagnes en cours du territoire (%(median)s)")),
-             *_followed(interventions, "interventions.intervention", lambda n: ngettext(
-                            "%(n)s personne suit cette intervention", "%(n)s personnes suivent cette intervention",
-                            n) % {"n": n},
-                        _(", %(times)s fois la médiane des autres interventions à venir du territoire (%(median)s)"))]
-    # The median is the territory's: a neighbourhood only narrows what is shown.
-    hood = neighbourhood.name if neighbourhood is not None else None
-    return [s for s in found if hood is None or s.neighbourhood == hood]
+    if neighbourhood is not None:
+        projects = projects.filter(neighbourhood=neighbourhood)
+        interventions = interventions.filter(neighbourhood=neighbourhood)
+    return [*_followed(projects.select_related("neighbourhood"), ProjectFollower.objects, "project",
+                       "funding.project", lambda p: p.published_at, now),
+            *_followed(interventions.select_related("neighbourhood"), InterventionFollower.objects, "intervention",
+                       "interventions.intervention", lambda i: i.created_at, now)]
 
 
 def kit_use(territory, neighbourhood, now) -> Iterable[Signal]:

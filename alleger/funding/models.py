@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -168,7 +169,8 @@ class Project(models.Model):
     matched_cents = models.BigIntegerField(default=0)
     contributors_count = models.PositiveIntegerField(default=0)
 
-    followers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="followed_projects")
+    followers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="followed_projects",
+                                       through="ProjectFollower")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -235,6 +237,27 @@ class Project(models.Model):
     def contribution_kinds(self) -> list[str]:
         """The kinds a person may choose: a donation if taken with or without a reward, a loan if taken."""
         return [kind for kind in Contribution.Kind if self.takes(kind) or self.takes(kind, with_reward=True)]
+
+
+class ProjectFollower(models.Model):
+    """Who follows a project, since when (the table of the former plain many-to-many, kept with its rows).
+
+    `created_at` is null for the follows recorded before it existed (their date is unknown); every new
+    follow gets its time, so « new followers this week » is exact from then on (alleger.cell.traction).
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(_("depuis le"), null=True, blank=True, default=timezone.now)
+
+    class Meta:
+        db_table = "funding_project_followers"
+        unique_together = [("project", "user")]
+        verbose_name = _("abonné au projet")
+        verbose_name_plural = _("abonnés au projet")
+
+    def __str__(self):
+        return f"{self.user_id} → {self.project_id}"
 
 
 class StretchGoal(models.Model):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -56,7 +57,8 @@ class Intervention(models.Model):
     starts_on = models.DateField(_("début prévu"))
     ends_on = models.DateField(_("fin prévue"), null=True, blank=True)
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PLANNED)
-    followers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="followed_interventions")
+    followers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="followed_interventions",
+                                       through="InterventionFollower")
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -90,6 +92,24 @@ class Intervention(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+
+class InterventionFollower(models.Model):
+    """Who follows an intervention, since when (the table of the former plain many-to-many, kept with its
+    rows). `created_at` is null for the follows recorded before it existed (their date is unknown)."""
+
+    intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(_("depuis le"), null=True, blank=True, default=timezone.now)
+
+    class Meta:
+        db_table = "interventions_intervention_followers"
+        unique_together = [("intervention", "user")]
+        verbose_name = _("abonné à l'intervention")
+        verbose_name_plural = _("abonnés à l'intervention")
+
+    def __str__(self):
+        return f"{self.user_id} → {self.intervention_id}"
 
 
 class Participation(models.Model):

@@ -183,18 +183,78 @@ def test_a_proposal_gathering_supports_faster_than_before_rises():
                                   "(1,7 par semaine) ; 5 en tout")
 
 
-def test_a_project_followed_far_more_than_the_others_rises():
+def followed(obj, *, days_ago):
+    """A follower of `obj` (a project or an intervention) `days_ago` days before NOW; None: before follows
+    were dated (the rows the migration kept have no date)."""
+    user = UserFactory()
+    obj.followers.add(user)
+    through = obj.followers.through.objects.filter(user=user)
+    through.update(created_at=None if days_ago is None else NOW - days_ago * DAY)
+    return user
+
+
+def test_a_campaign_gaining_followers_faster_than_its_average_week_rises():
     territory = TerritoryFactory()
-    popular, quiet, other = (ProjectFactory(territory=territory, live=True) for _ in range(3))
-    popular.followers.add(*[UserFactory() for _ in range(6)])
-    quiet.followers.add(UserFactory())
-    other.followers.add(UserFactory(), UserFactory())
+    project = campaign(territory, weeks_ago=4)
+    for days_ago in (None, None, 20, 6, 3, 2, 1):  # two undated, one three weeks ago, four this week
+        followed(project, days_ago=days_ago)
+    followed(project, days_ago=-1)  # tomorrow: not yet (a history replayed at NOW)
+
+    [signal] = only(traction.signals(territory, now=NOW), "followers")
+
+    # 7 followers in 4 weeks is 1,75 a week; 4 new ones in the last 7 days is 2,3 times that pace.
+    assert signal.target == ("funding.project", project.pk)
+    assert signal.rising and signal.strength == pytest.approx(4 / 1.75)
+    assert signal.explanation == ("4 nouveaux abonnés ces 7 derniers jours, contre 1,8 par semaine en moyenne "
+                                  "(2,3 fois ce rythme) ; 7 en tout")
+    assert "Nouveaux abonnés des 7 derniers jours" in signal.method
+
+
+def test_a_campaign_followed_at_its_usual_pace_does_not_rise_nor_do_undated_follows_count_as_new():
+    territory = TerritoryFactory()
+    steady = campaign(territory, weeks_ago=4)
+    for days_ago in (25, 18, 11, 4):  # one a week
+        followed(steady, days_ago=days_ago)
+    legacy = campaign(territory, weeks_ago=1)
+    for _ in range(6):
+        followed(legacy, days_ago=None)
+
     found = {s.target: s for s in only(traction.signals(territory, now=NOW), "followers")}
-    signal = found[("funding.project", popular.pk)]
-    assert signal.rising and signal.strength == pytest.approx(4.0)  # median of the others: 1.5
-    assert signal.explanation == ("6 personnes suivent ce projet, 4 fois la médiane des autres campagnes en cours "
-                                  "du territoire (1,5)")
-    assert not found[("funding.project", quiet.pk)].rising
+
+    assert set(found) == {("funding.project", steady.pk)}  # undated follows are never « new »
+    signal = found[("funding.project", steady.pk)]
+    assert not signal.rising and signal.strength == pytest.approx(1.0)
+    assert signal.explanation.startswith("1 nouvel abonné ces 7 derniers jours, contre 1 par semaine en moyenne")
+
+
+def test_an_intervention_gaining_followers_rises_at_the_threshold():
+    territory = TerritoryFactory()
+    intervention = make_intervention(territory=territory, kit=published_kit(territory))
+    Intervention.objects.filter(pk=intervention.pk).update(created_at=NOW - 14 * DAY)
+    intervention.refresh_from_db()
+    intervention.followers.clear()  # its organiser follows it from the start: not part of this history
+    for days_ago in (10, 5, 3, 1):
+        followed(intervention, days_ago=days_ago)
+
+    [signal] = only(traction.signals(territory, now=NOW), "followers")
+
+    # 4 in two weeks is 2 a week; 3 this week is 1,5 times that: the threshold, with the 3 followers needed.
+    assert signal.target == ("interventions.intervention", intervention.pk)
+    assert signal.rising and signal.strength == pytest.approx(1.5)
+
+
+def test_a_follow_through_the_service_is_dated():
+    from alleger.funding.models import ProjectFollower
+    from alleger.funding.services.projects import project_follow
+
+    project = ProjectFactory(live=True)
+    user = UserFactory()
+    before = timezone.now()
+    project_follow(project=project, user=user)
+
+    row = ProjectFollower.objects.get(project=project, user=user)
+    assert row.created_at is not None and row.created_at >= before
+    assert list(project.followers.all()) == [user]
 
 
 def test_a_kit_used_in_more_interventions_this_month_rises():

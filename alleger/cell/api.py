@@ -63,8 +63,11 @@ class ResponseOut(Schema):
 
 class WorkshopOut(Schema):
     held_at: str
-    place_name: str
-    place_url: str
+    ends_at: str | None
+    place_name: str = Field(description="the shared place's name when the workshop is in one of its rooms")
+    place_url: str = Field(description="the shared place's page on this site, or a link given by the cell")
+    place_id: int | None = Field(description="the shared place (GET /api/v1/places/{id}), when in one of its rooms")
+    room: str | None = Field(description="the room booked in the shared place, if any")
     participants_count: int | None
     participants: str
     minutes: str = Field(description="Markdown")
@@ -99,6 +102,15 @@ def _out(request, c: Challenge) -> dict:
             "ends_on": c.ends_on, "url": request.build_absolute_uri(c.get_absolute_url())}
 
 
+def _workshop_out(request, w) -> dict:
+    place = w.room.place if w.room_id else None
+    return {"held_at": w.held_at.isoformat(), "ends_at": w.ends_at.isoformat() if w.ends_at else None,
+            "place_name": place.name if place else w.place_name,
+            "place_url": request.build_absolute_uri(place.get_absolute_url()) if place else w.place_url,
+            "place_id": place.pk if place else None, "room": w.room.name if place else None,
+            "participants_count": w.participants_count, "participants": w.participants, "minutes": w.minutes}
+
+
 @challenges_router.get("", response=list[ChallengeOut], auth=None, summary="Challenges (défis urbains)")
 def challenge_list(request, filters: Query[ChallengeFilters]):
     """Open and closed challenges, newest first; drafts are never listed."""
@@ -128,9 +140,7 @@ def challenge_get(request, challenge_id: int):
         points.get(p.series_id, []).append({"day": p.day.isoformat(), "neighbourhood": p.neighbourhood.slug
                                             if p.neighbourhood_id else None, "value": p.value_milli / 1000})
     return {**_out(request, challenge), "problem": challenge.problem, "indicators": challenge.indicators,
-            "workshops": [{"held_at": w.held_at.isoformat(), "place_name": w.place_name, "place_url": w.place_url,
-                           "participants_count": w.participants_count, "participants": w.participants,
-                           "minutes": w.minutes} for w in challenge.workshops.all()],
+            "workshops": [_workshop_out(request, w) for w in challenge.workshops.select_related("room__place")],
             "responses": responses, "summary": {k: getattr(summary, k) for k in SummaryOut.model_fields},
             "series": series}
 

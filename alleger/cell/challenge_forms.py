@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .challenge_services import workshop_rooms
 from .models import Challenge, ResponseKind, Workshop
 
 DATE = {"type": "date"}
@@ -28,11 +29,54 @@ class ChallengeForm(forms.ModelForm):
 
 
 class WorkshopForm(forms.ModelForm):
+    """Where: a bookable room of a shared place of the territory (booked on saving), or, for a place that is
+    not on the platform, its name (and maybe a link). Exactly one of the two."""
+
+    REFUSAL_FIELDS = {"place_required": "room", "place_twice": "place_name", "ends_before": "ends_at",
+                      "end_required": "ends_at", "invalid_range": "ends_at", "room_unknown": "room",
+                      "too_long": "ends_at", "invalid": "participants_count"}
+
     class Meta:
         model = Workshop
-        fields = ["held_at", "place_name", "place_url", "participants_count", "participants", "minutes"]
+        fields = ["held_at", "ends_at", "room", "place_name", "place_url", "participants_count", "participants",
+                  "minutes"]
+        labels = {"held_at": _("Début"), "ends_at": _("Fin"), "place_name": _("Ou bien : un lieu qui n'est pas sur "
+                                                                            "la plateforme")}
+        help_texts = {
+            "ends_at": _("Obligatoire pour réserver une salle."),
+            "room": _("La salle est réservée à votre nom, aux règles de toute réservation (horaires, créneaux, "
+                      "délais, conflits) ; si elle ne peut pas l'être, rien n'est enregistré."),
+            "place_name": _("Son nom et son adresse, si l'atelier n'a pas lieu dans une salle proposée."),
+        }
         widgets = {"held_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                   "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
                    "minutes": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        room = self.fields["room"]
+        room.queryset = workshop_rooms(territory)
+        room.required = False
+        room.empty_label = _("Aucune : l'atelier a lieu ailleurs")
+
+    def clean(self):
+        data = super().clean()
+        room, place_name = data.get("room"), (data.get("place_name") or "").strip()
+        if "room" in self.errors or "place_name" in self.errors:
+            return data
+        if room is None and not place_name:
+            self.add_error("room", _("Choisissez une salle d'un lieu partagé ou dites où l'atelier a lieu."))
+        elif room is not None and place_name:
+            self.add_error("place_name", _("Choisissez une salle d'un lieu partagé ou nommez un autre lieu, pas "
+                                           "les deux."))
+        elif room is not None and data.get("ends_at") is None and "ends_at" not in self.errors:
+            self.add_error("ends_at", _("Pour réserver la salle, donnez l'heure de fin de l'atelier."))
+        return data
+
+    def _post_clean(self):
+        # The service checks the rest (and the database its constraints): nothing to validate on the instance,
+        # whose challenge is not set yet.
+        pass
 
 
 class IndicatorUploadForm(forms.Form):

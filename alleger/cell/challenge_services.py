@@ -14,6 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alleger.bookings.models import Resource
+from alleger.bookings.selectors import bookable_resources
+from alleger.bookings.services import booking_create
 from alleger.core.errors import Refused
 from alleger.core.search import fold
 from alleger.core.services import audit_record
@@ -86,19 +89,54 @@ def challenge_update(*, challenge: Challenge, actor, neighbourhoods=None, **chan
     return challenge
 
 
+def workshop_rooms(territory):
+    """The rooms a workshop of this territory may book: the bookable rooms of its published shared places."""
+    return (bookable_resources().filter(place__territory=territory, kind=Resource.Kind.ROOM)
+            .order_by("place__name", "name"))
+
+
 @transaction.atomic
-def workshop_add(*, challenge: Challenge, actor, held_at: datetime.datetime, place_name: str,
-                 place_url: str = "", participants_count: int | None = None, participants: str = "",
-                 minutes: str = "") -> Workshop:
+def workshop_add(*, challenge: Challenge, actor, held_at: datetime.datetime, place_name: str = "",
+                 place_url: str = "", room=None, ends_at: datetime.datetime | None = None,
+                 participants_count: int | None = None, participants: str = "", minutes: str = "",
+                 now: datetime.datetime | None = None) -> Workshop:
+    """A workshop, in a room of a shared place of the territory or in a place named in words (exactly one).
+
+    A room is booked through the bookings service in the actor's name, under the room's rules (its hours
+    and slots, its booking window, conflicts, capacity, members only, training…): a refused booking refuses
+    the workshop and nothing is written. `now` (the demo) replays a booking made in the past."""
     _require_cell(actor, challenge.territory)
-    if not (place_name or "").strip():
-        raise Refused("invalid", _("Dites où l'atelier a eu lieu."))
+    place_name = (place_name or "").strip()
+    if room is None and not place_name:
+        raise Refused("place_required", _("Choisissez une salle d'un lieu partagé ou dites où l'atelier a lieu."))
+    if room is not None and place_name:
+        raise Refused("place_twice", _("Choisissez une salle d'un lieu partagé ou nommez un autre lieu, pas les "
+                                       "deux."))
+    if ends_at is not None and ends_at <= held_at:
+        raise Refused("ends_before", _("L'atelier doit finir après son début."))
     if participants_count is not None and participants_count < 0:
         raise Refused("invalid", _("Le nombre de participants ne peut pas être négatif."))
-    workshop = Workshop.objects.create(challenge=challenge, held_at=held_at, place_name=place_name.strip(),
-                                       place_url=place_url or "", participants_count=participants_count,
+    booking = None
+    if room is not None:
+        if not workshop_rooms(challenge.territory).filter(pk=room.pk).exists():
+            raise Refused("room_unknown", _("Cette salle n'est pas une salle réservable d'un lieu partagé du "
+                                            "territoire."))
+        if ends_at is None:
+            raise Refused("end_required", _("Pour réserver la salle, donnez l'heure de fin de l'atelier."))
+        try:
+            booking = booking_create(resource=room, user=actor, start=held_at, end=ends_at, now=now,
+                                     purpose=(_("Atelier du défi « %(title)s »")
+                                              % {"title": challenge.title})[:200])
+        except Refused as exc:
+            raise Refused(exc.code, _("La salle n'a pas pu être réservée : %(reason)s")
+                          % {"reason": exc.messages[0]}, status=exc.status) from exc
+    workshop = Workshop.objects.create(challenge=challenge, held_at=held_at, ends_at=ends_at, room=room,
+                                       booking=booking, place_name="" if room else place_name,
+                                       place_url="" if room else (place_url or ""),
+                                       participants_count=participants_count,
                                        participants=(participants or "").strip(), minutes=(minutes or "").strip())
-    audit_record(actor=actor, action="challenge.workshop_add", target=challenge, workshop=workshop.pk)
+    audit_record(actor=actor, action="challenge.workshop_add", target=challenge, workshop=workshop.pk,
+                 room=room.pk if room else None, booking=booking.pk if booking else None)
     return workshop
 
 

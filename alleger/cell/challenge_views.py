@@ -65,7 +65,7 @@ def challenge_detail(request, slug, pk, *, forms=None):
         "territory": challenge.territory,
         "challenge": challenge,
         "neighbourhoods": list(challenge.neighbourhoods.order_by("name")),
-        "workshops": list(challenge.workshops.all()),
+        "workshops": list(challenge.workshops.select_related("room__place")),
         "accepted": [r for r in items if r.status == "accepted"],
         "pending": [r for r in items if r.status == "proposed"],
         "declined": [r for r in items if r.status == "declined"],
@@ -122,7 +122,7 @@ def challenge_edit(request, slug, pk):
 @login_required
 def workshop_new(request, slug, pk):
     challenge = _challenge(request, slug, pk, "cell.change_challenge")
-    form = WorkshopForm(request.POST or None)
+    form = WorkshopForm(request.POST or None, territory=challenge.territory)
     if request.method == "POST" and form.is_valid():
         try:
             services.workshop_add(challenge=challenge, actor=request.user, **form.cleaned_data)

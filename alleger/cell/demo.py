@@ -32,6 +32,7 @@ from .challenge_services import (
     response_link,
     response_propose,
     workshop_add,
+    workshop_rooms,
 )
 from .models import Challenge, Metric
 
@@ -111,6 +112,26 @@ def _intervention(city, kit, organiser, title, description, point, days, status,
     return intervention
 
 
+def _workshops(challenge, remi) -> None:
+    """The workshop held in the Salle des fêtes de Jacquard's hall (booked then, through the bookings
+    service), and the next one, booked there for next week. Without the places' demo, the first one is
+    told in words and the next one is not planned."""
+    hall = workshop_rooms(challenge.territory).filter(place__name="Salle des fêtes de Jacquard").first()
+    held = timezone.localtime().replace(hour=18, minute=0, second=0, microsecond=0) - datetime.timedelta(days=135)
+    where = {"room": hall, "now": held - datetime.timedelta(days=3)} if hall else {
+        "place_name": "Salle des fêtes de Jacquard"}
+    workshop_add(challenge=challenge, actor=remi, held_at=held, ends_at=held + datetime.timedelta(hours=3),
+                 participants_count=23, participants="habitants, associations, Forez Énergies, un agriculteur, "
+                                                     "agents de la Ville", minutes=WORKSHOP_MINUTES, **where)
+    if hall is None:
+        return
+    today = timezone.localdate()
+    thursday = today + datetime.timedelta(days=(3 - today.weekday()) % 7 + 7)
+    start = timezone.make_aware(datetime.datetime.combine(thursday, datetime.time(18, 0)))
+    workshop_add(challenge=challenge, actor=remi, room=hall, held_at=start, ends_at=start + datetime.timedelta(hours=3),
+                 participants="ouvert à tous les habitants des Prés")
+
+
 def load(context) -> None:
     city = context.territories["city"]
     people = context.people
@@ -138,11 +159,7 @@ def _challenge(city, people) -> None:
                 "balcons et aux champs ?",
         indicators="Kilos de biodéchets compostés chaque semaine ; foyers qui apportent leurs déchets ; "
                    "compost redistribué ; emplois locaux liés au tri et à la méthanisation.")
-    workshop_add(challenge=challenge, actor=remi, place_name="Salle des fêtes de Jacquard",
-                 held_at=timezone.localtime().replace(hour=18, minute=30, second=0, microsecond=0)
-                 - datetime.timedelta(days=135),
-                 participants_count=23, participants="habitants, associations, Forez Énergies, un agriculteur, "
-                                                     "agents de la Ville", minutes=WORKSHOP_MINUTES)
+    _workshops(challenge, remi)
     kit = _kit(people, city)
     first = _intervention(city, kit, camille, "Installer les deux composteurs des Prés",
                           "Montage des bacs au pied des immeubles de la rue des Prés, puis première permanence.",

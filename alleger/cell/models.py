@@ -103,8 +103,9 @@ class WatchDigest(models.Model):
 
 
 class CellAction(models.Model):
-    """What the cell did from the watch on one item: follow it, tag it with a challenge, orient its holder to
-    a support scheme, invite its author to a workshop. Every action is one row (the cell's journal)."""
+    """What the cell did from the watch on one item: follow it, tag it with a challenge (`challenge`), orient
+    its holder to a support scheme, invite its author to a workshop (`workshop`). Every action is one row
+    (the cell's journal); a tag or an invitation always names its challenge or workshop (check constraints)."""
 
     class Kind(models.TextChoices):
         FOLLOW = "follow", _("Suivi")
@@ -119,14 +120,25 @@ class CellAction(models.Model):
     target_id = models.PositiveBigIntegerField()
     actor = models.ForeignKey("accounts.User", verbose_name=_("par"), on_delete=models.PROTECT, related_name="+")
     note = models.CharField(_("note"), max_length=300, blank=True)
+    #: tag: the challenge the item answers; invite: the workshop its author is invited to.
+    challenge = models.ForeignKey("Challenge", verbose_name=_("défi"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="cell_actions")
+    workshop = models.ForeignKey("Workshop", verbose_name=_("atelier"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="cell_actions")
     created_at = models.DateTimeField(_("date"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("action de la cellule")
         verbose_name_plural = _("actions de la cellule")
         ordering = ["-created_at", "-pk"]
-        constraints = [models.CheckConstraint(condition=Q(kind__in=["follow", "tag", "orient", "invite"]),
-                                              name="cellaction_kind_known")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["follow", "tag", "orient", "invite"]),
+                                   name="cellaction_kind_known"),
+            models.CheckConstraint(condition=~Q(kind="tag") | Q(challenge__isnull=False),
+                                   name="cellaction_tag_has_challenge"),
+            models.CheckConstraint(condition=~Q(kind="invite") | Q(workshop__isnull=False),
+                                   name="cellaction_invite_has_workshop"),
+        ]
         indexes = [models.Index(fields=["target_type", "target_id"], name="cellaction_target")]
 
     def __str__(self):
@@ -189,15 +201,21 @@ class Challenge(models.Model):
 
 
 class Workshop(models.Model):
-    """A workshop held for a challenge. `place_name` says where in words; `place_url` may link to the place.
+    """A workshop held for a challenge, in one of two places, exactly one (a check constraint):
 
-    The shared-places track will add a foreign key to a bookable room (bookings) beside these two fields:
-    they stay as the fallback for a place that is not on the platform.
+    - a bookable room of a shared place of the territory (`room`): the workshop books it through the
+      bookings service, under its rules (`booking`, from `held_at` to `ends_at`);
+    - or a place that is not on the platform, in words (`place_name`, maybe `place_url`).
     """
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="workshops")
     held_at = models.DateTimeField(_("date et heure"))
-    place_name = models.CharField(_("lieu"), max_length=200)
+    ends_at = models.DateTimeField(_("fin"), null=True, blank=True)
+    room = models.ForeignKey("bookings.Resource", verbose_name=_("salle d'un lieu partagé"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="workshops")
+    booking = models.OneToOneField("bookings.Booking", verbose_name=_("réservation"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="workshop")
+    place_name = models.CharField(_("lieu"), max_length=200, blank=True)
     place_url = models.URLField(_("lien vers le lieu"), blank=True)
     participants_count = models.PositiveIntegerField(_("nombre de participants"), null=True, blank=True)
     participants = models.CharField(_("qui était là"), max_length=300, blank=True,
@@ -209,9 +227,23 @@ class Workshop(models.Model):
         verbose_name = _("atelier")
         verbose_name_plural = _("ateliers")
         ordering = ["held_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(room__isnull=True) & ~Q(place_name="")) | (Q(room__isnull=False) & Q(place_name="")),
+                name="workshop_room_or_place_name",
+                violation_error_message=_("Choisissez une salle d'un lieu partagé ou nommez le lieu, pas les deux.")),
+            models.CheckConstraint(condition=Q(room__isnull=True) | Q(ends_at__isnull=False),
+                                   name="workshop_room_has_end"),
+            models.CheckConstraint(condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("held_at")),
+                                   name="workshop_ends_after_start"),
+        ]
 
     def __str__(self):
-        return f"{self.challenge_id} {self.held_at:%Y-%m-%d} {self.place_name}"
+        return f"{self.challenge_id} {self.held_at:%Y-%m-%d} {self.place_label}"
+
+    @property
+    def place_label(self) -> str:
+        return str(self.room.place) if self.room_id else self.place_name
 
 
 class ResponseKind(models.TextChoices):

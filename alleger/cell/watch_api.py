@@ -77,8 +77,12 @@ class ItemsOut(Schema):
 class ActionIn(Schema):
     target: str = Field(description="an item's target, e.g. funding.project:12")
     kind: ActionKind
-    note: str = Field("", max_length=300, description="the challenge, the workshop or the support scheme")
+    note: str = Field("", max_length=300, description="orient: the support scheme; tag, invite: a note (optional)")
     organisation: int | None = Field(None, description="orient: the organisation the cell acts for")
+    challenge: int | None = Field(None, description="tag: one of the territory's open challenges "
+                                                    "(GET /api/v1/challenges?status=open)")
+    workshop: int | None = Field(None, description="invite: a coming workshop of one of the territory's open "
+                                                   "challenges")
 
 
 class ActionOut(Schema):
@@ -86,6 +90,8 @@ class ActionOut(Schema):
     kind: str
     target: str
     note: str
+    challenge: int | None = Field(description="tag: the challenge")
+    workshop: int | None = Field(description="invite: the workshop")
     actor: str
     created_at: datetime.datetime
 
@@ -165,7 +171,8 @@ def watch_rising(request, slug: str, neighbourhood: str | None = None):
 
 def _action(a: CellAction) -> dict:
     return {"id": a.pk, "kind": a.kind, "target": f"{a.target_type.app_label}.{a.target_type.model}:{a.target_id}",
-            "note": a.note, "actor": a.actor.public_name, "created_at": a.created_at}
+            "note": a.note, "challenge": a.challenge_id, "workshop": a.workshop_id, "actor": a.actor.public_name,
+            "created_at": a.created_at}
 
 
 @router.get("/{slug}/actions", response=list[ActionOut], auth=AUTH)
@@ -186,8 +193,13 @@ def action_create(request, slug: str, payload: ActionIn):
     territory = _territory(request, slug)
     obj = watch_services.target_of(payload.target)
     organisation = Organisation.objects.filter(pk=payload.organisation).first() if payload.organisation else None
+    challenge = watch_services.taggable_challenges(territory).filter(pk=payload.challenge).first() \
+        if payload.challenge else None
+    workshop = watch_services.invitable_workshops(territory).filter(pk=payload.workshop).first() \
+        if payload.workshop else None
     action = watch_services.cell_act(actor=request.user, territory=territory, target=obj, kind=payload.kind,
-                                     note=payload.note, organisation=organisation)
+                                     note=payload.note, organisation=organisation, challenge=challenge,
+                                     workshop=workshop)
     return Status(201, _action(action))
 
 

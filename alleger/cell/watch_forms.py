@@ -13,7 +13,7 @@ from alleger.funding.models import Theme
 from alleger.territories.models import Neighbourhood
 
 from . import watch
-from .models import CellAction, SavedWatch
+from .models import CellAction, Challenge, SavedWatch, Workshop
 
 #: The filters a saved watch keeps (the page number and the period are not part of a watch).
 SAVED_FIELDS = ("neighbourhood", "theme", "kind")
@@ -103,11 +103,17 @@ class ActionForm(forms.Form):
     kind = forms.ChoiceField(choices=CellAction.Kind.choices, widget=forms.HiddenInput)
     note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
     organisation = forms.ChoiceField(label=gettext_lazy("Au nom de"), required=False, choices=())
+    challenge = forms.ModelChoiceField(label=gettext_lazy("Défi"), required=False, queryset=Challenge.objects.none())
+    workshop = forms.ModelChoiceField(label=gettext_lazy("Atelier"), required=False, queryset=Workshop.objects.none())
 
-    def __init__(self, *args, organisations=(), **kwargs):
+    def __init__(self, *args, organisations=(), challenges=None, workshops=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisations = {str(o.pk): o for o in organisations}
         self.fields["organisation"].choices = [(str(o.pk), o.name) for o in organisations]
+        if challenges is not None:
+            self.fields["challenge"].queryset = challenges
+        if workshops is not None:
+            self.fields["workshop"].queryset = workshops
 
     def chosen_organisation(self):
         return self.organisations.get(self.cleaned_data.get("organisation") or "")

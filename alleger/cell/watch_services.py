@@ -24,7 +24,8 @@ from alleger.interventions.models import Intervention
 from alleger.interventions.services import intervention_follow
 
 from . import watch
-from .models import CellAction, SavedWatch, WatchDigest
+from .challenge_services import response_link
+from .models import CellAction, Challenge, ChallengeResponse, SavedWatch, WatchDigest, Workshop
 from .watch_forms import filters_from_saved
 
 #: Most items one digest lists (the e-mail links to the watch for the rest).
@@ -184,20 +185,79 @@ def target_territory_ok(obj, territory) -> bool:
     return own == territory.pk or (own is None and obj._meta.label_lower == "kits.kit")
 
 
+#: The items that may answer a challenge: model label → ChallengeResponse kind. Tagging one of these with a
+#: challenge also links it as a response (alleger.cell.challenge_services.response_link).
+RESPONSE_KINDS = {
+    "funding.project": "project", "funding.call": "call", "funding.matchingpool": "pool", "kits.kit": "kit",
+    "interventions.intervention": "intervention", "proposals.proposal": "proposal", "places.place": "place",
+}
+
+
 def actions_on(obj):
     ct = ContentType.objects.get_for_model(obj)
-    return CellAction.objects.filter(target_type=ct, target_id=obj.pk).select_related("actor")
+    return (CellAction.objects.filter(target_type=ct, target_id=obj.pk)
+            .select_related("actor", "challenge__territory", "workshop__challenge", "workshop__room__place"))
+
+
+def taggable_challenges(territory):
+    """The challenges an item may be tagged with: the territory's open ones."""
+    return Challenge.objects.filter(territory=territory, status=Challenge.Status.OPEN).order_by("title", "pk")
+
+
+def invitable_workshops(territory, now=None):
+    """The workshops one may be invited to: the coming ones of the territory's open challenges."""
+    return (Workshop.objects.filter(challenge__territory=territory, challenge__status=Challenge.Status.OPEN,
+                                    held_at__gte=now or timezone.now())
+            .select_related("challenge", "room__place").order_by("held_at", "pk"))
+
+
+def _tag(*, actor, territory, target, challenge, note) -> CellAction | None:
+    """Link the item to the challenge: as a response when it is of a kind that answers challenges (once:
+    an object already linked, proposed or declined keeps its response as it is). Returns the tag already
+    recorded, if any (tagging twice is one tag)."""
+    if challenge is None or not taggable_challenges(territory).filter(pk=challenge.pk).exists():
+        raise Refused("challenge_required", _("Choisissez un défi ouvert du territoire."))
+    existing = actions_on(target).filter(kind=CellAction.Kind.TAG, challenge=challenge).first()
+    if existing is not None:
+        return existing
+    kind = RESPONSE_KINDS.get(target._meta.label_lower)
+    if kind is not None and not ChallengeResponse.objects.filter(challenge=challenge, **{kind: target}).exists():
+        # The cell links it itself: accepted at once, unless this member holds the object (then proposed, and
+        # another member decides: four eyes).
+        response_link(challenge=challenge, actor=actor, kind=kind, target=target, note=note)
+    return None
+
+
+def _invite(*, territory, target, workshop, note) -> None:
+    if workshop is None or not invitable_workshops(territory).filter(pk=workshop.pk).exists():
+        raise Refused("workshop_required", _("Choisissez un atelier à venir d'un défi ouvert du territoire."))
+    person_field = TARGETS[target._meta.label_lower][1]
+    person = getattr(target, person_field) if person_field else None
+    if person is None:
+        raise Refused("no_one_to_invite", _("Personne à inviter : cet élément n'a pas d'auteur connu."))
+    place = workshop.room.place if workshop.room_id else None
+    send_later("cell/watch/email/invited.txt", [person], {
+        "title": str(target), "url": target.get_absolute_url(), "territory": territory.name, "note": note,
+        "challenge": workshop.challenge.title, "challenge_url": workshop.challenge.get_absolute_url(),
+        "held_at": workshop.held_at, "ends_at": workshop.ends_at,
+        "place": place.name if place else workshop.place_name, "room": workshop.room.name if place else "",
+        "address": place.address if place else "",
+        "place_url": place.get_absolute_url() if place else workshop.place_url})
 
 
 @transaction.atomic
-def cell_act(*, actor, territory, target, kind: str, note: str = "", organisation=None) -> CellAction:
+def cell_act(*, actor, territory, target, kind: str, note: str = "", organisation=None, challenge=None,
+             workshop=None) -> CellAction:
     """The cell acts on an item of its watch; every action is recorded (CellAction) and audited.
 
     follow: the actor follows the project or the intervention (their updates reach them);
     orient: a project's holder is oriented to a support scheme — a funding Support of kind « orientation »
       in the name of an organisation the actor acts for, and the holder is told by e-mail;
-    tag: the item answers a challenge (named in the note; challenges link it when they exist);
-    invite: its author is invited to a workshop (named in the note) and told by e-mail.
+    tag: the item answers one of the territory's open `challenge`s; a project, kit, intervention, proposal
+      or place becomes one of its responses (accepted, as when the cell links it from the challenge's page;
+      proposed when the member holds it). Tagging twice with the same challenge records one tag;
+    invite: its author is invited to `workshop`, a coming workshop of an open challenge of the territory,
+      and told by e-mail in their language.
     """
     if not actor.has_perm("cell.act_on_watch", territory):
         raise Refused("forbidden", _("Seule la cellule d'innovation du territoire agit depuis sa veille."),
@@ -207,6 +267,10 @@ def cell_act(*, actor, territory, target, kind: str, note: str = "", organisatio
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise Refused("invalid", _("La note fait au plus 300 caractères."))
+    if kind != CellAction.Kind.TAG:
+        challenge = None
+    if kind != CellAction.Kind.INVITE:
+        workshop = None
     if kind == CellAction.Kind.FOLLOW:
         if isinstance(target, Project):
             project_follow(project=target, user=actor)
@@ -226,19 +290,17 @@ def cell_act(*, actor, territory, target, kind: str, note: str = "", organisatio
         send_later("cell/watch/email/oriented.txt", [target.holder], {
             "project": target.title, "url": target.get_absolute_url(), "organisation": organisation.name,
             "note": note})
-    elif kind in (CellAction.Kind.TAG, CellAction.Kind.INVITE):
-        if not note:
-            raise Refused("invalid", _("Nommez le défi ou l'atelier."))
-        if kind == CellAction.Kind.INVITE:
-            person_field = TARGETS[target._meta.label_lower][1]
-            person = getattr(target, person_field) if person_field else None
-            if person is None:
-                raise Refused("no_one_to_invite", _("Personne à inviter : cet élément n'a pas d'auteur connu."))
-            send_later("cell/watch/email/invited.txt", [person], {
-                "title": str(target), "url": target.get_absolute_url(), "territory": territory.name, "note": note})
+    elif kind == CellAction.Kind.TAG:
+        existing = _tag(actor=actor, territory=territory, target=target, challenge=challenge, note=note)
+        if existing is not None:
+            return existing
+    elif kind == CellAction.Kind.INVITE:
+        _invite(territory=territory, target=target, workshop=workshop, note=note)
     else:
         raise Refused("invalid", _("Action inconnue."))
-    action = CellAction.objects.create(kind=kind, territory=territory, actor=actor, note=note,
-                                       target_type=ContentType.objects.get_for_model(target), target_id=target.pk)
-    audit_record(actor=actor, action=f"cell.{kind}", target=target, note=note)
+    action = CellAction.objects.create(kind=kind, territory=territory, actor=actor, note=note, challenge=challenge,
+                                       workshop=workshop, target_type=ContentType.objects.get_for_model(target),
+                                       target_id=target.pk)
+    audit_record(actor=actor, action=f"cell.{kind}", target=target, note=note,
+                 challenge=challenge.pk if challenge else None, workshop=workshop.pk if workshop else None)
     return action

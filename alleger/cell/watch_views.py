@@ -113,16 +113,20 @@ def watch_item(request, slug, target):
     can_act = request.user.has_perm("cell.act_on_watch", territory)
     organisations = list(o for o in support_organisations_of(request.user)
                          if request.user.has_perm("funding.support_project", o))
+    challenges = watch_services.taggable_challenges(territory)
+    workshops = watch_services.invitable_workshops(territory)
     form = None
     if request.method == "POST":
         if not can_act:
             raise PermissionDenied
-        form = ActionForm(request.POST, organisations=organisations)
+        form = ActionForm(request.POST, organisations=organisations, challenges=challenges, workshops=workshops)
         if form.is_valid():
             try:
                 watch_services.cell_act(actor=request.user, territory=territory, target=obj,
                                         kind=form.cleaned_data["kind"], note=form.cleaned_data["note"],
-                                        organisation=form.chosen_organisation())
+                                        organisation=form.chosen_organisation(),
+                                        challenge=form.cleaned_data["challenge"],
+                                        workshop=form.cleaned_data["workshop"])
             except Refused as exc:
                 add_refusal(form, exc, {})
             else:
@@ -136,6 +140,9 @@ def watch_item(request, slug, target):
         "actions": watch_services.actions_on(obj), "form": form, "is_project": is_project, "followable": followable,
         "organisations": organisations, "kinds": CellAction.Kind, "invitable": bool(
             watch_services.TARGETS[obj._meta.label_lower][1]),
+        "challenges": list(challenges) if can_act else [], "workshops": list(workshops) if can_act else [],
+        "answers_challenges": obj._meta.label_lower in watch_services.RESPONSE_KINDS,
+        "can_add_challenge": request.user.has_perm("cell.add_challenge", territory),
     }, status=400 if form is not None and form.errors else 200)
 
 

@@ -59,19 +59,31 @@ def test_the_rising_signals_are_explained(client_of, territory, cell_member):
 
 
 def test_the_cell_acts_and_moderators_may_not(client_of, territory, cell_member, moderator, project):
-    payload = {"target": f"funding.project:{project.pk}", "kind": "tag", "note": "Défi des rez-de-chaussée"}
+    import datetime
+
+    from alleger.cell.models import Challenge, ChallengeResponse
+
+    today = datetime.date.today()
+    challenge = Challenge.objects.create(territory=territory, title="Des rez-de-chaussée vivants", problem="P",
+                                         starts_on=today, ends_on=today, status="open")
+    payload = {"target": f"funding.project:{project.pk}", "kind": "tag", "challenge": challenge.pk,
+               "note": "Il y répond"}
     refused = client_of(moderator).post(f"/api/v1/watch/{territory.slug}/actions", payload,
                                         content_type="application/json")
     assert refused.status_code == 403 and not CellAction.objects.exists()
     client = client_of(cell_member)
     response = client.post(f"/api/v1/watch/{territory.slug}/actions", payload, content_type="application/json")
     assert response.status_code == 201, response.content
-    assert response.json()["kind"] == "tag"
+    assert (response.json()["kind"], response.json()["challenge"]) == ("tag", challenge.pk)
+    assert ChallengeResponse.objects.get().project == project
     listed = client.get(f"/api/v1/watch/{territory.slug}/actions?target=funding.project:{project.pk}").json()
-    assert [a["note"] for a in listed] == ["Défi des rez-de-chaussée"]
+    assert [(a["note"], a["challenge"]) for a in listed] == [("Il y répond", challenge.pk)]
     unknown = client.post(f"/api/v1/watch/{territory.slug}/actions", {**payload, "target": "funding.project:0"},
                           content_type="application/json")
     assert (unknown.status_code, unknown.json()["code"]) == (404, "unknown_target")
+    nameless = client.post(f"/api/v1/watch/{territory.slug}/actions", {**payload, "challenge": None},
+                           content_type="application/json")
+    assert (nameless.status_code, nameless.json()["code"]) == (400, "challenge_required")
 
 
 def test_saved_watches(client_of, territory, cell_member, other_resident):

@@ -90,29 +90,110 @@ def test_the_rising_view_explains_each_signal(client_of, territory, cell_member)
     assert "Comment c'est calculé" in page
 
 
-def test_the_cell_follows_tags_invites_and_orients(client_of, territory, cell_member, news,
+@pytest.fixture
+def challenge(territory, cell_member):
+    from alleger.cell.challenge_services import challenge_create, workshop_add
+
+    today = timezone.localdate()
+    challenge = challenge_create(actor=cell_member, territory=territory, title="Des rez-de-chaussée vivants",
+                                 problem="Des vitrines vides.", starts_on=today, ends_on=today + datetime.timedelta(days=90),
+                                 status="open")
+    workshop_add(challenge=challenge, actor=cell_member, place_name="Maison des associations",
+                 held_at=timezone.now() + datetime.timedelta(days=9))
+    return challenge
+
+
+def test_the_cell_follows_tags_invites_and_orients(client_of, territory, cell_member, news, challenge,
                                                    django_capture_on_commit_callbacks):
+    from alleger.cell.models import ChallengeResponse
+
     city = OrganisationFactory(name="Ville", kind=Organisation.Kind.PUBLIC_BODY, territory=territory)
     MembershipFactory(organisation=city, user=cell_member, role=Membership.Role.ADMIN)
     project = news["project"]
+    project.holder.preferred_language = "en"
+    project.holder.save(update_fields=["preferred_language"])
+    workshop = challenge.workshops.get()
     item = reverse("cell:watch_item", args=[territory.slug, f"funding.project:{project.pk}"])
     client = client_of(cell_member)
+    page = client.get(item).content.decode()
+    assert f'<option value="{challenge.pk}">Des rez-de-chaussée vivants</option>' in page
+    assert "Maison des associations · Des rez-de-chaussée vivants" in page
 
     assert client.post(item, {"kind": "follow"}).status_code == 302
     assert project.followers.filter(pk=cell_member.pk).exists()
-    client.post(item, {"kind": "tag", "note": "Défi : des rez-de-chaussée vivants"})
+    assert client.post(item, {"kind": "tag", "challenge": challenge.pk, "note": "Il y répond"}).status_code == 302
+    client.post(item, {"kind": "tag", "challenge": challenge.pk})  # twice: one tag, one response
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(item, {"kind": "invite", "note": "Atelier du 12 janvier"})
+        client.post(item, {"kind": "invite", "workshop": workshop.pk, "note": "Venez nous en parler !"})
         client.post(item, {"kind": "orient", "note": "Incubateur de l'ESS", "organisation": city.pk})
 
     assert list(CellAction.objects.order_by("pk").values_list("kind", flat=True)) == [
         "follow", "tag", "invite", "orient"]
+    tag = CellAction.objects.get(kind="tag")
+    assert (tag.challenge, tag.note) == (challenge, "Il y répond")
+    assert CellAction.objects.get(kind="invite").workshop == workshop
+    # The cell linked it itself: accepted at once, as from the challenge's page.
+    response = ChallengeResponse.objects.get(challenge=challenge)
+    assert (response.project, response.status, response.proposed_by) == (project, "accepted", cell_member)
     support = Support.objects.get(project=project)
     assert (support.kind, support.description, support.organisation) == ("orientation", "Incubateur de l'ESS", city)
     assert [m.to for m in mail.outbox] == [[project.holder.email], [project.holder.email]]
-    assert "Atelier du 12 janvier" in mail.outbox[0].body and "Incubateur de l'ESS" in mail.outbox[1].body
+    invitation = mail.outbox[0]
+    # In the holder's language, naming the workshop, its challenge and where it is.
+    assert "invites you to a workshop" in invitation.subject
+    assert "Des rez-de-chaussée vivants" in invitation.body and "Maison des associations" in invitation.body
+    assert "Venez nous en parler !" in invitation.body and challenge.get_absolute_url() in invitation.body
+    assert "Incubateur de l'ESS" in mail.outbox[1].body
     page = client.get(item).content.decode()
-    assert "Défi : des rez-de-chaussée vivants" in page
+    assert f'<a href="{challenge.get_absolute_url()}">Des rez-de-chaussée vivants</a>' in page
+
+
+def test_tagging_what_does_not_answer_challenges_links_no_response(client_of, territory, cell_member, news,
+                                                                    challenge):
+    from alleger.cell.models import ChallengeResponse
+
+    item = reverse("cell:watch_item", args=[territory.slug, f"reports.report:{news['report'].pk}"])
+    assert client_of(cell_member).post(item, {"kind": "tag", "challenge": challenge.pk}).status_code == 302
+    assert CellAction.objects.get().challenge == challenge and not ChallengeResponse.objects.exists()
+
+
+def test_a_member_tagging_what_they_hold_only_proposes_it(territory, cell_member, challenge):
+    """Four eyes: the tag links the member's own project as proposed; another member decides."""
+    from alleger.cell.models import ChallengeResponse
+    from alleger.cell.watch_services import cell_act
+
+    own = ProjectFactory(territory=territory, live=True, holder=cell_member)
+    cell_act(actor=cell_member, territory=territory, target=own, kind="tag", challenge=challenge)
+    assert ChallengeResponse.objects.get().status == "proposed"
+
+
+def test_tags_and_invitations_name_a_real_challenge_or_workshop(client_of, territory, other_territory,
+                                                                 cell_member, news, challenge):
+    from alleger.cell.challenge_services import workshop_add
+    from alleger.cell.models import Challenge
+    from alleger.cell.watch_services import cell_act
+    from alleger.core.errors import Refused
+
+    today = timezone.localdate()
+    draft = Challenge.objects.create(territory=territory, title="Brouillon", problem="P", starts_on=today,
+                                     ends_on=today, status="draft")
+    elsewhere = Challenge.objects.create(territory=other_territory, title="Lyon", problem="P", starts_on=today,
+                                         ends_on=today, status="open")
+    past = workshop_add(challenge=challenge, actor=cell_member, place_name="Ici",
+                        held_at=timezone.now() - datetime.timedelta(days=1))
+    project = news["project"]
+    item = reverse("cell:watch_item", args=[territory.slug, f"funding.project:{project.pk}"])
+    client = client_of(cell_member)
+    for data in ({"kind": "tag"}, {"kind": "tag", "challenge": draft.pk}, {"kind": "tag", "challenge": elsewhere.pk},
+                 {"kind": "tag", "note": "Des rez-de-chaussée vivants"}, {"kind": "invite"},
+                 {"kind": "invite", "workshop": past.pk}):
+        response = client.post(item, data)
+        assert response.status_code == 400, data
+        assert "Le formulaire contient des erreurs" in response.content.decode()
+    for kwargs in ({"kind": "tag", "challenge": draft}, {"kind": "invite", "workshop": past}):
+        with pytest.raises(Refused):
+            cell_act(actor=cell_member, territory=territory, target=project, **kwargs)
+    assert not CellAction.objects.exists()
 
 
 def test_a_refused_action_changes_nothing(client_of, territory, cell_member, news):
@@ -178,4 +259,5 @@ def test_the_watch_demo_loads_once(demo):
     watch_demo.load(context)
     saved = SavedWatch.objects.get(user=context.people["remi"])
     assert (saved.name, saved.frequency, saved.territory.slug) == (watch_demo.WATCH_NAME, "weekly", "saint-etienne")
-    assert CellAction.objects.filter(kind="tag", note=watch_demo.CHALLENGE).count() == 1
+    tag = CellAction.objects.get(kind="tag")
+    assert tag.challenge.title.startswith("Quartier des Prés") and tag.target_id

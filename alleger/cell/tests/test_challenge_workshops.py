@@ -1,0 +1,154 @@
+"""Workshops of a challenge: in a bookable room of a shared place of the territory (booked through the
+bookings service, under its rules, or nothing is written), or in a place named in words."""
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from alleger.bookings.models import Booking
+from alleger.cell import challenge_services as services
+from alleger.cell.models import Challenge, Workshop
+from alleger.core.errors import Refused
+from alleger.core.models import AuditEvent
+from alleger.testing.bookings_factories import PlaceFactory, ResourceFactory
+from alleger.testing.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def at(days: int, hour: int) -> dt.datetime:
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+@pytest.fixture
+def challenge(territory, cell_member):
+    today = timezone.localdate()
+    return services.challenge_create(actor=cell_member, territory=territory, title="Moins de biodéchets",
+                                     problem="Trop d'épluchures.", starts_on=today,
+                                     ends_on=today + dt.timedelta(days=90), status=Challenge.Status.OPEN)
+
+
+@pytest.fixture
+def room(territory):
+    return ResourceFactory(place=PlaceFactory(territory=territory, name="Maison des Prés"), name="Salle du haut")
+
+
+def test_a_workshop_in_a_room_books_it_in_the_cell_member_s_name(challenge, cell_member, room):
+    workshop = services.workshop_add(challenge=challenge, actor=cell_member, room=room, held_at=at(5, 18),
+                                     ends_at=at(5, 20), participants="habitants")
+    booking = Booking.objects.get()
+    assert workshop.room == room and workshop.booking == booking and workshop.place_name == ""
+    assert (booking.resource, booking.user, booking.start, booking.end) == (room, cell_member, at(5, 18), at(5, 20))
+    assert booking.status == Booking.Status.CONFIRMED and "Moins de biodéchets" in booking.purpose
+    assert workshop.place_label == "Maison des Prés"
+    assert AuditEvent.objects.get(action="challenge.workshop_add").data["booking"] == booking.pk
+
+
+def test_a_room_already_booked_refuses_the_workshop_and_nothing_is_written(challenge, cell_member, room):
+    someone = UserFactory()
+    from alleger.bookings.services import booking_create
+    booking_create(resource=room, user=someone, start=at(5, 19), end=at(5, 21))
+
+    with pytest.raises(Refused) as refusal:
+        services.workshop_add(challenge=challenge, actor=cell_member, room=room, held_at=at(5, 18),
+                              ends_at=at(5, 20))
+
+    assert refusal.value.code == "slot_taken" and refusal.value.status == 409
+    assert refusal.value.messages[0].startswith("La salle n'a pas pu être réservée : ")
+    assert not Workshop.objects.exists()
+    assert Booking.objects.count() == 1 and not AuditEvent.objects.filter(action="challenge.workshop_add").exists()
+
+
+@pytest.mark.parametrize(("when", "code"), [
+    ((at(-2, 18), at(-2, 20)), "too_late"),  # the booking window: no booking in the past
+    ((at(5, 7), at(5, 9)), "closed"),  # before the room opens (08:00)
+    ((at(5, 18), at(5, 23)), "too_long"),  # five slots, the room takes four
+])
+def test_the_room_s_rules_apply(challenge, cell_member, room, when, code):
+    with pytest.raises(Refused) as refusal:
+        services.workshop_add(challenge=challenge, actor=cell_member, room=room, held_at=when[0], ends_at=when[1])
+    assert refusal.value.code == code
+    assert not Workshop.objects.exists() and not Booking.objects.exists()
+
+
+def test_a_room_elsewhere_or_not_a_room_is_refused(challenge, cell_member, other_territory):
+    for resource in (ResourceFactory(place=PlaceFactory(territory=other_territory)),
+                     ResourceFactory(place=PlaceFactory(territory=challenge.territory), kind="machine")):
+        with pytest.raises(Refused) as refusal:
+            services.workshop_add(challenge=challenge, actor=cell_member, room=resource, held_at=at(5, 18),
+                                  ends_at=at(5, 20))
+        assert refusal.value.code == "room_unknown"
+    assert not Booking.objects.exists()
+
+
+def test_a_place_in_words_still_works_and_exactly_one_place_is_given(challenge, cell_member, room):
+    workshop = services.workshop_add(challenge=challenge, actor=cell_member, held_at=at(-30, 18),
+                                     place_name="Salle paroissiale", place_url="https://example.org/salle")
+    assert workshop.room is None and workshop.booking is None and workshop.place_label == "Salle paroissiale"
+    with pytest.raises(Refused) as neither:
+        services.workshop_add(challenge=challenge, actor=cell_member, held_at=at(5, 18))
+    with pytest.raises(Refused) as both:
+        services.workshop_add(challenge=challenge, actor=cell_member, held_at=at(5, 18), ends_at=at(5, 20),
+                              room=room, place_name="Ailleurs")
+    with pytest.raises(Refused) as no_end:
+        services.workshop_add(challenge=challenge, actor=cell_member, held_at=at(5, 18), room=room)
+    assert (neither.value.code, both.value.code, no_end.value.code) == ("place_required", "place_twice",
+                                                                          "end_required")
+    assert Workshop.objects.count() == 1 and not Booking.objects.exists()
+
+
+def test_the_database_holds_exactly_one_place(challenge, room):
+    for fields in ({"place_name": ""}, {"place_name": "Ici", "room": room, "ends_at": at(5, 20)},
+                   {"room": room}, {"place_name": "Ici", "ends_at": at(5, 17)}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Workshop.objects.create(challenge=challenge, held_at=at(5, 18), **fields)
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+def test_the_form_offers_the_territory_s_rooms_and_books_one(client, challenge, cell_member, room,
+                                                             other_territory):
+    elsewhere = ResourceFactory(place=PlaceFactory(territory=other_territory), name="Salle lyonnaise")
+    client.force_login(cell_member)
+    url = reverse("cell:workshop_new", args=[challenge.territory.slug, challenge.pk])
+    page = client.get(url).content.decode()
+    assert "Salle du haut (Maison des Prés)" in page and "Salle lyonnaise" not in page
+
+    response = client.post(url, {"held_at": at(5, 18).strftime("%Y-%m-%dT%H:%M"),
+                                 "ends_at": at(5, 20).strftime("%Y-%m-%dT%H:%M"), "room": room.pk})
+    assert response.status_code == 302
+    workshop = Workshop.objects.get()
+    assert workshop.booking.resource == room
+
+    detail = client.get(challenge.get_absolute_url()).content.decode()
+    assert f'href="{room.place.get_absolute_url()}"' in detail and "Salle du haut" in detail
+
+
+def test_a_refused_booking_is_a_form_error_and_nothing_is_saved(client, challenge, cell_member, room):
+    from alleger.bookings.services import booking_create
+    booking_create(resource=room, user=UserFactory(), start=at(5, 18), end=at(5, 19))
+    client.force_login(cell_member)
+    url = reverse("cell:workshop_new", args=[challenge.territory.slug, challenge.pk])
+    response = client.post(url, {"held_at": at(5, 18).strftime("%Y-%m-%dT%H:%M"),
+                                 "ends_at": at(5, 20).strftime("%Y-%m-%dT%H:%M"), "room": room.pk})
+    assert response.status_code == 400
+    assert "La salle n&#x27;a pas pu être réservée" in response.content.decode()
+    assert not Workshop.objects.exists() and Booking.objects.count() == 1
+
+
+def test_the_form_wants_exactly_one_place(client, challenge, cell_member, room):
+    client.force_login(cell_member)
+    url = reverse("cell:workshop_new", args=[challenge.territory.slug, challenge.pk])
+    when = {"held_at": at(5, 18).strftime("%Y-%m-%dT%H:%M")}
+    neither = client.post(url, when)
+    both = client.post(url, {**when, "ends_at": at(5, 20).strftime("%Y-%m-%dT%H:%M"), "room": room.pk,
+                             "place_name": "Ailleurs"})
+    assert neither.status_code == both.status_code == 400
+    assert "Choisissez une salle d&#x27;un lieu partagé ou dites où l&#x27;atelier a lieu." in neither.content.decode()
+    assert "pas les deux" in both.content.decode()
+    ok = client.post(url, {**when, "place_name": "Salle paroissiale"})
+    assert ok.status_code == 302 and Workshop.objects.get().place_name == "Salle paroissiale"

@@ -112,7 +112,7 @@ def test_the_database_holds_exactly_one_place(challenge, room):
 
 def test_the_form_offers_the_territory_s_rooms_and_books_one(client, challenge, cell_member, room,
                                                              other_territory):
-    elsewhere = ResourceFactory(place=PlaceFactory(territory=other_territory), name="Salle lyonnaise")
+    ResourceFactory(place=PlaceFactory(territory=other_territory), name="Salle lyonnaise")
     client.force_login(cell_member)
     url = reverse("cell:workshop_new", args=[challenge.territory.slug, challenge.pk])
     page = client.get(url).content.decode()

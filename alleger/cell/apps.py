@@ -21,3 +21,6 @@ class Config(AppConfig):
         # The territory page links to the challenges, the open data and the dashboard.
         sections.register("territory", "cell_challenges", template="cell/challenges/_territory_section.html",
                           context=challenges.territory_section, order=50)
+        # The place page: the challenges it answers, the coming workshops in its rooms, proposing it.
+        sections.register("place", "cell_challenges", template="cell/challenges/_place_section.html",
+                          context=challenges.place_section, order=60)

@@ -112,6 +112,18 @@ class ProposeForm(forms.Form):
         return self.objects[self.cleaned_data["target"]]
 
 
+class PlaceProposeForm(forms.Form):
+    """A place's manager proposes it to one of the territory's open challenges (from the place's page)."""
+
+    challenge = forms.ModelChoiceField(label=_("Défi"), queryset=Challenge.objects.none())
+    note = forms.CharField(label=_("En quoi il répond au défi"), max_length=500, required=False)
+
+    def __init__(self, *args, place, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["challenge"].queryset = Challenge.objects.filter(territory_id=place.territory_id,
+                                                                     status=Challenge.Status.OPEN)
+
+
 class LinkForm(forms.Form):
     kind = forms.ChoiceField(label=_("Nature"), choices=ResponseKind.choices)
     ref = forms.CharField(label=_("Identifiant ou adresse"), max_length=200,

@@ -155,6 +155,8 @@ def _check_target(challenge: Challenge, kind: str, target) -> None:
         raise Refused("other_territory", _("Cet objet n'est pas sur le territoire du défi."))
     if kind == "project" and target.status not in ("published", "succeeded", "failed"):
         raise Refused("invalid", _("Seul un projet publié peut répondre à un défi."))
+    if kind == "place" and target.moderation != "published":
+        raise Refused("invalid", _("Seul un lieu publié peut répondre à un défi."))
 
 
 def _create(challenge, kind, target, *, actor, status, note, decided_by=None) -> ChallengeResponse:
@@ -179,7 +181,7 @@ def response_propose(*, challenge: Challenge, actor, kind: str, target, note: st
     _check_target(challenge, kind, target)
     if not holds(actor, kind, target):
         raise Refused("not_yours", _("Vous ne pouvez proposer que vos propres projets, kits, interventions et "
-                                     "propositions."), status=403)
+                                     "propositions, et les lieux que vous gérez."), status=403)
     response = _create(challenge, kind, target, actor=actor, status=ChallengeResponse.Status.PROPOSED, note=note)
     audit_record(actor=actor, action="challenge.response_propose", target=challenge, response=response.pk,
                  kind=kind, object=target.pk)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from alleger.core.errors import Refused
 from alleger.core.forms import add_refusal
+from alleger.places.models import Place
 from alleger.territories.models import Territory
 
 from . import challenge_services as services
@@ -19,6 +20,7 @@ from .challenge_forms import (
     DecideForm,
     IndicatorUploadForm,
     LinkForm,
+    PlaceProposeForm,
     ProposeForm,
     WorkshopForm,
 )
@@ -221,3 +223,28 @@ def response_decide(request, slug, pk, response_pk):
             messages.success(request, _("Décision enregistrée."))
             return redirect(challenge.get_absolute_url() + "#reponses")
     return challenge_detail(request, slug, pk, forms={("decide", response.pk): form})
+
+
+@login_required
+@require_POST
+def place_propose(request, place_pk):
+    """From a place's page: its manager proposes it as a response to an open challenge of its territory.
+    Back to the place's page, with the outcome said at the top of it."""
+    place = get_object_or_404(Place.objects.select_related("territory"), pk=place_pk)
+    if not request.user.has_perm("cell.propose_as_response", place):
+        raise PermissionDenied
+    form = PlaceProposeForm(request.POST, place=place)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un défi ouvert du territoire du lieu."))
+    else:
+        challenge = form.cleaned_data["challenge"]
+        try:
+            if not request.user.has_perm("cell.propose_response", challenge):
+                raise Refused("not_open", _("Ce défi n'est pas ouvert aux propositions."), status=409)
+            services.response_propose(challenge=challenge, actor=request.user, kind="place", target=place,
+                                      note=form.cleaned_data["note"])
+        except Refused as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("Merci : la cellule va examiner votre proposition."))
+    return redirect(place.get_absolute_url() + "#defis")

@@ -9,16 +9,19 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alleger.core import charts
 from alleger.funding.models import Match, Project
 from alleger.interventions.models import Intervention
 from alleger.kits.models import Kit
+from alleger.organisations.models import Membership
+from alleger.places.models import Place
 from alleger.proposals.models import Proposal
 from alleger.territories.rules import is_cell_member_of
 
-from .models import Challenge, ChallengeResponse, IndicatorPoint, ResponseKind
+from .models import Challenge, ChallengeResponse, IndicatorPoint, ResponseKind, Workshop
 
 PUBLIC_PROJECT = ("published", "succeeded", "failed")
 
@@ -58,10 +61,10 @@ def responses(challenge: Challenge, *, user=None):
 
 
 def response_url(r: ChallengeResponse) -> str | None:
-    """The page of a response's object (pools have none; places get theirs with the places track)."""
+    """The page of a response's object (pools have none)."""
     if r.kind == "call":
         return reverse("funding:call", kwargs={"territory": r.call.territory.slug, "call": r.call.slug})
-    if r.kind in ("pool", "place"):
+    if r.kind == "pool":
         return None
     return r.target.get_absolute_url()
 
@@ -156,7 +159,8 @@ def progress(challenge: Challenge, items: list[ChallengeResponse]) -> tuple[dict
 # --- what a holder may propose ------------------------------------------------------------------------
 
 def proposable(challenge: Challenge, user) -> dict[str, list]:
-    """The objects this person holds on the challenge's territory and has not linked yet, by kind."""
+    """The objects this person holds on the challenge's territory and has not linked yet, by kind (the places
+    they manage included)."""
     if not user.is_authenticated:
         return {}
     linked = challenge.responses.values_list
@@ -172,7 +176,15 @@ def proposable(challenge: Challenge, user) -> dict[str, list]:
                              .order_by("-starts_on")),
         "proposal": list(Proposal.objects.filter(author=user, territory=territory)
                          .exclude(pk__in=linked("proposal", flat=True).exclude(proposal=None)).order_by("title")),
+        "place": list(managed_places(user).filter(territory=territory)
+                      .exclude(pk__in=linked("place", flat=True).exclude(place=None)).order_by("name")),
     }
+
+
+def managed_places(user):
+    """The published places this person manages: those of the organisations they are a member of."""
+    return Place.objects.filter(moderation=Place.Moderation.PUBLISHED,
+                                operator__in=Membership.objects.filter(user=user).values("organisation_id"))
 
 
 # --- indicator charts ----------------------------------------------------------------------------------
@@ -228,7 +240,6 @@ def indicator_charts(challenge: Challenge) -> list[dict]:
 def resolve_target(kind: str, ref: str, territory):
     """The object a cell member names by number, slug or the address of its page (None when unknown)."""
     from alleger.funding.models import Call, MatchingPool
-    from alleger.places.models import Place
 
     models = {"project": Project, "call": Call, "pool": MatchingPool, "kit": Kit, "intervention": Intervention,
               "proposal": Proposal, "place": Place}
@@ -253,3 +264,24 @@ def territory_section(request, territory) -> dict:
     """The territory page's part: links to the challenges, the open data and the dashboard. No query (the
     page keeps its query budget); the same for every visitor (the page is cached whole)."""
     return {"territory": territory}
+
+
+def place_section(request, place) -> dict | None:
+    """The place's page: the challenges it answers, the coming workshops in its rooms (public challenges
+    only), and, for its managers, proposing it as a response to one of the territory's open challenges."""
+    now = timezone.now()
+    workshops = list(Workshop.objects.filter(room__place=place, held_at__gte=now,
+                                             challenge__status__in=(Challenge.Status.OPEN, Challenge.Status.CLOSED))
+                     .select_related("challenge__territory", "room").order_by("held_at", "pk")[:10])
+    answered = list(Challenge.objects.filter(responses__place=place, responses__status=ChallengeResponse.Status.ACCEPTED)
+                    .exclude(status=Challenge.Status.DRAFT).select_related("territory").order_by("-starts_on", "pk"))
+    user = request.user
+    open_challenges = []
+    if user.has_perm("cell.propose_as_response", place):
+        open_challenges = [c for c in Challenge.objects.filter(territory_id=place.territory_id,
+                                                               status=Challenge.Status.OPEN)
+                           .exclude(responses__place=place).select_related("territory").order_by("title", "pk")
+                           if user.has_perm("cell.propose_response", c)]
+    if not (workshops or answered or open_challenges):
+        return None
+    return {"place": place, "workshops": workshops, "answered": answered, "open_challenges": open_challenges}

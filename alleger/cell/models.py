@@ -256,6 +256,13 @@ class ResponseKind(models.TextChoices):
     PLACE = "place", _("Lieu")
 
 
+#: The models whose objects answer challenges: model label → response kind.
+RESPONSE_MODELS = {
+    "funding.project": "project", "funding.call": "call", "funding.matchingpool": "pool", "kits.kit": "kit",
+    "interventions.intervention": "intervention", "proposals.proposal": "proposal", "places.place": "place",
+}
+
+
 class ChallengeResponse(models.Model):
     """An object that answers a challenge: one nullable foreign key per kind, exactly one of them set.
 

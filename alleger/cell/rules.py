@@ -32,16 +32,29 @@ rules.add_perm("cell.manage_saved_watch", owns_saved_watch | is_platform_admin)
 # whose object they hold (alleger.cell.challenge_services refuses it too, `conflict_of_interest`).
 
 from alleger.core.rules import add_binding_perm, is_active_account  # noqa: E402
+from alleger.organisations.rules import belongs_to  # noqa: E402
+
+from .models import RESPONSE_MODELS  # noqa: E402
 
 
 def holds(user, kind: str, target) -> bool:
     """Whether this person holds the object: the project's holder, the kit's author, the intervention's
-    organiser, the proposal's author. Calls, pools and places are linked by the cell, held by nobody here."""
+    organiser, the proposal's author, a member of the place's operator organisation (its managers, as in
+    alleger.places.rules). Calls and pools are linked by the cell, held by nobody here."""
     if target is None or not getattr(user, "is_authenticated", False):
         return False
+    if kind == "place":
+        return belongs_to(user, target.operator_id)
     owner_field = {"project": "holder_id", "kit": "author_id", "intervention": "organiser_id",
                    "proposal": "author_id"}.get(kind)
     return owner_field is not None and getattr(target, owner_field) == user.pk
+
+
+@rules.predicate
+def holds_object(user, target) -> bool:
+    """`holds`, for an object of any kind that answers challenges (its kind read from its model)."""
+    kind = RESPONSE_MODELS.get(target._meta.label_lower) if target is not None else None
+    return kind is not None and is_active_account(user) and holds(user, kind, target)
 
 
 @rules.predicate
@@ -76,5 +89,8 @@ rules.add_perm("cell.add_challenge", is_cell_member_of | is_platform_admin)
 rules.add_perm("cell.change_challenge", is_cell_of_challenge | is_platform_admin)
 # Binding: a draft or closed challenge takes no proposal, from the platform team either.
 add_binding_perm("cell.propose_response", is_active_account & challenge_is_open)
+# What one may propose (the object as subject): what one holds — a place by its managers. Binding: the
+# platform team proposes nobody else's object.
+add_binding_perm("cell.propose_as_response", holds_object)
 add_binding_perm("cell.decide_response", (is_cell_of_response | (is_platform_admin & is_active_account))
                  & ~has_stake_in_response)

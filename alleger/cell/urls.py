@@ -36,6 +36,7 @@ urlpatterns += [
     path("<slug:slug>/defis/<int:pk>/lier/", challenge_views.response_link, name="response_link"),
     path("<slug:slug>/defis/<int:pk>/reponses/<int:response_pk>/", challenge_views.response_decide,
          name="response_decide"),
+    path("lieux/<int:place_pk>/proposer-a-un-defi/", challenge_views.place_propose, name="place_propose"),
     path("<slug:slug>/donnees/", opendata_views.opendata_page, name="opendata"),
     path("<slug:slug>/donnees/<str:filename>", opendata_views.opendata_file, name="opendata_file"),
 ]

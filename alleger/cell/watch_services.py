@@ -25,7 +25,15 @@ from alleger.interventions.services import intervention_follow
 
 from . import watch
 from .challenge_services import response_link
-from .models import CellAction, Challenge, ChallengeResponse, SavedWatch, WatchDigest, Workshop
+from .models import (
+    RESPONSE_MODELS,
+    CellAction,
+    Challenge,
+    ChallengeResponse,
+    SavedWatch,
+    WatchDigest,
+    Workshop,
+)
 from .watch_forms import filters_from_saved
 
 #: Most items one digest lists (the e-mail links to the watch for the rest).
@@ -185,12 +193,9 @@ def target_territory_ok(obj, territory) -> bool:
     return own == territory.pk or (own is None and obj._meta.label_lower == "kits.kit")
 
 
-#: The items that may answer a challenge: model label → ChallengeResponse kind. Tagging one of these with a
-#: challenge also links it as a response (alleger.cell.challenge_services.response_link).
-RESPONSE_KINDS = {
-    "funding.project": "project", "funding.call": "call", "funding.matchingpool": "pool", "kits.kit": "kit",
-    "interventions.intervention": "intervention", "proposals.proposal": "proposal", "places.place": "place",
-}
+#: The items that may answer a challenge (model label → response kind): tagging one of these with a challenge
+#: also links it as a response (alleger.cell.challenge_services.response_link).
+RESPONSE_KINDS = RESPONSE_MODELS
 
 
 def actions_on(obj):

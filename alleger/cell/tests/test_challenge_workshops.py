@@ -152,3 +152,17 @@ def test_the_form_wants_exactly_one_place(client, challenge, cell_member, room):
     assert "pas les deux" in both.content.decode()
     ok = client.post(url, {**when, "place_name": "Salle paroissiale"})
     assert ok.status_code == 302 and Workshop.objects.get().place_name == "Salle paroissiale"
+
+
+def test_the_place_page_lists_the_coming_workshops_of_public_challenges(client, challenge, cell_member, room):
+    coming = services.workshop_add(challenge=challenge, actor=cell_member, room=room, held_at=at(5, 18),
+                                   ends_at=at(5, 20))
+    draft = services.challenge_create(actor=cell_member, territory=challenge.territory, title="Encore secret",
+                                      problem="P", starts_on=challenge.starts_on, ends_on=challenge.ends_on)
+    services.workshop_add(challenge=draft, actor=cell_member, room=room, held_at=at(6, 18), ends_at=at(6, 20))
+
+    page = client.get(room.place.get_absolute_url()).content.decode()
+
+    assert "Ateliers à venir dans ce lieu" in page
+    assert f'href="{challenge.get_absolute_url()}#atelier-{coming.pk}"' in page
+    assert "Encore secret" not in page  # a draft's workshop is the cell's business

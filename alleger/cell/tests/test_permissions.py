@@ -25,11 +25,17 @@ MATRIX = {
     ("cell.decide_response", "proposed_response"): (_, _, _, _, _, Y, _, Y),
     # Four eyes: the resident proposed it (and holds the project); nor does the platform team override it.
     ("cell.decide_response", "own_response"): (_, _, _, _, _, _, _, _),
+    # A place answering the challenge: the cell decides, but not one of its managers (they hold it).
+    ("cell.decide_response", "place_response"): (_, _, _, _, _, Y, _, Y),
+    # What one may propose: one's own object; a place, by its managers (the members of its operator
+    # organisation) — not its territory's moderators, nor the platform team for them.
+    ("cell.propose_as_response", "managed_place"): (_, _, Y, Y, _, _, _, _),
+    ("cell.propose_as_response", "resident_project"): (_, Y, _, _, _, _, _, _),
 }
 
 
 @pytest.fixture
-def objects(territory, other_territory, resident, other_resident, cell_member, platform_admin):
+def objects(territory, other_territory, resident, other_resident, cell_member, platform_admin, organisation):
     import datetime
 
     from alleger.cell.models import Challenge, ChallengeResponse
@@ -45,9 +51,15 @@ def objects(territory, other_territory, resident, other_resident, cell_member, p
                                               project=published_project(territory=territory, holder=other_resident))
     own = ChallengeResponse.objects.create(challenge=open_challenge, kind="project", proposed_by=platform_admin,
                                            project=published_project(territory=territory, holder=cell_member))
+    from alleger.testing.places_factories import PlaceFactory
+
+    place = PlaceFactory(territory=territory, operator=organisation)
+    place_response = ChallengeResponse.objects.create(challenge=open_challenge, kind="place", place=place,
+                                                      proposed_by=other_resident)
     return {"territory": territory, "other_territory": other_territory, "saved_watch": saved,
             "open_challenge": open_challenge, "draft_challenge": draft, "proposed_response": theirs,
-            "own_response": own}
+            "own_response": own, "managed_place": place, "place_response": place_response,
+            "resident_project": published_project(territory=territory, holder=resident)}
 
 
 test_every_row_has_one_cell_per_role, test_the_matrix_covers_every_permission, test_the_matrix = (

@@ -48,6 +48,6 @@ def test_binding_permissions_are_the_ones_a_superuser_may_not_shortcut():
         "funding.review_project", "kits.review_kit", "organisations.contribute_as",
         "organisations.decide_sponsorship", "organisations.request_sponsorship", "proposals.answer_proposal",
         "places.review_place",
-        "cell.decide_response", "cell.propose_response",
+        "cell.decide_response", "cell.propose_response", "cell.propose_as_response",
     }
     assert BINDING_FOR_SUPERUSERS <= set(registered_rules)

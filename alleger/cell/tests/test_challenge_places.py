@@ -86,8 +86,8 @@ def test_others_may_not_propose_a_place(client_of, challenge, place, resident, m
 def test_a_cell_member_who_manages_the_place_does_not_decide_it(challenge, place, cell_member, org_member,
                                                                 territory):
     """Four eyes: a place's manager has a stake in it, inside the cell too."""
-    from alleger.testing.factories import TerritoryRoleFactory, UserFactory
     from alleger.territories.models import TerritoryRole
+    from alleger.testing.factories import TerritoryRoleFactory, UserFactory
 
     MembershipFactory(organisation=place.operator, user=cell_member, role=Membership.Role.MEMBER)
     linked = services.response_link(challenge=challenge, actor=cell_member, kind="place", target=place)

@@ -6,7 +6,15 @@ from django.contrib import admin
 
 from alleger.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import CellAction, Challenge, ChallengeResponse, IndicatorSeries, Metric, SavedWatch, Workshop
+from .models import (
+    CellAction,
+    Challenge,
+    ChallengeResponse,
+    IndicatorSeries,
+    Metric,
+    SavedWatch,
+    Workshop,
+)
 
 
 class WorkshopInline(ReadOnlyInline):

@@ -20,7 +20,7 @@ from alleger.organisations.models import Organisation
 from alleger.organisations.services import organisation_create
 from alleger.territories.models import Neighbourhood
 
-from .models import Call, Contribution, MatchingPool, Project, Theme
+from .models import Call, Contribution, MatchingPool, Project, ProjectFollower, Theme
 from .providers import CARD_CAPTURE_FAILS_ONCE
 from .rules import has_stake_in_project
 from .services.contributions import (
@@ -271,9 +271,14 @@ class Demo:
             offer = offer_set_status(offer=offer, actor=project.holder, status=step, answer=answer)
         return offer
 
-    def follow(self, project, *keys):
-        for key in keys:
+    def follow(self, project, *keys, recent=False):
+        """Followers, dated as if they had come along the campaign (evenly since its publication), or all in
+        the last few days with `recent` (a campaign taking off: the watch's followers signal rises)."""
+        start = project.published_at or self.now
+        for i, key in enumerate(keys, start=1):
             project_follow(project=project, user=self.people[key])
+            at = self.now - timedelta(days=i) if recent else start + (self.now - start) * i / (len(keys) + 1)
+            ProjectFollower.objects.filter(project=project, user=self.people[key]).update(created_at=at)
 
 
 def _rows(*rows):
@@ -509,7 +514,7 @@ def _cafe(d: Demo) -> None:
               "La Ferme du Pilat prête une chambre froide et des caisses pour les paniers de l'AMAP.")
     d.support(project, "city", "remi", "orientation",
               "Accompagnement à la structuration de l'activité par la cellule d'innovation ouverte de la Ville.")
-    d.follow(project, "sophie", "gerard", "remi", "helene")
+    d.follow(project, "sophie", "gerard", "remi", "helene", recent=True)
     update_post(project=project, author=project.holder, title="Le palier est presque atteint !",
                 body="Plus de 90 % en quelques semaines : merci ! La Ferme du Pilat nous prête une chambre froide "
                      "et la Ville nous aide à monter l'association. Prochain chantier peinture samedi.")

@@ -1,6 +1,7 @@
 """The innovation cell's watch in Chromium: a cell member opens it from the menu, filters it without
-JavaScript tricks (a GET form), sees a traction signal explained; axe-core clean, CSP clean, no sideways
-scroll on a phone."""
+JavaScript tricks (a GET form), sees a traction signal explained; finds a rising project, links it to a
+challenge, then reads a chart's table on the neighbourhood dashboard. axe-core clean, CSP clean, no
+sideways scroll on a phone."""
 
 import re
 
@@ -11,6 +12,9 @@ from tests.browser.test_csp import Watched
 from tests.browser.test_phones import DESKTOP, MEASURE, PHONE, _log_in, demo  # noqa: F401 — demo is a fixture
 
 pytestmark = [pytest.mark.browser]
+
+#: The demo's open challenge (alleger/cell/demo.py).
+CHALLENGE = "Quartier des Prés : nos biodéchets en circuit court"
 
 
 @pytest.fixture
@@ -85,8 +89,60 @@ def test_a_cell_member_saves_a_watch_and_acts_on_an_item(new_context, live_serve
     page.locator(".signal-rising").first.locator("xpath=ancestor::li").get_by_role("link", name="Agir").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Agir sur")
     check_axe(page)
-    page.get_by_label("Défi").fill("Défi : des rues réparées vite")
+    page.get_by_label("Défi", exact=True).select_option(label=CHALLENGE)
     page.get_by_role("button", name="Rattacher").click()
-    expect(page.get_by_text("Défi : des rues réparées vite")).to_be_visible()
+    expect(page.get_by_role("link", name=CHALLENGE)).to_be_visible()  # in « Ce que la cellule a fait »
     page.screenshot(path="/tmp/watch-item-1366.png", full_page=True)
+    watched.assert_clean()
+
+
+@pytest.mark.parametrize("screen", [PHONE, DESKTOP], ids=["390px", "1366px"])
+def test_the_cell_links_a_rising_project_to_a_challenge_then_reads_the_neighbourhood_dashboard(
+        new_context, live_server, demo, check_axe, screen):  # noqa: F811
+    from alleger.cell.models import ChallengeResponse
+
+    project = demo["project"]  # the café: four new followers this week in the demo, far above its usual pace
+    context = new_context(**screen)
+    _log_in(context, live_server, demo["users"]["remi"])
+    watched = Watched(context.new_page(), live_server.url)
+    watched.open(f"/cellule/{demo['territory'].slug}/veille/")
+    page = watched.page
+
+    # « Ce qui monte »: the project is there, its signal says why.
+    page.get_by_role("link", name="Ce qui monte").click()
+    card = page.locator("ol.cards > li", has=page.get_by_role("link", name=project.title, exact=True)).filter(
+        has_text="nouveaux abonnés ces 7 derniers jours, contre")
+    expect(card.locator(".signal-rising")).to_contain_text(re.compile(r"\d+ nouveaux abonnés ces 7 derniers jours, "
+                                                                      r"contre [\d,]+ par semaine en moyenne"))
+    check_axe(page)
+    card.get_by_role("link", name=re.compile("^Agir")).click()
+
+    # Link it to the demo's challenge: the tag is recorded and the project becomes one of its responses.
+    expect(page.get_by_role("heading", level=1)).to_contain_text(project.title)
+    page.get_by_label("Défi", exact=True).select_option(label=CHALLENGE)
+    page.get_by_label("Note (facultative)").fill("Le café collecte les épluchures de ses clients.")
+    page.get_by_role("button", name="Rattacher").click()
+    expect(page.locator("[role=status], .messages").first).to_contain_text("C'est noté")
+    journal = page.get_by_role("link", name=CHALLENGE)
+    expect(journal).to_be_visible()
+    check_axe(page)
+    assert ChallengeResponse.objects.filter(challenge__title=CHALLENGE, project=project, status="accepted").exists()
+    journal.click()
+    expect(page.locator("#reponses")).to_contain_text(project.title)
+
+    # The project's neighbourhood dashboard: a chart, and the same figures as a table.
+    hood = project.neighbourhood
+    watched.open(f"/cellule/{demo['territory'].slug}/tableau-de-bord/?quartier={hood.slug}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(hood.name)
+    figure = page.locator("details.chart-figures").first
+    figure.locator("summary").click()
+    table = figure.locator("table")
+    expect(table).to_be_visible()
+    expect(table.locator("caption")).not_to_be_empty()
+    assert table.locator("tbody tr").count() >= 1
+    assert table.locator("thead th").count() >= 2
+    width = page.evaluate(MEASURE)
+    assert width["scroll"] <= width["inner"], width
+    check_axe(page)
+    page.screenshot(path=f"/tmp/watch-dashboard-{screen['viewport']['width']}.png", full_page=False)
     watched.assert_clean()

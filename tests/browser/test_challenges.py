@@ -63,3 +63,32 @@ def test_the_pages_are_accessible(new_context, live_server, demo, check_axe, siz
         expect(page.locator("table")).to_contain_text("projets.csv")
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, f"{which}-{screen}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["390", "1366"])
+def test_the_workshop_form_and_the_hall_s_coming_workshop_are_accessible(new_context, live_server, demo,  # noqa: F811
+                                                                          check_axe, size):
+    from alleger.places.models import Place
+    from alleger.testing.browser import log_in
+
+    challenge = _challenge()
+    hall = Place.objects.get(name="Salle des fêtes de Jacquard")
+    context = new_context(**size)
+    watched = Watched(context.new_page(), live_server.url)
+    watched.open(hall.get_absolute_url())
+    page = watched.page
+    section = page.locator("section#defis")
+    expect(section).to_contain_text("Ateliers à venir dans ce lieu")
+    expect(section.get_by_role("link", name=f"un atelier du défi « {challenge.title} »")).to_be_visible()
+    check_axe(page)
+
+    log_in(context, live_server, demo["users"]["remi"])
+    watched.open(f"/cellule/saint-etienne/defis/{challenge.pk}/ateliers/nouveau/")
+    expect(page.get_by_label("Salle d'un lieu partagé")).to_contain_text("Grande salle (Salle des fêtes de Jacquard)")
+    page.get_by_role("button", name="Ajouter l'atelier").click()  # nothing filled in: the errors, accessibly
+    expect(page.locator(".error-summary")).to_contain_text("Choisissez une salle d'un lieu partagé ou dites où")
+    screen = size["viewport"]["width"]
+    width = page.evaluate(MEASURE)
+    assert width["scroll"] <= screen, width
+    check_axe(page)
+    watched.assert_clean()

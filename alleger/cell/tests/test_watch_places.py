@@ -218,6 +218,9 @@ def test_the_api_lists_them_without_the_bookers(client_of, territory, cell_membe
     for secret in ("Bernadette", "bernadette.reservante", PURPOSE):
         assert secret not in response.content.decode()
     # The kinds are documented (and validated): an unknown one is a 422, never a 500.
-    document = client.get("/api/v1/openapi.json").content.decode()
-    assert '"place"' in document and '"bookings"' in document
+    document = client.get("/api/v1/openapi.json").json()
+    kinds = document["paths"]["/api/v1/watch/{slug}/items"]["get"]["parameters"]
+    kind = next(p for p in kinds if p["name"] == "kind")
+    assert {"place", "bookings"} <= set(kind["schema"]["items"]["enum"])
+    assert "bookings come in aggregate only" in document["paths"]["/api/v1/watch/{slug}/items"]["get"]["description"]
     assert client.get(f"/api/v1/watch/{territory.slug}/items", {"kind": "lieux"}).status_code == 422

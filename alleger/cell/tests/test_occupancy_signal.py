@@ -119,3 +119,12 @@ def test_it_is_in_the_rising_view_and_the_api(client_of, territory, cell_member,
     [signal] = [s for s in rising if s["key"] == "occupancy"]
     assert signal["target"] == f"places.place:{history['filling'].pk}" and signal["rising"]
     assert "4 dernières semaines" in signal["method"]
+
+
+def test_the_demo_has_a_place_filling_up_and_a_steady_one(demo):
+    from alleger.territories.models import Territory
+
+    found = {s.title: s for s in traction.signals(Territory.objects.get(slug="saint-etienne"))
+             if s.key == "occupancy"}
+    assert found["La Fabrique, coworking"].rising
+    assert not found["Salle des fêtes de Jacquard"].rising

@@ -284,7 +284,7 @@ def occupancy_chart(territory, period: Period, neighbourhood=None, *, where: str
                "pour cent ; le tableau donne aussi les heures ouvertes et réservées."),
         kind="bar", row_heading=headings[data["unit"]],
         labels=[charts.period_label(data["periods"][i], data["unit"]) for i in shown],
-        columns=[charts.Column(_("Taux d'occupation (%)"), [rate(booked[i], opened[i]) or 0 for i in shown]),
+        columns=[charts.Column(_("Taux d'occupation"), [rate(booked[i], opened[i]) or 0 for i in shown], unit="%"),
                  charts.Column(_("Heures-places ouvertes"), [_hours(opened[i]) for i in shown]),
                  charts.Column(_("Heures-places réservées"), [_hours(booked[i]) for i in shown])])
 

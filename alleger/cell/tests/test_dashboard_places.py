@@ -113,7 +113,7 @@ def test_the_occupancy_chart_is_an_svg_with_its_table(client, town):
     assert len(rows) == 30  # one per day of the period
     cells = {label: re.findall(r">([^<]*)</td>", tds) for label, tds in rows}
     today = rows[-1]
-    assert cells[today[0]] == ["30", "20", "6"]  # per cent, open hours, booked hours
+    assert cells[today[0]] == ["30\u202f%", "20", "6"]  # per cent, open hours, booked hours
     assert "<script" not in figure and "style=" not in figure
 
 

@@ -62,7 +62,7 @@ def busy(territory, fabrique, booker):
     today = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
     room, desks = ResourceFactory(place=fabrique), ResourceFactory(place=fabrique, capacity=6)
     made(room, booker, when=today, hours=2)
-    made(room, UserFactory(), when=today + datetime.timedelta(hours=1), hours=1)
+    made(room, UserFactory(), when=today + datetime.timedelta(hours=3), hours=1)  # no overlap: one room
     made(desks, UserFactory(), when=today, hours=1, seats=2)
     made(room, booker, when=today - DAY, hours=3)
     made(desks, booker, when=today, status=Status.HELD)
@@ -113,7 +113,7 @@ def test_bookings_come_in_aggregate_per_place_and_day(territory, fabrique, busy)
     ]
     first = found[0]
     assert first.event == str(busy["today"].date()) and first.neighbourhood == "Jacquard"
-    assert first.date == busy["today"] + datetime.timedelta(hours=1)  # the day's last booking
+    assert first.date == busy["today"] + datetime.timedelta(hours=3)  # the day's last booking
     assert first.url == fabrique.get_absolute_url() and first.target == ("places.place", fabrique.pk)
     text = repr(found)
     assert "Bernadette" not in text and "example.org" not in text and PURPOSE not in text

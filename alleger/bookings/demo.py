@@ -12,7 +12,7 @@ from alleger.core.errors import Refused
 from alleger.places.models import Place
 
 from . import services
-from .models import Resource, Training
+from .models import Booking, Resource, Training
 
 LASER_TRAINING = "Initiation à la découpeuse laser"
 
@@ -96,6 +96,7 @@ def load(context) -> None:
     _hall(created, people, context, now)
     _epn(created, people, now)
     _tools(created, people)
+    _history(created, people, now)
     # The in-kind offer of the hall to a campaign is funding's (alleger/funding/demo_links.py).
 
 
@@ -192,3 +193,34 @@ def _tools(created, people):
         _try(services.booking_create, resource=drill, user=people["clemence"], start=start,
              end=start + dt.timedelta(hours=2), purpose="Monter les étagères de la boîte à livres")
 
+
+
+def _past(resource, user, start: dt.datetime, hours: int, purpose: str = ""):
+    """A past booking, made two days before it, as it was then: the rules checked at that time, and its
+    creation date set to that day (the dashboards and the watch count bookings on the day they were made)."""
+    made = start - dt.timedelta(days=2)
+    booking = _try(services.booking_create, resource=resource, user=user, start=start,
+                   end=start + dt.timedelta(hours=hours), purpose=purpose, now=made)
+    if booking is not None:
+        Booking.objects.filter(pk=booking.pk).update(created_at=made, updated_at=made)
+    return booking
+
+
+def _history(created, people, now):
+    """Eight weeks of past bookings, for the occupancy figures and the watch's « occupancy rising »: La
+    Fabrique's desks fill up (one person a weekday four weeks ago, three people a weekday these last four
+    weeks), while the party hall is steady (a Saturday evening a week)."""
+    desks = created.get("Postes de travail nomades")
+    hall = created.get("Grande salle")
+    today = timezone.localdate(now)
+    regulars = [people[who] for who in ("didier", "clemence", "alexis", "clement")]
+    for days_ago in range(1, 56):
+        day = today - dt.timedelta(days=days_ago)
+        if desks is not None and day.weekday() < 5:
+            recent = days_ago < 28
+            for i in range(3 if recent else 1):
+                start = timezone.make_aware(dt.datetime.combine(day, dt.time(9 + i)))
+                _past(desks, regulars[(days_ago + i) % len(regulars)], start, 6 if recent else 4)
+        if hall is not None and day.weekday() == 5:
+            start = timezone.make_aware(dt.datetime.combine(day, dt.time(18)))
+            _past(hall, regulars[days_ago % len(regulars)], start, 4, "Soirée du quartier")

@@ -12,7 +12,7 @@ class Config(AppConfig):
         from alleger.core import context_processors, sections
         from alleger.territories.rules import is_any_cell_member
 
-        from . import watch  # noqa: F401  (the watch's kinds register on import)
+        from . import watch, watch_places  # noqa: F401  (the watch's kinds register on import)
 
         context_processors.register_role("cell", is_any_cell_member)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,10 +15,42 @@ from django.utils.translation import gettext_lazy
 from alleger.core import charts
 from alleger.kits.models import Kit
 from alleger.organisations.models import Organisation
+from alleger.places.models import Place
 from alleger.reports.models import ReportCategory
+from alleger.studies.selectors import published_studies_of
 
 from .metrics import CENTS, DEFINITIONS
 from .models import Metric
+from .watch_places import published_places
+
+#: The shared places' figures, defined with the others in alleger/cell/metrics.py (`seat_minutes_*`: unit
+#: minutes, dimension = the place's id, neighbourhood = the place's). Their labels and explanations here
+#: stand in for a definition that a branch may lack: the dashboard reads well either way.
+PLACES_KEYS = {
+    "places_published": (gettext_lazy("Lieux partagés publiés"),
+                         gettext_lazy("Lieux partagés publiés ce jour-là (créés publiés, ou proposés puis acceptés "
+                                      "par les modérateurs).")),
+    "bookings_made": (gettext_lazy("Réservations faites"),
+                      gettext_lazy("Réservations de salles, postes, machines et outils des lieux faites ce "
+                                   "jour-là, par lieu.")),
+    "seat_minutes_open": (gettext_lazy("Minutes-places ouvertes"),
+                          gettext_lazy("Minutes d'ouverture des ressources réservables ce jour-là (leurs propres "
+                                       "horaires), multipliées par leur capacité, par lieu.")),
+    "seat_minutes_booked": (gettext_lazy("Minutes-places réservées"),
+                            gettext_lazy("Minutes réservées ce jour-là (réservations confirmées ou honorées, une "
+                                         "absence libère sa place), multipliées par les places réservées, par lieu.")),
+}
+
+#: The figures computed from others, for the glossary.
+DERIVED = [
+    (gettext_lazy("Lieux partagés publics"),
+     gettext_lazy("Lieux partagés publiés à la fin de la période (le compte du jour, pas une somme).")),
+    (gettext_lazy("Taux d'occupation des lieux"),
+     gettext_lazy("Minutes-places réservées divisées par les minutes-places ouvertes de la période.")),
+    (gettext_lazy("Couverture de la population"),
+     gettext_lazy("Part des habitants à moins d'une distance donnée (à vol d'oiseau) d'un lieu partagé, selon la "
+                  "dernière étude d'implantation publiée du territoire (carroyage de l'INSEE).")),
+]
 
 
 @dataclass(frozen=True)
@@ -44,7 +78,26 @@ def totals(territory, period: Period, neighbourhood=None) -> dict[str, int]:
     """{key: sum over the period} for every defined key (0 when nothing happened)."""
     found = dict(_rows(territory, period, neighbourhood).order_by().values("key")
                  .annotate(v=Sum("value")).values_list("key", "v"))
-    return {key: int(found.get(key) or 0) for key in DEFINITIONS}
+    return {key: int(found.get(key) or 0) for key in [*DEFINITIONS, *PLACES_KEYS]}
+
+
+def label_of(key: str) -> str:
+    definition = DEFINITIONS.get(key)
+    return str(definition.label if definition is not None else PLACES_KEYS[key][0])
+
+
+def glossary() -> list[tuple[str, str]]:
+    """(label, what it counts) of every figure: the definitions, the places' ones a branch may lack, and the
+    derived ones."""
+    entries = [(str(d.label), str(d.explains)) for d in DEFINITIONS.values()]
+    entries += [(str(label), str(explains)) for key, (label, explains) in PLACES_KEYS.items()
+                if key not in DEFINITIONS]
+    return entries + [(str(label), str(explains)) for label, explains in DERIVED]
+
+
+def rate(booked: int, opened: int) -> int | None:
+    """The booked share of the open time, in per cent (None when nothing was open)."""
+    return round(100 * booked / opened) if opened else None
 
 
 def derived(t: dict[str, int]) -> dict[str, int | None]:
@@ -54,6 +107,7 @@ def derived(t: dict[str, int]) -> dict[str, int | None]:
         "raised_cents": t["pledged_cents"] - t["withdrawn_cents"],
         "success_rate": round(100 * t["projects_succeeded"] / settled) if settled else None,
         "fix_hours_mean": round(t["reports_fix_hours"] / t["reports_fixed"]) if t["reports_fixed"] else None,
+        "occupancy": rate(t["seat_minutes_booked"], t["seat_minutes_open"]),
     }
 
 
@@ -93,18 +147,30 @@ HEADLINE = [
     ("fix_hours_mean", gettext_lazy("Délai moyen de réparation (heures)"), False, " h"),
     ("proposals_created", None, False, ""),
     ("proposals_answered", None, False, ""),
+    ("places_published", None, False, ""),
+    ("places_public", gettext_lazy("Lieux partagés publics (fin de période)"), False, ""),
+    ("bookings_made", None, False, ""),
+    ("occupancy", gettext_lazy("Taux d'occupation des lieux"), False, " %"),
 ]
+
+
+def public_places(territory, day: datetime.date, neighbourhood=None) -> int:
+    """Published places at the end of `day` (counted live from the places, by their publication date)."""
+    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min,
+                                    tzinfo=ZoneInfo(settings.TIME_ZONE))
+    qs = published_places(territory).filter(published_at__lt=end)
+    return (qs.filter(neighbourhood=neighbourhood) if neighbourhood is not None else qs).count()
 
 
 def headline(territory, period: Period, neighbourhood=None) -> list[Figure]:
     now = totals(territory, period, neighbourhood)
     before = totals(territory, period.previous(), neighbourhood)
-    now.update(derived(now))
-    before.update(derived(before))
+    now.update(derived(now), places_public=public_places(territory, period.last, neighbourhood))
+    before.update(derived(before), places_public=public_places(territory, period.previous().last, neighbourhood))
     figures = []
     for key, label, money, suffix in HEADLINE:
         definition = DEFINITIONS.get(key)
-        figures.append(Figure(key, str(label or definition.label), now[key], before[key],
+        figures.append(Figure(key, str(label or label_of(key)), now[key], before[key],
                               money=money or (definition is not None and definition.unit == CENTS),
                               suffix=suffix))
     return figures
@@ -113,7 +179,7 @@ def headline(territory, period: Period, neighbourhood=None) -> list[Figure]:
 def by_neighbourhood(territory, period: Period) -> list[dict]:
     """Per neighbourhood (and « hors quartier »): the main figures of the period."""
     keys = ["pledged_cents", "withdrawn_cents", "contributions", "interventions_done", "reports_created",
-            "reports_fixed", "assets_opened"]
+            "reports_fixed", "assets_opened", "bookings_made", "seat_minutes_open", "seat_minutes_booked"]
     sums = defaultdict(lambda: dict.fromkeys(keys, 0))
     for hood, key, value in (_rows(territory, period).filter(key__in=keys).order_by()
                              .values("neighbourhood").annotate(v=Sum("value"))
@@ -126,7 +192,7 @@ def by_neighbourhood(territory, period: Period) -> list[dict]:
             continue
         figures = figures or dict.fromkeys(keys, 0)
         rows.append({"neighbourhood": hood, "raised_cents": figures["pledged_cents"] - figures["withdrawn_cents"],
-                     **figures})
+                     "occupancy": rate(figures["seat_minutes_booked"], figures["seat_minutes_open"]), **figures})
     return rows
 
 
@@ -173,3 +239,75 @@ def chart(data: dict, keys: list[str], *, title: str, desc: str, kind: str = "ba
     labels = [charts.period_label(p, data["unit"]) for p in data["periods"]]
     return charts.chart_build(title=title, desc=desc, kind=kind, row_heading=headings[data["unit"]],
                               labels=labels, columns=columns)
+
+
+# --- shared places: occupancy and coverage ------------------------------------------------------
+
+def _hours(minutes: int) -> int:
+    return round(minutes / 60)
+
+
+def occupancy_by_place(territory, period: Period, neighbourhood=None) -> dict:
+    """Per place (the metrics' dimension), its open and booked hours and their ratio, busiest first; and the
+    total. A place gone since keeps its figures under « Lieu retiré »."""
+    sums = defaultdict(lambda: {"seat_minutes_open": 0, "seat_minutes_booked": 0})
+    for dimension, key, value in (_rows(territory, period, neighbourhood)
+                                  .filter(key__in=["seat_minutes_open", "seat_minutes_booked"]).order_by()
+                                  .values("dimension", "key").annotate(v=Sum("value"))
+                                  .values_list("dimension", "key", "v")):
+        sums[dimension][key] += int(value)
+    places = {str(p.pk): p for p in Place.objects.filter(
+        pk__in=[int(d) for d in sums if d.isascii() and d.isdigit()]).only("pk", "name")}
+    rows = []
+    for dimension, figures in sums.items():
+        opened, booked = figures["seat_minutes_open"], figures["seat_minutes_booked"]
+        place = places.get(dimension)
+        rows.append({"name": place.name if place else _("Lieu retiré"), "place": place,
+                     "open_hours": _hours(opened), "booked_hours": _hours(booked), "percent": rate(booked, opened)})
+    rows.sort(key=lambda r: (-(r["percent"] or 0), -r["booked_hours"], r["name"]))
+    opened = sum(f["seat_minutes_open"] for f in sums.values())
+    booked = sum(f["seat_minutes_booked"] for f in sums.values())
+    return {"rows": rows, "open_hours": _hours(opened), "booked_hours": _hours(booked),
+            "percent": rate(booked, opened)}
+
+
+def occupancy_chart(territory, period: Period, neighbourhood=None, *, where: str) -> charts.Chart:
+    """The occupancy rate per day, week or month, drawn as bars; the table adds the open and booked hours.
+    Nothing open in the whole period: an empty chart that says so, rather than a row of zeros."""
+    data = series(territory, period, ["seat_minutes_open", "seat_minutes_booked"], neighbourhood)
+    opened, booked = data["seat_minutes_open"], data["seat_minutes_booked"]
+    shown = range(len(data["periods"])) if any(opened) else range(0)
+    headings = {charts.DAY: _("Jour"), charts.WEEK: _("Semaine"), charts.MONTH: _("Mois")}
+    return charts.chart_build(
+        title=_("Taux d'occupation des lieux partagés à %(where)s") % {"where": where},
+        desc=_("Part des heures d'ouverture des salles, postes, machines et outils réservée chaque période, en "
+               "pour cent ; le tableau donne aussi les heures ouvertes et réservées."),
+        kind="bar", row_heading=headings[data["unit"]],
+        labels=[charts.period_label(data["periods"][i], data["unit"]) for i in shown],
+        columns=[charts.Column(_("Taux d'occupation"), [rate(booked[i], opened[i]) or 0 for i in shown], unit="%"),
+                 charts.Column(_("Heures-places ouvertes"), [_hours(opened[i]) for i in shown]),
+                 charts.Column(_("Heures-places réservées"), [_hours(booked[i]) for i in shown])])
+
+
+def coverage(territory, neighbourhood=None) -> dict | None:
+    """The coverage of the population by places, from the territory's latest published implantation study
+    (None when it has none): its share within its distance, per neighbourhood, and the neighbourhood's row.
+    Reads only the parts of its results it shows (a metropolis' results weigh megabytes)."""
+    found = (published_studies_of(territory).order_by("-computed_at", "-created_at", "-pk")
+             .values("pk", "title", "radius_m", "computed_at", "results__summary", "results__neighbourhoods")
+             .first())
+    if found is None:
+        return None
+
+    def share(row) -> int | None:
+        value = (row or {}).get("covered_share")
+        return round(100 * value) if isinstance(value, int | float) else None
+
+    summary = found["results__summary"] or {}
+    rows = [{"name": row.get("name") or _("Hors des quartiers"), "slug": row.get("slug", ""),
+             "population": row.get("population"), "covered": row.get("covered"), "percent": share(row)}
+            for row in found["results__neighbourhoods"] or [] if isinstance(row, dict)]
+    current = next((r for r in rows if neighbourhood is not None and r["slug"] == neighbourhood.slug), None)
+    return {"pk": found["pk"], "title": found["title"], "radius": found["radius_m"],
+            "computed_at": found["computed_at"], "population": summary.get("population"),
+            "covered": summary.get("covered"), "percent": share(summary), "rows": rows, "current": current}

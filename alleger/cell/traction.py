@@ -6,7 +6,8 @@ signal is about (recent rate / usual rate, or count / threshold); a signal is `r
 thresholds below, and the "rising" view sorts by strength.
 
 Signals are a registry too (`register_signal(key, compute)`, `compute(territory, neighbourhood, now)` →
-iterable of Signal): the places app adds « occupancy rising » when it lands.
+iterable of Signal). The shared places' « occupancy rising » is read here from the bookings (the cell sits
+above places and bookings).
 """
 
 from __future__ import annotations
@@ -22,9 +23,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from alleger.bookings import slots
+from alleger.bookings.models import Booking, Resource
+from alleger.bookings.selectors import OCCUPIED
 from alleger.funding.models import Contribution, Project, ProjectFollower
 from alleger.interventions.models import Intervention, InterventionFollower
 from alleger.kits.models import Kit
+from alleger.places.models import Place
 from alleger.proposals.models import Proposal
 from alleger.proposals.models import Support as ProposalSupport
 from alleger.reports.geo import haversine_m
@@ -68,6 +73,17 @@ CLUSTER_WINDOW_DAYS = 30
 #: Most recent reports examined per territory and category (the grouping is quadratic in them).
 CLUSTER_MAX_REPORTS = 2000
 
+#: Occupancy of a place: its booked seat-hours over its open seat-hours (each active resource's own opening
+#: hours times its capacity; confirmed and checked-in bookings, a no-show released its slot), the last
+#: OCCUPANCY_WINDOW_DAYS against the OCCUPANCY_WINDOW_DAYS before. Rising at OCCUPANCY_RISING_RATIO times
+#: the rate before, with at least OCCUPANCY_MIN_BOOKED_HOURS booked in the recent window (two bookings in an
+#: empty room are not a movement). A rate before under OCCUPANCY_FLOOR counts as OCCUPANCY_FLOOR (from
+#: nothing, any booking would be « infinitely » more). A place open in neither window says nothing.
+OCCUPANCY_WINDOW_DAYS = 28
+OCCUPANCY_RISING_RATIO = 1.5
+OCCUPANCY_MIN_BOOKED_HOURS = 10
+OCCUPANCY_FLOOR = 0.05
+
 WITHDRAWN = (Contribution.Status.CANCELLED, Contribution.Status.VOIDED, Contribution.Status.REFUNDED,
              Contribution.Status.DROPPED)
 
@@ -90,6 +106,11 @@ METHODS = {
     "report_cluster": gettext_lazy(
         "Signalements de la même catégorie faits ces 30 derniers jours à moins de 300 m (distance à vol "
         "d'oiseau) de l'un d'eux, doublons exclus. Un regroupement compte à partir de 5."),
+    "occupancy": gettext_lazy(
+        "Heures réservées (réservations confirmées ou honorées, places comprises) rapportées aux heures "
+        "d'ouverture des ressources réservables du lieu (multipliées par leur capacité), ces 4 dernières "
+        "semaines contre les 4 précédentes. Monte à partir de 1,5 fois le taux d'avant (compté au moins 5 %) "
+        "et 10 heures réservées."),
 }
 
 
@@ -287,11 +308,70 @@ def report_clusters(territory, neighbourhood, now) -> Iterable[Signal]:
                          _hood(centre), n / CLUSTER_MIN_REPORTS, True, text)
 
 
+def percent(rate: float) -> str:
+    return f"{number_format(round(100 * rate), force_grouping=True)} %"
+
+
+def occupancy(territory, neighbourhood, now) -> Iterable[Signal]:
+    """Places whose booked share of their open seat-hours rises (see OCCUPANCY_* above). Two queries: the
+    resources, and the bookings of the two windows; the open hours are read from the opening hours."""
+    window = datetime.timedelta(days=OCCUPANCY_WINDOW_DAYS)
+    middle, start = now - window, now - 2 * window
+    resources = Resource.objects.filter(active=True, place__territory=territory,
+                                        place__moderation=Place.Moderation.PUBLISHED)
+    if neighbourhood is not None:
+        resources = resources.filter(place__neighbourhood=neighbourhood)
+    resources = list(resources.select_related("place", "place__neighbourhood"))
+    if not resources:
+        return
+    # Seconds × seats, per place: [before, recent].
+    opened: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    booked: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
+
+    def spread(totals, place_id, lo, hi, seats):
+        for i, (a, b) in enumerate(((start, middle), (middle, now))):
+            overlap = (min(hi, b) - max(lo, a)).total_seconds()
+            if overlap > 0:
+                totals[place_id][i] += overlap * seats
+
+    places = {}
+    for resource in resources:
+        places[resource.place_id] = resource.place
+        for lo, hi in slots.windows(resource.opening_hours, start, now):
+            spread(opened, resource.place_id, lo, hi, resource.capacity)
+    for place_id, lo, hi, seats in (Booking.objects.filter(resource__in=resources, status__in=OCCUPIED,
+                                                           start__lt=now, end__gt=start)
+                                    .values_list("resource__place_id", "start", "end", "seats")):
+        spread(booked, place_id, lo, hi, seats)
+    for place_id, (open_before, open_recent) in opened.items():
+        booked_before, booked_recent = booked[place_id] if place_id in booked else (0.0, 0.0)
+        if not open_recent or not booked_recent:
+            continue  # closed lately, or nothing booked: nothing to say
+        rate = booked_recent / open_recent
+        rate_before = booked_before / open_before if open_before else None
+        ratio = rate / max(rate_before or 0.0, OCCUPANCY_FLOOR)
+        hours = booked_recent / 3600
+        if rate_before is None:
+            text = _("Taux d'occupation %(rate)s ces 4 dernières semaines (%(booked)s h réservées sur %(open)s h "
+                     "ouvertes) ; le lieu n'ouvrait pas les 4 précédentes") % {
+                "rate": percent(rate), "booked": times(hours), "open": times(open_recent / 3600)}
+        else:
+            text = _("Taux d'occupation %(rate)s ces 4 dernières semaines, contre %(before)s les 4 précédentes "
+                     "(%(booked)s h réservées sur %(open)s h ouvertes)") % {
+                "rate": percent(rate), "before": percent(rate_before), "booked": times(hours),
+                "open": times(open_recent / 3600)}
+        place = places[place_id]
+        yield Signal("occupancy", ("places.place", place.pk), place.name, place.get_absolute_url(), _hood(place),
+                     ratio, rate_before is not None and ratio >= OCCUPANCY_RISING_RATIO
+                     and hours >= OCCUPANCY_MIN_BOOKED_HOURS, text)
+
+
 register_signal("velocity", velocity)
 register_signal("supports", supports)
 register_signal("followers", followers)
 register_signal("kit_use", kit_use)
 register_signal("report_cluster", report_clusters)
+register_signal("occupancy", occupancy)
 
 
 def signals(territory, neighbourhood=None, now=None) -> list[Signal]:

@@ -9,7 +9,6 @@ from alleger.territories.models import Territory
 
 from . import selectors
 from .forms import PeriodForm
-from .metrics import DEFINITIONS
 
 
 def index(request):
@@ -55,6 +54,9 @@ def dashboard(request, slug):
             title=_("Interventions réalisées à %(where)s") % {"where": where},
             desc=_("Interventions terminées chaque période ; le tableau donne aussi les signalements faits et "
                    "réparés, et les dispositifs ouverts.")),
-        "definitions": DEFINITIONS.values(),
+        "occupancy": selectors.occupancy_by_place(territory, period, neighbourhood),
+        "occupancy_chart": selectors.occupancy_chart(territory, period, neighbourhood, where=where),
+        "coverage": selectors.coverage(territory, neighbourhood),
+        "glossary": selectors.glossary(),
     }
     return render(request, "cell/dashboard.html", context)

@@ -45,7 +45,8 @@ class WatchFilters(Schema):
 
 
 class SignalOut(Schema):
-    key: str = Field(description="velocity, supports, followers, kit_use, report_cluster…")
+    key: str = Field(description="velocity, supports, followers, kit_use, report_cluster, "
+                                 "occupancy…")
     target: str = Field(description="the item it is about, e.g. funding.project:12")
     title: str
     url: str
@@ -65,7 +66,8 @@ class ItemOut(Schema):
     url: str
     neighbourhood: str
     summary: str
-    target: str | None = Field(description="what the cell may act on (POST …/actions), e.g. funding.project:12")
+    target: str | None = Field(description="what the cell may act on (POST …/actions), e.g. funding.project:12 "
+                               "or places.place:3")
     signals: list[SignalOut]
 
 
@@ -143,8 +145,9 @@ def _filter_form(territory, f) -> WatchFilterForm:
 
 @router.get("/{slug}/items", response=ItemsOut, auth=AUTH)
 def watch_items(request, slug: str, filters: Query[WatchFilters]):
-    """Everything new on the territory, newest first, each item with its traction signals; contributions come
-    in aggregate only (per project and day), never with the backers' names."""
+    """Everything new on the territory, newest first, each item with its traction signals; contributions and
+    bookings come in aggregate only (per project, per place, and day), never with the backers' or bookers'
+    names. Shared places (`place`) and bookings have no theme: a theme filter leaves them out."""
     territory = _territory(request, slug)
     form = _filter_form(territory, filters)
     parsed = form.filters()

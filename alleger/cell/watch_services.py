@@ -171,6 +171,7 @@ TARGETS = {
     "proposals.proposal": ("territory", "author"),
     "reports.report": ("territory", "reporter"),
     "assets.asset": ("territory", None),
+    "places.place": ("territory", None),
 }
 
 

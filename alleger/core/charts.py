@@ -27,14 +27,18 @@ MAX_PERIODS = 92
 
 @dataclass(frozen=True)
 class Column:
-    """One figure per period. `money`: integer cents, shown as euros."""
+    """One figure per period. `money`: integer cents, shown as euros; else `unit` follows the number (« % »)."""
 
     heading: str
     values: list[int]
     money: bool = False
+    unit: str = ""
 
     def show(self, value: int) -> str:
-        return euros(value) if self.money else number_format(value, force_grouping=True)
+        if self.money:
+            return euros(value)
+        shown = number_format(value, force_grouping=True)
+        return f"{shown}\u202f{self.unit}" if self.unit else shown
 
 
 @dataclass

@@ -97,3 +97,9 @@ def test_periods_grow_from_days_to_weeks_to_months():
         datetime.date(2025, 12, 1), datetime.date(2026, 1, 1), datetime.date(2026, 2, 1)]
     with translation.override("en"):
         assert charts.period_label(datetime.date(2026, 1, 5), charts.WEEK) == "week of 5 jan 2026"
+
+
+def test_a_column_may_carry_its_unit():
+    column = charts.Column("Taux d'occupation", [5, 1250], unit="%")
+    assert [column.show(v) for v in column.values] == ["5\u202f%", "1\xa0250\u202f%"]
+    assert charts.Column("Réservations", [3]).show(3) == "3"

@@ -168,14 +168,24 @@ def test_the_page_in_english(client_of, territory, cell_member, fabrique, busy):
 
 
 def test_the_cell_tags_a_place_with_a_challenge(client_of, territory, cell_member, fabrique):
+    """Tagging a place links it to a real challenge, and the place becomes one of its responses."""
+    from alleger.cell.challenge_services import challenge_create
+    from alleger.cell.models import ChallengeResponse
+
+    today = timezone.localdate()
+    challenge = challenge_create(actor=cell_member, territory=territory, title="Des rez-de-chaussée vivants",
+                                 problem="Des vitrines vides.", starts_on=today, ends_on=today + 90 * DAY,
+                                 status="open")
     target = f"places.place:{fabrique.pk}"
     url = reverse("cell:watch_item", args=[territory.slug, target])
     page = client_of(cell_member).get(url).content.decode()
     assert "Agir sur « La Fabrique »" in page and 'value="follow"' not in page and 'value="invite"' not in page
-    response = client_of(cell_member).post(url, {"kind": "tag", "note": "Défi : des rez-de-chaussée vivants"})
+    response = client_of(cell_member).post(url, {"kind": "tag", "challenge": challenge.pk, "note": "Un lieu ouvert"})
     assert response.status_code == 302
     action = CellAction.objects.get()
-    assert (action.kind, action.target_id, action.note) == ("tag", fabrique.pk, "Défi : des rez-de-chaussée vivants")
+    assert (action.kind, action.target_id, action.challenge, action.note) == ("tag", fabrique.pk, challenge,
+                                                                               "Un lieu ouvert")
+    assert ChallengeResponse.objects.get(challenge=challenge).place == fabrique
 
 
 # --- digests, Atom, API ------------------------------------------------------------------------------

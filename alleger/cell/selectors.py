@@ -289,25 +289,34 @@ def occupancy_chart(territory, period: Period, neighbourhood=None, *, where: str
                  charts.Column(_("Heures-places réservées"), [_hours(booked[i]) for i in shown])])
 
 
-def coverage(territory, neighbourhood=None) -> dict | None:
-    """The coverage of the population by places, from the territory's latest published implantation study
-    (None when it has none): its share within its distance, per neighbourhood, and the neighbourhood's row.
-    Reads only the parts of its results it shows (a metropolis' results weigh megabytes)."""
+def coverage(territory, neighbourhood=None) -> list[dict]:
+    """The coverage of the population by places, from the territory's published implantation studies: the
+    latest one of each selection of places (EPN, food co-ops…: a study of another kind of place does not
+    replace it), newest first; empty when there is none. Each gives its share within its distance, per
+    neighbourhood, and the neighbourhood's row. Reads only the parts of the results it shows (a metropolis'
+    results weigh megabytes)."""
     found = (published_studies_of(territory).order_by("-computed_at", "-created_at", "-pk")
-             .values("pk", "title", "radius_m", "computed_at", "results__summary", "results__neighbourhoods")
-             .first())
-    if found is None:
-        return None
+             .values("pk", "title", "radius_m", "computed_at", "service_kinds", "profile", "place_type",
+                     "open_weekday", "open_time", "results__summary", "results__neighbourhoods"))
 
     def share(row) -> int | None:
         value = (row or {}).get("covered_share")
         return round(100 * value) if isinstance(value, int | float) else None
 
-    summary = found["results__summary"] or {}
-    rows = [{"name": row.get("name") or _("Hors des quartiers"), "slug": row.get("slug", ""),
-             "population": row.get("population"), "covered": row.get("covered"), "percent": share(row)}
-            for row in found["results__neighbourhoods"] or [] if isinstance(row, dict)]
-    current = next((r for r in rows if neighbourhood is not None and r["slug"] == neighbourhood.slug), None)
-    return {"pk": found["pk"], "title": found["title"], "radius": found["radius_m"],
-            "computed_at": found["computed_at"], "population": summary.get("population"),
-            "covered": summary.get("covered"), "percent": share(summary), "rows": rows, "current": current}
+    studies, selections = [], set()
+    for study in found:
+        selection = (study["service_kinds"], study["profile"], study["place_type"], study["open_weekday"],
+                     study["open_time"])
+        if selection in selections:
+            continue
+        selections.add(selection)
+        summary = study["results__summary"] or {}
+        rows = [{"name": row.get("name") or _("Hors des quartiers"), "slug": row.get("slug", ""),
+                 "population": row.get("population"), "covered": row.get("covered"), "percent": share(row)}
+                for row in study["results__neighbourhoods"] or [] if isinstance(row, dict)]
+        current = next((r for r in rows if neighbourhood is not None and r["slug"] == neighbourhood.slug), None)
+        studies.append({"pk": study["pk"], "title": study["title"], "radius": study["radius_m"],
+                        "computed_at": study["computed_at"], "population": summary.get("population"),
+                        "covered": summary.get("covered"), "percent": share(summary), "rows": rows,
+                        "current": current})
+    return studies

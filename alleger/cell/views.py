@@ -56,7 +56,7 @@ def dashboard(request, slug):
                    "réparés, et les dispositifs ouverts.")),
         "occupancy": selectors.occupancy_by_place(territory, period, neighbourhood),
         "occupancy_chart": selectors.occupancy_chart(territory, period, neighbourhood, where=where),
-        "coverage": selectors.coverage(territory, neighbourhood),
+        "coverages": selectors.coverage(territory, neighbourhood),
         "glossary": selectors.glossary(),
     }
     return render(request, "cell/dashboard.html", context)

@@ -62,11 +62,11 @@ def town():
     return {"territory": territory, "hood": hood, "fabrique": fabrique, "hall": hall}
 
 
-def study(territory, *, published=True, title="Où manque-t-il un EPN ?", days_ago=1):
+def study(territory, *, published=True, title="Où manque-t-il un EPN ?", days_ago=1, service_kinds="internet"):
     grid = PopulationGrid.objects.create(territory=territory, name="Carroyage", cell_count=0, population=1500,
                                          cells=b"")
     return Study.objects.create(
-        territory=territory, grid=grid, title=title, service_kinds="internet", radius_m=600,
+        territory=territory, grid=grid, title=title, service_kinds=service_kinds, radius_m=600,
         status=Study.Status.DONE, published=published, computed_at=timezone.now() - days_ago * DAY,
         results={"summary": {"population": 1500, "covered": 900, "covered_share": 0.6},
                  "neighbourhoods": [
@@ -142,6 +142,18 @@ def test_the_coverage_comes_from_the_latest_published_study(client, town):
     assert f'href="{latest.get_absolute_url()}"' in response.content.decode()
     assert "Une vieille étude" not in page and "Pas encore publiée" not in page and older.pk != latest.pk
     assert "Les Prés 1000 700 70 % Hors des quartiers 500 200 40 %" in page
+
+
+def test_each_kind_of_place_keeps_its_latest_study(client, town):
+    """A study of food co-ops does not hide the one of digital help: the latest of each selection shows."""
+    territory = town["territory"]
+    epn = study(territory, days_ago=3)
+    food = study(territory, title="Où manque-t-il une épicerie coopérative ?", service_kinds="food", days_ago=1)
+    page = text(dashboard(client, territory))
+    assert page.count("D'après l'étude d'implantation") == 2
+    assert page.index(food.title) < page.index(epn.title)
+    assert f"« {food.title} » : part des habitants à moins de 600 m d'un lieu, par quartier" in page
+    assert f"« {epn.title} » : part des habitants à moins de 600 m d'un lieu, par quartier" in page
 
 
 def test_it_says_when_there_is_no_study_nor_any_booking(client):

@@ -7,29 +7,47 @@ a report's own place), never by a person's profile as it is today: a resident
 who moves does not move last year's figures (CONSUL's statistics drift because
 they do). A late event (a report fixed today, pledged weeks ago) lands on the
 day it happened, so rebuilding that day picks it up.
+
+Each definition computes a whole range at once: `compute(territory, start, end)`
+gets the local midnights that open and close the range (aware datetimes in the
+territory's zone) and returns rows (local day, neighbourhood id, dimension,
+value), grouped by local day in the database (`TruncDate(…, tzinfo=zone)`, on
+SQLite and PostgreSQL alike), so that a year is one query per definition, not
+365. Queries that several definitions read (pledges and their count, new and
+returning contributors, fixed reports) run once per range inside `batch()`.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import wraps
 
-from django.db.models import Count, Min, Sum
+from django.db import connections
+from django.db.models import Count, F, Min, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from alleger.assets.models import AssetChange
+from alleger.bookings import slots
+from alleger.bookings.models import Booking, Resource
+from alleger.bookings.selectors import OCCUPIED
 from alleger.funding.models import Contribution, Match, Offer, Project
 from alleger.interventions.models import Intervention
+from alleger.places.models import Place, PlaceChange
 from alleger.proposals.models import Proposal
 from alleger.reports.models import Report, ReportUpdate
 
-#: (neighbourhood id or None, dimension, value)
-Row = tuple[int | None, str, int]
+#: (local day, neighbourhood id or None, dimension, value)
+Row = tuple[datetime.date, int | None, str, int]
 Compute = Callable[[object, datetime.datetime, datetime.datetime], Iterable[Row]]
 
-COUNT, CENTS, HOURS = "count", "cents", "hours"
+COUNT, CENTS, HOURS, MINUTES = "count", "cents", "hours", "minutes"
+UNITS = (COUNT, CENTS, HOURS, MINUTES)
 
 
 @dataclass(frozen=True)
@@ -52,10 +70,67 @@ def metric(key: str, label, unit: str, explains):
     return register
 
 
-def _grouped(qs, neighbourhood: str, value, dimension: str | None = None) -> list[Row]:
-    fields = [neighbourhood] + ([dimension] if dimension else [])
-    rows = qs.order_by().values(*fields).annotate(v=value)
-    return [(r[neighbourhood], str(r[dimension]) if dimension else "", int(r["v"] or 0)) for r in rows]
+# --- shared queries and local days ------------------------------------------------------------------
+
+_memo: ContextVar[dict | None] = ContextVar("metrics_memo", default=None)
+
+
+@contextmanager
+def batch():
+    """Inside, a query that several definitions read (`shared`) runs once per (territory, range)."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def shared(fn):
+    @wraps(fn)
+    def wrapper(territory, start, end):
+        memo = _memo.get()
+        if memo is None:
+            return fn(territory, start, end)
+        key = (fn.__name__, territory.pk, start, end)
+        if key not in memo:
+            memo[key] = fn(territory, start, end)
+        return memo[key]
+    return wrapper
+
+
+def _day(field: str, start: datetime.datetime) -> TruncDate:
+    """The local day of a timestamp, in the range's zone (start is a local midnight)."""
+    return TruncDate(field, tzinfo=start.tzinfo)
+
+
+def _date(value) -> datetime.date:
+    """A day as the database returns it (a date on PostgreSQL, 'YYYY-MM-DD' on SQLite)."""
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value)[:10])
+
+
+def _between(field: str, start, end) -> Q:
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def _grouped(qs, at: str, start, neighbourhood: str, value, dimension: str | None = None) -> list[Row]:
+    """Rows per (local day of `at`, neighbourhood[, dimension]) of `value`, in one query."""
+    fields = ["local_day", neighbourhood] + ([dimension] if dimension else [])
+    rows = qs.order_by().annotate(local_day=_day(at, start)).values(*fields).annotate(v=value)
+    return [(_date(r["local_day"]), r[neighbourhood], str(r[dimension]) if dimension else "", int(r["v"] or 0))
+            for r in rows]
+
+
+def local_pieces(start: datetime.datetime, end: datetime.datetime,
+                 zone: datetime.tzinfo) -> Iterator[tuple[datetime.date, float]]:
+    """[start, end) cut at local midnights: (local day, minutes of real time in it)."""
+    start, end = start.astimezone(zone), end.astimezone(zone)
+    while start < end:
+        day = start.date()
+        midnight = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+        piece_end = min(end, midnight)
+        # Aware datetimes of one zone subtract as wall clocks: through UTC, a piece is the real time it lasts.
+        yield day, (piece_end.astimezone(datetime.UTC) - start.astimezone(datetime.UTC)).total_seconds() / 60
+        start = piece_end
 
 
 # --- crowdfunding ------------------------------------------------------------------------------
@@ -64,89 +139,107 @@ WITHDRAWN = (Contribution.Status.CANCELLED, Contribution.Status.VOIDED, Contribu
              Contribution.Status.DROPPED)
 
 
+@shared
+def _pledges(territory, start, end) -> list[tuple[datetime.date, int | None, int, int]]:
+    """(day, neighbourhood, sum of the amounts, number) of the contributions made in the range."""
+    qs = (Contribution.objects.filter(_between("created_at", start, end), project__territory=territory).order_by()
+          .annotate(local_day=_day("created_at", start)).values("local_day", "project__neighbourhood")
+          .annotate(cents=Sum("amount_cents"), n=Count("pk")))
+    return [(_date(r["local_day"]), r["project__neighbourhood"], int(r["cents"] or 0), r["n"]) for r in qs]
+
+
 @metric("pledged_cents", _("Promesses de dons"), CENTS,
         _("Somme des contributions faites ce jour-là (centimes), quel que soit leur sort ensuite."))
 def pledged_cents(territory, start, end):
-    qs = Contribution.objects.filter(project__territory=territory, created_at__gte=start, created_at__lt=end)
-    return _grouped(qs, "project__neighbourhood", Sum("amount_cents"))
+    return [(day, hood, "", cents) for day, hood, cents, _n in _pledges(territory, start, end)]
 
 
 @metric("withdrawn_cents", _("Contributions annulées ou rendues"), CENTS,
         _("Somme des contributions annulées, libérées, remboursées ou abandonnées ce jour-là (centimes)."))
 def withdrawn_cents(territory, start, end):
-    qs = Contribution.objects.filter(project__territory=territory, status__in=WITHDRAWN,
-                                     ended_at__gte=start, ended_at__lt=end)
-    return _grouped(qs, "project__neighbourhood", Sum("amount_cents"))
+    qs = Contribution.objects.filter(_between("ended_at", start, end), project__territory=territory,
+                                     status__in=WITHDRAWN)
+    return _grouped(qs, "ended_at", start, "project__neighbourhood", Sum("amount_cents"))
 
 
 @metric("contributions", _("Contributions"), COUNT, _("Nombre de contributions faites ce jour-là."))
 def contributions(territory, start, end):
-    qs = Contribution.objects.filter(project__territory=territory, created_at__gte=start, created_at__lt=end)
-    return _grouped(qs, "project__neighbourhood", Count("pk"))
+    return [(day, hood, "", n) for day, hood, _cents, n in _pledges(territory, start, end)]
 
 
-def _contributors(territory, start, end, *, new: bool) -> list[Row]:
-    today = (Contribution.objects.filter(project__territory=territory, created_at__gte=start, created_at__lt=end)
-             .values_list("contributor_id", "project__neighbourhood_id"))
-    firsts = dict(Contribution.objects.filter(project__territory=territory, created_at__lt=end)
-                  .filter(contributor_id__in={c for c, _ in today}).order_by()
-                  .values("contributor_id").annotate(first=Min("created_at")).values_list("contributor_id", "first"))
-    seen, counts = set(), Counter()
-    for contributor, hood in today:
-        if (contributor, hood) in seen:
-            continue
-        seen.add((contributor, hood))
-        if (firsts[contributor] >= start) == new:
-            counts[hood] += 1
-    return [(hood, "", n) for hood, n in counts.items()]
+@shared
+def _contributors(territory, start, end) -> list[tuple[datetime.date, int | None, int, int]]:
+    """(day, neighbourhood, new, returning): the people who contributed that day to a project of that
+    neighbourhood, told apart by the day of their first contribution on the territory (that day: new).
+
+    Distinct people per day, over a whole range in one statement: the distinct (day, neighbourhood,
+    person) of the range joined to each person's first day, counted per (day, neighbourhood). The two
+    inner queries are the ORM's (so the local day is each database's own); the outer one is plain SQL.
+    """
+    history = Contribution.objects.filter(project__territory=territory, created_at__lt=end).order_by()
+    in_range = history.filter(created_at__gte=start)
+    people = (in_range.annotate(local_day=_day("created_at", start), hood=F("project__neighbourhood"),
+                                person=F("contributor"))
+              .values("local_day", "hood", "person").distinct())
+    firsts = (history.filter(contributor__in=in_range.values("contributor")).values("contributor")
+              .annotate(person=F("contributor"), first_day=Min(_day("created_at", start)))
+              .values("person", "first_day"))
+    people_sql, people_params = people.query.sql_with_params()
+    firsts_sql, firsts_params = firsts.query.sql_with_params()
+    sql = (f"SELECT p.local_day, p.hood, SUM(CASE WHEN p.local_day = f.first_day THEN 1 ELSE 0 END), "
+           f"SUM(CASE WHEN p.local_day = f.first_day THEN 0 ELSE 1 END) "
+           f"FROM ({people_sql}) p JOIN ({firsts_sql}) f ON f.person = p.person GROUP BY p.local_day, p.hood")
+    with connections[history.db].cursor() as cursor:
+        cursor.execute(sql, (*people_params, *firsts_params))
+        return [(_date(day), hood, int(new), int(returning)) for day, hood, new, returning in cursor.fetchall()]
 
 
 @metric("contributors_new", _("Nouveaux contributeurs"), COUNT,
         _("Personnes dont la première contribution sur ce territoire date de ce jour-là."))
 def contributors_new(territory, start, end):
-    return _contributors(territory, start, end, new=True)
+    return [(day, hood, "", new) for day, hood, new, _r in _contributors(territory, start, end)]
 
 
 @metric("contributors_returning", _("Contributeurs fidèles"), COUNT,
         _("Personnes qui contribuent ce jour-là et avaient déjà contribué sur ce territoire."))
 def contributors_returning(territory, start, end):
-    return _contributors(territory, start, end, new=False)
+    return [(day, hood, "", returning) for day, hood, _n, returning in _contributors(territory, start, end)]
 
 
 @metric("projects_published", _("Campagnes lancées"), COUNT, _("Projets publiés ce jour-là."))
 def projects_published(territory, start, end):
-    qs = Project.objects.filter(territory=territory, published_at__gte=start, published_at__lt=end)
-    return _grouped(qs, "neighbourhood", Count("pk"))
+    qs = Project.objects.filter(_between("published_at", start, end), territory=territory)
+    return _grouped(qs, "published_at", start, "neighbourhood", Count("pk"))
 
 
 @metric("projects_succeeded", _("Campagnes réussies"), COUNT,
         _("Projets clos ce jour-là avec leur objectif atteint."))
 def projects_succeeded(territory, start, end):
-    qs = Project.objects.filter(territory=territory, status=Project.Status.SUCCEEDED,
-                                settled_at__gte=start, settled_at__lt=end)
-    return _grouped(qs, "neighbourhood", Count("pk"))
+    qs = Project.objects.filter(_between("settled_at", start, end), territory=territory,
+                                status=Project.Status.SUCCEEDED)
+    return _grouped(qs, "settled_at", start, "neighbourhood", Count("pk"))
 
 
 @metric("projects_failed", _("Campagnes non financées"), COUNT,
         _("Projets clos ce jour-là sans avoir atteint leur objectif."))
 def projects_failed(territory, start, end):
-    qs = Project.objects.filter(territory=territory, status=Project.Status.FAILED,
-                                settled_at__gte=start, settled_at__lt=end)
-    return _grouped(qs, "neighbourhood", Count("pk"))
+    qs = Project.objects.filter(_between("settled_at", start, end), territory=territory,
+                                status=Project.Status.FAILED)
+    return _grouped(qs, "settled_at", start, "neighbourhood", Count("pk"))
 
 
 @metric("matched_cents", _("Abondements des mécènes"), CENTS,
         _("Sommes engagées ce jour-là par les fonds de doublement, par mécène (centimes)."))
 def matched_cents(territory, start, end):
-    qs = Match.objects.filter(project__territory=territory, created_at__gte=start, created_at__lt=end)
-    return _grouped(qs, "project__neighbourhood", Sum("amount_cents"), "pool__sponsor_id")
+    qs = Match.objects.filter(_between("created_at", start, end), project__territory=territory)
+    return _grouped(qs, "created_at", start, "project__neighbourhood", Sum("amount_cents"), "pool__sponsor_id")
 
 
 @metric("inkind_offers", _("Offres d'aide en nature"), COUNT,
         _("Offres de compétences, de bras, de matériel, de salle ou de conseils faites ce jour-là, par type."))
 def inkind_offers(territory, start, end):
-    qs = Offer.objects.filter(need__project__territory=territory, created_at__gte=start, created_at__lt=end)
-    return _grouped(qs, "need__project__neighbourhood", Count("pk"), "need__kind")
+    qs = Offer.objects.filter(_between("created_at", start, end), need__project__territory=territory)
+    return _grouped(qs, "created_at", start, "need__project__neighbourhood", Count("pk"), "need__kind")
 
 
 # --- interventions and assets -------------------------------------------------------------------
@@ -154,61 +247,59 @@ def inkind_offers(territory, start, end):
 @metric("interventions_planned", _("Interventions prévues"), COUNT,
         _("Interventions déclarées ce jour-là, par kit."))
 def interventions_planned(territory, start, end):
-    qs = Intervention.objects.filter(territory=territory, created_at__gte=start, created_at__lt=end)
-    return _grouped(qs, "neighbourhood", Count("pk"), "kit_id")
+    qs = Intervention.objects.filter(_between("created_at", start, end), territory=territory)
+    return _grouped(qs, "created_at", start, "neighbourhood", Count("pk"), "kit_id")
 
 
 @metric("interventions_done", _("Interventions réalisées"), COUNT,
         _("Interventions terminées ce jour-là, par kit."))
 def interventions_done(territory, start, end):
-    qs = Intervention.objects.filter(territory=territory, status=Intervention.Status.DONE,
-                                     finished_at__gte=start, finished_at__lt=end)
-    return _grouped(qs, "neighbourhood", Count("pk"), "kit_id")
+    qs = Intervention.objects.filter(_between("finished_at", start, end), territory=territory,
+                                     status=Intervention.Status.DONE)
+    return _grouped(qs, "finished_at", start, "neighbourhood", Count("pk"), "kit_id")
 
 
 @metric("interventions_abandoned", _("Interventions abandonnées"), COUNT,
         _("Interventions abandonnées ce jour-là."))
 def interventions_abandoned(territory, start, end):
-    qs = Intervention.objects.filter(territory=territory, status=Intervention.Status.ABANDONED,
-                                     finished_at__gte=start, finished_at__lt=end)
-    return _grouped(qs, "neighbourhood", Count("pk"))
+    qs = Intervention.objects.filter(_between("finished_at", start, end), territory=territory,
+                                     status=Intervention.Status.ABANDONED)
+    return _grouped(qs, "finished_at", start, "neighbourhood", Count("pk"))
 
 
 @metric("assets_opened", _("Dispositifs ouverts"), COUNT,
         _("Dispositifs passés au statut « ouvert » ce jour-là (import, relecture ou décision)."))
 def assets_opened(territory, start, end):
-    changes = (AssetChange.objects.filter(asset__territory=territory, created_at__gte=start, created_at__lt=end)
-               .values_list("asset_id", "asset__neighbourhood_id", "fields"))
-    opened = {(asset, hood) for asset, hood, fields in changes
-              if isinstance(fields.get("status"), list) and fields["status"][-1] == "open"}
-    counts = Counter(hood for _, hood in opened)
-    return [(hood, "", n) for hood, n in counts.items()]
+    # A change records {"status": [old, new]}: the new status is the pair's second item.
+    qs = AssetChange.objects.filter(_between("created_at", start, end), asset__territory=territory,
+                                    fields__status__1="open")
+    return _grouped(qs, "created_at", start, "asset__neighbourhood", Count("asset", distinct=True))
 
 
 # --- reports and proposals ----------------------------------------------------------------------
 
 @metric("reports_created", _("Signalements"), COUNT, _("Signalements faits ce jour-là, par catégorie."))
 def reports_created(territory, start, end):
-    qs = Report.objects.filter(territory=territory, created_at__gte=start, created_at__lt=end)
-    return _grouped(qs, "neighbourhood", Count("pk"), "category__service_code")
+    qs = Report.objects.filter(_between("created_at", start, end), territory=territory)
+    return _grouped(qs, "created_at", start, "neighbourhood", Count("pk"), "category__service_code")
 
 
-def _fixed(territory, start, end):
-    """Reports whose first « fixed » update falls on the day, with the hours it took."""
-    firsts = (ReportUpdate.objects.filter(report__territory=territory, status=Report.Status.FIXED)
-              .order_by().values("report_id").annotate(first=Min("created_at"))
-              .filter(first__gte=start, first__lt=end).values_list("report_id", "first"))
-    firsts = dict(firsts)
-    reports = Report.objects.filter(pk__in=firsts).values_list("pk", "neighbourhood_id",
-                                                               "category__service_code", "created_at")
-    return [(hood, code, (firsts[pk] - created).total_seconds() / 3600) for pk, hood, code, created in reports]
+@shared
+def _fixed(territory, start, end) -> list[tuple[datetime.date, int | None, str, float]]:
+    """Reports whose first « fixed » update falls in the range: (its day, neighbourhood, category, hours)."""
+    firsts = (ReportUpdate.objects.filter(report__territory=territory, status=Report.Status.FIXED).order_by()
+              .values("report", "report__neighbourhood", "report__category__service_code", "report__created_at")
+              .annotate(first=Min("created_at")).filter(first__gte=start, first__lt=end))
+    zone = start.tzinfo
+    return [(r["first"].astimezone(zone).date(), r["report__neighbourhood"], r["report__category__service_code"],
+             (r["first"] - r["report__created_at"]).total_seconds() / 3600) for r in firsts]
 
 
 @metric("reports_fixed", _("Signalements réparés"), COUNT,
         _("Signalements marqués réparés pour la première fois ce jour-là, par catégorie."))
 def reports_fixed(territory, start, end):
-    counts = Counter((hood, code) for hood, code, _ in _fixed(territory, start, end))
-    return [(hood, code, n) for (hood, code), n in counts.items()]
+    counts = Counter((day, hood, code) for day, hood, code, _h in _fixed(territory, start, end))
+    return [(day, hood, code, n) for (day, hood, code), n in counts.items()]
 
 
 @metric("reports_fix_hours", _("Heures jusqu'à la réparation"), HOURS,
@@ -216,19 +307,87 @@ def reports_fixed(territory, start, end):
           "jour-là ; divisée par le nombre de réparés, c'est le délai moyen."))
 def reports_fix_hours(territory, start, end):
     hours = defaultdict(float)
-    for hood, code, h in _fixed(territory, start, end):
-        hours[(hood, code)] += h
-    return [(hood, code, round(h)) for (hood, code), h in hours.items()]
+    for day, hood, code, h in _fixed(territory, start, end):
+        hours[(day, hood, code)] += h
+    return [(day, hood, code, round(h)) for (day, hood, code), h in hours.items()]
 
 
 @metric("proposals_created", _("Propositions"), COUNT, _("Propositions déposées ce jour-là."))
 def proposals_created(territory, start, end):
-    qs = Proposal.objects.filter(territory=territory, created_at__gte=start, created_at__lt=end)
-    return _grouped(qs, "asset__neighbourhood", Count("pk"))
+    qs = Proposal.objects.filter(_between("created_at", start, end), territory=territory)
+    return _grouped(qs, "created_at", start, "asset__neighbourhood", Count("pk"))
 
 
 @metric("proposals_answered", _("Propositions ayant reçu une réponse"), COUNT,
         _("Propositions ayant reçu leur réponse officielle ce jour-là."))
 def proposals_answered(territory, start, end):
-    qs = Proposal.objects.filter(territory=territory, answered_at__gte=start, answered_at__lt=end)
-    return _grouped(qs, "asset__neighbourhood", Count("pk"))
+    qs = Proposal.objects.filter(_between("answered_at", start, end), territory=territory)
+    return _grouped(qs, "answered_at", start, "asset__neighbourhood", Count("pk"))
+
+
+# --- shared places and their bookings -----------------------------------------------------------
+
+@metric("places_published", _("Lieux publiés"), COUNT,
+        _("Lieux partagés devenus publics ce jour-là : publiés par un modérateur après proposition, ou "
+          "ajoutés déjà publiés (par leur gestionnaire ou un import)."))
+def places_published(territory, start, end):
+    # A review records {"moderation": ["proposed", "published"]}; a place added published has no review.
+    reviewed = PlaceChange.objects.filter(place__territory=territory,
+                                          fields__moderation__1=Place.Moderation.PUBLISHED)
+    rows = _grouped(reviewed.filter(_between("created_at", start, end)), "created_at", start,
+                    "place__neighbourhood", Count("place", distinct=True))
+    added = (Place.objects.filter(_between("created_at", start, end), territory=territory,
+                                  moderation=Place.Moderation.PUBLISHED)
+             .exclude(pk__in=reviewed.values("place")))
+    return rows + _grouped(added, "created_at", start, "neighbourhood", Count("pk"))
+
+
+@metric("bookings_made", _("Réservations"), COUNT,
+        _("Réservations de ressources des lieux faites ce jour-là et confirmées, même si elles ont été annulées "
+          "ou manquées ensuite ; un créneau proposé depuis la liste d'attente compte s'il a été accepté (le jour "
+          "où il a été proposé), pas s'il a été décliné ou n'a pas été réclamé à temps."))
+def bookings_made(territory, start, end):
+    # A hold keeps its deadline until it is claimed (then cleared): declined, expired and pending holds keep it.
+    qs = Booking.objects.filter(_between("created_at", start, end), resource__place__territory=territory,
+                                hold_until__isnull=True)
+    return _grouped(qs, "created_at", start, "resource__place__neighbourhood", Count("pk"))
+
+
+@metric("seat_minutes_open", _("Minutes-places ouvertes à la réservation"), MINUTES,
+        _("Par lieu, les minutes où ses ressources réservables (actives, le lieu publié) sont ouvertes à la "
+          "réservation ce jour-là, d'après leurs horaires, multipliées par leur capacité. Calculé chaque nuit "
+          "avec les horaires du moment ; reconstruire un jour passé relit les horaires actuels."))
+def seat_minutes_open(territory, start, end):
+    resources = (Resource.objects.filter(place__territory=territory, active=True,
+                                         place__moderation=Place.Moderation.PUBLISHED)
+                 .values_list("opening_hours", "capacity", "place_id", "place__neighbourhood_id"))
+    zone, minutes = start.tzinfo, defaultdict(float)
+    for expression, capacity, place, hood in resources:
+        for w_start, w_end in slots.windows(expression, start, end):
+            for day, length in local_pieces(w_start, w_end, zone):
+                minutes[(day, hood, str(place))] += length * capacity
+    return [(day, hood, place, round(m)) for (day, hood, place), m in minutes.items()]
+
+
+@metric("seat_minutes_booked", _("Minutes-places réservées"), MINUTES,
+        _("Par lieu, les minutes réservées ce jour-là sur ses ressources (réservations confirmées ou dont la "
+          "présence a été constatée ; une absence libère sa place), multipliées par le nombre de places "
+          "réservées ; une réservation qui passe minuit compte pour chaque jour sa part."))
+def seat_minutes_booked(territory, start, end):
+    qs = Booking.objects.filter(resource__place__territory=territory, status__in=OCCUPIED, start__lt=end,
+                                end__gt=start).order_by()
+    place, hood = "resource__place_id", "resource__place__neighbourhood_id"
+    # Most bookings lie inside one local day of the range: summed by the database, per seats count.
+    inside = (qs.filter(start__gte=start, end__lte=end)
+              .annotate(local_day=_day("start", start), last_day=_day("end", start))
+              .filter(local_day=F("last_day")))
+    minutes = defaultdict(float)
+    for r in inside.values("local_day", place, hood, "seats").annotate(length=Sum(F("end") - F("start"))):
+        minutes[(_date(r["local_day"]), r[hood], str(r[place]))] += r["length"].total_seconds() / 60 * r["seats"]
+    # The others (across midnight, or cut by the range) piece by piece.
+    zone = start.tzinfo
+    for b_start, b_end, seats, p, h in qs.exclude(pk__in=inside.values("pk")).values_list(
+            "start", "end", "seats", place, hood):
+        for day, length in local_pieces(max(b_start, start), min(b_end, end), zone):
+            minutes[(day, h, str(p))] += length * seats
+    return [(day, h, p, round(m)) for (day, h, p), m in minutes.items()]

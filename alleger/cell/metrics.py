@@ -13,8 +13,8 @@ gets the local midnights that open and close the range (aware datetimes in the
 territory's zone) and returns rows (local day, neighbourhood id, dimension,
 value), grouped by local day in the database (`TruncDate(…, tzinfo=zone)`, on
 SQLite and PostgreSQL alike), so that a year is one query per definition, not
-365. Queries that several definitions read (pledges and their count, new and
-returning contributors, fixed reports) run once per range inside `batch()`.
+365. Queries that several definitions read (the contributions' sums, counts,
+new and returning people; fixed reports) run once per range inside `batch()`.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.db import connections
-from django.db.models import Count, F, Min, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, Sum, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from alleger.assets.models import AssetChange
@@ -140,18 +140,38 @@ WITHDRAWN = (Contribution.Status.CANCELLED, Contribution.Status.VOIDED, Contribu
 
 
 @shared
-def _pledges(territory, start, end) -> list[tuple[datetime.date, int | None, int, int]]:
-    """(day, neighbourhood, sum of the amounts, number) of the contributions made in the range."""
-    qs = (Contribution.objects.filter(_between("created_at", start, end), project__territory=territory).order_by()
-          .annotate(local_day=_day("created_at", start)).values("local_day", "project__neighbourhood")
-          .annotate(cents=Sum("amount_cents"), n=Count("pk")))
-    return [(_date(r["local_day"]), r["project__neighbourhood"], int(r["cents"] or 0), r["n"]) for r in qs]
+def _pledges(territory, start, end) -> list[tuple[datetime.date, int | None, int, int, int, int]]:
+    """(day, neighbourhood, sum of the amounts, contributions, people, new people) of the range's contributions.
+
+    People are counted once per (day, neighbourhood); a person is new there when their first contribution on
+    the territory is of that day. All in one statement over the range, one sort of its contributions: each
+    contribution with its person's first day in the range and its rank among the person's contributions of
+    that day and neighbourhood (two windows over the same order), then summed per (day, neighbourhood); a
+    person who had contributed before the range is never new. The inner queries are the ORM's (so the local
+    day is each database's own); the outer one is plain SQL.
+    """
+    history = Contribution.objects.filter(project__territory=territory, created_at__lt=end).order_by()
+    day, hood, person = _day("created_at", start), F("project__neighbourhood"), F("contributor")
+    made = (history.filter(created_at__gte=start)
+            .annotate(local_day=day, hood=hood, person=person, cents=F("amount_cents"),
+                      first_day=Window(Min(day), partition_by=[person]),
+                      rank=Window(RowNumber(), partition_by=[person, day, hood]))
+            .values("local_day", "hood", "person", "cents", "first_day", "rank"))
+    before = history.filter(created_at__lt=start).values("contributor")
+    made_sql, made_params = made.query.sql_with_params()
+    before_sql, before_params = before.query.sql_with_params()
+    sql = (f"SELECT m.local_day, m.hood, SUM(m.cents), COUNT(*), SUM(CASE WHEN m.rank = 1 THEN 1 ELSE 0 END), "
+           f"SUM(CASE WHEN m.rank = 1 AND m.local_day = m.first_day AND m.person NOT IN ({before_sql}) "
+           f"THEN 1 ELSE 0 END) FROM ({made_sql}) m GROUP BY m.local_day, m.hood")
+    with connections[history.db].cursor() as cursor:
+        cursor.execute(sql, (*before_params, *made_params))
+        return [(_date(d), h, int(cents), n, int(people), int(new)) for d, h, cents, n, people, new in cursor]
 
 
 @metric("pledged_cents", _("Promesses de dons"), CENTS,
         _("Somme des contributions faites ce jour-là (centimes), quel que soit leur sort ensuite."))
 def pledged_cents(territory, start, end):
-    return [(day, hood, "", cents) for day, hood, cents, _n in _pledges(territory, start, end)]
+    return [(day, hood, "", cents) for day, hood, cents, *_ in _pledges(territory, start, end)]
 
 
 @metric("withdrawn_cents", _("Contributions annulées ou rendues"), CENTS,
@@ -164,46 +184,19 @@ def withdrawn_cents(territory, start, end):
 
 @metric("contributions", _("Contributions"), COUNT, _("Nombre de contributions faites ce jour-là."))
 def contributions(territory, start, end):
-    return [(day, hood, "", n) for day, hood, _cents, n in _pledges(territory, start, end)]
-
-
-@shared
-def _contributors(territory, start, end) -> list[tuple[datetime.date, int | None, int, int]]:
-    """(day, neighbourhood, new, returning): the people who contributed that day to a project of that
-    neighbourhood, told apart by the day of their first contribution on the territory (that day: new).
-
-    Distinct people per day, over a whole range in one statement: the distinct (day, neighbourhood,
-    person) of the range joined to each person's first day, counted per (day, neighbourhood). The two
-    inner queries are the ORM's (so the local day is each database's own); the outer one is plain SQL.
-    """
-    history = Contribution.objects.filter(project__territory=territory, created_at__lt=end).order_by()
-    in_range = history.filter(created_at__gte=start)
-    people = (in_range.annotate(local_day=_day("created_at", start), hood=F("project__neighbourhood"),
-                                person=F("contributor"))
-              .values("local_day", "hood", "person").distinct())
-    firsts = (history.filter(contributor__in=in_range.values("contributor")).values("contributor")
-              .annotate(person=F("contributor"), first_day=Min(_day("created_at", start)))
-              .values("person", "first_day"))
-    people_sql, people_params = people.query.sql_with_params()
-    firsts_sql, firsts_params = firsts.query.sql_with_params()
-    sql = (f"SELECT p.local_day, p.hood, SUM(CASE WHEN p.local_day = f.first_day THEN 1 ELSE 0 END), "
-           f"SUM(CASE WHEN p.local_day = f.first_day THEN 0 ELSE 1 END) "
-           f"FROM ({people_sql}) p JOIN ({firsts_sql}) f ON f.person = p.person GROUP BY p.local_day, p.hood")
-    with connections[history.db].cursor() as cursor:
-        cursor.execute(sql, (*people_params, *firsts_params))
-        return [(_date(day), hood, int(new), int(returning)) for day, hood, new, returning in cursor.fetchall()]
+    return [(day, hood, "", n) for day, hood, _cents, n, *_ in _pledges(territory, start, end)]
 
 
 @metric("contributors_new", _("Nouveaux contributeurs"), COUNT,
         _("Personnes dont la première contribution sur ce territoire date de ce jour-là."))
 def contributors_new(territory, start, end):
-    return [(day, hood, "", new) for day, hood, new, _r in _contributors(territory, start, end)]
+    return [(day, hood, "", new) for day, hood, _c, _n, _p, new in _pledges(territory, start, end)]
 
 
 @metric("contributors_returning", _("Contributeurs fidèles"), COUNT,
         _("Personnes qui contribuent ce jour-là et avaient déjà contribué sur ce territoire."))
 def contributors_returning(territory, start, end):
-    return [(day, hood, "", returning) for day, hood, _n, returning in _contributors(territory, start, end)]
+    return [(day, hood, "", people - new) for day, hood, _c, _n, people, new in _pledges(territory, start, end)]
 
 
 @metric("projects_published", _("Campagnes lancées"), COUNT, _("Projets publiés ce jour-là."))
@@ -359,13 +352,18 @@ def bookings_made(territory, start, end):
           "avec les horaires du moment ; reconstruire un jour passé relit les horaires actuels."))
 def seat_minutes_open(territory, start, end):
     resources = (Resource.objects.filter(place__territory=territory, active=True,
-                                         place__moderation=Place.Moderation.PUBLISHED)
-                 .values_list("opening_hours", "capacity", "place_id", "place__neighbourhood_id"))
-    zone, minutes = start.tzinfo, defaultdict(float)
-    for expression, capacity, place, hood in resources:
-        for w_start, w_end in slots.windows(expression, start, end):
-            for day, length in local_pieces(w_start, w_end, zone):
-                minutes[(day, hood, str(place))] += length * capacity
+                                         place__moderation=Place.Moderation.PUBLISHED).order_by()
+                 .values("opening_hours", "place", "place__neighbourhood").annotate(seats=Sum("capacity")))
+    zone, days, minutes = start.tzinfo, {}, defaultdict(float)
+    for r in resources:
+        expression = r["opening_hours"]
+        if expression not in days:  # resources often share their hours: their windows are read once
+            days[expression] = defaultdict(float)
+            for w_start, w_end in slots.windows(expression, start, end):
+                for day, length in local_pieces(w_start, w_end, zone):
+                    days[expression][day] += length
+        for day, length in days[expression].items():
+            minutes[(day, r["place__neighbourhood"], str(r["place"]))] += length * r["seats"]
     return [(day, hood, place, round(m)) for (day, hood, place), m in minutes.items()]
 
 
@@ -377,17 +375,21 @@ def seat_minutes_booked(territory, start, end):
     qs = Booking.objects.filter(resource__place__territory=territory, status__in=OCCUPIED, start__lt=end,
                                 end__gt=start).order_by()
     place, hood = "resource__place_id", "resource__place__neighbourhood_id"
-    # Most bookings lie inside one local day of the range: summed by the database, per seats count.
-    inside = (qs.filter(start__gte=start, end__lte=end)
-              .annotate(local_day=_day("start", start), last_day=_day("end", start))
-              .filter(local_day=F("last_day")))
+    # Most bookings lie inside one local day of the range: summed by the database.
+    qs = qs.annotate(local_day=_day("start", start), last_day=_day("end", start))
+    inside = Q(start__gte=start, end__lte=end, local_day=F("last_day"))
     minutes = defaultdict(float)
-    for r in inside.values("local_day", place, hood, "seats").annotate(length=Sum(F("end") - F("start"))):
-        minutes[(_date(r["local_day"]), r[hood], str(r[place]))] += r["length"].total_seconds() / 60 * r["seats"]
+    if connections[qs.db].features.has_native_duration_field:  # PostgreSQL multiplies an interval by the seats
+        seat_time = ExpressionWrapper((F("end") - F("start")) * F("seats"), output_field=DurationField())
+        grouped = qs.filter(inside).values("local_day", place, hood).annotate(length=Sum(seat_time))
+    else:  # SQLite cannot: per number of seats
+        grouped = qs.filter(inside).values("local_day", place, hood, "seats").annotate(length=Sum(F("end") - F("start")))
+    for r in grouped:
+        minutes[(_date(r["local_day"]), r[hood], str(r[place]))] += (r["length"].total_seconds() / 60
+                                                                     * r.get("seats", 1))
     # The others (across midnight, or cut by the range) piece by piece.
     zone = start.tzinfo
-    for b_start, b_end, seats, p, h in qs.exclude(pk__in=inside.values("pk")).values_list(
-            "start", "end", "seats", place, hood):
+    for b_start, b_end, seats, p, h in qs.exclude(inside).values_list("start", "end", "seats", place, hood):
         for day, length in local_pieces(max(b_start, start), min(b_end, end), zone):
             minutes[(day, h, str(p))] += length * seats
     return [(day, h, p, round(m)) for (day, h, p), m in minutes.items()]

@@ -100,6 +100,13 @@ def test_rebuilding_a_day_twice_gives_the_same_rows(city):
     services.rebuild_day(territory, D1)
     assert rows(territory, D1) == first
     assert Metric.objects.filter(territory=territory, day=D1, key="pledged_cents").get().value == 3_800
+    # A new pledge that day: rebuilt, the changed rows hold the new values.
+    c = pledge(project, UserFactory(), 200)
+    Contribution.objects.filter(pk=c.pk).update(created_at=at(D1))
+    services.rebuild_day(territory, D1)
+    assert Metric.objects.filter(territory=territory, day=D1, key="pledged_cents").get().value == 4_000
+    assert Metric.objects.get(territory=territory, day=D1, key="contributors_new").value == 4
+    assert Metric.objects.filter(territory=territory, day=D1).count() == len(first)
 
 
 def test_returning_contributors_are_told_apart_from_new_ones():

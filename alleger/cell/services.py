@@ -56,7 +56,7 @@ def compute(territory: Territory, since: datetime.date, until: datetime.date) ->
     return rows
 
 
-def _job_settings() -> None:
+def job_settings() -> None:
     """On PostgreSQL, the job's settings for the rest of the transaction (SET LOCAL)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -108,7 +108,7 @@ def rebuild(*, since: datetime.date, until: datetime.date, territories=None) -> 
     """
     total = 0
     with transaction.atomic():
-        _job_settings()
+        job_settings()
         for territory in territories if territories is not None else Territory.objects.all():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:

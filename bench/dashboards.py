@@ -388,11 +388,12 @@ def run(args, client, client_name: str, tmp: str) -> int:
           f"(ratio {ratio:.2f}; p99 {median('dashboard', 'p99_ms'):.2f} ms vs {floor_p99:.2f} ms)")
     print(f"reported (dashboard over a year): ratio {median('dashboard, a year', 'rps') / floor_rps:.2f}, "
           f"p99 {median('dashboard, a year', 'p99_ms'):.2f} ms")
-    rebuild_ratio = statistics.median(rebuilds) / statistics.median(floors)
+    per_round = [r / f for r, f in zip(rebuilds, floors, strict=True)]
+    rebuild_ratio = statistics.median(per_round)  # paired rounds: the machine's load moves both sides
     print(f"target (rebuild of a year <= {TARGET_REBUILD} x one COUNT(*) by day pass): "
-          f"{'MET' if rebuild_ratio <= TARGET_REBUILD else 'NOT MET'} (rebuild {statistics.median(rebuilds):.3f} s, "
-          f"pass {statistics.median(floors):.3f} s, ratio {rebuild_ratio:.2f}; per round "
-          f"{', '.join(f'{r / f:.2f}' for r, f in zip(rebuilds, floors, strict=True))})")
+          f"{'MET' if rebuild_ratio <= TARGET_REBUILD else 'NOT MET'} (median of the per-round ratios "
+          f"{rebuild_ratio:.2f}: {', '.join(f'{r:.2f}' for r in per_round)}; medians: rebuild "
+          f"{statistics.median(rebuilds):.3f} s, pass {statistics.median(floors):.3f} s)")
     return 1 if failed else 0
 
 

@@ -162,9 +162,9 @@ class MetricOut(Schema):
     territory: str
     neighbourhood: str | None
     key: MetricKey
-    dimension: str = Field(description="a report category's code, a sponsor's or a kit's id, or empty")
-    value: int = Field(description="a count, cents or hours, as the key's unit says")
-    unit: Literal["count", "cents", "hours"]
+    dimension: str = Field(description="a report category's code, a sponsor's, a kit's or a place's id, or empty")
+    value: int = Field(description="a count, cents, hours or minutes, as the key's unit says")
+    unit: Literal["count", "cents", "hours", "minutes"]
 
 
 METRICS_DOC = ("The rows the metrics job computed, one per (territory, day, neighbourhood, key, dimension), oldest "

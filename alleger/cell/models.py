@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 class Metric(models.Model):
     """One figure of one day, for a territory and one neighbourhood (or none), of one kind.
 
-    Written only by the metrics job (alleger.cell.services.rebuild_day), which
-    replaces a whole (territory, day) at once: rebuilding a day twice gives the
-    same rows. Dashboards sum these rows; they never count the live tables.
+    Written only by the metrics job (alleger.cell.services.rebuild), which
+    replaces a territory's whole range of days at once: rebuilding a day twice
+    gives the same rows. Dashboards sum these rows; they never count the live tables.
     `dimension` splits a kind further (a report category, a sponsor, an
     intervention's kit), "" when it does not.
     """

@@ -271,8 +271,8 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
             "Les chiffres quotidiens du tableau de bord (deux dernières années), par quartier.", {
                 "jour": "Jour (AAAA-MM-JJ).", **_HOOD, "indicateur": "Clé de l'indicateur : "
                 + " ; ".join(f"{d.key} = {d.explains}" for d in DEFINITIONS.values()),
-                "detail": "Précision (catégorie de signalement, mécène, kit), vide sinon.",
-                "valeur": "Valeur (nombre, centimes ou heures selon l'indicateur)."}, _metrics),
+                "detail": "Précision (catégorie de signalement, mécène, kit, lieu), vide sinon.",
+                "valeur": "Valeur (nombre, centimes, heures ou minutes selon l'indicateur)."}, _metrics),
     Dataset("defis", "Défis urbains", "Les défis posés par la cellule d'innovation (hors brouillons).", {
         "id": "Identifiant.", "titre": "Titre.", "statut": "open (ouvert) ou closed (clos).",
         "debut": "Début (AAAA-MM-JJ).", "fin": "Fin (AAAA-MM-JJ).",

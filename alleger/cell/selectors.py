@@ -23,24 +23,6 @@ from .metrics import CENTS, DEFINITIONS
 from .models import Metric
 from .watch_places import published_places
 
-#: The shared places' figures, defined with the others in alleger/cell/metrics.py (`seat_minutes_*`: unit
-#: minutes, dimension = the place's id, neighbourhood = the place's). Their labels and explanations here
-#: stand in for a definition that a branch may lack: the dashboard reads well either way.
-PLACES_KEYS = {
-    "places_published": (gettext_lazy("Lieux partagés publiés"),
-                         gettext_lazy("Lieux partagés publiés ce jour-là (créés publiés, ou proposés puis acceptés "
-                                      "par les modérateurs).")),
-    "bookings_made": (gettext_lazy("Réservations faites"),
-                      gettext_lazy("Réservations de salles, postes, machines et outils des lieux faites ce "
-                                   "jour-là, par lieu.")),
-    "seat_minutes_open": (gettext_lazy("Minutes-places ouvertes"),
-                          gettext_lazy("Minutes d'ouverture des ressources réservables ce jour-là (leurs propres "
-                                       "horaires), multipliées par leur capacité, par lieu.")),
-    "seat_minutes_booked": (gettext_lazy("Minutes-places réservées"),
-                            gettext_lazy("Minutes réservées ce jour-là (réservations confirmées ou honorées, une "
-                                         "absence libère sa place), multipliées par les places réservées, par lieu.")),
-}
-
 #: The figures computed from others, for the glossary.
 DERIVED = [
     (gettext_lazy("Lieux partagés publics"),
@@ -78,20 +60,16 @@ def totals(territory, period: Period, neighbourhood=None) -> dict[str, int]:
     """{key: sum over the period} for every defined key (0 when nothing happened)."""
     found = dict(_rows(territory, period, neighbourhood).order_by().values("key")
                  .annotate(v=Sum("value")).values_list("key", "v"))
-    return {key: int(found.get(key) or 0) for key in [*DEFINITIONS, *PLACES_KEYS]}
+    return {key: int(found.get(key) or 0) for key in DEFINITIONS}
 
 
 def label_of(key: str) -> str:
-    definition = DEFINITIONS.get(key)
-    return str(definition.label if definition is not None else PLACES_KEYS[key][0])
+    return str(DEFINITIONS[key].label)
 
 
 def glossary() -> list[tuple[str, str]]:
-    """(label, what it counts) of every figure: the definitions, the places' ones a branch may lack, and the
-    derived ones."""
+    """(label, what it counts) of every figure: the definitions, then the derived ones."""
     entries = [(str(d.label), str(d.explains)) for d in DEFINITIONS.values()]
-    entries += [(str(label), str(explains)) for key, (label, explains) in PLACES_KEYS.items()
-                if key not in DEFINITIONS]
     return entries + [(str(label), str(explains)) for label, explains in DERIVED]
 
 

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alleger.core.cache import public_page
+from alleger.core.fragments import deferred
 from alleger.territories.models import Territory
 
 from . import selectors
@@ -22,7 +24,13 @@ def index(request):
     return render(request, "cell/index.html", {"rows": rows})
 
 
+@public_page
 def dashboard(request, slug):
+    """The territory's (a neighbourhood's) figures over a period, from the metrics table.
+
+    Public and the same for everyone: visitors get it from the page cache, people logged in from one shared
+    fragment keyed by the data version (the metrics job's writes change it). Everything below the form is
+    deferred, so a cached page runs none of its queries."""
     territory = get_object_or_404(Territory, slug=slug)
     form = PeriodForm(request.GET or None, territory=territory)
     if form.is_bound and form.is_valid():
@@ -31,32 +39,39 @@ def dashboard(request, slug):
     else:  # the default period, also when the one asked for is refused (the form says why)
         last = timezone.localdate()
         period, neighbourhood = selectors.Period(last - datetime.timedelta(days=29), last), None
-    money = selectors.series(territory, period, ["pledged_cents", "withdrawn_cents", "contributions"], neighbourhood)
-    activity = selectors.series(territory, period, ["interventions_done", "reports_created", "reports_fixed",
-                                                    "assets_opened"], neighbourhood)
     where = neighbourhood.name if neighbourhood else territory.name
+
+    def money_chart():
+        keys = ["pledged_cents", "withdrawn_cents", "contributions"]
+        return selectors.chart(
+            selectors.series(territory, period, keys, neighbourhood), keys,
+            title=_("Promesses de dons à %(where)s") % {"where": where},
+            desc=_("Somme des contributions faites chaque période ; le tableau donne aussi les annulations "
+                   "et le nombre de contributions."))
+
+    def activity_chart():
+        keys = ["interventions_done", "reports_created", "reports_fixed", "assets_opened"]
+        return selectors.chart(
+            selectors.series(territory, period, keys, neighbourhood), keys,
+            title=_("Interventions réalisées à %(where)s") % {"where": where},
+            desc=_("Interventions terminées chaque période ; le tableau donne aussi les signalements faits et "
+                   "réparés, et les dispositifs ouverts."))
+
     context = {
         "territory": territory,
         "form": form,
         "period": period,
         "previous": period.previous(),
         "neighbourhood": neighbourhood,
-        "figures": selectors.headline(territory, period, neighbourhood),
-        "neighbourhoods": selectors.by_neighbourhood(territory, period) if neighbourhood is None else [],
-        "breakdowns": selectors.breakdowns(territory, period, neighbourhood),
-        "money_chart": selectors.chart(
-            money, ["pledged_cents", "withdrawn_cents", "contributions"],
-            title=_("Promesses de dons à %(where)s") % {"where": where},
-            desc=_("Somme des contributions faites chaque période ; le tableau donne aussi les annulations "
-                   "et le nombre de contributions.")),
-        "activity_chart": selectors.chart(
-            activity, ["interventions_done", "reports_created", "reports_fixed", "assets_opened"],
-            title=_("Interventions réalisées à %(where)s") % {"where": where},
-            desc=_("Interventions terminées chaque période ; le tableau donne aussi les signalements faits et "
-                   "réparés, et les dispositifs ouverts.")),
-        "occupancy": selectors.occupancy_by_place(territory, period, neighbourhood),
-        "occupancy_chart": selectors.occupancy_chart(territory, period, neighbourhood, where=where),
-        "coverages": selectors.coverage(territory, neighbourhood),
-        "glossary": selectors.glossary(),
+        "figures": deferred(selectors.headline, territory, period, neighbourhood),
+        "neighbourhoods": deferred(lambda: selectors.by_neighbourhood(territory, period)
+                                   if neighbourhood is None else []),
+        "breakdowns": deferred(selectors.breakdowns, territory, period, neighbourhood),
+        "money_chart": deferred(money_chart),
+        "activity_chart": deferred(activity_chart),
+        "occupancy": deferred(selectors.occupancy_by_place, territory, period, neighbourhood),
+        "occupancy_chart": deferred(selectors.occupancy_chart, territory, period, neighbourhood, where=where),
+        "coverages": deferred(selectors.coverage, territory, neighbourhood),
+        "glossary": deferred(selectors.glossary),
     }
     return render(request, "cell/dashboard.html", context)

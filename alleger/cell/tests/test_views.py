@@ -88,3 +88,27 @@ def test_a_report_fixed_within_the_hour_counts_without_its_zero_hours_row(client
     response = client.get(reverse("cell:dashboard", args=[territory.slug]))
     assert response.status_code == 200
     assert "eclairage 1 1 0" in text(response)
+
+
+def test_the_dashboard_is_served_from_its_fragment_until_the_metrics_change(client, territory):
+    """Logged in, the dashboard's figures are rendered once and shared; the metrics job's writes (a new data
+    version) show at once, and a visitor gets the page cache's copy of the same page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(UserFactory())
+    url = reverse("cell:dashboard", args=[territory.slug])
+    assert "Argent collecté (net) 15 € 10 € +50 %" in text(client.get(url))
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert "Argent collecté (net) 15 € 10 € +50 %" in text(again)
+    assert not [q for q in queries.captured_queries if "cell_metric" in q["sql"]], "the figures were recomputed"
+
+    from alleger.funding.models import Project
+
+    project = Project.objects.get(territory=territory)
+    c = pledge(project, UserFactory(), 2_000)
+    Contribution.objects.filter(pk=c.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
+    today = timezone.localdate()
+    services.rebuild(since=today - datetime.timedelta(days=60), until=today, territories=[territory])
+    assert "Argent collecté (net) 35 € 10 € +250 %" in text(client.get(url))

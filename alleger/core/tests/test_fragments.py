@@ -27,7 +27,8 @@ def _pages():
     cafe = Project.objects.filter(slug__startswith="le-cafe").order_by("pk").first()
     return ["/", "/t/saint-etienne/", "/projets/?territoire=saint-etienne", "/projets/",
             cafe.get_absolute_url(), "/kits/kit-du-jardinier-urbain/", "/dispositifs/",
-            "/dispositifs/?territoire=saint-etienne", "/signalements/t/saint-etienne/"]
+            "/dispositifs/?territoire=saint-etienne", "/signalements/t/saint-etienne/",
+            "/cellule/saint-etienne/tableau-de-bord/", "/cellule/saint-etienne/tableau-de-bord/?quartier=carnot-bellevue"]
 
 
 def _client(person):

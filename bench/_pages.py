@@ -31,8 +31,8 @@ def logged_in_pages() -> list[tuple[str, str]]:
     ]
 
 
-def print_pages_and_session() -> None:
-    """Print, as JSON, the pages and a fresh session cookie value of the demo resident."""
+def session_cookie(email: str = RESIDENT) -> str:
+    """A fresh session cookie (`name=value`) of a demo person, as a login would set it."""
     from importlib import import_module
 
     from django.conf import settings
@@ -40,11 +40,15 @@ def print_pages_and_session() -> None:
 
     from alleger.accounts.models import User
 
-    user = User.objects.get(email=RESIDENT)
+    user = User.objects.get(email=email)
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    print(json.dumps({"pages": logged_in_pages(),
-                      "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}))
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def print_pages_and_session() -> None:
+    """Print, as JSON, the pages and a fresh session cookie value of the demo resident."""
+    print(json.dumps({"pages": logged_in_pages(), "cookie": session_cookie()}))

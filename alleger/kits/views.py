@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from alleger.core import sections
 from alleger.core.errors import Refused
 from alleger.core.forms import add_refusal
-from alleger.core.fragments import deferred
+from alleger.core.fragments import deferred, remembered
 from alleger.core.ratelimit import limit
 from alleger.discussions.selectors import is_hidden
 
@@ -18,8 +18,9 @@ from .models import Kit, KitImage
 
 
 def _kit_for(request, slug, perm):
-    kit = get_object_or_404(Kit.objects.select_related("territory", "author", "organisation", "forked_from"),
-                            slug=slug)
+    # Remembered by this process for the data version (a GET's; alleger/core/fragments.py).
+    kit = remembered(request, "kit", (slug,), lambda: get_object_or_404(
+        Kit.objects.select_related("territory", "author", "organisation", "forked_from"), slug=slug))
     if not request.user.has_perm(perm, kit):
         raise PermissionDenied
     return kit
@@ -43,7 +44,7 @@ def kit_list(request):
 def kit_detail(request, slug):
     kit = _kit_for(request, slug, "kits.view_kit")
     user = request.user
-    hidden = is_hidden(kit)
+    hidden = remembered(request, "kit-hidden", (kit.pk,), lambda: is_hidden(kit))
     return render(request, "kits/detail.html", {
         "kit": kit,
         # Flags hide a kit from the public until a moderator decides; moderators still see it.

@@ -50,9 +50,10 @@ def kit_detail(request, slug):
         # Flags hide a kit from the public until a moderator decides; moderators still see it.
         "hidden": hidden and not user.has_perm("discussions.moderate", kit),
         "moderator_sees_hidden": hidden,
-        # Querysets, read only when the shared fragments that show them are rendered (core/fragments.py).
-        "forks": kit.forks.filter(status=Kit.Status.PUBLISHED).order_by("title"),
-        "asset_types": kit.asset_types.select_related("territory").order_by("name"),
+        # Read only when the shared fragments that show them are rendered (core/fragments.py): not even
+        # the querysets are built when they come from the cache.
+        "forks": deferred(lambda: list(kit.forks.filter(status=Kit.Status.PUBLISHED).order_by("title"))),
+        "asset_types": deferred(lambda: list(kit.asset_types.select_related("territory").order_by("name"))),
         # The person's, shown in a personal fragment: asked only when it is rendered.
         "can_change": deferred(user.has_perm, "kits.change_kit", kit),
         "can_submit": deferred(user.has_perm, "kits.submit_kit", kit),

@@ -118,6 +118,8 @@ def _user(request):
 
 
 def _person_key(request) -> tuple | None:
+    if not settings.FRAGMENT_CACHE_SECONDS:
+        return None  # every cache of the data version off
     session = request.session
     try:
         key = (str(session[auth.SESSION_KEY]), session[auth.BACKEND_SESSION_KEY])

@@ -67,3 +67,12 @@ def test_a_new_name_shows_at_once(resident):
     assert "Clémence" in client.get("/").content.decode()
     User.objects.filter(pk=resident.pk).update(display_name="Clémence B.")
     assert "Clémence B." in client.get("/").content.decode()
+
+
+def test_without_the_fragment_cache_the_person_is_read_each_time(resident, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    client = _logged_in(resident)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        assert MENU in client.get("/").content.decode()
+    assert any("accounts_user" in query["sql"] for query in queries)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from alleger.core import sections
 from alleger.core.cache import public_page
 from alleger.core.forms import PhotoForm, add_refusal
-from alleger.core.fragments import deferred_context
+from alleger.core.fragments import deferred_context, remembered
 from alleger.core.ratelimit import limit
 
 from . import selectors, services
@@ -44,10 +44,12 @@ def place_list(request):
     # To the minute, as opening hours are: the results (open or not, the next opening in words) are the
     # same all minute long, so a shared fragment keyed by the minute holds them (alleger/core/fragments.py).
     now = timezone.now().replace(second=0, microsecond=0)
-    territories = list(selectors.territories_for_filter())
+    # The filters' choices, remembered by this process for the data version (a GET's).
+    territories = remembered(request, "places-territories", (), lambda: list(selectors.territories_for_filter()))
     territory = next((t for t in territories if t.slug == request.GET.get("territoire")), None)
-    neighbourhoods = list({n.slug: (n.slug, n.name if territory else f"{n.name} ({n.territory.name})")
-                           for n in selectors.neighbourhoods_for_filter(territory)}.values())
+    neighbourhoods = remembered(request, "places-neighbourhoods", (territory and territory.pk,), lambda: list({
+        n.slug: (n.slug, n.name if territory else f"{n.name} ({n.territory.name})")
+        for n in selectors.neighbourhoods_for_filter(territory)}.values()))
     form = PlaceFilterForm(request.GET, territories=territories, neighbourhoods=neighbourhoods)
     filters = form.values()
     instant = form.instant(now)

@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import translation
 
 from alleger.assets import mapcache
+from alleger.core import fragments
 from alleger.organisations.models import Membership
 from alleger.territories.models import TerritoryRole
 from alleger.testing import demo as demo_data
@@ -35,6 +36,7 @@ def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
     mapcache.forget()  # the map's per-process memo and LRU, like the shared cache
+    fragments.forget()  # the values and people remembered per data version, likewise
     yield
     cache.clear()
     mapcache.forget()

@@ -65,13 +65,24 @@ def _django(*argv: str) -> None:
 REQUEST_LINE_LIMIT = 8190
 
 
+def _access_log() -> bool:
+    value = os.environ.get("WEB_ACCESS_LOG", "").strip().lower()
+    if value in ("", "1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise SystemExit(f"WEB_ACCESS_LOG must be true or false, not {value!r}.")
+
+
 def gunicorn_args(app: str, host: str, port: int, workers: int) -> list[str]:
     return [
         "gunicorn", app,
         "--bind", f"{host}:{port}",
         "--workers", str(workers),
         "--worker-class", "gthread", "--threads", os.environ.get("WEB_THREADS", "4"),
-        "--access-logfile", "-",
+        # One line per request on stdout; WEB_ACCESS_LOG=false behind a proxy that logs them already
+        # (it costs a formatted write per request: bench/README.md).
+        *(["--access-logfile", "-"] if _access_log() else []),
         "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         "--limit-request-line", str(REQUEST_LINE_LIMIT),
     ]

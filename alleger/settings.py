@@ -160,7 +160,9 @@ MIDDLEWARE = [
     "alleger.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, loading a GET's session (with the data version) at once and remembering the person per
+    # data version (alleger/core/middleware.py, alleger/core/sessions.py).
+    "alleger.core.middleware.AuthenticationMiddleware",
     "alleger.core.middleware.MethodNotAllowedPage",
     "django.contrib.messages.middleware.MessageMiddleware",
     "alleger.core.middleware.RateLimitedMiddleware",
@@ -195,8 +197,11 @@ TEMPLATES = [
 DATABASE_URL = envurl("DATABASE_URL", {"postgres", "postgresql", "sqlite"})
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60, minimum=0))}
+    # A health check is one more round trip (SELECT 1) at the start of every request that uses the
+    # database; without it, a connection broken by a database restart fails one request per thread,
+    # then is replaced. Off by default (bench/README.md: the cost on a logged-in page).
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("DB_CONN_HEALTH_CHECKS", False)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -219,6 +224,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Django's database sessions, read with the data version in one query (alleger/core/sessions.py).
+SESSION_ENGINE = "alleger.core.sessions"
 AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = envurl("REDIS_URL", {"redis", "rediss", "unix"})

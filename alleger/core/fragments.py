@@ -37,8 +37,11 @@ such a part once and serves it to everyone until the data changes:
 
 import functools
 import hashlib
+import pickle
 import re
 import secrets
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -55,7 +58,8 @@ _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s
 #: Apps add theirs with `ignore_table` (a payment provider's own records).
 _ignored_tables = {"django_session", "core_dataversion"}
 _VERSION_SQL = "SELECT version FROM core_dataversion WHERE id = 1"
-_MISSING = object()
+#: A version not read yet (None is "read, and the row is missing").
+NOT_READ = _MISSING = object()
 
 #: This process's writes so far (see the module's docstring).
 _local_writes = 0
@@ -141,10 +145,21 @@ pre_migrate.connect(_pause, dispatch_uid="alleger_fragments_pause")
 post_migrate.connect(_resume, dispatch_uid="alleger_fragments_resume")
 
 
+def local_writes() -> int:
+    """This process's writes so far (read before the version, which is then paired with it)."""
+    return _local_writes
+
+
 def data_version(request):
-    """(database version, this process's writes) for this request, read once; None without the row."""
+    """(database version, this process's writes) for this request, read once; None without the row.
+
+    Taken from the session when it was loaded with it (`core.sessions`: one round trip for both)."""
     found = getattr(request, "_alleger_data_version", _MISSING)
     if found is _MISSING:
+        found = getattr(getattr(request, "session", None), "data_version", _MISSING)
+        if found is not _MISSING:
+            request._alleger_data_version = found
+            return found
         local = _local_writes
         try:
             with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
@@ -267,10 +282,19 @@ def fill(text: str, request) -> str:
     """The fragment's text with this request's CSRF token and CSP nonce in its holes."""
     csrf, nonce = holes()
     if csrf in text:
-        text = text.replace(csrf, get_token(request) if request is not None else "")
+        text = text.replace(csrf, _token(request) if request is not None else "")
     if nonce in text:
         text = text.replace(nonce, str(getattr(request, "csp_nonce", "")) if request is not None else "")
     return text
+
+
+def _token(request) -> str:
+    """This request's masked CSRF token, masked once for all its fragments (each mask costs 32 random
+    characters)."""
+    token = getattr(request, "_alleger_csrf_token", None)
+    if token is None:
+        token = request._alleger_csrf_token = get_token(request)
+    return token
 
 
 def cache_key(name: str, request, version, parts, *, per_path: bool = True) -> str:
@@ -309,3 +333,71 @@ def shared(name: str, request, parts: tuple, render, *, per_path: bool = True) -
         text = render()
         django_cache.set(key, str(text), seconds)
     return fill(text, request)
+
+
+# --- values remembered by this process for one data version ---------------------------------------
+
+
+_every_remembered: list["Remembered"] = []
+
+
+def forget() -> None:
+    """Empty every Remembered map of this process (the tests, between two: like the shared cache)."""
+    for memo in _every_remembered:
+        memo.clear()
+
+
+class Remembered:
+    """A bounded map (least recently used dropped first) of pickled values, in this process's memory.
+
+    Keyed by the data version among the rest, so what it returns is never older than the version the
+    request read (the version changes after every write); each read unpickles a fresh copy, so a
+    request may change what it gets (a model instance's caches) without touching anyone else's."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._values: OrderedDict[tuple, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+        _every_remembered.append(self)
+
+    def get(self, key: tuple):
+        with self._lock:
+            blob = self._values.get(key)
+            if blob is None:
+                return _MISSING
+            self._values.move_to_end(key)
+        return pickle.loads(blob)  # noqa: S301 — only this process writes it (set)
+
+    def set(self, key: tuple, value) -> None:
+        blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        with self._lock:
+            self._values[key] = blob
+            self._values.move_to_end(key)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+#: Small reads of a logged-in page (the object of a page by its slug, whether it is hidden…).
+_remembered = Remembered(4096)
+
+
+def remembered(request, name: str, parts: tuple, compute):
+    """`compute()`, or what it returned for the same name and parts at this request's data version.
+
+    For a GET (HEAD) with a data version only; what `compute()` returns must be picklable and the same
+    for everyone (or have the person in `parts`)."""
+    cacheable = (settings.FRAGMENT_CACHE_SECONDS and request is not None
+                 and request.method in ("GET", "HEAD"))
+    version = data_version(request) if cacheable else None
+    if version is None:
+        return compute()
+    key = (name, parts, version)
+    value = _remembered.get(key)
+    if value is _MISSING:
+        value = compute()
+        _remembered.set(key, value)
+    return value

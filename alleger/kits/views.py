@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from alleger.core import sections
 from alleger.core.errors import Refused
 from alleger.core.forms import add_refusal
-from alleger.core.fragments import deferred
+from alleger.core.fragments import deferred, remembered
 from alleger.core.ratelimit import limit
 from alleger.discussions.selectors import is_hidden
 
@@ -18,8 +18,9 @@ from .models import Kit, KitImage
 
 
 def _kit_for(request, slug, perm):
-    kit = get_object_or_404(Kit.objects.select_related("territory", "author", "organisation", "forked_from"),
-                            slug=slug)
+    # Remembered by this process for the data version (a GET's; alleger/core/fragments.py).
+    kit = remembered(request, "kit", (slug,), lambda: get_object_or_404(
+        Kit.objects.select_related("territory", "author", "organisation", "forked_from"), slug=slug))
     if not request.user.has_perm(perm, kit):
         raise PermissionDenied
     return kit
@@ -43,15 +44,16 @@ def kit_list(request):
 def kit_detail(request, slug):
     kit = _kit_for(request, slug, "kits.view_kit")
     user = request.user
-    hidden = is_hidden(kit)
+    hidden = remembered(request, "kit-hidden", (kit.pk,), lambda: is_hidden(kit))
     return render(request, "kits/detail.html", {
         "kit": kit,
         # Flags hide a kit from the public until a moderator decides; moderators still see it.
         "hidden": hidden and not user.has_perm("discussions.moderate", kit),
         "moderator_sees_hidden": hidden,
-        # Querysets, read only when the shared fragments that show them are rendered (core/fragments.py).
-        "forks": kit.forks.filter(status=Kit.Status.PUBLISHED).order_by("title"),
-        "asset_types": kit.asset_types.select_related("territory").order_by("name"),
+        # Read only when the shared fragments that show them are rendered (core/fragments.py): not even
+        # the querysets are built when they come from the cache.
+        "forks": deferred(lambda: list(kit.forks.filter(status=Kit.Status.PUBLISHED).order_by("title"))),
+        "asset_types": deferred(lambda: list(kit.asset_types.select_related("territory").order_by("name"))),
         # The person's, shown in a personal fragment: asked only when it is rendered.
         "can_change": deferred(user.has_perm, "kits.change_kit", kit),
         "can_submit": deferred(user.has_perm, "kits.submit_kit", kit),

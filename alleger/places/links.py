@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from alleger.core import sections
+from alleger.core.fragments import deferred
 from alleger.core.services import audit_record
 
 from .forms_links import PlaceTypesForm
@@ -51,19 +52,31 @@ def place_types_of(kit) -> list[str]:
     return list(PlaceTypeKit.objects.filter(kit=kit).order_by("place_type").values_list("place_type", flat=True))
 
 
-def kit_section(request, kit) -> dict | None:
-    """« S'applique aussi aux lieux : jardin partagé », and the published places of those types."""
-    types = place_types_of(kit)
-    can_change = request is not None and request.user.has_perm("kits.change_kit", kit)
-    if not types and not can_change:
-        return None
-    places = Place.objects.filter(moderation=Place.Moderation.PUBLISHED, place_type__in=types)
-    if kit.territory_id:
-        places = places.filter(territory_id=kit.territory_id)
-    places = list(places.order_by("name", "pk")[:KIT_SECTION_PLACES])
-    return {"place_types": [PlaceType(t).label for t in types],
-            "places": [(place, place_url(place)) for place in places],
-            "form": PlaceTypesForm(initial={"place_types": types}) if can_change else None}
+def kit_section(request, kit) -> dict:
+    """« S'applique aussi aux lieux : jardin partagé », and the published places of those types.
+
+    Its template shows them in a shared fragment (the same for everyone) and the form that chooses the
+    types in a personal one (for who may change the kit); each value is read only when its fragment is
+    rendered, not when it comes from the cache (alleger/core/fragments.py)."""
+
+    def shown() -> dict:
+        types = place_types_of(kit)
+        places = Place.objects.filter(moderation=Place.Moderation.PUBLISHED, place_type__in=types)
+        if kit.territory_id:
+            places = places.filter(territory_id=kit.territory_id)
+        places = list(places.order_by("name", "pk")[:KIT_SECTION_PLACES]) if types else []
+        return {"types": types, "place_types": [PlaceType(t).label for t in types],
+                "places": [(place, place_url(place)) for place in places]}
+
+    def form():
+        if request is None or not request.user.has_perm("kits.change_kit", kit):
+            return None
+        return PlaceTypesForm(initial={"place_types": values()["types"]})
+
+    values = deferred(shown)
+    return {"place_types": deferred(lambda: values()["place_types"]),
+            "places": deferred(lambda: values()["places"]),
+            "form": deferred(form)}
 
 
 def register_sections() -> None:

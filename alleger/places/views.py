@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from alleger.core import sections
 from alleger.core.cache import public_page
 from alleger.core.forms import PhotoForm, add_refusal
+from alleger.core.fragments import deferred_context, remembered
 from alleger.core.ratelimit import limit
 
 from . import selectors, services
@@ -40,11 +41,15 @@ def _place_for(request, pk: int, perm: str = "places.view_place") -> Place:
 
 @public_page
 def place_list(request):
-    now = timezone.now()
-    territories = list(selectors.territories_for_filter())
+    # To the minute, as opening hours are: the results (open or not, the next opening in words) are the
+    # same all minute long, so a shared fragment keyed by the minute holds them (alleger/core/fragments.py).
+    now = timezone.now().replace(second=0, microsecond=0)
+    # The filters' choices, remembered by this process for the data version (a GET's).
+    territories = remembered(request, "places-territories", (), lambda: list(selectors.territories_for_filter()))
     territory = next((t for t in territories if t.slug == request.GET.get("territoire")), None)
-    neighbourhoods = list({n.slug: (n.slug, n.name if territory else f"{n.name} ({n.territory.name})")
-                           for n in selectors.neighbourhoods_for_filter(territory)}.values())
+    neighbourhoods = remembered(request, "places-neighbourhoods", (territory and territory.pk,), lambda: list({
+        n.slug: (n.slug, n.name if territory else f"{n.name} ({n.territory.name})")
+        for n in selectors.neighbourhoods_for_filter(territory)}.values()))
     form = PlaceFilterForm(request.GET, territories=territories, neighbourhoods=neighbourhoods)
     filters = form.values()
     instant = form.instant(now)
@@ -53,23 +58,28 @@ def place_list(request):
         form.add_error("pres", _("Lieu inconnu : donnez un quartier ou « latitude, longitude » (par exemple "
                                  "« 45.436, 4.372 »)."))
     kind = filters.get("service", "")
-    places = selectors.find(territory=territory, profile=filters.get("profil", ""), place_type=filters.get("type", ""),
-                            service_kind=kind, neighbourhood_slug=filters.get("quartier", ""),
-                            text=filters.get("q", ""), wheelchair=bool(filters.get("fauteuil")),
-                            open_at_instant=instant, near=near)
     at = instant or now
-    page = Paginator(places, PAGE_SIZE).get_page(request.GET.get("page"))
-    selectors.with_timings(page.object_list, at, kind=kind)
+
+    def results() -> dict:
+        places = selectors.find(territory=territory, profile=filters.get("profil", ""),
+                                place_type=filters.get("type", ""), service_kind=kind,
+                                neighbourhood_slug=filters.get("quartier", ""), text=filters.get("q", ""),
+                                wheelchair=bool(filters.get("fauteuil")), open_at_instant=instant, near=near)
+        page = Paginator(places, PAGE_SIZE).get_page(request.GET.get("page"))
+        selectors.with_timings(page.object_list, at, kind=kind)
+        return {"page": page, "geojson": selectors.geojson(places, at=at, kind=kind)}
+
     shown = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(request, "places/list.html", {
         "form": form,
-        "page": page,
+        # Read only when the results' shared fragment is rendered, not when it comes from the cache.
+        **deferred_context(results, ["page", "geojson"]),
+        "minute": at.isoformat(),
         "territory": territory,
         "instant": instant,
         "near": near,
         "filtered": bool(shown),
         "querystring": urlencode(shown),
-        "geojson": selectors.geojson(places, at=at, kind=kind),
         "can_review": request.user.has_perm("places.view_review_queue"),
         "my_proposals": selectors.proposals_of(request.user)[:20],
         "my_places": selectors.managed_places(request.user)[:20],

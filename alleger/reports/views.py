@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from alleger.core.errors import Refused
 from alleger.core.forms import add_refusal
-from alleger.core.fragments import deferred, deferred_context
+from alleger.core.fragments import deferred, deferred_context, remembered
 from alleger.core.ratelimit import limit
 from alleger.discussions.views import hidden_page
 from alleger.territories.models import Territory
@@ -58,7 +58,8 @@ def report_index(request):
 
 
 def territory_reports(request, slug):
-    territory = _territory(slug)
+    # Remembered by this process for the data version (a GET's; alleger/core/fragments.py).
+    territory = remembered(request, "territory", (slug,), lambda: _territory(slug))
 
     def listing():
         categories = list(selectors.categories_of(territory, active_only=False))

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from alleger.core import sections
 from alleger.core.cache import public_page
-from alleger.core.fragments import VisitorRequest, deferred_context
+from alleger.core.fragments import VisitorRequest, deferred_context, remembered
 from alleger.core.markdown import markdown_to_text
 from alleger.core.selectors import live_overview
 from alleger.core.text import clean_text
@@ -20,7 +20,8 @@ from .theme import hex_colour
 
 @public_page
 def territory_detail(request, slug):
-    territory = get_object_or_404(Territory, slug=slug)
+    # Remembered by this process for the data version (a GET's; alleger/core/fragments.py).
+    territory = remembered(request, "territory", (slug,), lambda: get_object_or_404(Territory, slug=slug))
 
     def content():
         neighbourhoods = list(selectors.neighbourhood_list(territory))
@@ -44,8 +45,9 @@ def territory_detail(request, slug):
     return render(request, "territories/detail.html", {
         "territory": territory,
         **deferred_context(content, ["neighbourhoods", "geojson", "moderators", "live", "sections"]),
-        "moderation_links": (moderation.links(territory)
-                             if request.user.has_perm("territories.moderate", territory) else None),
+        "moderation_links": (moderation.links(territory) if remembered(
+            request, "moderates", (request.user.pk, territory.pk),
+            lambda: request.user.has_perm("territories.moderate", territory)) else None),
     })
 
 

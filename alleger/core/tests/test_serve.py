@@ -62,3 +62,13 @@ def test_gunicorn_takes_a_poll_of_800_ids_and_answers_414_beyond_its_limit(gunic
 def test_the_request_line_limit_is_gunicorns_maximum():
     args = gunicorn_args("alleger.wsgi:application", "127.0.0.1", 8000, 3)
     assert args[args.index("--limit-request-line") + 1] == "8190" == str(REQUEST_LINE_LIMIT)
+
+
+def test_the_access_log_is_on_unless_turned_off(monkeypatch):
+    monkeypatch.delenv("WEB_ACCESS_LOG", raising=False)
+    assert "--access-logfile" in gunicorn_args("alleger.wsgi:application", "127.0.0.1", 8000, 3)
+    monkeypatch.setenv("WEB_ACCESS_LOG", "false")
+    assert "--access-logfile" not in gunicorn_args("alleger.wsgi:application", "127.0.0.1", 8000, 3)
+    monkeypatch.setenv("WEB_ACCESS_LOG", "peut-être")
+    with pytest.raises(SystemExit, match="WEB_ACCESS_LOG"):
+        gunicorn_args("alleger.wsgi:application", "127.0.0.1", 8000, 3)

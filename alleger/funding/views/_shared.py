@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from alleger.core.fragments import remembered
 from alleger.territories.models import Territory
 
 from .. import selectors
@@ -18,7 +19,8 @@ MAP_LIMIT = 500
 def _project_for(request, slug, perm=None) -> Project:
     """The project if the person may see it (404 otherwise), then `perm` on it (403 otherwise)."""
     try:
-        project = selectors.project_visible_get(slug)
+        # Remembered by this process for the data version (a GET's; alleger/core/fragments.py).
+        project = remembered(request, "project", (slug,), lambda: selectors.project_visible_get(slug))
     except Project.DoesNotExist:
         raise Http404 from None
     if not request.user.has_perm("funding.view_project", project):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from alleger.bookings import selectors as booking_selectors
 from alleger.core.cache import public_page
 from alleger.core.forms import add_refusal
-from alleger.core.fragments import deferred, deferred_context
+from alleger.core.fragments import deferred, deferred_context, remembered
 from alleger.discussions.selectors import is_hidden
 from alleger.organisations.selectors import organisations_of
 from alleger.territories.models import Neighbourhood, Territory
@@ -129,7 +129,7 @@ def _render_project(request, project, *, offer_forms=None, support_form=None, re
 
     url = request.build_absolute_uri(project.get_absolute_url())
     share_body = f"{project.summary}\n\n{url}"
-    hidden = is_hidden(project)
+    hidden = remembered(request, "project-hidden", (project.pk,), lambda: is_hidden(project))
     # The parts that are the same for everyone go into shared fragments, the person's own (actions,
     # offers, support, following, flags, comments) into personal ones (alleger/core/fragments.py); what
     # either shows is deferred: read only when it is rendered, not when it comes from the cache.

@@ -106,7 +106,11 @@ def test_kit_page_says_which_places_it_applies_to(client, territory):
     assert "S'applique aussi aux lieux : jardin partagé" in page
     assert "Jardin partagé du Crêt de Roch" in page
     links.place_type_kit_unlink(kit=kit, place_type=PlaceType.GARDEN)
-    assert sections.of("kit", None, kit) == []
+    # Nothing to show (the section's values are read when its fragments are rendered).
+    [part] = sections.of("kit", None, kit)
+    assert part.context["place_types"] == [] and part.context["places"] == [] and not part.context["form"]
+    page = client.get(kit.get_absolute_url()).content.decode()
+    assert "S'applique aussi aux lieux" not in page and "Dans les lieux partagés" not in page
 
 
 def test_demo_link_of_the_gardener_kit(territory):

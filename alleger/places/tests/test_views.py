@@ -62,6 +62,19 @@ def test_open_now_is_the_current_instant(client, places, monkeypatch):
     assert names(client.get("/lieux/", {"ouvert": "maintenant"})) == ["France Services du Crêt de Roch"]
 
 
+def test_open_now_from_the_shared_fragments_follows_the_minute(client, places, monkeypatch):
+    # A cookie: rendered anew (no page cache), the results coming from their shared fragment.
+    client.cookies["bench"] = "uncached"
+    now = [dt.datetime(2026, 12, 3, 16, 59, 30, tzinfo=PARIS)]  # the CAF desk closes at 17:00
+    monkeypatch.setattr(timezone, "now", lambda: now[0])
+    for _ in range(2):  # the second from the fragment
+        assert "France Services du Crêt de Roch" in client.get("/lieux/", {"ouvert": "maintenant"}).content.decode()
+    now[0] = dt.datetime(2026, 12, 3, 17, 0, 5, tzinfo=PARIS)
+    body = client.get("/lieux/", {"ouvert": "maintenant"}).content.decode()
+    assert "Aucun lieu ne correspond" in body and "France Services du Crêt de Roch" not in body.split(
+        'id="resultats"', 1)[1]
+
+
 def test_a_place_page_says_everything(client, places, organisation):
     place = places["fs"]
     Place.objects.filter(pk=place.pk).update(operator=organisation, origin="created", wheelchair="yes",

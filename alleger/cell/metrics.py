@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.db import connections
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, Sum, Window
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from alleger.assets.models import AssetChange
@@ -144,27 +144,29 @@ def _pledges(territory, start, end) -> list[tuple[datetime.date, int | None, int
     """(day, neighbourhood, sum of the amounts, contributions, people, new people) of the range's contributions.
 
     People are counted once per (day, neighbourhood); a person is new there when their first contribution on
-    the territory is of that day. All in one statement over the range, one sort of its contributions: each
-    contribution with its person's first day in the range and its rank among the person's contributions of
-    that day and neighbourhood (two windows over the same order), then summed per (day, neighbourhood); a
-    person who had contributed before the range is never new. The inner queries are the ORM's (so the local
-    day is each database's own); the outer one is plain SQL.
+    the territory is of that day. All in one statement over the range, with hash aggregates rather than
+    sorts of the range's contributions: first summed per (day, neighbourhood, person), then each person's
+    first day taken from those sums, then summed per (day, neighbourhood); a person who had contributed
+    before the range is never new. The inner queries are the ORM's (so the local day is each database's
+    own); the outer one is plain SQL.
     """
     history = Contribution.objects.filter(project__territory=territory, created_at__lt=end).order_by()
-    day, hood, person = _day("created_at", start), F("project__neighbourhood"), F("contributor")
     made = (history.filter(created_at__gte=start)
-            .annotate(local_day=day, hood=hood, person=person, cents=F("amount_cents"),
-                      first_day=Window(Min(day), partition_by=[person]),
-                      rank=Window(RowNumber(), partition_by=[person, day, hood]))
-            .values("local_day", "hood", "person", "cents", "first_day", "rank"))
+            .annotate(local_day=_day("created_at", start), hood=F("project__neighbourhood"),
+                      person=F("contributor"), cents=F("amount_cents"))
+            .values("local_day", "hood", "person", "cents"))
     before = history.filter(created_at__lt=start).values("contributor")
     made_sql, made_params = made.query.sql_with_params()
     before_sql, before_params = before.query.sql_with_params()
-    sql = (f"SELECT m.local_day, m.hood, SUM(m.cents), COUNT(*), SUM(CASE WHEN m.rank = 1 THEN 1 ELSE 0 END), "
-           f"SUM(CASE WHEN m.rank = 1 AND m.local_day = m.first_day AND m.person NOT IN ({before_sql}) "
-           f"THEN 1 ELSE 0 END) FROM ({made_sql}) m GROUP BY m.local_day, m.hood")
+    sql = (f"WITH m AS ({made_sql}), "
+           "d AS (SELECT local_day, hood, person, SUM(cents) AS cents, COUNT(*) AS n FROM m "
+           "GROUP BY local_day, hood, person), "
+           "f AS (SELECT person, MIN(local_day) AS first_day FROM d GROUP BY person) "
+           "SELECT d.local_day, d.hood, SUM(d.cents), SUM(d.n), COUNT(*), "
+           f"SUM(CASE WHEN d.local_day = f.first_day AND d.person NOT IN ({before_sql}) THEN 1 ELSE 0 END) "
+           "FROM d JOIN f ON f.person = d.person GROUP BY d.local_day, d.hood")
     with connections[history.db].cursor() as cursor:
-        cursor.execute(sql, (*before_params, *made_params))
+        cursor.execute(sql, (*made_params, *before_params))
         return [(_date(d), h, int(cents), n, int(people), int(new)) for d, h, cents, n, people, new in cursor]
 
 

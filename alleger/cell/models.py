@@ -138,6 +138,9 @@ class CellAction(models.Model):
                                    name="cellaction_tag_has_challenge"),
             models.CheckConstraint(condition=~Q(kind="invite") | Q(workshop__isnull=False),
                                    name="cellaction_invite_has_workshop"),
+            # One invitation of an item's author to a workshop: a second click sends no second e-mail.
+            models.UniqueConstraint(fields=["workshop", "target_type", "target_id"], condition=Q(kind="invite"),
+                                    name="cellaction_invite_once"),
         ]
         indexes = [models.Index(fields=["target_type", "target_id"], name="cellaction_target")]
 

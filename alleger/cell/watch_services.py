@@ -237,6 +237,10 @@ def _tag(*, actor, territory, target, challenge, note) -> CellAction | None:
 def _invite(*, territory, target, workshop, note) -> None:
     if workshop is None or not invitable_workshops(territory).filter(pk=workshop.pk).exists():
         raise Refused("workshop_required", _("Choisissez un atelier à venir d'un défi ouvert du territoire."))
+    if CellAction.objects.filter(kind=CellAction.Kind.INVITE, workshop=workshop, target_id=target.pk,
+                                 target_type=ContentType.objects.get_for_model(target)).exists():
+        raise Refused("already_invited", _("Son auteur est déjà invité à cet atelier : aucune nouvelle invitation "
+                                           "n'est envoyée."), status=409)
     person_field = TARGETS[target._meta.label_lower][1]
     person = getattr(target, person_field) if person_field else None
     if person is None:
@@ -304,9 +308,14 @@ def cell_act(*, actor, territory, target, kind: str, note: str = "", organisatio
         _invite(territory=territory, target=target, workshop=workshop, note=note)
     else:
         raise Refused("invalid", _("Action inconnue."))
-    action = CellAction.objects.create(kind=kind, territory=territory, actor=actor, note=note, challenge=challenge,
-                                       workshop=workshop, target_type=ContentType.objects.get_for_model(target),
-                                       target_id=target.pk)
+    try:
+        with transaction.atomic():
+            action = CellAction.objects.create(kind=kind, territory=territory, actor=actor, note=note,
+                                               challenge=challenge, workshop=workshop, target_id=target.pk,
+                                               target_type=ContentType.objects.get_for_model(target))
+    except IntegrityError as exc:  # two clicks at once: the database lets one invitation through
+        raise Refused("already_invited", _("Son auteur est déjà invité à cet atelier : aucune nouvelle invitation "
+                                           "n'est envoyée."), status=409) from exc
     audit_record(actor=actor, action=f"cell.{kind}", target=target, note=note,
                  challenge=challenge.pk if challenge else None, workshop=workshop.pk if workshop else None)
     return action

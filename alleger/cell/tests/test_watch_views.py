@@ -167,6 +167,27 @@ def test_a_member_tagging_what_they_hold_only_proposes_it(territory, cell_member
     assert ChallengeResponse.objects.get().status == "proposed"
 
 
+def test_an_author_is_invited_once_to_a_workshop(client_of, territory, cell_member, news, challenge,
+                                                django_capture_on_commit_callbacks):
+    """A second « Inviter » for the same workshop sends no second e-mail and records nothing; the database
+    refuses a second row too (two clicks at once)."""
+    from django.db import IntegrityError, transaction
+
+    workshop = challenge.workshops.get()
+    item = reverse("cell:watch_item", args=[territory.slug, f"funding.project:{news['project'].pk}"])
+    client = client_of(cell_member)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(item, {"kind": "invite", "workshop": workshop.pk}).status_code == 302
+        again = client.post(item, {"kind": "invite", "workshop": workshop.pk})
+    assert again.status_code == 400
+    assert "Son auteur est déjà invité à cet atelier" in again.content.decode()
+    assert len(mail.outbox) == 1 and CellAction.objects.filter(kind="invite").count() == 1
+    first = CellAction.objects.get(kind="invite")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CellAction.objects.create(kind="invite", territory=territory, actor=cell_member, workshop=workshop,
+                                  target_type=first.target_type, target_id=first.target_id)
+
+
 def test_tags_and_invitations_name_a_real_challenge_or_workshop(client_of, territory, other_territory,
                                                                  cell_member, news, challenge):
     from alleger.cell.challenge_services import workshop_add

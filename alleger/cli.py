@@ -1,7 +1,7 @@
 """The `alleger` command: run the demo, serve, build translations, or any manage.py command.
 
-    alleger demo                 migrate, load the demo data, serve on http://127.0.0.1:8000
-    alleger serve                serve with gunicorn (configuration from the environment)
+    alleger demo [--port N]      migrate, load the demo data, serve on http://127.0.0.1:8000 (or port N)
+    alleger serve [--port N]     serve with gunicorn (configuration from the environment)
     alleger build                compile translations and collect static files
     alleger <django command>     any manage.py command (migrate, demo_data, settle, …)
 """
@@ -122,6 +122,14 @@ def _main(argv: list[str]) -> None:
     command, rest = argv[0], argv[1:]
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8000"))
+    if command in ("demo", "serve"):
+        import argparse
+
+        parser = argparse.ArgumentParser(prog=f"alleger {command}")
+        parser.add_argument("--host", default=host, help="address to listen on (env HOST, default 127.0.0.1)")
+        parser.add_argument("--port", type=int, default=port, help="port (env PORT, default 8000)")
+        options = parser.parse_args(rest)  # an unknown option is an error, never silently ignored
+        host, port = options.host, options.port
     if command == "demo":
         demo(host, port)
     elif command == "serve":

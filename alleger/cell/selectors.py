@@ -100,8 +100,9 @@ class Figure:
 
     @property
     def change(self) -> int | None:
-        """Percentage change against the previous period (None when it cannot be said)."""
-        if self.value is None or not self.previous:
+        """Percentage change against the previous period (None when it cannot be said: nothing or a negative
+        figure before, such as money raised net of more withdrawals than pledges)."""
+        if self.value is None or self.previous is None or self.previous <= 0:
             return None
         return round(100 * (self.value - self.previous) / abs(self.previous))
 

@@ -150,8 +150,8 @@ def period_label(start: datetime.date, unit: str) -> str:
     if unit == MONTH:
         return date_format(start, "F Y")
     if unit == WEEK:
-        return _("semaine du %(day)s") % {"day": date_format(start, "j b Y")}
-    return date_format(start, "j b Y")
+        return _("semaine du %(day)s") % {"day": date_format(start, "j N Y")}
+    return date_format(start, "j N Y")
 
 
 def over_time(data: dict, *, title: str, desc: str, kind: str = "bar", plotted: str = "amount") -> Chart:

@@ -130,7 +130,7 @@ def test_the_neighbourhood_dashboard_narrows_everything(client, town):
     assert "Taux d'occupation des lieux 50 % 25 % +100 %" in page
     assert "La Fabrique 100 50 50 %" in page and "Salle des fêtes 100" not in page
     assert "60 % des habitants du territoire , 70 % de ceux de Les Prés." in page
-    assert "Les Prés (le quartier affiché) 1000 700 70 %" in page
+    assert "Les Prés (le quartier affiché) 1 000 700 70 %" in page
 
 
 def test_the_coverage_comes_from_the_latest_published_study(client, town):
@@ -145,7 +145,7 @@ def test_the_coverage_comes_from_the_latest_published_study(client, town):
     assert "à moins de 600 m d'un lieu : 60 % des habitants du territoire ." in page
     assert f'href="{latest.get_absolute_url()}"' in response.content.decode()
     assert "Une vieille étude" not in page and "Pas encore publiée" not in page and older.pk != latest.pk
-    assert "Les Prés 1000 700 70 % Hors des quartiers 500 200 40 %" in page
+    assert "Les Prés 1 000 700 70 % Hors des quartiers 500 200 40 %" in page
 
 
 def test_each_kind_of_place_keeps_its_latest_study(client, town):

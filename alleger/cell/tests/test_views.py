@@ -112,3 +112,13 @@ def test_the_dashboard_is_served_from_its_fragment_until_the_metrics_change(clie
     today = timezone.localdate()
     services.rebuild(since=today - datetime.timedelta(days=60), until=today, territories=[territory])
     assert "Argent collecté (net) 35 € 10 € +250 %" in text(client.get(url))
+
+
+def test_no_percentage_against_nothing_or_a_negative_figure():
+    """Money raised net of more withdrawals than pledges is negative: +23 485 % against it means nothing."""
+    from alleger.cell.selectors import Figure
+
+    assert Figure("raised_cents", "Argent", 150, 100).change == 50
+    assert Figure("raised_cents", "Argent", -50, 100).change == -150
+    assert Figure("raised_cents", "Argent", 2_338_500, -10_000).change is None
+    assert Figure("raised_cents", "Argent", 100, 0).change is None

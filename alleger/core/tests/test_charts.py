@@ -53,8 +53,8 @@ def test_the_svg_is_valid_xml_with_role_title_and_desc(kind):
     assert svg.get("role") == "img" and svg.get("aria-labelledby") == "c-title c-desc"
     assert svg.find(f"{SVG}title").text == "Dons"
     desc = svg.find(f"{SVG}desc").text
-    assert desc.startswith("Par jour. Du 30 mar 2026 au 1 avr 2026, 3 périodes.")
-    assert "Valeur la plus haute : 6\u202f000\u00a0€ (1 avr 2026)." in desc
+    assert desc.startswith("Par jour. Du 30 mars 2026 au 1 avr. 2026, 3 périodes.")
+    assert "Valeur la plus haute : 6\u202f000\u00a0€ (1 avr. 2026)." in desc
     if kind == "bar":
         assert len(svg.findall(f".//{SVG}rect")) == 3
     else:
@@ -66,9 +66,9 @@ def test_every_period_is_in_the_table_the_empty_ones_too():
     html = _render(charts.over_time(_data({0: (1, 1_050), 2: (3, 600_000)}, 3), title="Dons", desc="."))
     assert _table(html) == [
         ["Jour", "Nombre", "Montant", "Cumul"],
-        ["30 mar 2026", "1", "10,50\u00a0€", "10,50\u00a0€"],
-        ["31 mar 2026", "0", "0\u00a0€", "10,50\u00a0€"],
-        ["1 avr 2026", "3", "6\u202f000\u00a0€", "6\u202f010,50\u00a0€"],
+        ["30 mars 2026", "1", "10,50\u00a0€", "10,50\u00a0€"],
+        ["31 mars 2026", "0", "0\u00a0€", "10,50\u00a0€"],
+        ["1 avr. 2026", "3", "6\u202f000\u00a0€", "6\u202f010,50\u00a0€"],
     ]
 
 
@@ -96,7 +96,7 @@ def test_periods_grow_from_days_to_weeks_to_months():
     assert charts.periods(datetime.date(2025, 12, 31), datetime.date(2026, 2, 1), charts.MONTH) == [
         datetime.date(2025, 12, 1), datetime.date(2026, 1, 1), datetime.date(2026, 2, 1)]
     with translation.override("en"):
-        assert charts.period_label(datetime.date(2026, 1, 5), charts.WEEK) == "week of 5 jan 2026"
+        assert charts.period_label(datetime.date(2026, 1, 5), charts.WEEK) == "week of 5 Jan. 2026"
 
 
 def test_a_column_may_carry_its_unit():

@@ -72,3 +72,18 @@ def test_the_access_log_is_on_unless_turned_off(monkeypatch):
     monkeypatch.setenv("WEB_ACCESS_LOG", "peut-être")
     with pytest.raises(SystemExit, match="WEB_ACCESS_LOG"):
         gunicorn_args("alleger.wsgi:application", "127.0.0.1", 8000, 3)
+
+
+def test_demo_and_serve_take_their_port_and_refuse_an_unknown_option(monkeypatch, capsys):
+    from alleger import cli
+
+    called = []
+    monkeypatch.setattr(cli, "demo", lambda host, port: called.append(("demo", host, port)))
+    monkeypatch.setattr(cli, "serve", lambda host, port: called.append(("serve", host, port)))
+    monkeypatch.delenv("PORT", raising=False)
+    cli._main(["demo", "--port", "8123"])
+    cli._main(["serve"])
+    assert called == [("demo", "127.0.0.1", 8123), ("serve", "127.0.0.1", 8000)]
+    with pytest.raises(SystemExit):
+        cli._main(["demo", "--prot", "8123"])
+    assert "unrecognized arguments: --prot" in capsys.readouterr().err

@@ -40,8 +40,10 @@ class WorkshopForm(forms.ModelForm):
         model = Workshop
         fields = ["held_at", "ends_at", "room", "place_name", "place_url", "participants_count", "participants",
                   "minutes"]
-        labels = {"held_at": _("Début"), "ends_at": _("Fin"), "place_name": _("Ou bien : un lieu qui n'est pas sur "
-                                                                            "la plateforme")}
+        labels = {"held_at": _("Début de l'atelier"), "ends_at": _("Fin de l'atelier"),
+                  "place_name": _("Ou bien : un lieu qui n'est pas sur la plateforme"),
+                  "participants_count": _("Nombre de participants (attendus, ou venus)"),
+                  "participants": _("Participants (attendus, ou venus)")}
         help_texts = {
             "ends_at": _("Obligatoire pour réserver une salle."),
             "room": _("La salle est réservée à votre nom, aux règles de toute réservation (horaires, créneaux, "

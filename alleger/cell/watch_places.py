@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from alleger.bookings.models import Booking, Status
 from alleger.places.models import Place, PlaceChange
 
-from .watch import Filters, WatchItem, register_kind
+from .watch import Filters, WatchItem, day_event, register_kind
 
 #: The bookings a day's aggregate counts: made and not withdrawn by the place (a waitlist offer not yet
 #: claimed, or lapsed, is not a booking made). Cancelled ones count: someone booked that day.
@@ -93,7 +93,7 @@ def booking_items(filters: Filters, limit: int):
             "n": row["n"], "place": place.name, "hours": booked}
         yield WatchItem(kind="bookings", date=row["last"], title=place.name, url=place.get_absolute_url(),
                         territory_id=place.territory_id, neighbourhood=_hood(place), summary=summary,
-                        event=str(row["day"]), target=("places.place", place.pk))
+                        event=day_event(row["day"]), target=("places.place", place.pk))
 
 
 register_kind("place", gettext_lazy("Lieu partagé"), place_items)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from alleger.bookings.models import Booking, Status
 from alleger.cell import watch, watch_services
 from alleger.cell.models import CellAction
+from alleger.cell.watch import day_event
 from alleger.places.models import Place, PlaceChange
 from alleger.places.services import place_propose, place_review
 from alleger.testing.bookings_factories import BookingFactory, ResourceFactory
@@ -112,7 +113,7 @@ def test_bookings_come_in_aggregate_per_place_and_day(territory, fabrique, busy)
         ("La Fabrique", "1 réservation à La Fabrique, 3 h réservées"),
     ]
     first = found[0]
-    assert first.event == str(busy["today"].date()) and first.neighbourhood == "Jacquard"
+    assert first.event == day_event(busy["today"].date()) and first.neighbourhood == "Jacquard"
     assert first.date == busy["today"] + datetime.timedelta(hours=3)  # the day's last booking
     assert first.url == fabrique.get_absolute_url() and first.target == ("places.place", fabrique.pk)
     text = repr(found)

@@ -276,12 +276,17 @@ def place_section(request, place) -> dict | None:
     answered = list(Challenge.objects.filter(responses__place=place, responses__status=ChallengeResponse.Status.ACCEPTED)
                     .exclude(status=Challenge.Status.DRAFT).select_related("territory").order_by("-starts_on", "pk"))
     user = request.user
-    open_challenges = []
+    open_challenges, pending = [], []
     if user.has_perm("cell.propose_as_response", place):
         open_challenges = [c for c in Challenge.objects.filter(territory_id=place.territory_id,
                                                                status=Challenge.Status.OPEN)
                            .exclude(responses__place=place).select_related("territory").order_by("title", "pk")
                            if user.has_perm("cell.propose_response", c)]
-    if not (workshops or answered or open_challenges):
+        # Its managers see what they proposed and the cell has not decided yet.
+        pending = list(Challenge.objects.filter(responses__place=place,
+                                                responses__status=ChallengeResponse.Status.PROPOSED)
+                       .exclude(status=Challenge.Status.DRAFT).select_related("territory").order_by("title", "pk"))
+    if not (workshops or answered or open_challenges or pending):
         return None
-    return {"place": place, "workshops": workshops, "answered": answered, "open_challenges": open_challenges}
+    return {"place": place, "workshops": workshops, "answered": answered, "open_challenges": open_challenges,
+            "pending": pending}

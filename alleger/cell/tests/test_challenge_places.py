@@ -45,8 +45,13 @@ def test_a_manager_proposes_their_place_from_its_page_and_the_cell_accepts(clien
     proposed = ChallengeResponse.objects.get()
     assert (proposed.kind, proposed.place, proposed.status, proposed.proposed_by) == (
         "place", place, "proposed", org_member)
-    # Proposed once: the form is gone, and proposing again is refused, nothing written.
-    assert "Proposer ce lieu en réponse à un défi" not in client.get(place.get_absolute_url()).content.decode()
+    # Proposed once: the form is gone, the page says it awaits the cell (to its managers only), and proposing
+    # again is refused, nothing written.
+    page = client.get(place.get_absolute_url()).content.decode()
+    assert "Proposer ce lieu en réponse à un défi" not in page
+    assert "Proposé par vous, en attente de la décision de la cellule d'innovation" in page
+    assert f'<a href="{challenge.get_absolute_url()}">Des lieux pour réparer</a>' in page
+    assert "en attente de la décision" not in client_of(resident).get(place.get_absolute_url()).content.decode()
     again = client.post(reverse("cell:place_propose", args=[place.pk]), {"challenge": challenge.pk}, follow=True)
     assert "Cet objet répond déjà à ce défi" in again.content.decode() and ChallengeResponse.objects.count() == 1
 

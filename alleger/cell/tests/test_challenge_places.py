@@ -51,9 +51,9 @@ def test_a_manager_proposes_their_place_from_its_page_and_the_cell_accepts(clien
     assert "Proposer ce lieu en réponse à un défi" not in page
     assert "Proposé par vous, en attente de la décision de la cellule d'innovation" in page
     assert f'<a href="{challenge.get_absolute_url()}">Des lieux pour réparer</a>' in page
-    assert "en attente de la décision" not in client_of(resident).get(place.get_absolute_url()).content.decode()
     again = client.post(reverse("cell:place_propose", args=[place.pk]), {"challenge": challenge.pk}, follow=True)
     assert "Cet objet répond déjà à ce défi" in again.content.decode() and ChallengeResponse.objects.count() == 1
+    assert "en attente de la décision" not in client_of(resident).get(place.get_absolute_url()).content.decode()
 
     cell = client_of(cell_member)
     decided = cell.post(reverse("cell:response_decide", args=[challenge.territory.slug, challenge.pk, proposed.pk]),

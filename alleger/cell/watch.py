@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -115,9 +115,10 @@ class Kind:
 KINDS: dict[str, Kind] = {}
 
 
-def day_event(day: datetime.date) -> str:
-    """What an aggregate item of one day says it is: « le 4 décembre 2026 » (its `date` keeps the instant)."""
-    return _("le %(day)s") % {"day": date_format(day, "j F Y")}
+def day_event() -> str:
+    """What an aggregate item of one day says it is (« Réservations de la journée · 4 décembre 2026 18:29 »:
+    its `date` is the day's last one)."""
+    return _("de la journée")
 
 
 def register_kind(key: str, label, selector: Selector, *, themed: bool = False) -> None:
@@ -204,7 +205,7 @@ def contribution_items(filters: Filters, limit: int):
             "n": row["n"], "amount": euros(row["cents"] or 0)}
         yield WatchItem(kind="contributions", date=row["last"], title=project.title,
                         url=project.get_absolute_url(), territory_id=project.territory_id,
-                        neighbourhood=_hood(project), summary=summary, event=day_event(row["day"]),
+                        neighbourhood=_hood(project), summary=summary, event=day_event(),
                         target=("funding.project", project.pk))
 
 

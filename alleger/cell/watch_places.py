@@ -93,7 +93,7 @@ def booking_items(filters: Filters, limit: int):
             "n": row["n"], "place": place.name, "hours": booked}
         yield WatchItem(kind="bookings", date=row["last"], title=place.name, url=place.get_absolute_url(),
                         territory_id=place.territory_id, neighbourhood=_hood(place), summary=summary,
-                        event=day_event(row["day"]), target=("places.place", place.pk))
+                        event=day_event(), target=("places.place", place.pk))
 
 
 register_kind("place", gettext_lazy("Lieu partagé"), place_items)

@@ -113,7 +113,7 @@ def test_bookings_come_in_aggregate_per_place_and_day(territory, fabrique, busy)
         ("La Fabrique", "1 réservation à La Fabrique, 3 h réservées"),
     ]
     first = found[0]
-    assert first.event == day_event(busy["today"].date()) and first.neighbourhood == "Jacquard"
+    assert first.event == day_event() == "de la journée" and first.neighbourhood == "Jacquard"
     assert first.date == busy["today"] + datetime.timedelta(hours=3)  # the day's last booking
     assert first.url == fabrique.get_absolute_url() and first.target == ("places.place", fabrique.pk)
     text = repr(found)

@@ -53,7 +53,10 @@ class BookingFactory(factory.django.DjangoModelFactory):
         model = Booking
 
     resource = factory.SubFactory(ResourceFactory)
-    start = factory.Faker("future_datetime", tzinfo=__import__("datetime").timezone.utc)
+    # Two hours apart from one booking to the next (an hour each), within 25 days: two bookings of a resource
+    # never overlap by chance (random dates did, and PostgreSQL's exclusion constraint refused the second).
+    start = factory.Sequence(lambda n: __import__("django.utils.timezone").utils.timezone.now().replace(
+        microsecond=0) + __import__("datetime").timedelta(days=1, hours=2 * (n % 300)))
     end = factory.LazyAttribute(lambda o: o.start + __import__("datetime").timedelta(hours=1))
     blocked_end = factory.LazyAttribute(lambda o: o.end)
     exclusive = factory.LazyAttribute(lambda o: o.resource.capacity == 1)

@@ -20,16 +20,17 @@ new and returning people; fixed reports) run once per range inside `batch()`.
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
 
 from django.db import connections
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, Sum, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from alleger.assets.models import AssetChange
@@ -58,14 +59,16 @@ class Definition:
     compute: Compute
     #: What the figure counts, in words, for the dashboard's glossary and the open data's README.
     explains: str
+    #: The long shared query it reads, if any (`shared`), which a job may start ahead (`prefetch`).
+    reads: Callable | None = None
 
 
 DEFINITIONS: dict[str, Definition] = {}
 
 
-def metric(key: str, label, unit: str, explains):
+def metric(key: str, label, unit: str, explains, reads: Callable | None = None):
     def register(compute: Compute) -> Compute:
-        DEFINITIONS[key] = Definition(key, label, unit, compute, explains)
+        DEFINITIONS[key] = Definition(key, label, unit, compute, explains, reads)
         return compute
     return register
 
@@ -77,7 +80,11 @@ _memo: ContextVar[dict | None] = ContextVar("metrics_memo", default=None)
 
 @contextmanager
 def batch():
-    """Inside, a query that several definitions read (`shared`) runs once per (territory, range)."""
+    """Inside, a query that several definitions read (`shared`) runs once per (territory, range). Nested, the
+    outer batch goes on."""
+    if _memo.get() is not None:
+        yield
+        return
     token = _memo.set({})
     try:
         yield
@@ -94,16 +101,27 @@ def shared(fn):
         key = (fn.__name__, territory.pk, start, end)
         if key not in memo:
             memo[key] = fn(territory, start, end)
+        elif isinstance(memo[key], Future):  # started ahead (`prefetch`): its result, once there
+            memo[key] = memo[key].result()
         return memo[key]
     return wrapper
 
 
-def _day(field: str, start: datetime.datetime) -> TruncDate:
+def prefetch(query, territory, start, end, submit: Callable[..., Future]) -> None:
+    """Inside `batch()`, start the shared `query` now through `submit` (an executor's, say), so that the
+    definitions reading it later find it computed, or wait for it."""
+    memo = _memo.get()
+    key = (query.__name__, territory.pk, start, end)
+    if memo is not None and key not in memo:
+        memo[key] = submit(query.__wrapped__, territory, start, end)
+
+
+def _day(field, start: datetime.datetime) -> TruncDate:
     """The local day of a timestamp, in the range's zone (start is a local midnight)."""
     return TruncDate(field, tzinfo=start.tzinfo)
 
 
-def _date(value) -> datetime.date:
+def as_date(value) -> datetime.date:
     """A day as the database returns it (a date on PostgreSQL, 'YYYY-MM-DD' on SQLite)."""
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value)[:10])
 
@@ -116,7 +134,7 @@ def _grouped(qs, at: str, start, neighbourhood: str, value, dimension: str | Non
     """Rows per (local day of `at`, neighbourhood[, dimension]) of `value`, in one query."""
     fields = ["local_day", neighbourhood] + ([dimension] if dimension else [])
     rows = qs.order_by().annotate(local_day=_day(at, start)).values(*fields).annotate(v=value)
-    return [(_date(r["local_day"]), r[neighbourhood], str(r[dimension]) if dimension else "", int(r["v"] or 0))
+    return [(as_date(r["local_day"]), r[neighbourhood], str(r[dimension]) if dimension else "", int(r["v"] or 0))
             for r in rows]
 
 
@@ -144,34 +162,32 @@ def _pledges(territory, start, end) -> list[tuple[datetime.date, int | None, int
     """(day, neighbourhood, sum of the amounts, contributions, people, new people) of the range's contributions.
 
     People are counted once per (day, neighbourhood); a person is new there when their first contribution on
-    the territory is of that day. All in one statement over the range, with hash aggregates rather than
-    sorts of the range's contributions: first summed per (day, neighbourhood, person), then each person's
-    first day taken from those sums, then summed per (day, neighbourhood); a person who had contributed
-    before the range is never new. The inner queries are the ORM's (so the local day is each database's
-    own); the outer one is plain SQL.
+    the territory is of that day. All in one statement over the range, one sort of its contributions: each
+    contribution with its person's first day in the range and its rank among the person's contributions of
+    that day and neighbourhood (two windows over the same order), then summed per (day, neighbourhood); a
+    person who had contributed before the range is never new. The inner queries are the ORM's (so the local
+    day is each database's own); the outer one is plain SQL.
     """
     history = Contribution.objects.filter(project__territory=territory, created_at__lt=end).order_by()
+    day, hood, person = _day("created_at", start), F("project__neighbourhood"), F("contributor")
     made = (history.filter(created_at__gte=start)
-            .annotate(local_day=_day("created_at", start), hood=F("project__neighbourhood"),
-                      person=F("contributor"), cents=F("amount_cents"))
-            .values("local_day", "hood", "person", "cents"))
+            .annotate(local_day=day, hood=hood, person=person, cents=F("amount_cents"),
+                      first_day=Window(Min(day), partition_by=[person]),
+                      rank=Window(RowNumber(), partition_by=[person, day, hood]))
+            .values("local_day", "hood", "person", "cents", "first_day", "rank"))
     before = history.filter(created_at__lt=start).values("contributor")
     made_sql, made_params = made.query.sql_with_params()
     before_sql, before_params = before.query.sql_with_params()
-    sql = (f"WITH m AS ({made_sql}), "
-           "d AS (SELECT local_day, hood, person, SUM(cents) AS cents, COUNT(*) AS n FROM m "
-           "GROUP BY local_day, hood, person), "
-           "f AS (SELECT person, MIN(local_day) AS first_day FROM d GROUP BY person) "
-           "SELECT d.local_day, d.hood, SUM(d.cents), SUM(d.n), COUNT(*), "
-           f"SUM(CASE WHEN d.local_day = f.first_day AND d.person NOT IN ({before_sql}) THEN 1 ELSE 0 END) "
-           "FROM d JOIN f ON f.person = d.person GROUP BY d.local_day, d.hood")
+    sql = (f"SELECT m.local_day, m.hood, SUM(m.cents), COUNT(*), SUM(CASE WHEN m.rank = 1 THEN 1 ELSE 0 END), "
+           f"SUM(CASE WHEN m.rank = 1 AND m.local_day = m.first_day AND m.person NOT IN ({before_sql}) "
+           f"THEN 1 ELSE 0 END) FROM ({made_sql}) m GROUP BY m.local_day, m.hood")
     with connections[history.db].cursor() as cursor:
-        cursor.execute(sql, (*made_params, *before_params))
-        return [(_date(d), h, int(cents), n, int(people), int(new)) for d, h, cents, n, people, new in cursor]
+        cursor.execute(sql, (*before_params, *made_params))
+        return [(as_date(d), h, int(cents), n, int(people), int(new)) for d, h, cents, n, people, new in cursor]
 
 
 @metric("pledged_cents", _("Promesses de dons"), CENTS,
-        _("Somme des contributions faites ce jour-là (centimes), quel que soit leur sort ensuite."))
+        _("Somme des contributions faites ce jour-là (centimes), quel que soit leur sort ensuite."), reads=_pledges)
 def pledged_cents(territory, start, end):
     return [(day, hood, "", cents) for day, hood, cents, *_ in _pledges(territory, start, end)]
 
@@ -184,19 +200,19 @@ def withdrawn_cents(territory, start, end):
     return _grouped(qs, "ended_at", start, "project__neighbourhood", Sum("amount_cents"))
 
 
-@metric("contributions", _("Contributions"), COUNT, _("Nombre de contributions faites ce jour-là."))
+@metric("contributions", _("Contributions"), COUNT, _("Nombre de contributions faites ce jour-là."), reads=_pledges)
 def contributions(territory, start, end):
     return [(day, hood, "", n) for day, hood, _cents, n, *_ in _pledges(territory, start, end)]
 
 
 @metric("contributors_new", _("Nouveaux contributeurs"), COUNT,
-        _("Personnes dont la première contribution sur ce territoire date de ce jour-là."))
+        _("Personnes dont la première contribution sur ce territoire date de ce jour-là."), reads=_pledges)
 def contributors_new(territory, start, end):
     return [(day, hood, "", new) for day, hood, _c, _n, _p, new in _pledges(territory, start, end)]
 
 
 @metric("contributors_returning", _("Contributeurs fidèles"), COUNT,
-        _("Personnes qui contribuent ce jour-là et avaient déjà contribué sur ce territoire."))
+        _("Personnes qui contribuent ce jour-là et avaient déjà contribué sur ce territoire."), reads=_pledges)
 def contributors_returning(territory, start, end):
     return [(day, hood, "", people - new) for day, hood, _c, _n, people, new in _pledges(territory, start, end)]
 
@@ -280,31 +296,39 @@ def reports_created(territory, start, end):
 
 
 @shared
-def _fixed(territory, start, end) -> list[tuple[datetime.date, int | None, str, float]]:
-    """Reports whose first « fixed » update falls in the range: (its day, neighbourhood, category, hours)."""
+def _fixed(territory, start, end) -> list[tuple[datetime.date, int | None, str, int, float]]:
+    """Reports whose first « fixed » update falls in the range, per (its local day, neighbourhood, category):
+    (day, neighbourhood, category, reports, hours from report to fix summed). Each report's first fix is
+    found by the ORM's query (so its local day is each database's own), summed by an outer plain one."""
+    first = Min("created_at")
     firsts = (ReportUpdate.objects.filter(report__territory=territory, status=Report.Status.FIXED).order_by()
-              .values("report", "report__neighbourhood", "report__category__service_code", "report__created_at")
-              .annotate(first=Min("created_at")).filter(first__gte=start, first__lt=end))
-    zone = start.tzinfo
-    return [(r["first"].astimezone(zone).date(), r["report__neighbourhood"], r["report__category__service_code"],
-             (r["first"] - r["report__created_at"]).total_seconds() / 3600) for r in firsts]
+              .annotate(hood=F("report__neighbourhood"), code=F("report__category__service_code"),
+                        opened=F("report__created_at"))
+              .values("report", "hood", "code", "opened")
+              .annotate(first=first, local_day=_day(first, start),
+                        delay=ExpressionWrapper(first - F("opened"), output_field=DurationField()))
+              .filter(first__gte=start, first__lt=end))
+    inner, params = firsts.query.sql_with_params()
+    sql = f"SELECT f.local_day, f.hood, f.code, COUNT(*), SUM(f.delay) FROM ({inner}) f GROUP BY 1, 2, 3"
+    with connections[firsts.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        # PostgreSQL sums intervals; SQLite's durations are microseconds.
+        return [(as_date(day), hood, code, n, (delay.total_seconds() if isinstance(delay, datetime.timedelta)
+                                              else delay / 1_000_000) / 3600)
+                for day, hood, code, n, delay in cursor]
 
 
 @metric("reports_fixed", _("Signalements réparés"), COUNT,
         _("Signalements marqués réparés pour la première fois ce jour-là, par catégorie."))
 def reports_fixed(territory, start, end):
-    counts = Counter((day, hood, code) for day, hood, code, _h in _fixed(territory, start, end))
-    return [(day, hood, code, n) for (day, hood, code), n in counts.items()]
+    return [(day, hood, code, n) for day, hood, code, n, _hours in _fixed(territory, start, end)]
 
 
 @metric("reports_fix_hours", _("Heures jusqu'à la réparation"), HOURS,
         _("Somme des délais (en heures) entre le signalement et sa réparation, des signalements réparés ce "
           "jour-là ; divisée par le nombre de réparés, c'est le délai moyen."))
 def reports_fix_hours(territory, start, end):
-    hours = defaultdict(float)
-    for day, hood, code, h in _fixed(territory, start, end):
-        hours[(day, hood, code)] += h
-    return [(day, hood, code, round(h)) for (day, hood, code), h in hours.items()]
+    return [(day, hood, code, round(hours)) for day, hood, code, _n, hours in _fixed(territory, start, end)]
 
 
 @metric("proposals_created", _("Propositions"), COUNT, _("Propositions déposées ce jour-là."))
@@ -387,7 +411,7 @@ def seat_minutes_booked(territory, start, end):
     else:  # SQLite cannot: per number of seats
         grouped = qs.filter(inside).values("local_day", place, hood, "seats").annotate(length=Sum(F("end") - F("start")))
     for r in grouped:
-        minutes[(_date(r["local_day"]), r[hood], str(r[place]))] += (r["length"].total_seconds() / 60
+        minutes[(as_date(r["local_day"]), r[hood], str(r[place]))] += (r["length"].total_seconds() / 60
                                                                      * r.get("seats", 1))
     # The others (across midnight, or cut by the range) piece by piece.
     zone = start.tzinfo

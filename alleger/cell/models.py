@@ -16,8 +16,9 @@ class Metric(models.Model):
     """
 
     day = models.DateField(_("jour"))
+    # No index of its own: the series index and the unique constraints begin with it.
     territory = models.ForeignKey("territories.Territory", verbose_name=_("territoire"), on_delete=models.CASCADE,
-                                  related_name="metrics")
+                                  related_name="metrics", db_index=False)
     neighbourhood = models.ForeignKey("territories.Neighbourhood", verbose_name=_("quartier"), null=True,
                                       blank=True, on_delete=models.CASCADE, related_name="metrics")
     key = models.CharField(_("indicateur"), max_length=40)

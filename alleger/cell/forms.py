@@ -13,9 +13,10 @@ class PeriodForm(forms.Form):
     au = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     quartier = forms.ChoiceField(label=_("Quartier"), required=False)
 
-    def __init__(self, *args, territory, **kwargs):
+    def __init__(self, *args, neighbourhoods, **kwargs):
+        """`neighbourhoods`: the territory's, by name."""
         super().__init__(*args, **kwargs)
-        self.neighbourhoods = {n.slug: n for n in territory.neighbourhoods.order_by("name")}
+        self.neighbourhoods = {n.slug: n for n in neighbourhoods}
         self.fields["quartier"].choices = [("", _("Tout le territoire"))] + [
             (slug, n.name) for slug, n in self.neighbourhoods.items()]
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alleger.core.cache import public_page
-from alleger.core.fragments import deferred
+from alleger.core.fragments import deferred, remembered
 from alleger.territories.models import Territory
 
 from . import selectors
@@ -31,8 +31,11 @@ def dashboard(request, slug):
     Public and the same for everyone: visitors get it from the page cache, people logged in from one shared
     fragment keyed by the data version (the metrics job's writes change it). Everything below the form is
     deferred, so a cached page runs none of its queries."""
-    territory = get_object_or_404(Territory, slug=slug)
-    form = PeriodForm(request.GET or None, territory=territory)
+    # The territory and its neighbourhoods' names, remembered by this process for the data version (a GET's).
+    territory = remembered(request, "territory", (slug,), lambda: get_object_or_404(Territory, slug=slug))
+    neighbourhoods = remembered(request, "territory-neighbourhoods", (territory.pk,), lambda: list(
+        territory.neighbourhoods.order_by("name").only("pk", "slug", "name", "territory_id")))
+    form = PeriodForm(request.GET or None, neighbourhoods=neighbourhoods)
     if form.is_bound and form.is_valid():
         period = selectors.Period(form.cleaned_data["first"], form.cleaned_data["last"])
         neighbourhood = form.cleaned_data["neighbourhood"]

@@ -103,6 +103,8 @@ def test_the_dashboard_is_served_from_its_fragment_until_the_metrics_change(clie
         again = client.get(url)
     assert "Argent collecté (net) 15 € 10 € +50 %" in text(again)
     assert not [q for q in queries.captured_queries if "cell_metric" in q["sql"]], "the figures were recomputed"
+    # The territory and its neighbourhoods remembered too: the person's session (with the version) is all.
+    assert len(queries.captured_queries) == 1, [q["sql"] for q in queries.captured_queries]
 
     from alleger.funding.models import Project
 

@@ -34,11 +34,11 @@ RESOURCES = {
              price_cents=800, description="Découpe et gravure du bois, du carton et de l'acrylique (60 × 40 cm).",
              training=LASER_TRAINING),
     ],
-    "Salle des fêtes de Jacquard": [
+    "Salle des fêtes de Jacquard": [  # its service (places.demo) says the same hours and price
         dict(name="Grande salle", kind=Resource.Kind.ROOM, capacity=1, opening_hours="Mo-Su 09:00-23:00",
              slot_minutes=60, max_slots=8, buffer_minutes=60, cancel_hours=72, book_ahead_days=120,
              pricing=Resource.Pricing.PAID, price_cents=2500,
-             description="150 personnes debout, une cuisine équipée ; rangée et nettoyée après usage."),
+             description="120 places assises ou 150 debout, une cuisine équipée ; rangée et nettoyée après usage."),
     ],
     "Atelier de quartier de Carnot": [
         dict(name="Perceuse-visseuse", kind=Resource.Kind.TOOL, capacity=1,

@@ -355,6 +355,7 @@ def occupancy_chart(resources, title):
         title=title,
         desc=_("Taux d'occupation par semaine : heures réservées divisées par les heures d'ouverture."),
         kind="bar", row_heading=_("Semaine du"), labels=labels,
+        ticks=[charts.period_tick(r["week"], charts.WEEK) for r in rows],
         columns=[charts.Column(_("Taux d'occupation (%)"), [r["percent"] for r in rows]),
                  charts.Column(_("Heures réservées"), [round(r["booked"]) for r in rows]),
                  charts.Column(_("Heures d'ouverture"), [round(r["open"]) for r in rows])])

@@ -14,13 +14,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alleger.bookings import slots
 from alleger.bookings.models import Resource
-from alleger.bookings.selectors import bookable_resources
+from alleger.bookings.selectors import bookable_resources, busy_ranges
 from alleger.bookings.services import booking_create
 from alleger.core.errors import Refused
 from alleger.core.search import fold
 from alleger.core.services import audit_record
 from alleger.core.text import clean_text
+from alleger.places.selectors import clock, day_and_month, day_name, week_in_words
 from alleger.territories.rules import is_cell_member_of
 
 from .models import (
@@ -95,6 +97,60 @@ def workshop_rooms(territory):
             .order_by("place__name", "name"))
 
 
+def _room_refusal(refusal: Refused, *, room, start: datetime.datetime, end: datetime.datetime) -> Refused:
+    """The bookings service's refusal, said for a workshop: why this room cannot hold it then (closed at those
+    hours, and its hours that week; its slots; already booked, and when), never the public booking page's
+    advice (pick a proposed slot, join the waitlist)."""
+    names = {"room": room.name, "place": room.place.name}
+    if refusal.code == "closed":
+        window = slots.window_of(room.opening_hours, start, end)
+        if window is None:
+            week = week_in_words(room.opening_hours, timezone.localtime(start).date())
+            message = (_("La salle « %(room)s » (%(place)s) n'est pas ouverte à ces heures-là. Ses horaires la "
+                         "semaine de l'atelier : %(hours)s.") % {**names, "hours": week} if week else
+                       _("La salle « %(room)s » (%(place)s) n'ouvre pas la semaine de l'atelier : choisissez une "
+                         "autre semaine ou une autre salle.") % names)
+        else:
+            message = _slots_refusal(room, names, window, start, end)
+    elif refusal.code in ("slot_taken", "full"):
+        buffer = datetime.timedelta(minutes=room.buffer_minutes)
+        taken = busy_ranges(room, since=start - buffer, until=end + buffer)
+        if refusal.code == "slot_taken" and taken:
+            message = _("La salle « %(room)s » (%(place)s) est déjà réservée %(when)s : choisissez d'autres heures "
+                        "ou une autre salle.") % {**names, "when": ", ".join(_busy(s, e) for s, e, _seats in taken)}
+            if room.buffer_minutes:
+                message += " " + _("Elle demande %(minutes)d minutes entre deux réservations.") % {
+                    "minutes": room.buffer_minutes}
+        else:
+            message = _("La salle « %(room)s » (%(place)s) est déjà réservée à ces heures-là : choisissez d'autres "
+                        "heures ou une autre salle.") % names
+    else:
+        message = _("La salle n'a pas pu être réservée : %(reason)s") % {"reason": refusal.messages[0]}
+    return Refused(refusal.code, message, status=refusal.status)
+
+
+def _busy(start: datetime.datetime, end: datetime.datetime) -> str:
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    return _("le %(day)s de %(start)s à %(end)s") % {"day": f"{day_name(start)} {day_and_month(start)}",
+                                                     "start": clock(start), "end": clock(end)}
+
+
+def _slots_refusal(room, names, window, start, end) -> str:
+    """Open then, but the workshop does not fall on the room's slots (counted from its opening): say the
+    slots, and the slots that hold the workshop when they fit in the opening."""
+    slot = datetime.timedelta(minutes=room.slot_minutes)
+    first = window[0] + (start - window[0]) // slot * slot
+    last = window[0] + -((window[0] - end) // slot) * slot
+    opens = timezone.localtime(window[0])
+    message = _("La salle « %(room)s » (%(place)s) se réserve par créneaux de %(minutes)d minutes à partir de "
+                "%(opens)s : l'atelier doit commencer et finir sur ces créneaux.") % {
+        **names, "minutes": room.slot_minutes, "opens": clock(opens)}
+    if last <= window[1]:
+        message += " " + _("Par exemple de %(start)s à %(end)s.") % {"start": clock(timezone.localtime(first)),
+                                                                    "end": clock(timezone.localtime(last))}
+    return message
+
+
 @transaction.atomic
 def workshop_add(*, challenge: Challenge, actor, held_at: datetime.datetime, place_name: str = "",
                  place_url: str = "", room=None, ends_at: datetime.datetime | None = None,
@@ -128,8 +184,7 @@ def workshop_add(*, challenge: Challenge, actor, held_at: datetime.datetime, pla
                                      purpose=(_("Atelier du défi « %(title)s »")
                                               % {"title": challenge.title})[:200])
         except Refused as exc:
-            raise Refused(exc.code, _("La salle n'a pas pu être réservée : %(reason)s")
-                          % {"reason": exc.messages[0]}, status=exc.status) from exc
+            raise _room_refusal(exc, room=room, start=held_at, end=ends_at) from exc
     workshop = Workshop.objects.create(challenge=challenge, held_at=held_at, ends_at=ends_at, room=room,
                                        booking=booking, place_name="" if room else place_name,
                                        place_url="" if room else (place_url or ""),

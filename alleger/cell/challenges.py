@@ -231,7 +231,7 @@ def indicator_charts(challenge: Challenge) -> list[dict]:
             title=s.name if f"({s.unit})" in s.name else f"{s.name} ({s.unit})",
             desc=_("Total de chaque période, tous quartiers confondus ; le tableau donne le détail par quartier."),
             kind="bar", row_heading=headings[unit], labels=[charts.period_label(p, unit) for p in starts],
-            columns=columns)
+            columns=columns, ticks=[charts.period_tick(p, unit) for p in starts])
         result.append({"series": s, "id": f"serie-{s.pk}", "chart": chart, "total": _milli(sum(totals)),
                        "points": len(points)})
     return result

@@ -217,7 +217,8 @@ def chart(data: dict, keys: list[str], *, title: str, desc: str, kind: str = "ba
                for key in keys]
     labels = [charts.period_label(p, data["unit"]) for p in data["periods"]]
     return charts.chart_build(title=title, desc=desc, kind=kind, row_heading=headings[data["unit"]],
-                              labels=labels, columns=columns)
+                              labels=labels, columns=columns,
+                              ticks=[charts.period_tick(p, data["unit"]) for p in data["periods"]])
 
 
 # --- shared places: occupancy and coverage ------------------------------------------------------
@@ -263,6 +264,7 @@ def occupancy_chart(territory, period: Period, neighbourhood=None, *, where: str
                "pour cent ; le tableau donne aussi les heures ouvertes et réservées."),
         kind="bar", row_heading=headings[data["unit"]],
         labels=[charts.period_label(data["periods"][i], data["unit"]) for i in shown],
+        ticks=[charts.period_tick(data["periods"][i], data["unit"]) for i in shown],
         columns=[charts.Column(_("Taux d'occupation"), [rate(booked[i], opened[i]) or 0 for i in shown], unit="%"),
                  charts.Column(_("Heures-places ouvertes"), [_hours(opened[i]) for i in shown]),
                  charts.Column(_("Heures-places réservées"), [_hours(booked[i]) for i in shown])])

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from alleger.bookings import slots
 from alleger.bookings.models import Booking, Resource
 from alleger.bookings.selectors import OCCUPIED
+from alleger.core.templatetags.alleger import euros
 from alleger.funding.models import Contribution, Project, ProjectFollower
 from alleger.interventions.models import Intervention, InterventionFollower
 from alleger.kits.models import Kit
@@ -34,8 +35,6 @@ from alleger.proposals.models import Proposal
 from alleger.proposals.models import Support as ProposalSupport
 from alleger.reports.geo import haversine_m
 from alleger.reports.models import Report
-
-from .watch import euros
 
 # --- thresholds (each signal's rule, in one place) ------------------------------------------------
 
@@ -180,7 +179,7 @@ def velocity(territory, neighbourhood, now) -> Iterable[Signal]:
             "%(n)s contributions et %(amount)s ces 7 derniers jours (%(backers)s personnes)", row["n"]) % {
             "n": row["n"], "amount": euros(row["c"]), "backers": row["backers"]}
         text += _(", %(times)s fois le rythme moyen de la campagne (%(average)s/semaine)") % {
-            "times": times(ratio), "average": euros(round(average))}
+            "times": times(ratio), "average": euros(round(average / 100) * 100)}  # whole euros: a pace
         yield Signal("velocity", ("funding.project", project.pk), project.title, project.get_absolute_url(),
                      _hood(project), ratio,
                      ratio >= VELOCITY_RISING_RATIO and row["n"] >= VELOCITY_MIN_CONTRIBUTIONS, text)

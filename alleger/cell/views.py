@@ -14,13 +14,16 @@ from .forms import PeriodForm
 
 
 def index(request):
-    """« Innover ensemble »: each territory's dashboard, open challenges and open data."""
+    """« Innover ensemble »: each territory's challenges, dashboard, open data and watch."""
     from .models import Challenge
 
     territories = list(Territory.objects.order_by("name"))
     open_counts = dict(Challenge.objects.filter(status=Challenge.Status.OPEN).order_by().values("territory")
                        .annotate(n=Count("pk")).values_list("territory", "n"))
-    rows = [{"territory": t, "open_challenges": open_counts.get(t.pk, 0)} for t in territories]
+    # The watch is the cell's (and the moderators') own tool: a link for those who read it, and for visitors,
+    # whom it asks to log in; a person logged in without the role sees that it is not theirs.
+    rows = [{"territory": t, "open_challenges": open_counts.get(t.pk, 0),
+             "reads_watch": request.user.has_perm("cell.view_watch", t)} for t in territories]
     return render(request, "cell/index.html", {"rows": rows})
 
 

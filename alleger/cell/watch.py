@@ -27,13 +27,13 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate
-from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from alleger.assets.models import AssetChange
 from alleger.core.markdown import markdown_to_text
+from alleger.core.templatetags.alleger import euros
 from alleger.discussions.models import Comment
 from alleger.discussions.selectors import without_hidden
 from alleger.funding.models import Contribution, Project
@@ -152,10 +152,6 @@ def _hood(obj) -> str:
 
 def _short(text: str, n: int = 200) -> str:
     return Truncator(markdown_to_text(text or "")).chars(n)
-
-
-def euros(cents: int) -> str:
-    return f"{number_format(round(cents / 100), force_grouping=True)} €"
 
 
 # --- projects ------------------------------------------------------------------------------------

@@ -17,8 +17,14 @@ from django.utils.translation import ngettext
 from alleger.core.templatetags.alleger import euros
 
 WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 72, 12, 14, 30
-PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+RIGHT, TOP, BOTTOM = 12, 16, 34
+PLOT_H = HEIGHT - TOP - BOTTOM
+#: The drawing scales to its column, its text with it: 12 units is 12 px in a 640 px column, 7 px on a phone.
+#: So the narrower the chart, the larger its text in its own units (site.css: 12 to MAX_FONT units, about
+#: 12 px on screen), and below 420 px the x axis keeps its two ends only. The margins hold that largest text.
+MAX_FONT = 24
+#: A character's width in ems, generous (digits and « € » are about 0.6 em in the usual sans-serif fonts).
+CHAR_EM = 0.62
 
 # A period is a day, a week (Monday) or a month: the finest that keeps the table short.
 DAY, WEEK, MONTH = "day", "week", "month"
@@ -56,7 +62,8 @@ class Chart:
     x_ticks: list[dict] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
 
-    width, height, left, top, bottom = WIDTH, HEIGHT, LEFT, TOP, HEIGHT - BOTTOM
+    left: int = 40  # the y axis: room for its longest label at MAX_FONT
+    width, height, top, bottom = WIDTH, HEIGHT, TOP, HEIGHT - BOTTOM
 
     @property
     def empty(self) -> bool:
@@ -75,8 +82,15 @@ def _nice_ceiling(value: int) -> int:
         step *= 10
 
 
+def _text_width(text: str) -> float:
+    """The width of a label at MAX_FONT, in the chart's units (an estimate: no font metrics on the server)."""
+    return len(text) * MAX_FONT * CHAR_EM
+
+
 def chart_build(*, title: str, desc: str, kind: str, row_heading: str, labels: list[str],
-                columns: list[Column], plotted: int = 0) -> Chart:
+                columns: list[Column], plotted: int = 0, ticks: list[str] | None = None) -> Chart:
+    """`labels` name the periods (the table, the description); `ticks`, shorter if given, are what the x axis
+    writes of them."""
     chart = Chart(title=title, desc=desc, kind=kind, row_heading=row_heading, labels=labels, columns=columns,
                   plotted=plotted)
     chart.rows = [{"label": label, "cells": [c.show(c.values[i]) for c in columns]}
@@ -87,23 +101,29 @@ def chart_build(*, title: str, desc: str, kind: str, row_heading: str, labels: l
     drawn = columns[plotted]
     values = drawn.values
     top = _nice_ceiling(max(values))
-    slot = PLOT_W / len(values)
+    y_labels = {v: drawn.show(v) for v in sorted({0, top // 2, top})}
+    left = chart.left = max(chart.left, round(max(map(_text_width, y_labels.values())) + 10))
+    slot = (WIDTH - left - RIGHT) / len(values)
 
     def y(v):
         return round(TOP + PLOT_H - v * PLOT_H / top, 1)
 
     if kind == "bar":
         width = max(1.0, min(48.0, round(slot * 0.8, 1)))
-        chart.bars = [{"x": round(LEFT + i * slot + (slot - width) / 2, 1), "y": y(v), "width": width,
+        chart.bars = [{"x": round(left + i * slot + (slot - width) / 2, 1), "y": y(v), "width": width,
                        "height": round(TOP + PLOT_H - y(v), 1), "label": labels[i], "value": drawn.show(v)}
                       for i, v in enumerate(values)]
     else:
-        chart.points = " ".join(f"{round(LEFT + (i + 0.5) * slot, 1)},{y(v)}" for i, v in enumerate(values))
-    chart.y_ticks = [{"y": y(v), "label": drawn.show(v)} for v in sorted({0, top // 2, top})]
+        chart.points = " ".join(f"{round(left + (i + 0.5) * slot, 1)},{y(v)}" for i, v in enumerate(values))
+    chart.y_ticks = [{"y": y(v), "label": label} for v, label in y_labels.items()]
+    ticks = ticks or labels
     picked = sorted({0, len(labels) // 2, len(labels) - 1})
-    chart.x_ticks = [{"x": round(LEFT + (i + 0.5) * slot, 1), "label": labels[i],
+    # The first and last ticks are written from and to the ends of the axis, the middle one about its
+    # period (`middle`: the one left out on a narrow chart).
+    chart.x_ticks = [{"x": round(left + (i + 0.5) * slot, 1), "label": ticks[i],
                       "anchor": "start" if i == 0 and len(picked) > 1 else "end" if i == len(labels) - 1
-                      and len(picked) > 1 else "middle"} for i in picked]
+                      and len(picked) > 1 else "middle",
+                      "middle": 0 < i < len(labels) - 1} for i in picked]
     peak = max(range(len(values)), key=values.__getitem__)
     chart.desc = " ".join([desc, ngettext("Du %(first)s au %(last)s, %(n)s période.", "Du %(first)s au %(last)s, %(n)s périodes.",
                                      len(labels)) % {
@@ -154,6 +174,12 @@ def period_label(start: datetime.date, unit: str) -> str:
     return date_format(start, "j N Y")
 
 
+def period_tick(start: datetime.date, unit: str) -> str:
+    """A period on the x axis, short: « 5 janv. 2026 » for a day and for a week (the table says « semaine du »),
+    « janvier 2026 » for a month."""
+    return date_format(start, "F Y") if unit == MONTH else date_format(start, "j N Y")
+
+
 def over_time(data: dict, *, title: str, desc: str, kind: str = "bar", plotted: str = "amount") -> Chart:
     """A chart of {"unit", "periods", "count", "amount", "cumulative"} (amounts in cents), all in the table."""
     unit = data["unit"]
@@ -162,4 +188,5 @@ def over_time(data: dict, *, title: str, desc: str, kind: str = "bar", plotted: 
                Column(_("Cumul"), data["cumulative"], money=True)]
     return chart_build(title=title, desc=desc, kind=kind, row_heading=headings[unit],
                        labels=[period_label(p, unit) for p in data["periods"]], columns=columns,
-                       plotted=["count", "amount", "cumulative"].index(plotted))
+                       plotted=["count", "amount", "cumulative"].index(plotted),
+                       ticks=[period_tick(p, unit) for p in data["periods"]])

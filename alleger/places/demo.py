@@ -40,7 +40,8 @@ FAB_CHARTER = """1. **Formation d'abord** : chaque machine (découpeuse laser, i
 3. **On range** son poste et on trie les chutes avant de partir."""
 
 # key, name, type, profiles, origin, hood, lat, lon, address, operator key, wheelchair, summary,
-# shared_by, shared_with, shared_what, accessibility, services [(name, kind, hours, access, provider, provider kind)]
+# shared_by, shared_with, shared_what, accessibility, services [(name, kind, hours, access, provider, provider kind,
+# and maybe {other fields})]
 PLACES = [
     ("mediatheque-carnot", "Médiathèque de Carnot", "mediatheque", ["mediation"], Origin.BECAME_SHARED,
      "carnot-bellevue", 45.4221, 4.3902, "12 place Carnot", "city", Wheelchair.YES,
@@ -104,10 +105,14 @@ PLACES = [
      [("Prêt d'outils", ServiceKind.TOOL_LENDING, "Tu,Th 17:00-20:00; Sa 10:00-12:00", Access.MEMBERS, "", "")]),
     ("salle-des-fetes-jacquard", "Salle des fêtes de Jacquard", "hall", ["mediation"], Origin.BECAME_SHARED,
      "jacquard", 45.4331, 4.3688, "place Jacquard", "city", Wheelchair.YES,
-     "La salle des fêtes du quartier, prêtée aux associations et aux habitants.",
-     [Sharer.ADMINISTRATIONS], "Associations et habitants du quartier.", "Une salle de 120 places, une cuisine.",
+     "La salle des fêtes du quartier, louée à l'heure aux associations et aux habitants.",
+     [Sharer.ADMINISTRATIONS], "Associations et habitants du quartier.",
+     "Une salle de 120 places assises (150 debout), une cuisine équipée.",
      "Accès de plain-pied, toilettes adaptées.",
-     [("Prêt de la salle", ServiceKind.EVENTS, "", Access.FREE, "", "")]),
+     # What its bookable room (bookings.demo, « Grande salle ») says: the same hours, the same price.
+     [("Location de la salle", ServiceKind.EVENTS, "Mo-Su 09:00-23:00", Access.PAID, "", "",
+       {"hours_note": "Sur réservation, en ligne : la Grande salle.",
+        "price_note": "25 € l'heure, réglés sur place."})]),
     ("college-jules-valles", "Collège Jules-Vallès, salle informatique", "school", ["mediation"],
      Origin.BECAME_SHARED, "montreynaud", 45.4502, 4.4005, "rue Jean Parot", None, Wheelchair.YES,
      "Le samedi matin, la salle informatique du collège ouvre aux habitants.",
@@ -157,8 +162,8 @@ def load(context) -> None:
         Service.objects.bulk_create([
             Service(place=place, name=service_name, kind=kind, opening_hours=hours, access=access,
                     provider_name=provider, provider_kind=provider_kind or ProviderKind.PLACE,
-                    by_appointment=not hours)
-            for service_name, kind, hours, access, provider, provider_kind in services])
+                    by_appointment=not hours, **(more[0] if more else {}))
+            for service_name, kind, hours, access, provider, provider_kind, *more in services])
     _proposed(context, city)
     link_kits(context)
 

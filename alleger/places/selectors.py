@@ -22,6 +22,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from alleger.core import search
+from alleger.core.templatetags.alleger import semicolon
 from alleger.territories.models import Neighbourhood, Territory, TerritoryRole
 
 from . import hours
@@ -205,27 +206,53 @@ def timing_text(timing: Timing) -> str:
     return _("Fermé, ouvre le %(date)s à %(time)s") % {"date": day_and_month(start), "time": clock(start)}
 
 
-def week_schedule(expression: str, at: dt.datetime) -> list[tuple[str, str]]:
-    """The hours of the seven days from `at`'s day, in words: [(« jeudi 3 décembre », « 14 h – 17 h »)].
-
-    Days without an opening are left out; works for any expression the library reads (public holidays,
-    « Sa[1] », exceptions)."""
+def _open_days(expression: str, start: dt.datetime, days: int) -> list[tuple[dt.date, str]]:
+    """(day, « 9 h – 12 h, 14 h – 18 h ») for each of the `days` days from `start` (local midnight) on which the
+    expression opens, in order; works for any expression the library reads (public holidays, « Sa[1] »,
+    exceptions)."""
     if not expression:
         return []
     zone = hours.local_zone()
-    local = at.astimezone(zone)
-    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    end = start + dt.timedelta(days=7)
     by_day: dict[dt.date, list[str]] = {}
-    for begin, finish, state, _comment in hours.parse(expression).intervals(start, end):
+    for begin, finish, state, _comment in hours.parse(expression).intervals(start, start + dt.timedelta(days=days)):
         if not str(state).lower().endswith("open"):
             continue
         begin = begin if begin.tzinfo else begin.replace(tzinfo=zone)
         finish = finish if finish.tzinfo else finish.replace(tzinfo=zone)
         by_day.setdefault(begin.date(), []).append(f"{clock(begin)} – {clock(finish)}")
-    return [(f"{day_name(dt.datetime.combine(day, dt.time(12), zone))} "
-             f"{day_and_month(dt.datetime.combine(day, dt.time(12), zone))}", ", ".join(ranges))
-            for day, ranges in sorted(by_day.items())]
+    return [(day, ", ".join(ranges)) for day, ranges in sorted(by_day.items())]
+
+
+def _day_label(day: dt.date) -> str:
+    noon = dt.datetime.combine(day, dt.time(12), hours.local_zone())
+    return f"{day_name(noon)} {day_and_month(noon)}"
+
+
+def week_schedule(expression: str, at: dt.datetime) -> list[tuple[str, str]]:
+    """The hours of the seven days from `at`'s day, in words: [(« jeudi 3 décembre », « 14 h – 17 h »)].
+
+    Days without an opening are left out."""
+    start = at.astimezone(hours.local_zone()).replace(hour=0, minute=0, second=0, microsecond=0)
+    return [(_day_label(day), ranges) for day, ranges in _open_days(expression, start, 7)]
+
+
+def week_in_words(expression: str, day: dt.date) -> str:
+    """The hours of the week (Monday to Sunday) holding `day`, in one line, the following days with the same
+    hours together: « du lundi 7 décembre au vendredi 11 décembre, 9 h – 19 h ; samedi 12 décembre, 10 h – 12 h ».
+    Empty when the expression does not open that week."""
+    monday = day - dt.timedelta(days=day.weekday())
+    runs: list[list] = []  # [first day, last day, hours]
+    for open_day, ranges in _open_days(expression, dt.datetime.combine(monday, dt.time(0), hours.local_zone()), 7):
+        if runs and runs[-1][2] == ranges and runs[-1][1] + dt.timedelta(days=1) == open_day:
+            runs[-1][1] = open_day
+        else:
+            runs.append([open_day, open_day, ranges])
+    parts = []
+    for first, last, ranges in runs:
+        days = _day_label(first) if first == last else (
+            _("du %(first)s au %(last)s") % {"first": _day_label(first), "last": _day_label(last)})
+        parts.append(f"{days}, {ranges}")
+    return f"{semicolon()} ".join(parts)
 
 
 # --- near a point -------------------------------------------------------------------------

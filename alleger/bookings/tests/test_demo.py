@@ -18,7 +18,7 @@ from alleger.core.demo_support import DemoContext
 from alleger.funding import demo_links
 from alleger.funding.models import Offer
 from alleger.organisations.models import Organisation
-from alleger.places.models import Place
+from alleger.places.models import Access, Place, ServiceKind
 from alleger.territories.models import Territory
 from alleger.testing.bookings_factories import PlaceFactory
 from alleger.testing.demo import demo_people
@@ -69,3 +69,19 @@ def test_a_missing_place_is_skipped(demo):
     bookings_demo.load(context)
     demo_links.load(context)
     assert not Resource.objects.exists()
+
+
+def test_a_demo_place_s_room_service_says_what_its_bookable_rooms_do(demo):
+    """The place's page shows both: « Location de la salle · Payant » above « Grande salle · Payant », never
+    a free hall beside a paid room, nor « sur rendez-vous » beside a room booked online at set hours."""
+    pricing = {Access.FREE: Resource.Pricing.FREE, Access.MEMBERS: Resource.Pricing.MEMBERS,
+               Access.PAID: Resource.Pricing.PAID}
+    rooms = Resource.objects.filter(kind=Resource.Kind.ROOM, place__source="alleger-demo").select_related("place")
+    assert {room.place.name for room in rooms} == {"La Fabrique, coworking", "Salle des fêtes de Jacquard"}
+    for room in rooms:
+        offers = room.place.services.filter(kind__in=[ServiceKind.EVENTS, ServiceKind.MEETING_ROOM])
+        assert offers and all(pricing[s.access] == room.pricing for s in offers), room
+    hall = Resource.objects.get(name="Grande salle")
+    renting = hall.place.services.get()
+    assert (renting.opening_hours, renting.by_appointment) == (hall.opening_hours, False)
+    assert "25 €" in renting.price_note and hall.price_cents == 2500

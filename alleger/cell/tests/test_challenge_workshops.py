@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from alleger.bookings.models import Booking
 from alleger.cell import challenge_services as services
@@ -58,9 +59,56 @@ def test_a_room_already_booked_refuses_the_workshop_and_nothing_is_written(chall
                               ends_at=at(5, 20))
 
     assert refusal.value.code == "slot_taken" and refusal.value.status == 409
-    assert refusal.value.messages[0].startswith("La salle n'a pas pu être réservée : ")
+    day = date_format(at(5, 19), "l j F")
+    assert refusal.value.messages[0] == (f"La salle « Salle du haut » (Maison des Prés) est déjà réservée le {day} "
+                                         "de 19 h à 21 h : choisissez d'autres heures ou une autre salle.")
     assert not Workshop.objects.exists()
     assert Booking.objects.count() == 1 and not AuditEvent.objects.filter(action="challenge.workshop_add").exists()
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("fr", "La salle « Salle du haut » (Maison des Prés) n'est pas ouverte à ces heures-là. Ses horaires la semaine "
+           "de l'atelier : du {monday} au {sunday}, 8 h – 22 h."),
+    ("en", "The room “Salle du haut” (Maison des Prés) is not open at those hours. Its hours in the week of the "
+           "workshop: from {monday} to {sunday}, 8 am – 10 pm."),
+])
+def test_a_room_closed_at_those_hours_says_so_and_its_hours_that_week(challenge, cell_member, room, language,
+                                                                       expected):
+    start = at(5, 7)  # the room opens at 08:00
+    monday = start - dt.timedelta(days=start.weekday())
+    with translation.override(language):
+        with pytest.raises(Refused) as refusal:
+            services.workshop_add(challenge=challenge, actor=cell_member, room=room, held_at=start,
+                                  ends_at=at(5, 9))
+        day = "l j F" if language == "fr" else "l F j"
+        assert refusal.value.messages[0] == expected.format(monday=date_format(monday, day),
+                                                            sunday=date_format(monday + dt.timedelta(days=6), day))
+    assert refusal.value.code == "closed" and not Workshop.objects.exists() and not Booking.objects.exists()
+
+
+def test_a_room_booked_by_slots_says_which_slots_hold_the_workshop(challenge, cell_member, room):
+    with pytest.raises(Refused) as refusal:
+        services.workshop_add(challenge=challenge, actor=cell_member, room=room,
+                              held_at=at(5, 18) + dt.timedelta(minutes=30), ends_at=at(5, 20))
+    assert refusal.value.messages[0] == (
+        "La salle « Salle du haut » (Maison des Prés) se réserve par créneaux de 60 minutes à partir de 8 h : "
+        "l'atelier doit commencer et finir sur ces créneaux. Par exemple de 18 h à 20 h.")
+
+
+def test_a_room_booked_just_before_says_when_and_the_time_it_needs_between_bookings(challenge, cell_member,
+                                                                                   territory):
+    from alleger.bookings.services import booking_create
+    hall = ResourceFactory(place=PlaceFactory(territory=territory, name="Salle des fêtes"), name="Grande salle",
+                           buffer_minutes=60)
+    booking_create(resource=hall, user=UserFactory(), start=at(5, 15), end=at(5, 17))
+    with translation.override("en"), pytest.raises(Refused) as refusal:
+        services.workshop_add(challenge=challenge, actor=cell_member, room=hall, held_at=at(5, 17),
+                              ends_at=at(5, 19))
+    with translation.override("en"):
+        day = date_format(at(5, 15), "l F j")
+    assert refusal.value.messages[0] == (f"The room “Grande salle” (Salle des fêtes) is already booked on {day} "
+                                         "from 3 pm to 5 pm: choose other hours or another room. It needs 60 "
+                                         "minutes between two bookings.")
 
 
 @pytest.mark.parametrize(("when", "code"), [
@@ -136,8 +184,23 @@ def test_a_refused_booking_is_a_form_error_and_nothing_is_saved(client, challeng
     response = client.post(url, {"held_at": at(5, 18).strftime("%Y-%m-%dT%H:%M"),
                                  "ends_at": at(5, 20).strftime("%Y-%m-%dT%H:%M"), "room": room.pk})
     assert response.status_code == 400
-    assert "La salle n&#x27;a pas pu être réservée" in response.content.decode()
+    page = response.content.decode()
+    assert "La salle « Salle du haut » (Maison des Prés) est déjà réservée le " in page
+    assert "liste d&#x27;attente" not in page  # the public booking page's advice, meaningless here
     assert not Workshop.objects.exists() and Booking.objects.count() == 1
+
+
+def test_the_form_says_in_english_when_the_room_is_closed_and_its_hours(client, challenge, cell_member, room):
+    client.force_login(cell_member)
+    client.cookies["django_language"] = "en"
+    url = reverse("cell:workshop_new", args=[challenge.territory.slug, challenge.pk])
+    response = client.post(url, {"held_at": at(5, 21).strftime("%Y-%m-%dT%H:%M"),
+                                 "ends_at": at(5, 23).strftime("%Y-%m-%dT%H:%M"), "room": room.pk})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The room “Salle du haut” (Maison des Prés) is not open at those hours." in page
+    assert ", 8 am – 10 pm." in page and "waitlist" not in page and "slots offered" not in page
+    assert not Workshop.objects.exists() and not Booking.objects.exists()
 
 
 def test_the_form_wants_exactly_one_place(client, challenge, cell_member, room):

@@ -56,8 +56,8 @@ def test_an_accelerating_campaign_rises_and_says_how_much_against_its_average():
     # 640 € in 4 weeks is 160 €/week; the last week's 480 € is 3 times that.
     assert signal.rising and signal.strength == pytest.approx(3.0)
     assert signal.target == ("funding.project", project.pk)
-    assert signal.explanation == ("6 contributions et 480 € ces 7 derniers jours (6 personnes), "
-                                  "3 fois le rythme moyen de la campagne (160 €/semaine)")
+    assert signal.explanation == ("6 contributions et 480\u00a0€ ces 7 derniers jours (6 personnes), "
+                                  "3 fois le rythme moyen de la campagne (160\u00a0€/semaine)")
     assert "7 derniers jours" in signal.method
     assert [s.target for s in traction.rising(territory, now=NOW)] == [("funding.project", project.pk)]
 

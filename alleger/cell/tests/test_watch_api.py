@@ -39,7 +39,7 @@ def test_the_items_with_their_filters(client_of, territory, cell_member, project
     kinds = {item["kind"] for item in body["items"]}
     assert {"project", "contributions", "report"} <= kinds
     [aggregate] = [i for i in body["items"] if i["kind"] == "contributions"]
-    assert aggregate["summary"] == "1 contribution, 15 €" and "Bernadette" not in str(body)
+    assert aggregate["summary"] == "1 contribution, 15\u00a0€" and "Bernadette" not in str(body)
     assert aggregate["target"] == f"funding.project:{project.pk}"
     only = client.get(f"/api/v1/watch/{territory.slug}/items?kind=report").json()["items"]
     assert [i["kind"] for i in only] == ["report"]

@@ -50,7 +50,7 @@ def test_it_shows_every_kind_and_contributions_only_in_aggregate(client_of, terr
     for title in ("Le café associatif", "Kit du jardinier", "Nid-de-poule", "Ouvrir la cour de l&#x27;école",
                   "un commentaire sur « Ouvrir la cour"):
         assert title in page
-    assert "2 contributions, 30 €" in page
+    assert "2 contributions, 30\u00a0€" in page
     assert "Bernadette" not in page  # never the backers' names
 
 

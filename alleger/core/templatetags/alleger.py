@@ -41,6 +41,20 @@ def _euros(cents: int, language: str) -> str:
 
 
 @register.simple_tag
+def colon():
+    """A colon after a word, as the language writes it: « Lieu : » in French, "Place:" in English. For the
+    colons outside a translated string (`{% translate "Lieu" %}{% colon %} {{ place }}`); a translation, so
+    each language decides its space before it."""
+    return _(" :")
+
+
+@register.simple_tag
+def semicolon():
+    """The same for « ; »."""
+    return _(" ;")
+
+
+@register.simple_tag
 def field_widget(field):
     """Render a form widget tied to its help text and errors for screen readers."""
     described_by = []

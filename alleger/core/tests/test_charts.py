@@ -103,3 +103,34 @@ def test_a_column_may_carry_its_unit():
     column = charts.Column("Taux d'occupation", [5, 1250], unit="%")
     assert [column.show(v) for v in column.values] == ["5\u202f%", "1\xa0250\u202f%"]
     assert charts.Column("Réservations", [3]).show(3) == "3"
+
+
+def _weeks(n: int, cents: int) -> dict:
+    start = datetime.date(2025, 12, 29)
+    periods = charts.periods(start, start + datetime.timedelta(weeks=n - 1), charts.WEEK)
+    amount = [cents if i % 3 == 0 else 0 for i in range(n)]
+    return {"unit": charts.WEEK, "periods": periods, "count": [1] * n, "amount": amount,
+            "cumulative": [sum(amount[:i + 1]) for i in range(n)]}
+
+
+def test_the_y_axis_leaves_room_for_its_longest_label_at_the_largest_text():
+    """On a phone the labels are drawn up to MAX_FONT units high (site.css): « 500 000 € » must still fit left
+    of the axis, not be cut at the drawing's edge."""
+    chart = charts.over_time(_weeks(10, 45_000_000), title="t", desc=".")
+    assert [t["label"] for t in chart.y_ticks][-1] == "500\u202f000\u00a0€"
+    assert all(charts._text_width(t["label"]) + 6 <= chart.left for t in chart.y_ticks)
+    assert chart.bars[0]["x"] > chart.left and chart.bars[-1]["x"] + chart.bars[-1]["width"] <= charts.WIDTH
+    assert charts.over_time(_weeks(10, 500), title="t", desc=".").left < chart.left  # « 5 € »: a narrow margin
+
+
+def test_the_x_axis_writes_short_dates_that_fit_at_the_largest_text_and_marks_its_middle_one():
+    chart = charts.over_time(_weeks(50, 1_000), title="t", desc=".")
+    assert [t["label"] for t in chart.x_ticks] == ["29 déc. 2025", "22 juin 2026", "7 déc. 2026"]
+    assert [t["middle"] for t in chart.x_ticks] == [False, True, False]
+    assert chart.rows[0]["label"] == "semaine du 29 déc. 2025"  # the table names the period in full
+    ends = [charts._text_width(t["label"]) for t in chart.x_ticks if not t["middle"]]
+    assert sum(ends) < charts.WIDTH - chart.left - charts.RIGHT  # the two ends never overlap on a phone
+    html = _render(chart)
+    assert html.count('class="chart-x chart-tick-middle"') == 1 and html.count('class="chart-x"') == 2
+    with translation.override("en"):
+        assert charts.period_tick(datetime.date(2026, 9, 1), charts.MONTH) == "September 2026"

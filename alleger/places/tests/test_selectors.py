@@ -77,6 +77,20 @@ def test_the_week_schedule_in_words(places):
         assert selectors.week_schedule(caf.opening_hours, FRIDAY_10AM) == [("jeudi 10 décembre", "14 h – 17 h")]
 
 
+@pytest.mark.parametrize(("language", "expression", "expected"), [
+    ("fr", "Mo-Fr 09:00-19:00; Sa 10:00-12:00",
+     "du lundi 7 décembre au vendredi 11 décembre, 9 h – 19 h ; samedi 12 décembre, 10 h – 12 h"),
+    ("en", "Mo-Fr 09:00-19:00; Sa 10:00-12:00",
+     "from Monday December 7 to Friday December 11, 9 am – 7 pm; Saturday December 12, 10 am – 12 pm"),
+    ("fr", "Tu,Th 17:00-20:00; We 09:00-12:00,14:00-18:00",
+     "mardi 8 décembre, 17 h – 20 h ; mercredi 9 décembre, 9 h – 12 h, 14 h – 18 h ; jeudi 10 décembre, 17 h – 20 h"),
+    ("fr", "Jan 10:00-12:00", ""),  # closed all that week
+])
+def test_a_week_in_one_line_the_following_days_with_the_same_hours_together(language, expression, expected):
+    with translation.override(language):
+        assert selectors.week_in_words(expression, dt.date(2026, 12, 10)) == expected
+
+
 def test_filters_profile_type_kind_neighbourhood_wheelchair(territory, places):
     hood = NeighbourhoodFactory(territory=territory, slug="cret-de-roch", name="Crêt de Roch",
                                 boundary=box(4.40, 45.43, 4.415, 45.445))

@@ -87,7 +87,8 @@ def _insert(territory: Territory, rows: list[tuple]) -> None:
     if connection.vendor == "postgresql":  # COPY: a year of a big city is some 100 000 rows
         with connection.cursor() as cursor, cursor.cursor.copy(
                 f"COPY {Metric._meta.db_table} (day, territory_id, neighbourhood_id, key, dimension, value, "
-                "computed_at) FROM STDIN") as copy:
+                "computed_at) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(["date", "int8", "int8", "varchar", "varchar", "int8", "timestamptz"])  # no parsing
             for day, neighbourhood_id, key, dimension, value in rows:
                 copy.write_row((day, territory.pk, neighbourhood_id, key, dimension, value, now))
         return

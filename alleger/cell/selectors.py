@@ -115,7 +115,7 @@ HEADLINE = [
     ("projects_published", None, False, ""),
     ("projects_succeeded", None, False, ""),
     ("projects_failed", None, False, ""),
-    ("success_rate", gettext_lazy("Taux de réussite des campagnes closes"), False, " %"),
+    ("success_rate", gettext_lazy("Taux de réussite des campagnes closes"), False, "%"),
     ("matched_cents", None, True, ""),
     ("inkind_offers", None, False, ""),
     ("interventions_planned", None, False, ""),
@@ -129,7 +129,7 @@ HEADLINE = [
     ("places_published", None, False, ""),
     ("places_public", gettext_lazy("Lieux partagés publics (fin de période)"), False, ""),
     ("bookings_made", None, False, ""),
-    ("occupancy", gettext_lazy("Taux d'occupation des lieux"), False, " %"),
+    ("occupancy", gettext_lazy("Taux d'occupation des lieux"), False, "%"),
 ]
 
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from alleger.bookings import slots
 from alleger.bookings.models import Booking, Resource
 from alleger.bookings.selectors import OCCUPIED
-from alleger.core.templatetags.alleger import euros
+from alleger.core.templatetags.alleger import euros, whole_percent
 from alleger.funding.models import Contribution, Project, ProjectFollower
 from alleger.interventions.models import Intervention, InterventionFollower
 from alleger.kits.models import Kit
@@ -308,7 +308,7 @@ def report_clusters(territory, neighbourhood, now) -> Iterable[Signal]:
 
 
 def percent(rate: float) -> str:
-    return f"{number_format(round(100 * rate), force_grouping=True)} %"
+    return whole_percent(round(100 * rate))
 
 
 def occupancy(territory, neighbourhood, now) -> Iterable[Signal]:

@@ -14,7 +14,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from alleger.core.templatetags.alleger import euros
+from alleger.core.templatetags.alleger import euros, whole_percent
 
 WIDTH, HEIGHT = 640, 240
 RIGHT, TOP, BOTTOM = 12, 16, 34
@@ -43,6 +43,8 @@ class Column:
     def show(self, value: int) -> str:
         if self.money:
             return euros(value)
+        if self.unit == "%":
+            return whole_percent(value)
         shown = number_format(value, force_grouping=True)
         return f"{shown}\u202f{self.unit}" if self.unit else shown
 

@@ -117,7 +117,7 @@ def test_the_occupancy_chart_is_an_svg_with_its_table(client, town):
     assert len(rows) == 30  # one per day of the period
     cells = {label: re.findall(r">([^<]*)</td>", tds) for label, tds in rows}
     today = rows[-1]
-    assert cells[today[0]] == ["30\u202f%", "20", "6"]  # per cent, open hours, booked hours
+    assert cells[today[0]] == ["30\xa0%", "20", "6"]  # per cent, open hours, booked hours
     assert "<script" not in figure and "style=" not in figure
 
 
@@ -185,8 +185,8 @@ def test_the_dashboard_in_english(client, town):
     study(town["territory"])
     client.cookies["django_language"] = "en"
     page = text(dashboard(client, town["territory"], quartier="les-pres"))
-    assert "Occupancy of the places 50 % 25 % +100 %" in page
+    assert "Occupancy of the places 50% 25% +100%" in page
     assert "Shared places: occupancy and coverage" in page
-    assert "Occupancy over the period: 50 % (50 seat-hours booked of 100 open)." in page
-    assert "60 % of the territory's inhabitants , 70 % of those of Les Prés." in page
+    assert "Occupancy over the period: 50% (50 seat-hours booked of 100 open)." in page
+    assert "60% of the territory's inhabitants , 70% of those of Les Prés." in page
     assert "Occupancy of the shared places in Les Prés" in page

@@ -64,7 +64,7 @@ def test_a_place_filling_up_rises_and_says_both_rates(territory, history):
     found = occupancy(territory)
     signal = found["La Fabrique"]
     assert signal.rising and signal.strength == pytest.approx(2.0)
-    assert signal.explanation == ("Taux d'occupation 50 % ces 4 dernières semaines, contre 25 % les 4 précédentes "
+    assert signal.explanation == ("Taux d'occupation 50\xa0% ces 4 dernières semaines, contre 25\xa0% les 4 précédentes "
                                   "(168 h réservées sur 336 h ouvertes)")
     assert signal.target == ("places.place", history["filling"].pk)
     assert signal.url == history["filling"].get_absolute_url() and signal.neighbourhood == "Jacquard"
@@ -74,7 +74,7 @@ def test_a_place_filling_up_rises_and_says_both_rates(territory, history):
 def test_a_steady_place_does_not_rise(territory, history):
     signal = occupancy(territory)["Salle des fêtes"]
     assert not signal.rising and signal.strength == pytest.approx(1.0)
-    assert signal.explanation.startswith("Taux d'occupation 25 % ces 4 dernières semaines, contre 25 %")
+    assert signal.explanation.startswith("Taux d'occupation 25\xa0% ces 4 dernières semaines, contre 25\xa0%")
 
 
 def test_a_small_place_needs_its_minimum_of_booked_hours(territory, history):
@@ -93,7 +93,7 @@ def test_a_place_with_nothing_booked_before_counts_from_the_floor(territory):
     for days_ago in range(1, 15):  # 14 × 2 h = 28 h of 336 (8 %), nothing before
         book(room, days_ago, 2)
     signal = occupancy(territory)["Nouvelle salle"]
-    assert signal.explanation.startswith("Taux d'occupation 8 % ces 4 dernières semaines, contre 0 %")
+    assert signal.explanation.startswith("Taux d'occupation 8\xa0% ces 4 dernières semaines, contre 0\xa0%")
     assert signal.strength == pytest.approx((28 / 336) / traction.OCCUPANCY_FLOOR)
     assert signal.rising
 
@@ -112,7 +112,7 @@ def test_the_neighbourhood_narrows_it_and_it_costs_two_queries(territory, neighb
 def test_it_is_in_the_rising_view_and_the_api(client_of, territory, cell_member, history, monkeypatch):
     monkeypatch.setattr(traction.timezone, "now", lambda: NOW)
     page = client_of(cell_member).get(reverse("cell:watch_rising", args=[territory.slug])).content.decode()
-    assert "Taux d&#x27;occupation 50 % ces 4 dernières semaines, contre 25 % les 4 précédentes" in page
+    assert "Taux d&#x27;occupation 50\xa0% ces 4 dernières semaines, contre 25\xa0% les 4 précédentes" in page
     assert "Salle des fêtes" not in page  # steady: not rising
     assert reverse("cell:watch_item", args=[territory.slug, f"places.place:{history['filling'].pk}"]) in page
     rising = client_of(cell_member).get(f"/api/v1/watch/{territory.slug}/rising").json()

@@ -71,7 +71,7 @@ def test_the_dashboard_speaks_english(client, territory):
     client.cookies["django_language"] = "en"
     page = text(client.get(reverse("cell:dashboard", args=[territory.slug])))
     assert "Dashboard of Villeneuve" in page
-    assert "Money raised (net) €15 €10 +50 %" in page
+    assert "Money raised (net) €15 €10 +50%" in page
 
 
 def test_an_unknown_territory_is_a_404(client):

@@ -107,6 +107,12 @@ def percent(basis_points):
     return format_percent(Decimal(int(basis_points)) / 10_000, locale=language, format=pattern)
 
 
+@register.filter
+def whole_percent(value):
+    """A whole percentage in the active language: 20 → « 20 % » ("20%" in English); None → ""."""
+    return "" if value is None else percent(int(value) * 100)
+
+
 @lru_cache(maxsize=16)
 def _currency_pattern(language: str, *, whole: bool) -> str:
     pattern = Locale.parse(language).currency_formats["standard"].pattern

@@ -101,7 +101,7 @@ def test_periods_grow_from_days_to_weeks_to_months():
 
 def test_a_column_may_carry_its_unit():
     column = charts.Column("Taux d'occupation", [5, 1250], unit="%")
-    assert [column.show(v) for v in column.values] == ["5\u202f%", "1\xa0250\u202f%"]
+    assert [column.show(v) for v in column.values] == ["5\xa0%", "1\u202f250\xa0%"]
     assert charts.Column("Réservations", [3]).show(3) == "3"
 
 

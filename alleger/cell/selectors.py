@@ -99,12 +99,26 @@ class Figure:
     suffix: str = ""
 
     @property
+    def is_rate(self) -> bool:
+        """A percentage itself (a success rate, an occupancy): its change is in points."""
+        return self.suffix == "%"
+
+    @property
     def change(self) -> int | None:
-        """Percentage change against the previous period (None when it cannot be said: nothing or a negative
-        figure before, such as money raised net of more withdrawals than pledges)."""
-        if self.value is None or self.previous is None or self.previous <= 0:
+        """Change against the previous period: in per cent of it, or in percentage points for a rate (12 %
+        against 3 % is +9 points, not +300 %). None when it cannot be said: nothing before, or a negative
+        figure before, such as money raised net of more withdrawals than pledges."""
+        if self.value is None or self.previous is None:
+            return None
+        if self.is_rate:
+            return self.value - self.previous
+        if self.previous <= 0:
             return None
         return round(100 * (self.value - self.previous) / abs(self.previous))
+
+    @property
+    def change_size(self) -> int | None:
+        return None if self.change is None else abs(self.change)
 
 
 HEADLINE = [

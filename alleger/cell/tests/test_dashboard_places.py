@@ -96,7 +96,7 @@ def test_the_territory_dashboard_shows_places_bookings_and_occupancy(client, tow
     assert "Lieux partagés publics (fin de période) 2 1 +100 %" in page
     assert f"{label_of('bookings_made')} 15 5 +200 %" in page
     # (3000 + 600) / (6000 + 6000) = 30 % against 1500 / 6000 = 25 %.
-    assert "Taux d'occupation des lieux 30 % 25 % +20 %" in page
+    assert "Taux d'occupation des lieux 30 % 25 % +5 points" in page
     assert "Taux d'occupation sur la période : 30 % (60 heures-places réservées sur 200 ouvertes)." in page
     # Per place, busiest first, each linked to its page.
     assert "La Fabrique 100 50 50 % Salle des fêtes 100 10 10 %" in page
@@ -127,7 +127,7 @@ def test_the_neighbourhood_dashboard_narrows_everything(client, town):
     assert "Tableau de bord de Villeneuve : Les Prés" in page
     assert "Lieux partagés publics (fin de période) 1 0 sans comparaison" in page
     assert f"{label_of('bookings_made')} 12 5 +140 %" in page
-    assert "Taux d'occupation des lieux 50 % 25 % +100 %" in page
+    assert "Taux d'occupation des lieux 50 % 25 % +25 points" in page
     assert "La Fabrique 100 50 50 %" in page and "Salle des fêtes 100" not in page
     assert "60 % des habitants du territoire , 70 % de ceux de Les Prés." in page
     assert "Les Prés (le quartier affiché) 1 000 700 70 %" in page
@@ -185,7 +185,7 @@ def test_the_dashboard_in_english(client, town):
     study(town["territory"])
     client.cookies["django_language"] = "en"
     page = text(dashboard(client, town["territory"], quartier="les-pres"))
-    assert "Occupancy of the places 50% 25% +100%" in page
+    assert "Occupancy of the places 50% 25% +25 points" in page
     assert "Shared places: occupancy and coverage" in page
     assert "Occupancy over the period: 50% (50 seat-hours booked of 100 open)." in page
     assert "60% of the territory's inhabitants , 70% of those of Les Prés." in page

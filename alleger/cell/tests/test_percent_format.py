@@ -35,3 +35,24 @@ def test_the_dashboard_writes_its_changes_and_rates_in_the_language(client, terr
     assert f'<td class="num">+{FIFTY[language]}</td>' in html
     if language == "en":
         assert " %" not in html.replace("&nbsp;", " ").replace("\u202f", " ").split("<main", 1)[1]
+
+
+def test_a_rate_changes_by_points_not_by_per_cent_of_itself():
+    from alleger.cell.selectors import Figure
+
+    assert Figure("occupancy", "Occupation", 12, 3, suffix="%").change == 9  # not +300 %
+    assert Figure("success_rate", "Réussite", 0, 100, suffix="%").change == -100
+    assert Figure("success_rate", "Réussite", 40, 0, suffix="%").change == 40  # from nothing: still points
+    assert Figure("contributions", "Contributions", 12, 3).change == 300  # a count: per cent of before
+    assert Figure("contributions", "Contributions", 12, 0).change is None
+
+
+@pytest.mark.parametrize(("language", "shown"), [("fr", "−1 point"), ("en", "−1 point")])
+def test_the_dashboard_says_points_with_their_sign_and_plural(client, territory, language, shown):
+    today = timezone.localdate()
+    for day, booked in ((today, 49), (today - datetime.timedelta(days=30), 50)):
+        Metric.objects.create(territory=territory, day=day, key="seat_minutes_open", dimension="1", value=100)
+        Metric.objects.create(territory=territory, day=day, key="seat_minutes_booked", dimension="1", value=booked)
+    client.cookies["django_language"] = language
+    html = client.get(reverse("cell:dashboard", args=[territory.slug])).content.decode()
+    assert f'<td class="num">{shown}</td>' in html

@@ -38,13 +38,17 @@ def dashboard(request, slug):
     territory = remembered(request, "territory", (slug,), lambda: get_object_or_404(Territory, slug=slug))
     neighbourhoods = remembered(request, "territory-neighbourhoods", (territory.pk,), lambda: list(
         territory.neighbourhoods.order_by("name").only("pk", "slug", "name", "territory_id")))
-    form = PeriodForm(request.GET or None, neighbourhoods=neighbourhoods)
-    if form.is_bound and form.is_valid():
+    last = timezone.localdate()
+    default = selectors.Period(last - datetime.timedelta(days=29), last)
+    data = request.GET.copy()
+    if not data.get("du") and not data.get("au"):  # the default period, shown in the form's fields
+        data["du"], data["au"] = default.first.isoformat(), default.last.isoformat()
+    form = PeriodForm(data, neighbourhoods=neighbourhoods)
+    if form.is_valid():
         period = selectors.Period(form.cleaned_data["first"], form.cleaned_data["last"])
         neighbourhood = form.cleaned_data["neighbourhood"]
-    else:  # the default period, also when the one asked for is refused (the form says why)
-        last = timezone.localdate()
-        period, neighbourhood = selectors.Period(last - datetime.timedelta(days=29), last), None
+    else:  # the default period when the one asked for is refused (the form says why)
+        period, neighbourhood = default, None
     where = neighbourhood.name if neighbourhood else territory.name
 
     def money_chart():

@@ -124,3 +124,17 @@ def test_no_percentage_against_nothing_or_a_negative_figure():
     assert Figure("raised_cents", "Argent", -50, 100).change == -150
     assert Figure("raised_cents", "Argent", 2_338_500, -10_000).change is None
     assert Figure("raised_cents", "Argent", 100, 0).change is None
+
+
+def test_the_period_shown_is_in_the_form_s_fields_also_by_default(client, territory):
+    """Without dates, the fields hold the default period (the last 30 days), so that one sees it and
+    choosing a neighbourhood keeps it; a half-given period keeps its own meaning."""
+    today = timezone.localdate()
+    first = today - datetime.timedelta(days=29)
+    html = client.get(reverse("cell:dashboard", args=[territory.slug])).content.decode()
+    assert f'name="du" value="{first.isoformat()}"' in html
+    assert f'name="au" value="{today.isoformat()}"' in html
+    html = client.get(reverse("cell:dashboard", args=[territory.slug]) + "?du=&au=").content.decode()
+    assert f'name="du" value="{first.isoformat()}"' in html
+    html = client.get(reverse("cell:dashboard", args=[territory.slug]) + "?du=2026-01-05").content.decode()
+    assert 'name="du" value="2026-01-05"' in html

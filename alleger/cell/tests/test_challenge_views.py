@@ -38,7 +38,7 @@ def test_the_demo_challenge_shows_its_responses_progress_indicator_and_workshop(
     # Progress: the project's money and the kit's uses.
     assert "1 590 € collectés sur 1 500 €, 21 contributeurs" in page
     assert "600 € d'abondements engagés" in page
-    assert "Utilisé : 2 intervention(s) réalisée(s)" in page
+    assert "2 interventions réalisées avec ce kit, 1 prévue sur le territoire depuis le début du défi" in page
 
 
 def test_the_page_s_queries_do_not_grow_with_its_responses(client, challenge, django_assert_max_num_queries):
@@ -146,3 +146,19 @@ def test_a_reversed_period_is_refused_in_words(client, demo):
     assert response.status_code == 400
     assert "La date de début doit précéder la date de fin." in text(response)
     assert not Challenge.objects.filter(title="À l'envers").exists()
+
+
+def test_a_workshop_s_participants_without_a_count_have_no_stray_dash(client, challenge):
+    from alleger.cell.models import Workshop
+
+    workshop = Workshop.objects.filter(challenge=challenge).first()
+    Workshop.objects.filter(pk=workshop.pk).update(participants_count=None, participants="ouvert à tous")
+    page = text(client.get(challenge.get_absolute_url()))
+    assert "ouvert à tous" in page and "— ouvert à tous" not in page
+
+
+def test_a_kit_s_uses_in_english_with_their_plurals(client, challenge):
+    client.cookies["django_language"] = "en"
+    page = text(client.get(challenge.get_absolute_url()))
+    assert "2 interventions done with this kit, 1 planned in the territory since the challenge began" in page
+    assert "(s)" not in page

@@ -137,7 +137,7 @@ HEADLINE = [
     ("assets_opened", None, False, ""),
     ("reports_created", None, False, ""),
     ("reports_fixed", None, False, ""),
-    ("fix_hours_mean", gettext_lazy("Délai moyen de réparation (heures)"), False, " h"),
+    ("fix_hours_mean", gettext_lazy("Délai moyen de réparation (heures)"), False, ""),  # the unit is in the label
     ("proposals_created", None, False, ""),
     ("proposals_answered", None, False, ""),
     ("places_published", None, False, ""),

@@ -56,3 +56,19 @@ def test_the_dashboard_says_points_with_their_sign_and_plural(client, territory,
     client.cookies["django_language"] = language
     html = client.get(reverse("cell:dashboard", args=[territory.slug])).content.decode()
     assert f'<td class="num">{shown}</td>' in html
+
+
+@pytest.mark.parametrize(("language", "thousands"), [("fr", r"1[\u202f\xa0 ]628"), ("en", r"1,628")])
+def test_the_dashboard_groups_the_thousands_of_its_hours_and_says_each_unit_once(client, territory, language,
+                                                                               thousands):
+    import re
+
+    today = timezone.localdate()
+    Metric.objects.create(territory=territory, day=today, key="seat_minutes_open", dimension="1", value=1628 * 60)
+    Metric.objects.create(territory=territory, day=today, key="seat_minutes_booked", dimension="1", value=600)
+    Metric.objects.create(territory=territory, day=today, key="reports_fixed", dimension="x", value=2)
+    Metric.objects.create(territory=territory, day=today, key="reports_fix_hours", dimension="x", value=10)
+    client.cookies["django_language"] = language
+    html = client.get(reverse("cell:dashboard", args=[territory.slug])).content.decode()
+    assert re.search(f'<td class="num">{thousands}</td>', html)
+    assert re.search(r"\(heures\)</th>\s*<td class=\"num\">5</td>|\(hours\)</th>\s*<td class=\"num\">5</td>", html)

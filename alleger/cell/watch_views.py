@@ -94,8 +94,10 @@ def watch_rising(request, slug):
     form = WatchFilterForm(request.GET or None, territory=territory)
     filters = form.filters()
     found = traction.rising(territory, filters.neighbourhood)
+    # One card per object with all its signals, the object of the strongest first.
+    groups = list(traction.by_target(found).values())
     return render(request, "cell/watch/rising.html", {
-        "territory": territory, "form": form, "signals": found, "methods": traction.METHODS,
+        "territory": territory, "form": form, "groups": groups, "methods": traction.METHODS,
         "can_act": request.user.has_perm("cell.act_on_watch", territory),
     })
 

@@ -282,3 +282,24 @@ def test_the_watch_demo_loads_once(demo):
     assert (saved.name, saved.frequency, saved.territory.slug) == (watch_demo.WATCH_NAME, "weekly", "saint-etienne")
     tag = CellAction.objects.get(kind="tag")
     assert tag.challenge.title.startswith("Quartier des Prés") and tag.target_id
+
+
+def test_the_rising_view_shows_an_object_once_with_all_its_signals(client_of, territory, cell_member):
+    """A project rising by its contributions and by its followers is one card with both signals, ranked by its
+    strongest; another object comes after it."""
+    from unittest import mock
+
+    from alleger.cell import traction
+
+    def signal(key, target, title, strength, explanation):
+        return traction.Signal(key, target, title, f"/{title}/", "", strength, True, explanation)
+
+    found = [signal("velocity", ("funding.project", 1), "Le café", 3.0, "Trois fois plus de dons"),
+             signal("report_cluster", ("reports.report", 9), "Regroupement", 2.0, "Cinq signalements"),
+             signal("followers", ("funding.project", 1), "Le café", 1.6, "Deux fois plus de suivis")]
+    with mock.patch.object(traction, "rising", return_value=found):
+        page = client_of(cell_member).get(url(territory, "cell:watch_rising")).content.decode()
+    assert page.count('<a href="/Le café/">Le café</a>') == 1
+    card = page[page.index("Le café"):page.index("Regroupement")]
+    assert "Trois fois plus de dons" in card and "Deux fois plus de suivis" in card
+    assert page.count("Agir<span") == 2

@@ -83,7 +83,8 @@ def watch_feed(request, slug):
         "territory": territory, "form": form, "rows": rows, "page": number, "has_next": has_next,
         "query": _query_without_page(request),
         "save_form": SaveWatchForm() if form.is_valid() or not form.is_bound else None,
-        "saved": SavedWatch.objects.filter(user=request.user, territory=territory),
+        "saved": [(s, query_of(s.filters if isinstance(s.filters, dict) else {}).urlencode())
+                  for s in SavedWatch.objects.filter(user=request.user, territory=territory)],
         "can_act": request.user.has_perm("cell.act_on_watch", territory),
     })
 

@@ -303,3 +303,11 @@ def test_the_rising_view_shows_an_object_once_with_all_its_signals(client_of, te
     card = page[page.index("Le café"):page.index("Regroupement")]
     assert "Trois fois plus de dons" in card and "Deux fois plus de suivis" in card
     assert page.count("Agir<span") == 2
+
+
+def test_the_feed_links_each_saved_watch_to_its_filters(client_of, territory, cell_member):
+    SavedWatch.objects.create(user=cell_member, territory=territory, name="Les signalements",
+                              filters={"kind": ["report"]}, frequency="weekly")
+    page = client_of(cell_member).get(url(territory)).content.decode()
+    assert '<a href="?kind=report">Les signalements</a> · chaque semaine' in page
+    assert reverse("cell:watches") in page

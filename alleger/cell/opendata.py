@@ -26,7 +26,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as __
+from django.utils.translation import gettext_lazy as _
 
 from alleger.assets.models import Asset
 from alleger.core.text import csv_cell
@@ -198,88 +202,112 @@ def _challenge_indicators(territory):
                "quartier": _hood(p), "valeur": (Decimal(p.value_milli) / 1000).quantize(Decimal("0.001"))}
 
 
-_COORDS = {"latitude": "Latitude (WGS 84, degrés décimaux).", "longitude": "Longitude (WGS 84, degrés décimaux)."}
-_HOOD = {"quartier": "Identifiant (slug) du quartier, vide hors quartier."}
+def _indicator_keys() -> str:
+    return " ; ".join(f"{d.key} = {d.explains}" for d in DEFINITIONS.values())
 
+
+_COORDS = {"latitude": _("Latitude (WGS 84, degrés décimaux)."),
+           "longitude": _("Longitude (WGS 84, degrés décimaux).")}
+_HOOD = {"quartier": _("Identifiant (slug) du quartier, vide hors quartier.")}
+
+#: Titles, descriptions and column descriptions are lazy: the page shows them in the visitor's language, the job
+#: writes the README in French (LISEZMOI.md) and in English (README.md) — the column names stay French, as in
+#: the files themselves.
 DATASETS: dict[str, Dataset] = {d.name: d for d in [
-    Dataset("projets", "Projets financés par les habitants",
-            "Les projets publiés (en campagne, financés ou non), sans le nom de leurs porteurs.", {
-                "id": "Identifiant du projet.", "titre": "Titre du projet.", "resume": "Résumé en une phrase.",
-                "statut": "published (en campagne), succeeded (financé), failed (non financé).", **_HOOD,
-                "organisation": "Organisation qui porte le projet, vide pour un particulier.",
-                "objectif_euros": "Objectif minimal de la campagne, en euros.",
-                "collecte_euros": "Contributions des habitants, en euros.",
-                "abondement_euros": "Apports des fonds de doublement des mécènes, en euros.",
-                "contributeurs": "Nombre de contributeurs.",
-                "date_publication": "Début de la campagne (AAAA-MM-JJ).", "date_fin": "Fin de la campagne (AAAA-MM-JJ).",
-                **_COORDS, "url": "Page du projet."}, _projects, geo=True),
-    Dataset("contributions", "Contributions agrégées",
-            "Par projet et par jour, le nombre et le montant des contributions encore valables ; jamais une "
-            "contribution seule, jamais un contributeur.", {
-                "projet_id": "Identifiant du projet (voir projets).", "jour": "Jour (AAAA-MM-JJ, heure de Paris).",
-                "nombre": "Nombre de contributions faites ce jour-là.",
-                "montant_euros": "Leur somme, en euros."}, _contributions),
-    Dataset("kits", "Kits d'intervention urbaine", "Les kits publiés valables sur le territoire.", {
-        "id": "Identifiant du kit.", "slug": "Identifiant lisible.", "titre": "Titre.", "resume": "Résumé.",
-        "categorie": "Catégorie (greening, street_safety, light_events, data_mapping, furniture_repair, "
-                     "temporary_uses, parking_reuse, services_apps).",
-        "axe": "Axe (dur, usage, soft, info).", "niveau": "Niveau d'expertise conseillé (1 à 3).",
-        "portee": "territoire (propre au territoire) ou nationale (valable partout).", "url": "Page du kit."},
-            _kits),
-    Dataset("dispositifs", "Dispositifs ouverts à l'intervention",
-            "Espaces et objets publiés sur la carte (jamais le code d'une armoire à outils).", {
-                "id": "Identifiant du dispositif.", "nom": "Nom.", "type": "Type (identifiant).",
-                "statut": "open (ouvert), openable (pourrait l'être), closed (fermé).", **_HOOD,
-                "adresse": "Adresse.", "places_max": "Nombre maximal de participants à la fois, vide sans limite.",
-                "acteurs_prives_admis": "Les entreprises peuvent-elles y intervenir (true/false ; oui/non en CSV).",
-                **_COORDS, "url": "Page du dispositif."}, _assets, geo=True),
-    Dataset("interventions", "Interventions des habitants",
-            "Les interventions déclarées, sans le nom de leurs organisateurs ni de leurs participants.", {
-                "id": "Identifiant.", "titre": "Titre.", "kit": "Kit utilisé (slug, voir kits).",
-                "dispositif_id": "Dispositif concerné (voir dispositifs), vide pour un lieu libre.",
-                "statut": "planned (prévue), ongoing (en cours), done (réalisée), abandoned (abandonnée).", **_HOOD,
-                "debut": "Début prévu (AAAA-MM-JJ).", "fin": "Fin prévue (AAAA-MM-JJ), vide si non précisée.",
-                "participants": "Nombre de participants, organisateur compris.",
-                "projet_id": "Projet qui la finance (voir projets), vide sinon.", **_COORDS,
-                "url": "Page de l'intervention."}, _interventions, geo=True),
-    Dataset("signalements", "Signalements", "Les problèmes signalés (sans description ni auteur, position "
-            "arrondie à environ 10 m ; les doublons sont exclus).", {
-                "id": "Identifiant.", "categorie": "Catégorie (code du service, comme dans l'API Open311).",
-                "statut": "open (ouvert), in_progress (en cours de traitement), fixed (réparé), closed (clos).", **_HOOD, "date": "Jour du signalement (AAAA-MM-JJ).", **_COORDS},
+    Dataset("projets", _("Projets financés par les habitants"),
+            _("Les projets publiés (en campagne, financés ou non), sans le nom de leurs porteurs."), {
+                "id": _("Identifiant du projet."), "titre": _("Titre du projet."),
+                "resume": _("Résumé en une phrase."),
+                "statut": _("published (en campagne), succeeded (financé), failed (non financé)."), **_HOOD,
+                "organisation": _("Organisation qui porte le projet, vide pour un particulier."),
+                "objectif_euros": _("Objectif minimal de la campagne, en euros."),
+                "collecte_euros": _("Contributions des habitants, en euros."),
+                "abondement_euros": _("Apports des fonds de doublement des mécènes, en euros."),
+                "contributeurs": _("Nombre de contributeurs."),
+                "date_publication": _("Début de la campagne (AAAA-MM-JJ)."),
+                "date_fin": _("Fin de la campagne (AAAA-MM-JJ)."),
+                **_COORDS, "url": _("Page du projet.")}, _projects, geo=True),
+    Dataset("contributions", _("Contributions agrégées"),
+            _("Par projet et par jour, le nombre et le montant des contributions encore valables ; jamais une "
+              "contribution seule, jamais un contributeur."), {
+                "projet_id": _("Identifiant du projet (voir projets)."),
+                "jour": _("Jour (AAAA-MM-JJ, heure de Paris)."),
+                "nombre": _("Nombre de contributions faites ce jour-là."),
+                "montant_euros": _("Leur somme, en euros.")}, _contributions),
+    Dataset("kits", _("Kits d'intervention urbaine"), _("Les kits publiés valables sur le territoire."), {
+        "id": _("Identifiant du kit."), "slug": _("Identifiant lisible."), "titre": _("Titre."),
+        "resume": _("Résumé."),
+        "categorie": _("Catégorie (greening, street_safety, light_events, data_mapping, furniture_repair, "
+                       "temporary_uses, parking_reuse, services_apps)."),
+        "axe": _("Axe (dur, usage, soft, info)."), "niveau": _("Niveau d'expertise conseillé (1 à 3)."),
+        "portee": _("territoire (propre au territoire) ou nationale (valable partout)."),
+        "url": _("Page du kit.")}, _kits),
+    Dataset("dispositifs", _("Dispositifs ouverts à l'intervention"),
+            _("Espaces et objets publiés sur la carte (jamais le code d'une armoire à outils)."), {
+                "id": _("Identifiant du dispositif."), "nom": _("Nom."), "type": _("Type (identifiant)."),
+                "statut": _("open (ouvert), openable (pourrait l'être), closed (fermé)."), **_HOOD,
+                "adresse": _("Adresse."),
+                "places_max": _("Nombre maximal de participants à la fois, vide sans limite."),
+                "acteurs_prives_admis": _("Les entreprises peuvent-elles y intervenir (true/false ; oui/non en "
+                                          "CSV)."),
+                **_COORDS, "url": _("Page du dispositif.")}, _assets, geo=True),
+    Dataset("interventions", _("Interventions des habitants"),
+            _("Les interventions déclarées, sans le nom de leurs organisateurs ni de leurs participants."), {
+                "id": _("Identifiant."), "titre": _("Titre."), "kit": _("Kit utilisé (slug, voir kits)."),
+                "dispositif_id": _("Dispositif concerné (voir dispositifs), vide pour un lieu libre."),
+                "statut": _("planned (prévue), ongoing (en cours), done (réalisée), abandoned (abandonnée)."),
+                **_HOOD, "debut": _("Début prévu (AAAA-MM-JJ)."),
+                "fin": _("Fin prévue (AAAA-MM-JJ), vide si non précisée."),
+                "participants": _("Nombre de participants, organisateur compris."),
+                "projet_id": _("Projet qui la finance (voir projets), vide sinon."), **_COORDS,
+                "url": _("Page de l'intervention.")}, _interventions, geo=True),
+    Dataset("signalements", _("Signalements"),
+            _("Les problèmes signalés (sans description ni auteur, position arrondie à environ 10 m ; les "
+              "doublons sont exclus)."), {
+                "id": _("Identifiant."), "categorie": _("Catégorie (code du service, comme dans l'API Open311)."),
+                "statut": _("open (ouvert), in_progress (en cours de traitement), fixed (réparé), closed (clos)."),
+                **_HOOD, "date": _("Jour du signalement (AAAA-MM-JJ)."), **_COORDS},
             _reports, geo=True),
-    Dataset("propositions", "Propositions des habitants", "Les propositions faites au territoire, sans leur "
-            "auteur.", {
-                "id": "Identifiant.", "titre": "Titre.", "nature": "open_space, change_rule ou other.",
-                "statut": "submitted, under_review, accepted, rejected, implemented.",
-                "soutiens": "Nombre de soutiens.", "dispositif_id": "Dispositif concerné, vide sinon.",
-                "date": "Jour du dépôt (AAAA-MM-JJ).", "date_reponse": "Jour de la réponse officielle, vide sinon.",
-                "url": "Page de la proposition."}, _proposals),
-    Dataset("lieux", "Lieux partagés", "Les lieux partagés publiés (tiers-lieux, médiathèques, fab labs…).", {
-        "id": "Identifiant.", "nom": "Nom.", "type": "Type de lieu (identifiant).",
-        "mediation": "Lieu de médiation et d'accès (true/false).", "travail": "Lieu de travail (true/false).",
-        "creation": "Lieu de création et de projets (true/false).", **_HOOD, "adresse": "Adresse.",
-        "code_postal": "Code postal.", "commune": "Commune.", "site_web": "Site web du lieu.",
-        "acces_fauteuil": "Accès en fauteuil roulant (yes, partial, no, unknown).", **_COORDS},
+    Dataset("propositions", _("Propositions des habitants"),
+            _("Les propositions faites au territoire, sans leur auteur."), {
+                "id": _("Identifiant."), "titre": _("Titre."), "nature": _("open_space, change_rule ou other."),
+                "statut": _("submitted, under_review, accepted, rejected, implemented."),
+                "soutiens": _("Nombre de soutiens."), "dispositif_id": _("Dispositif concerné, vide sinon."),
+                "date": _("Jour du dépôt (AAAA-MM-JJ)."),
+                "date_reponse": _("Jour de la réponse officielle, vide sinon."),
+                "url": _("Page de la proposition.")}, _proposals),
+    Dataset("lieux", _("Lieux partagés"),
+            _("Les lieux partagés publiés (tiers-lieux, médiathèques, fab labs…)."), {
+                "id": _("Identifiant."), "nom": _("Nom."), "type": _("Type de lieu (identifiant)."),
+                "mediation": _("Lieu de médiation et d'accès (true/false)."),
+                "travail": _("Lieu de travail (true/false)."),
+                "creation": _("Lieu de création et de projets (true/false)."), **_HOOD, "adresse": _("Adresse."),
+                "code_postal": _("Code postal."), "commune": _("Commune."), "site_web": _("Site web du lieu."),
+                "acces_fauteuil": _("Accès en fauteuil roulant (yes, partial, no, unknown)."), **_COORDS},
             _places, geo=True),
-    Dataset("services", "Services des lieux", "Les services rendus dans les lieux partagés publiés.", {
-        "id": "Identifiant.", "lieu_id": "Lieu (voir lieux).", "nom": "Nom du service.",
-        "nature": "Nature du service (identifiant).", "horaires": "Horaires au format opening_hours d'OpenStreetMap.",
-        "sur_rendez_vous": "Sur rendez-vous (true/false).", "acces": "Conditions d'accès (identifiant).",
-        "assure_par": "Structure qui assure le service.", "type_prestataire": "Type de cette structure."},
+    Dataset("services", _("Services des lieux"), _("Les services rendus dans les lieux partagés publiés."), {
+        "id": _("Identifiant."), "lieu_id": _("Lieu (voir lieux)."), "nom": _("Nom du service."),
+        "nature": _("Nature du service (identifiant)."),
+        "horaires": _("Horaires au format opening_hours d'OpenStreetMap."),
+        "sur_rendez_vous": _("Sur rendez-vous (true/false)."), "acces": _("Conditions d'accès (identifiant)."),
+        "assure_par": _("Structure qui assure le service."), "type_prestataire": _("Type de cette structure.")},
             _services),
-    Dataset("indicateurs", "Indicateurs du jour",
-            "Les chiffres quotidiens du tableau de bord (deux dernières années), par quartier.", {
-                "jour": "Jour (AAAA-MM-JJ).", **_HOOD, "indicateur": "Clé de l'indicateur : "
-                + " ; ".join(f"{d.key} = {d.explains}" for d in DEFINITIONS.values()),
-                "detail": "Précision (catégorie de signalement, mécène, kit, lieu), vide sinon.",
-                "valeur": "Valeur (nombre, centimes, heures ou minutes selon l'indicateur)."}, _metrics),
-    Dataset("defis", "Défis urbains", "Les défis posés par la cellule d'innovation (hors brouillons).", {
-        "id": "Identifiant.", "titre": "Titre.", "statut": "open (ouvert) ou closed (clos).",
-        "debut": "Début (AAAA-MM-JJ).", "fin": "Fin (AAAA-MM-JJ).",
-        "quartiers": "Quartiers concernés (slugs séparés par des espaces).", "url": "Page du défi."}, _challenges),
-    Dataset("indicateurs_defis", "Indicateurs des défis", "Les séries importées par la cellule pour ses défis.", {
-        "defi_id": "Défi (voir defis).", "serie": "Nom de la série.", "unite": "Unité.", "jour": "Jour (AAAA-MM-JJ).",
-        **_HOOD, "valeur": "Valeur (au plus trois décimales)."}, _challenge_indicators),
+    Dataset("indicateurs", _("Indicateurs du jour"),
+            _("Les chiffres quotidiens du tableau de bord (deux dernières années), par quartier."), {
+                "jour": _("Jour (AAAA-MM-JJ)."), **_HOOD,
+                "indicateur": format_lazy("{} {}", _("Clé de l'indicateur :"), lazy(_indicator_keys, str)()),
+                "detail": _("Précision (catégorie de signalement, mécène, kit, lieu), vide sinon."),
+                "valeur": _("Valeur (nombre, centimes, heures ou minutes selon l'indicateur).")}, _metrics),
+    Dataset("defis", _("Défis urbains"), _("Les défis posés par la cellule d'innovation (hors brouillons)."), {
+        "id": _("Identifiant."), "titre": _("Titre."), "statut": _("open (ouvert) ou closed (clos)."),
+        "debut": _("Début (AAAA-MM-JJ)."), "fin": _("Fin (AAAA-MM-JJ)."),
+        "quartiers": _("Quartiers concernés (slugs séparés par des espaces)."), "url": _("Page du défi.")},
+            _challenges),
+    Dataset("indicateurs_defis", _("Indicateurs des défis"),
+            _("Les séries importées par la cellule pour ses défis."), {
+                "defi_id": _("Défi (voir defis)."), "serie": _("Nom de la série."), "unite": _("Unité."),
+                "jour": _("Jour (AAAA-MM-JJ)."), **_HOOD, "valeur": _("Valeur (au plus trois décimales).")},
+            _challenge_indicators),
 ]}
 
 
@@ -337,20 +365,33 @@ def to_geojson(dataset: Dataset, rows: list[dict]) -> bytes:
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode()
 
 
-def readme(territory) -> str:
+#: The README in each language, by file name: French first (the reference, as on data.gouv.fr), English for
+#: reusers abroad. Both are in the ZIP; the page links the one in the visitor's language.
+READMES = {"fr": "LISEZMOI.md", "en": "README.md"}
+
+
+def readme(territory, language: str = "fr") -> str:
+    """The README in `language` (whatever the job's active language)."""
+    with translation.override(language):
+        return _readme(territory)
+
+
+def _readme(territory) -> str:
     lic = licence()
-    lines = [f"# Données ouvertes — {territory.name}", "",
-             "Publiées par la plateforme Alléger, recalculées régulièrement. Aucune donnée personnelle : ni "
-             "adresse e-mail, ni nom de personne ; les contributions ne sont publiées qu'agrégées par projet et "
-             "par jour.", "",
-             f"Licence : {lic['name']} ({lic['url']}). Mentionnez la source : « Alléger — {territory.name} ».", "",
-             "Formats : CSV (séparateur point-virgule, virgule décimale, UTF-8 avec BOM, oui/non pour les "
-             "booléens), JSON (une liste d'objets, mêmes colonnes, nombres avec un point), GeoJSON (RFC 7946, "
-             "WGS 84, pour les fichiers qui ont une position ; mêmes colonnes en propriétés).", ""]
+    lines = [__("# Données ouvertes — %(name)s") % {"name": territory.name}, "",
+             __("Publiées par la plateforme Alléger, recalculées régulièrement. Aucune donnée personnelle : ni "
+                "adresse e-mail, ni nom de personne ; les contributions ne sont publiées qu'agrégées par projet et "
+                "par jour."), "",
+             __("Licence : %(licence)s (%(url)s). Mentionnez la source : « Alléger — %(name)s ».")
+             % {"licence": lic["name"], "url": lic["url"], "name": territory.name}, "",
+             __("Formats : CSV (séparateur point-virgule, virgule décimale, UTF-8 avec BOM, oui/non pour les "
+                "booléens), JSON (une liste d'objets, mêmes colonnes, nombres avec un point), GeoJSON (RFC 7946, "
+                "WGS 84, pour les fichiers qui ont une position ; mêmes colonnes en propriétés)."), ""]
     for d in DATASETS.values():
         formats = "csv, json, geojson" if d.geo else "csv, json"
-        lines += [f"## {d.name} — {d.title}", "", d.description, "", f"Fichiers : {d.name}.{{{formats}}}", "",
-                  "| colonne | contenu |", "|---|---|"]
+        lines += [f"## {d.name} — {d.title}", "", str(d.description), "",
+                  __("Fichiers : %(files)s") % {"files": f"{d.name}.{{{formats}}}"}, "",
+                  __("| colonne | contenu |"), "|---|---|"]
         lines += [f"| {name} | {text} |" for name, text in d.columns.items()]
         lines.append("")
     return "\n".join(lines)
@@ -381,17 +422,27 @@ def _zip(files: dict[str, bytes]) -> bytes:
 
 
 def build(territory) -> dict[str, bytes]:
-    """Every file of the territory, by name (README and ZIP included)."""
+    """Every file of the territory, by name (READMEs and ZIP included)."""
+    return _build(territory)[0]
+
+
+def _build(territory) -> tuple[dict[str, bytes], dict[str, int]]:
+    """The files, and the number of rows of each data file (0: no data yet)."""
     files: dict[str, bytes] = {}
+    counts: dict[str, int] = {}
     for d in DATASETS.values():
         rows = list(d.rows(territory))
         files[f"{d.name}.csv"] = to_csv(d, rows)
         files[f"{d.name}.json"] = to_json(d, rows)
+        counts[f"{d.name}.csv"] = counts[f"{d.name}.json"] = len(rows)
         if d.geo:
             files[f"{d.name}.geojson"] = to_geojson(d, rows)
-    files["LISEZMOI.md"] = readme(territory).encode()
+            counts[f"{d.name}.geojson"] = sum(1 for row in rows if row.get("latitude") is not None
+                                              and row.get("longitude") is not None)
+    for language, name in READMES.items():
+        files[name] = readme(territory, language).encode()
     files[f"donnees-{territory.slug}.zip"] = _zip(files)
-    return files
+    return files, counts
 
 
 def write(territory) -> dict:
@@ -400,7 +451,8 @@ def write(territory) -> dict:
     before = {f["name"]: f for f in (manifest(territory) or {}).get("files", [])}
     now = timezone.now().isoformat(timespec="seconds")
     entries, changed = [], 0
-    for name, content in build(territory).items():
+    files, counts = _build(territory)
+    for name, content in files.items():
         digest = hashlib.sha256(content).hexdigest()
         path = f"{folder(territory)}/{name}"
         old = before.get(name)
@@ -409,13 +461,15 @@ def write(territory) -> dict:
                 default_storage.delete(path)
             default_storage.save(path, ContentFile(content))
             old, changed = None, changed + 1
-        entries.append({"name": name, "size": len(content), "sha256": digest,
-                        "updated_at": old["updated_at"] if old else now})
+        entry = {"name": name, "size": len(content), "sha256": digest, "updated_at": old["updated_at"] if old else now}
+        if name in counts:
+            entry["rows"] = counts[name]
+        entries.append(entry)
     result = {"territory": territory.slug, "licence": licence(), "files": entries}
     for name in set(before) - {e["name"] for e in entries}:
         default_storage.delete(f"{folder(territory)}/{name}")
         changed += 1
-    if changed or manifest(territory) is None:
+    if changed or manifest(territory) != result:  # also a manifest written before it counted rows
         path = f"{folder(territory)}/manifest.json"
         if default_storage.exists(path):
             default_storage.delete(path)

@@ -5,6 +5,7 @@ import datetime
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 
 from alleger.territories.models import Territory
 
@@ -24,9 +25,12 @@ def opendata_page(request, slug):
     datasets = [{"dataset": d, "files": [files[f"{d.name}.{ext}"] for ext in ("csv", "json", "geojson")
                                          if f"{d.name}.{ext}" in files]}
                 for d in opendata.DATASETS.values()]
+    # The README in the visitor's language, else the French one (a manifest written before the English one).
+    language = (get_language() or "fr").split("-")[0]
+    readme = files.get(opendata.READMES.get(language, "")) or files.get(opendata.READMES["fr"])
     return render(request, "cell/opendata/page.html", {
         "territory": territory, "manifest": found, "datasets": datasets,
-        "archive": files.get(f"donnees-{territory.slug}.zip"), "readme": files.get("LISEZMOI.md"),
+        "archive": files.get(f"donnees-{territory.slug}.zip"), "readme": readme,
         "licence": (found or {}).get("licence") or opendata.licence(),
     })
 

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -10,6 +11,8 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from alleger.accounts.models import User
 from alleger.cell import opendata
@@ -40,12 +43,14 @@ def test_every_file_has_exactly_its_documented_columns(files):
             geo = json.loads(found[f"{dataset.name}.geojson"])
             assert geo["type"] == "FeatureCollection"
             assert all(set(f["properties"]) == set(columns) - {"latitude", "longitude"} for f in geo["features"])
-    readme = found["LISEZMOI.md"].decode()
-    for dataset in opendata.DATASETS.values():
-        assert f"## {dataset.name} " in readme
-        for name, description in dataset.columns.items():
-            assert f"| {name} | {description} |" in readme
-    assert "Licence Ouverte / Etalab 2.0" in readme
+    for language, filename in opendata.READMES.items():
+        readme = found[filename].decode()
+        with translation.override(language):
+            for dataset in opendata.DATASETS.values():
+                assert f"## {dataset.name} — {dataset.title}" in readme
+                for name, description in dataset.columns.items():
+                    assert f"| {name} | {description} |" in readme
+        assert "Licence Ouverte / Etalab 2.0" in readme
 
 
 def test_the_demo_has_rows_in_the_main_files(files):
@@ -124,3 +129,88 @@ def test_the_page_lists_the_files_and_serves_them(client, files):
 def test_the_page_says_when_nothing_was_generated_yet(client, territory):
     page = client.get(reverse("cell:opendata", args=[territory.slug]))
     assert page.status_code == 200 and "pas encore été générés" in page.content.decode()
+
+
+def _texts(language):
+    """Every title, description and column description of the open data, in `language`."""
+    with translation.override(language):
+        return {str(text) for d in opendata.DATASETS.values()
+                for text in (d.title, d.description, *d.columns.values())}
+
+
+def test_the_page_describes_the_files_in_the_visitors_language(client, files):
+    french, english = _texts("fr"), _texts("en")
+    assert "Projets financés par les habitants" in french and "Projects funded by residents" in english
+    url = reverse("cell:opendata", args=["saint-etienne"])
+
+    client.cookies["django_language"] = "en"
+    html = client.get(url).content.decode()
+    for text in english:
+        assert escape(text) in html, text
+    for text in french - english:  # codes like "submitted, under_review, …" read the same in both
+        assert escape(text) not in html, text
+    for text in ("Projets financés par les habitants", "Contributions agrégées", "Identifiant du projet.",
+                 "degrés décimaux", "Clé de l&#x27;indicateur"):
+        assert text not in html
+    assert "Aggregated contributions" in html and "Indicator key: " in html and "decimal degrees" in html
+    assert ">The description (README.md)</a>" in html
+
+    client.cookies["django_language"] = "fr"
+    html = client.get(url).content.decode()
+    for text in french:
+        assert escape(text) in html, text
+    for text in english - french:
+        assert escape(text) not in html, text
+    assert "Contributions agrégées" in html and "Clé de l&#x27;indicateur : " in html
+    assert ">Le descriptif (LISEZMOI.md)</a>" in html
+
+
+def test_the_readmes_are_french_and_english_whatever_the_jobs_language(files):
+    territory, found = files
+    with translation.override("en"):
+        french = opendata.readme(territory, "fr")
+    with translation.override("fr"):
+        english = opendata.readme(territory, "en")
+    assert french == found["LISEZMOI.md"].decode() and english == found["README.md"].decode()
+    assert "Projets financés par les habitants" in french and "| colonne | contenu |" in french
+    assert "Projects funded by residents" in english and "| column | description |" in english
+    assert "Projets financés par les habitants" not in english and "Identifiant du projet." not in english
+    with zipfile.ZipFile(io.BytesIO(found["donnees-saint-etienne.zip"])) as archive:
+        assert {"LISEZMOI.md", "README.md"} <= set(archive.namelist())
+
+
+def _empty_note(html, filename, note):
+    return re.search(rf"{re.escape(filename)}</a> \([^)]*{re.escape(note)}", html) is not None
+
+
+def test_an_empty_dataset_says_no_data_yet(client, territory):
+    call_command("opendata", territory=territory.slug)
+    entries = {e["name"]: e for e in opendata.manifest(territory)["files"]}
+    assert entries["kits.json"]["size"] == 2 and entries["kits.json"]["rows"] == 0
+    assert "rows" not in entries["LISEZMOI.md"]
+    url = reverse("cell:opendata", args=[territory.slug])
+    html = client.get(url).content.decode()
+    assert _empty_note(html, "kits.json", "aucune donnée pour l'instant")
+    assert _empty_note(html, "projets.geojson", "aucune donnée pour l'instant")
+    client.cookies["django_language"] = "en"
+    html = client.get(url).content.decode()
+    assert _empty_note(html, "kits.json", "no data yet") and "aucune donnée" not in html
+
+
+def test_a_dataset_with_rows_does_not_say_no_data_yet(client, files):
+    territory, found = files
+    html = client.get(reverse("cell:opendata", args=["saint-etienne"])).content.decode()
+    assert not _empty_note(html, "projets.csv", "aucune donnée") and not _empty_note(html, "kits.json", "aucune")
+    assert all(e["rows"] > 0 for e in opendata.manifest(territory)["files"] if e["name"].startswith("projets."))
+
+
+def test_a_manifest_written_before_row_counts_gets_them_on_the_next_run(files):
+    territory, found = files
+    old = opendata.manifest(territory)
+    for entry in old["files"]:
+        entry.pop("rows", None)
+    path = f"{opendata.folder(territory)}/manifest.json"
+    default_storage.delete(path)
+    default_storage.save(path, io.BytesIO(json.dumps(old).encode()))
+    opendata.write(territory)
+    assert opendata.manifest(territory)["files"][0]["rows"] >= 0

@@ -14,7 +14,7 @@ after the fact (a queryset `.update`, never in the services), to a date consiste
 - places published on past dates (their history moved with them), assets likewise;
 - kits published months ago, proposals made and answered in the past;
 - comments some days after their object's publication;
-- bookings made some days before their slot (never after now).
+- bookings made some days before their slot (a coming one: in the last days).
 
 Deterministic (spreads by rank, no randomness), and only timestamps written during the load (the last
 `FRESH`) are moved, so loading the demo again moves nothing.
@@ -103,9 +103,11 @@ def _contributions(now, fresh) -> None:
 
 def _interventions(now, fresh) -> None:
     today = timezone.localdate(now)
-    for i in Intervention.objects.filter(created_at__gte=fresh).order_by("pk"):
+    for n, i in enumerate(Intervention.objects.filter(created_at__gte=fresh).order_by("pk")):
         took_place = i.ends_on or i.starts_on
-        declared = min(_local(i.starts_on - datetime.timedelta(days=14), 10), now)
+        # A coming one was declared in the last days (not all at one moment).
+        declared = min(_local(i.starts_on - datetime.timedelta(days=14), 10),
+                       now - datetime.timedelta(days=n % 9, hours=1 + n % 7))
         changes = {"created_at": declared}
         if i.started_at and i.started_at >= fresh and i.starts_on <= today:
             changes["started_at"] = min(_local(i.starts_on, 9), now)
@@ -191,6 +193,7 @@ def _comments(now, fresh) -> None:
 
 def _bookings(now, fresh) -> None:
     for n, booking in enumerate(Booking.objects.filter(created_at__gte=fresh).order_by("pk")):
-        made = min(booking.start - datetime.timedelta(days=2 + n % 9, hours=n % 5), now)
+        made = min(booking.start - datetime.timedelta(days=2 + n % 9, hours=n % 5),
+                   now - datetime.timedelta(days=n % 6, hours=1 + n % 9))  # a coming slot: booked lately
         if made < booking.created_at:
             Booking.objects.filter(pk=booking.pk).update(created_at=made)

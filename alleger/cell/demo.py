@@ -3,7 +3,8 @@ composters kit, « Déchets à partager ! », the interventions installing the c
 of the composters as an indicator series (demo_data/composteurs-pesees.csv, through the upload service).
 
 Uses what the other apps' demos made (the project, the pool, people) and creates the rest through the
-services. Idempotent: nothing is done when the challenge exists. Then writes the open-data files.
+services. Idempotent: nothing is done when the challenge exists. The events' dates, the metrics and the
+open-data files are done once every app has loaded (demo_links).
 """
 
 import datetime
@@ -23,8 +24,7 @@ from alleger.interventions.services import (
 from alleger.kits.models import Kit
 from alleger.kits.services import Decision, kit_create, kit_review, kit_submit
 
-from . import opendata, watch_demo
-from . import services as metrics
+from . import watch_demo
 from .challenge_services import (
     challenge_create,
     indicators_upload,
@@ -34,7 +34,7 @@ from .challenge_services import (
     workshop_add,
     workshop_rooms,
 )
-from .models import Challenge, Metric
+from .models import Challenge
 
 TITLE = "Quartier des Prés : nos biodéchets en circuit court"
 CSV = Path(__file__).parent / "demo_data" / "composteurs-pesees.csv"
@@ -138,11 +138,7 @@ def load(context) -> None:
     if not Challenge.objects.filter(territory=city, title=TITLE).exists():
         _challenge(city, people)
     watch_demo.load(context)
-    # The dashboards read precomputed days: the demo's last two months, as the nightly job would have left them.
-    if not Metric.objects.filter(territory=city).exists():  # loading the demo again changes nothing
-        today = timezone.localdate()
-        metrics.rebuild(since=today - datetime.timedelta(days=60), until=today)
-    opendata.write_all()
+    # The demo's dates, its metrics and its open-data files come once every app has loaded: see demo_links.
 
 
 def _challenge(city, people) -> None:

@@ -30,7 +30,7 @@ from functools import wraps
 
 from django.db import connections
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, Sum, Window
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from alleger.assets.models import AssetChange
@@ -263,11 +263,17 @@ def interventions_planned(territory, start, end):
 
 
 @metric("interventions_done", _("Interventions réalisées"), COUNT,
-        _("Interventions terminées ce jour-là, par kit."))
+        _("Interventions réalisées ce jour-là (le jour où elles ont eu lieu : leur date de fin, sinon de début, "
+          "pas celui où on les a marquées réalisées), par kit."))
 def interventions_done(territory, start, end):
-    qs = Intervention.objects.filter(_between("finished_at", start, end), territory=territory,
-                                     status=Intervention.Status.DONE)
-    return _grouped(qs, "finished_at", start, "neighbourhood", Count("pk"), "kit_id")
+    # Counted on the day the intervention took place (a date, already local), not on `finished_at`, the
+    # moment someone changed its status: one marked done weeks later still lands on its own day (when
+    # that day is rebuilt).
+    qs = (Intervention.objects.annotate(done_on=Coalesce("ends_on", "starts_on"))
+          .filter(done_on__gte=start.date(), done_on__lt=end.date(), territory=territory,
+                  status=Intervention.Status.DONE))
+    rows = qs.order_by().values("done_on", "neighbourhood", "kit_id").annotate(v=Count("pk"))
+    return [(as_date(r["done_on"]), r["neighbourhood"], str(r["kit_id"]), int(r["v"])) for r in rows]
 
 
 @metric("interventions_abandoned", _("Interventions abandonnées"), COUNT,

@@ -11,6 +11,7 @@ from alleger.bookings.models import Booking
 from alleger.cell import selectors, services
 from alleger.cell.models import Metric
 from alleger.funding.models import Contribution
+from alleger.interventions.models import Intervention
 from alleger.places import services as place_services
 from alleger.places.models import Place, PlaceChange
 from alleger.reports.models import Report, ReportUpdate
@@ -24,6 +25,7 @@ from alleger.testing.factories import (
     box,
 )
 from alleger.testing.funding_factories import ProjectFactory, pledge
+from alleger.testing.interventions_factories import make_intervention
 from alleger.testing.places_factories import PlaceFactory
 from alleger.testing.reports_factories import make_category, make_report
 
@@ -140,6 +142,22 @@ def test_a_late_event_lands_in_its_own_day_when_that_day_is_rebuilt(city):
     assert d2["reports_fix_hours"] == 30
     assert selectors.derived(d2)["fix_hours_mean"] == 30
     assert selectors.totals(territory, selectors.Period(D1, D1), north)["reports_created"] == 1
+
+
+def test_an_intervention_counts_as_done_on_the_day_it_took_place_not_the_day_it_was_marked_done(city):
+    territory, north, _ = city
+    took_place, marked = datetime.date(2026, 8, 6), datetime.date(2026, 12, 4)
+    done = make_intervention(territory=territory, asset=None, status="done")
+    Intervention.objects.filter(pk=done.pk).update(starts_on=took_place, ends_on=took_place,
+                                                   finished_at=at(marked, 20), neighbourhood=north)
+    # Without an end date, its start date is the day it took place.
+    no_end = make_intervention(territory=territory, asset=None, status="done", kit=done.kit)
+    Intervention.objects.filter(pk=no_end.pk).update(starts_on=took_place, ends_on=None,
+                                                     finished_at=at(marked, 21), neighbourhood=north)
+    services.rebuild(since=took_place - datetime.timedelta(days=1), until=marked, territories=[territory])
+    assert (north.pk, "interventions_done", str(done.kit_id), 2) in rows(territory, took_place)
+    assert not [row for row in rows(territory, marked) if row[1] == "interventions_done"]
+    assert selectors.totals(territory, selectors.Period(took_place, took_place), north)["interventions_done"] == 2
 
 
 def test_withdrawn_money_counts_on_the_day_it_left_and_net_raised_subtracts_it():

@@ -79,3 +79,14 @@ def test_the_dashboard_charts_labels_are_legible_whole_and_apart(new_context, li
         dates = sorted((label for label in labels if label["x_axis"]), key=lambda label: label["left"])
         assert len(dates) >= 2, dates
         assert all(a["right"] <= b["left"] for a, b in itertools.pairwise(dates)), dates
+
+
+def test_the_dashboard_tables_captions_are_whole_on_a_phone(new_context, live_server, demo):  # noqa: F811
+    """A table wider than the phone scrolls in its box; its caption stays in view, wrapped to the screen."""
+    context = new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/cellule/{demo['territory'].slug}/tableau-de-bord/")
+    boxes = page.evaluate("""() => [...document.querySelectorAll('.table-scroll caption')].map(c => {
+      const r = c.getBoundingClientRect(); return {text: c.textContent.trim(), left: r.left, right: r.right}; })""")
+    assert boxes
+    assert all(box["left"] >= 0 and box["right"] <= 390 for box in boxes), boxes

@@ -22,8 +22,12 @@ class PeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        last = data.get("au") or timezone.localdate()
+        today = timezone.localdate()
+        last = min(data.get("au") or today, today)  # the days to come have no figures yet: up to today
         first = data.get("du") or last - datetime.timedelta(days=29)
+        if first > today:
+            raise forms.ValidationError(_("Le tableau de bord s'arrête à aujourd'hui : choisissez un début au plus "
+                                          "tard aujourd'hui."), code="period_future")
         if first > last:
             raise forms.ValidationError(_("La date de début doit précéder la date de fin."), code="period_reversed")
         if (last - first).days + 1 > MAX_DAYS:

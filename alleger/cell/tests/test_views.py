@@ -138,3 +138,20 @@ def test_the_period_shown_is_in_the_form_s_fields_also_by_default(client, territ
     assert f'name="du" value="{first.isoformat()}"' in html
     html = client.get(reverse("cell:dashboard", args=[territory.slug]) + "?du=2026-01-05").content.decode()
     assert 'name="du" value="2026-01-05"' in html
+
+
+def test_a_period_reaching_into_the_future_stops_at_today(client, territory):
+    """The days to come have no figures: a period ending after today ends today (no zeros drawn for weeks that
+    have not happened), and one starting after today is refused, saying why."""
+    from alleger.cell.forms import PeriodForm
+
+    today = timezone.localdate()
+    form = PeriodForm({"du": (today - datetime.timedelta(days=10)).isoformat(),
+                       "au": (today + datetime.timedelta(days=27)).isoformat()}, neighbourhoods=[])
+    assert form.is_valid()
+    assert (form.cleaned_data["first"], form.cleaned_data["last"]) == (today - datetime.timedelta(days=10), today)
+    url = reverse("cell:dashboard", args=[territory.slug])
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+    response = client.get(url + f"?du={tomorrow}")
+    assert response.status_code == 200
+    assert "Le tableau de bord s&#x27;arrête à aujourd&#x27;hui" in response.content.decode()

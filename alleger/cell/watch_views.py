@@ -124,6 +124,10 @@ def watch_item(request, slug, target):
             raise PermissionDenied
         form = ActionForm(request.POST, organisations=organisations, challenges=challenges, workshops=workshops)
         if form.is_valid():
+            challenge = form.cleaned_data["challenge"]
+            tagged_before = (form.cleaned_data["kind"] == CellAction.Kind.TAG and challenge is not None
+                             and watch_services.actions_on(obj).filter(kind=CellAction.Kind.TAG,
+                                                                       challenge=challenge).exists())
             try:
                 watch_services.cell_act(actor=request.user, territory=territory, target=obj,
                                         kind=form.cleaned_data["kind"], note=form.cleaned_data["note"],
@@ -133,7 +137,8 @@ def watch_item(request, slug, target):
             except Refused as exc:
                 add_refusal(form, exc, {})
             else:
-                messages.success(request, _("C'est noté."))
+                messages.success(request, _("Déjà rattaché à ce défi : rien n'a changé.") if tagged_before
+                                 else _("C'est noté."))
                 return redirect(request.path)
     is_project = obj._meta.label_lower == "funding.project"
     followable = obj._meta.label_lower in ("funding.project", "interventions.intervention")

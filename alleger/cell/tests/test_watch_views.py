@@ -121,8 +121,10 @@ def test_the_cell_follows_tags_invites_and_orients(client_of, territory, cell_me
 
     assert client.post(item, {"kind": "follow"}).status_code == 302
     assert project.followers.filter(pk=cell_member.pk).exists()
-    assert client.post(item, {"kind": "tag", "challenge": challenge.pk, "note": "Il y répond"}).status_code == 302
-    client.post(item, {"kind": "tag", "challenge": challenge.pk})  # twice: one tag, one response
+    first = client.post(item, {"kind": "tag", "challenge": challenge.pk, "note": "Il y répond"}, follow=True)
+    assert "C&#x27;est noté." in first.content.decode()
+    again = client.post(item, {"kind": "tag", "challenge": challenge.pk}, follow=True)  # twice: one tag, one response
+    assert "Déjà rattaché à ce défi" in again.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(item, {"kind": "invite", "workshop": workshop.pk, "note": "Venez nous en parler !"})
         client.post(item, {"kind": "orient", "note": "Incubateur de l'ESS", "organisation": city.pk})

@@ -146,7 +146,7 @@ def register_signal(key: str, compute: Compute, method=None) -> None:
 def times(ratio: float) -> str:
     """« 3 » or « 2,5 »: a ratio as people say it."""
     rounded = round(ratio, 1)
-    return number_format(rounded, decimal_pos=0 if rounded == int(rounded) else 1)
+    return number_format(rounded, decimal_pos=0 if rounded == int(rounded) else 1, force_grouping=True)
 
 
 def _weeks_since(start: datetime.datetime, now: datetime.datetime, window_days: int) -> float:

@@ -72,3 +72,24 @@ def test_the_dashboard_groups_the_thousands_of_its_hours_and_says_each_unit_once
     html = client.get(reverse("cell:dashboard", args=[territory.slug])).content.decode()
     assert re.search(f'<td class="num">{thousands}</td>', html)
     assert re.search(r"\(heures\)</th>\s*<td class=\"num\">5</td>|\(hours\)</th>\s*<td class=\"num\">5</td>", html)
+
+
+@pytest.mark.parametrize(("language", "shown"), [("fr", "1\xa0480"), ("en", "1,480")])
+def test_a_signal_s_hours_are_grouped_by_thousands(language, shown):
+    from alleger.cell import traction
+
+    with translation.override(language):
+        assert traction.times(1480) == shown
+        assert traction.times(2.5) == {"fr": "2,5", "en": "2.5"}[language]
+
+
+def test_the_open_data_page_puts_its_description_link_on_its_own_line(client, territory):
+    """No separator left dangling at the start of a line on a phone (the button takes the whole width)."""
+    import re
+
+    from alleger.cell import opendata
+
+    opendata.write(territory)
+    html = client.get(reverse("cell:opendata", args=[territory.slug])).content.decode()
+    assert "(LISEZMOI.md)</a>" in html
+    assert re.search(r'<p><a href="[^"]*LISEZMOI\.md">', html)  # a paragraph of its own, no « · » before it

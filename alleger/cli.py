@@ -79,7 +79,7 @@ def gunicorn_args(app: str, host: str, port: int, workers: int) -> list[str]:
         "gunicorn", app,
         "--bind", f"{host}:{port}",
         "--workers", str(workers),
-        "--worker-class", "gthread", "--threads", os.environ.get("WEB_THREADS", "4"),
+        "--worker-class", "alleger.server.ThreadWorker", "--threads", os.environ.get("WEB_THREADS", "4"),
         # One line per request on stdout; WEB_ACCESS_LOG=false behind a proxy that logs them already
         # (it costs a formatted write per request: bench/README.md).
         *(["--access-logfile", "-"] if _access_log() else []),

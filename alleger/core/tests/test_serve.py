@@ -1,4 +1,5 @@
-"""`alleger serve`'s gunicorn, for real on 127.0.0.1: an Open311 poll of 800 ids passes its request line."""
+"""`alleger serve`'s gunicorn, for real on 127.0.0.1: an Open311 poll of 800 ids passes its request line;
+connections opened together are shared between the workers."""
 
 import socket
 import subprocess
@@ -23,10 +24,9 @@ def _status_of(port: int, target: str) -> int:
     return int(head.split()[1])
 
 
-@pytest.fixture
-def gunicorn():
+def _start(workers: int):
     port = _free_port()
-    args = gunicorn_args("alleger.testing.echo_wsgi:application", "127.0.0.1", port, 1)
+    args = gunicorn_args("alleger.testing.echo_wsgi:application", "127.0.0.1", port, workers)
     process = subprocess.Popen([sys.executable, "-m", *args, "--graceful-timeout", "1"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -39,14 +39,29 @@ def gunicorn():
                 if time.monotonic() > deadline or process.poll() is not None:
                     pytest.fail("gunicorn did not start")
                 time.sleep(0.1)
+        return port, process
+    except BaseException:
+        _stop(process)
+        raise
+
+
+def _stop(process) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def gunicorn():
+    port, process = _start(1)
+    try:
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _stop(process)
+
 
 
 def test_gunicorn_takes_a_poll_of_800_ids_and_answers_414_beyond_its_limit(gunicorn):
@@ -57,6 +72,40 @@ def test_gunicorn_takes_a_poll_of_800_ids_and_answers_414_beyond_its_limit(gunic
     assert len(encoded) + len("GET  HTTP/1.1") <= REQUEST_LINE_LIMIT
     assert _status_of(gunicorn, encoded) == 200
     assert _status_of(gunicorn, "/?" + "x" * REQUEST_LINE_LIMIT) == 414
+
+
+def test_connections_opened_together_are_shared_between_the_workers(monkeypatch):
+    """Four keep-alive connections opened at once, two workers of two threads: each worker takes two.
+
+    gunicorn's own gthread worker lets the first to wake take all four (one process, one core)."""
+    monkeypatch.setenv("WEB_THREADS", "2")
+    port, process = _start(2)
+    try:
+        connections = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(4)]
+        request = b"GET /pid HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        for conn in connections:
+            conn.sendall(request)
+        first = [_body(conn) for conn in connections]
+        for conn in connections:  # kept alive: the same worker answers each connection again
+            conn.sendall(request)
+        again = [_body(conn) for conn in connections]
+        for conn in connections:
+            conn.close()
+    finally:
+        _stop(process)
+    assert sorted(first.count(pid) for pid in set(first)) == [2, 2]
+    assert again == first
+
+
+def _body(conn) -> str:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += conn.recv(4096)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+    while len(body) < length:
+        body += conn.recv(4096)
+    return body.decode()
 
 
 def test_the_request_line_limit_is_gunicorns_maximum():

@@ -310,7 +310,7 @@ STORAGES = {
     # Hashed, compressed, cached forever; STATIC_MANIFEST=false serves plain
     # names without collectstatic (tests and development checkouts).
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "alleger.core.staticfiles.StaticFilesStorage"
         if envbool("STATIC_MANIFEST", True)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n(render includes the SQL of lazy querysets evaluated while rendering, so SQL and render"
               " overlap; 'other' = wall - render - SQL, a floor on the view + middleware Python)")
         if args.cprofile:
-            path = dict(pages())[args.cprofile]
+            path = {**dict(pages()), "floor": "/healthz"}[args.cprofile]
             print(f"\ncProfile of {args.cprofile} ({path}), {args.requests} requests:")
             profile_page(client, path, args.requests)
         if args.queries:

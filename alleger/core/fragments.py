@@ -41,6 +41,7 @@ import pickle
 import re
 import secrets
 import threading
+import time
 from collections import OrderedDict
 
 from django.conf import settings
@@ -312,8 +313,18 @@ def personal(name: str, request, user, render, parts: tuple = ()) -> str:
     """
     if user is None or not user.is_authenticated:
         return render()
-    return shared(name, request, ("personal", user.pk, user.get_session_auth_hash(), *parts), render,
+    return shared(name, request, ("personal", user.pk, session_auth_hash(user), *parts), render,
                   per_path=False)
+
+
+def session_auth_hash(user) -> str:
+    """`user.get_session_auth_hash()`, computed once per password for this instance (an HMAC: a page
+    asks it for each of its personal fragments)."""
+    memo = getattr(user, "_alleger_auth_hash", None)
+    if memo is None or memo[0] != user.password:
+        memo = (user.password, user.get_session_auth_hash())
+        user._alleger_auth_hash = memo
+    return memo[1]
 
 
 def shared(name: str, request, parts: tuple, render, *, per_path: bool = True) -> str:
@@ -328,11 +339,63 @@ def shared(name: str, request, parts: tuple, render, *, per_path: bool = True) -
     if version is None:
         return fill(render(), request)
     key = cache_key(name, request, version, parts, per_path=per_path)
-    text = django_cache.get(key)
+    text = _texts.get(key)
     if text is None:
-        text = render()
-        django_cache.set(key, str(text), seconds)
+        text = django_cache.get(key)
+        if text is None:
+            text = str(render())
+            django_cache.set(key, text, seconds)
+        _texts.set(key, text, seconds)
     return fill(text, request)
+
+
+class Texts:
+    """This process's copy of the fragments it served lately, before the shared cache.
+
+    A fragment's key holds the data version, so a copy is never older than the version a request read;
+    it expires with the shared cache's timeout (a fragment may show the time: « il reste 2 jours »).
+    Strings are never changed in place, so a request gets the copy itself: no unpickling, no round trip
+    to Redis. Bounded in characters, the least recently used dropped first."""
+
+    def __init__(self, max_chars: int):
+        self.max_chars = max_chars
+        self._chars = 0
+        self._values: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            found = self._values.get(key)
+            if found is None:
+                return None
+            if found[0] <= time.monotonic():
+                self._drop(key)
+                return None
+            self._values.move_to_end(key)
+            return found[1]
+
+    def set(self, key: str, text: str, seconds: float) -> None:
+        if len(text) > self.max_chars // 64:
+            return  # a very long fragment is left to the shared cache
+        with self._lock:
+            if key in self._values:
+                self._drop(key)
+            self._values[key] = (time.monotonic() + seconds, text)
+            self._chars += len(text)
+            while self._chars > self.max_chars:
+                self._drop(next(iter(self._values)))
+
+    def _drop(self, key: str) -> None:
+        self._chars -= len(self._values.pop(key)[1])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self._chars = 0
+
+
+#: About 32 MB of text per process at most.
+_texts = Texts(16_000_000)
 
 
 # --- values remembered by this process for one data version ---------------------------------------
@@ -342,9 +405,11 @@ _every_remembered: list["Remembered"] = []
 
 
 def forget() -> None:
-    """Empty every Remembered map of this process (the tests, between two: like the shared cache)."""
+    """Empty every Remembered map and the fragments' copies of this process (the tests, between two:
+    like the shared cache)."""
     for memo in _every_remembered:
         memo.clear()
+    _texts.clear()
 
 
 class Remembered:

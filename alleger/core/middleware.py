@@ -137,7 +137,7 @@ def _remembered_user(request):
     if user is None or user is fragments.NOT_READ:
         return None
     session_hash = request.session.get(auth.HASH_SESSION_KEY)
-    if not session_hash or not constant_time_compare(session_hash, user.get_session_auth_hash()):
+    if not session_hash or not constant_time_compare(session_hash, fragments.session_auth_hash(user)):
         return None
     return user
 

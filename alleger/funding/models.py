@@ -321,8 +321,10 @@ class Contribution(models.Model):
     #: Statuses that still wait for money at settlement.
     AWAITING = (Status.PENDING, Status.AUTHORISED, Status.CAPTURE_FAILED)
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="contributions")
-    contributor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contributions")
+    # No index of their own: (project, contributor) and (contributor, idempotency_key) lead with them.
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="contributions", db_index=False)
+    contributor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contributions",
+                                    db_index=False)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DONATION)
     amount_cents = models.PositiveBigIntegerField()
     reward = models.ForeignKey(Reward, null=True, blank=True, on_delete=models.PROTECT, related_name="contributions")
@@ -359,7 +361,13 @@ class Contribution(models.Model):
                                    name="contribution_loans_have_no_reward"),
         ]
         # By time: the metrics job reads a range of days (and who had contributed before it).
-        indexes = [models.Index(fields=["project", "status"]), models.Index(fields=["created_at"])]
+        indexes = [
+            models.Index(fields=["project", "status"]),
+            # « Is this person's pledge their first to the project? », asked under the project's lock for
+            # every pledge: one probe, not a walk through every contribution of a hot campaign.
+            models.Index(fields=["project", "contributor"]),
+            models.Index(fields=["created_at"]),
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.amount_cents}c → {self.project_id}"

@@ -152,3 +152,45 @@ def test_a_post_caches_nothing(db, rf):
         request.LANGUAGE_CODE = "fr"
         assert fragments.shared("t", request, (), render) == "text"
     assert len(calls) == 3
+
+
+def test_this_processs_copy_of_a_fragment_expires_with_the_shared_cache(db, rf, settings, monkeypatch):
+    # A fragment may show the time (« il reste 2 jours »): the process's copy lives no longer than the cache's.
+    settings.FRAGMENT_CACHE_SECONDS = 60
+    now = [1000.0]
+    monkeypatch.setattr(fragments.time, "monotonic", lambda: now[0])
+    calls = []
+
+    def render():
+        calls.append(1)
+        return f"text {len(calls)}"
+
+    def get():
+        request = rf.get("/projets/x/")
+        request.LANGUAGE_CODE = "fr"
+        return fragments.shared("t", request, (), render)
+
+    assert get() == "text 1"
+    cache.clear()  # the shared cache gone: the process's copy still answers, within the minute
+    assert get() == "text 1"
+    now[0] += 61
+    cache.clear()
+    assert get() == "text 2"
+    assert len(calls) == 2
+
+
+def test_this_processs_copies_are_bounded_in_characters():
+    texts = fragments.Texts(max_chars=6400)
+    for n in range(100):
+        texts.set(f"k{n}", "x" * 100, 60)
+    assert texts.get("k0") is None and texts.get("k99") == "x" * 100
+    assert sum(len(value) for _expiry, value in texts._values.values()) <= 6400
+    texts.set("long", "x" * 101, 60)  # longer than 1/64 of the bound: left to the shared cache
+    assert texts.get("long") is None
+
+
+def test_the_session_hash_of_personal_fragments_follows_a_new_password(resident):
+    before = fragments.session_auth_hash(resident)
+    assert before == resident.get_session_auth_hash() == fragments.session_auth_hash(resident)
+    resident.set_password("un tout autre mot de passe")
+    assert fragments.session_auth_hash(resident) == resident.get_session_auth_hash() != before

@@ -31,8 +31,9 @@ such a part once and serves it to everyone until the data changes:
   fragment, caching none.
 * **Key.** (name, data version, this process's write count, language, the
   request's path and query string, the tag's parts). The cache is Django's
-  (Redis in production, shared by the processes); `FRAGMENT_CACHE_SECONDS=0`
-  turns it off (every fragment rendered, still as a visitor).
+  (Redis in production, shared by the processes), with a copy in each process
+  in front of it (`Texts`: same key, same timeout); `FRAGMENT_CACHE_SECONDS=0`
+  turns both off (every fragment rendered, still as a visitor).
 """
 
 import functools

@@ -32,11 +32,14 @@ def logged_in_pages() -> list[tuple[str, str]]:
 
 
 def session_cookie(email: str = RESIDENT) -> str:
-    """A fresh session cookie (`name=value`) of a demo person, as a login would set it."""
+    """The cookies (`name=value; name=value`) a browser holds after a demo person logged in: a fresh
+    session, and the CSRF cookie that the login page set (without it, every page would make and set
+    a new one, which no browser asks for twice)."""
     from importlib import import_module
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.middleware.csrf import _get_new_csrf_string
 
     from alleger.accounts.models import User
 
@@ -46,7 +49,8 @@ def session_cookie(email: str = RESIDENT) -> str:
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return (f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+            f"{settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}")
 
 
 def print_pages_and_session() -> None:

@@ -163,6 +163,8 @@ def profile_page(client, path: str, requests: int) -> None:
     profiler.disable()
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("PROFILE_LINES", "30")))
+    if os.environ.get("PROFILE_CALLERS"):
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_callers(os.environ["PROFILE_CALLERS"])
     print(out.getvalue())
 
 

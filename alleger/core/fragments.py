@@ -51,6 +51,7 @@ from django.core.cache import cache as django_cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate, pre_migrate
+from django.middleware import csrf
 from django.middleware.csrf import get_token
 from django.utils.crypto import salted_hmac
 
@@ -291,12 +292,35 @@ def fill(text: str, request) -> str:
 
 
 def _token(request) -> str:
-    """This request's masked CSRF token, masked once for all its fragments (each mask costs 32 random
-    characters)."""
+    """This request's masked CSRF token, masked once for all its fragments."""
     token = getattr(request, "_alleger_csrf_token", None)
     if token is None:
-        token = request._alleger_csrf_token = get_token(request)
+        secret = request.META.get("CSRF_COOKIE")
+        if secret is None or len(secret) != csrf.CSRF_SECRET_LENGTH or secret.strip(_CSRF_CHARS):
+            token = get_token(request)  # no secret yet, or not one of ours: Django makes and sets one
+        else:
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # as get_token does: the cookie is renewed
+            token = mask_csrf_secret(secret)
+        request._alleger_csrf_token = token
     return token
+
+
+_CSRF_CHARS = csrf.CSRF_ALLOWED_CHARS * 2  # 62 letters and digits, twice: index i + j without modulo
+_CSRF_INDEX = {char: i for i, char in enumerate(csrf.CSRF_ALLOWED_CHARS)}
+
+
+def mask_csrf_secret(secret: str) -> str:
+    """Django's masked token (`csrf._mask_cipher_secret`: a fresh random mask, then the secret shifted
+    by it, letter by letter) from 40 random bytes instead of 32 calls to `secrets.choice`: 4 times
+    cheaper, and every logged-in page masks one (its account menu's log-out form)."""
+    size = len(csrf.CSRF_ALLOWED_CHARS)
+    shifts: list[int] = []
+    while len(shifts) < len(secret):
+        # Uniform over the 62 characters: bytes from 248 (4 × 62) up are dropped.
+        shifts.extend(byte % size for byte in secrets.token_bytes(40) if byte < 4 * size)
+    shifts = shifts[:len(secret)]
+    mask = "".join([_CSRF_CHARS[shift] for shift in shifts])
+    return mask + "".join([_CSRF_CHARS[_CSRF_INDEX[char] + shift] for char, shift in zip(secret, shifts)])
 
 
 def cache_key(name: str, request, version, parts, *, per_path: bool = True) -> str:

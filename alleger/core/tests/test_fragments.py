@@ -194,3 +194,36 @@ def test_the_session_hash_of_personal_fragments_follows_a_new_password(resident)
     assert before == resident.get_session_auth_hash() == fragments.session_auth_hash(resident)
     resident.set_password("un tout autre mot de passe")
     assert fragments.session_auth_hash(resident) == resident.get_session_auth_hash() != before
+
+
+def test_the_csrf_mask_is_djangos_with_a_fresh_uniform_mask():
+    from collections import Counter
+
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, _get_new_csrf_string, _unmask_cipher_token
+
+    secret = _get_new_csrf_string()
+    tokens = [fragments.mask_csrf_secret(secret) for _ in range(3200)]
+    assert {_unmask_cipher_token(token) for token in tokens} == {secret}  # Django reads every one back
+    assert len(set(tokens)) == len(tokens)  # a fresh mask each time (BREACH)
+    assert all(len(token) == 64 and not token.strip(CSRF_ALLOWED_CHARS) for token in tokens)
+    # Uniform over the 62 characters: a plain `byte % 62` would make the first 8 a quarter more frequent.
+    counts = Counter(char for token in tokens for char in token[:32])
+    assert set(counts) == set(CSRF_ALLOWED_CHARS)
+    first = sum(counts[char] for char in CSRF_ALLOWED_CHARS[:8]) / 8
+    rest = sum(counts[char] for char in CSRF_ALLOWED_CHARS[8:]) / 54
+    assert 0.9 < first / rest < 1.1  # uniform: 1 ± 0.03 (3 sigmas); biased: 1.25
+
+
+def test_the_log_out_form_of_a_cached_account_menu_carries_a_token_that_logs_out(demo):
+    # The account menu is a personal fragment: from the cache, its form's token is this request's.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(User.objects.get(email="clemence@alleger.localhost"),
+                       backend="django.contrib.auth.backends.ModelBackend")
+    client.get("/")  # sets the CSRF cookie, fills the cache
+    text = client.get("/kits/").content.decode()
+    token = re.search(r'action="/accounts/logout/">\s*<input type="hidden" name="csrfmiddlewaretoken" '
+                      r'value="([^"]+)"', text).group(1)
+    assert client.post("/accounts/logout/", {"csrfmiddlewaretoken": token[:-1] + "!"}).status_code == 403
+    response = client.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session

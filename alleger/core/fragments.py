@@ -320,7 +320,7 @@ def mask_csrf_secret(secret: str) -> str:
         shifts.extend(byte % size for byte in secrets.token_bytes(40) if byte < 4 * size)
     shifts = shifts[:len(secret)]
     mask = "".join([_CSRF_CHARS[shift] for shift in shifts])
-    return mask + "".join([_CSRF_CHARS[_CSRF_INDEX[char] + shift] for char, shift in zip(secret, shifts)])
+    return mask + "".join([_CSRF_CHARS[_CSRF_INDEX[char] + shift] for char, shift in zip(secret, shifts, strict=True)])
 
 
 def cache_key(name: str, request, version, parts, *, per_path: bool = True) -> str:

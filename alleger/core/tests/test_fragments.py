@@ -199,7 +199,11 @@ def test_the_session_hash_of_personal_fragments_follows_a_new_password(resident)
 def test_the_csrf_mask_is_djangos_with_a_fresh_uniform_mask():
     from collections import Counter
 
-    from django.middleware.csrf import CSRF_ALLOWED_CHARS, _get_new_csrf_string, _unmask_cipher_token
+    from django.middleware.csrf import (
+        CSRF_ALLOWED_CHARS,
+        _get_new_csrf_string,
+        _unmask_cipher_token,
+    )
 
     secret = _get_new_csrf_string()
     tokens = [fragments.mask_csrf_secret(secret) for _ in range(3200)]

@@ -59,7 +59,7 @@ def kit_detail(request, slug):
         "can_submit": deferred(user.has_perm, "kits.submit_kit", kit),
         "can_review": deferred(lambda: user.has_perm("kits.review_kit", kit) and kit.status == Kit.Status.SUBMITTED),
         "can_fork": deferred(user.has_perm, "kits.fork_kit", kit),
-        "review_form": ReviewForm(),
+        "review_form": deferred(ReviewForm),
         # What higher apps add (places: « s'applique aussi aux lieux »), through core.sections.
         "sections": sections.of("kit", request, kit),
     })

@@ -107,6 +107,12 @@ def _attach_resource_offers(project, needs, user, bound_forms):
                 need.resource_form = ResourceOfferForm(resources=resources, prefix=f"resource-{need.pk}")
 
 
+def _mailto(project, url) -> str:
+    """The « share by e-mail » link: the project's title, summary and address, for any mail program."""
+    body = f"{project.summary}\n\n{url()}"
+    return f"mailto:?subject={quote(project.title)}&body={quote(body)}"
+
+
 def _render_project(request, project, *, offer_forms=None, support_form=None, resource_forms=None):
     user = request.user
     page = deferred(selectors.project_page, project)
@@ -127,8 +133,7 @@ def _render_project(request, project, *, offer_forms=None, support_form=None, re
             return None
         return support_form or SupportForm(organisations=selectors.support_organisations_of(user))
 
-    url = request.build_absolute_uri(project.get_absolute_url())
-    share_body = f"{project.summary}\n\n{url}"
+    url = deferred(lambda: request.build_absolute_uri(project.get_absolute_url()))
     hidden = remembered(request, "project-hidden", (project.pk,), lambda: is_hidden(project))
     # The parts that are the same for everyone go into shared fragments, the person's own (actions,
     # offers, support, following, flags, comments) into personal ones (alleger/core/fragments.py); what
@@ -147,17 +152,16 @@ def _render_project(request, project, *, offer_forms=None, support_form=None, re
         "signed_in": user.is_authenticated,
         "themes": deferred(lambda: list(project.themes.all())),
         "absolute_url": url,
-        "image_url": request.build_absolute_uri(project.image.url) if project.image else "",
-        "mailto": f"mailto:?subject={quote(project.title)}&body={quote(share_body)}",
+        "mailto": deferred(_mailto, project, url),
         "support_form": deferred(support),
         "can_manage": deferred(user.has_perm, "funding.manage_project", project),
         "can_edit": deferred(lambda: user.has_perm("funding.change_project", project)
                              and project.status in project_services.EDITABLE),
         "can_review": deferred(lambda: user.has_perm("funding.review_project", project)
                                and project.status == Project.Status.SUBMITTED),
-        "can_contribute": _open_for_contributions(project),
-        "cancellable_until": contribution_services.cancellable_until(project),
-        "created_place": place_sections.created_place(project),
+        "can_contribute": deferred(_open_for_contributions, project),
+        "cancellable_until": deferred(contribution_services.cancellable_until, project),
+        "created_place": deferred(place_sections.created_place, project),
     })
 
 

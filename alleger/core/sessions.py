@@ -11,6 +11,10 @@ before any of the data the page shows (the fragments' rule).
 so switching engines keeps everyone logged in.
 """
 
+import functools
+import pickle
+
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import connections, router
 from django.utils import timezone
@@ -44,3 +48,16 @@ class SessionStore(DatabaseSessionStore):
         data, version = row
         self.data_version = None if version is None else (version, local)
         return self.decode(data)
+
+    def decode(self, session_data):
+        """Django's, remembered by the text and the keys: the same text signed with the same keys always
+        decodes to the same data, and a changed session is a new text. Every logged-in request decodes
+        one (a signature check and JSON, 15 µs; a copy from the memo, 3)."""
+        keys = (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
+        return pickle.loads(_decoded(session_data, keys))  # noqa: S301 — our own pickle of our own data
+
+
+@functools.lru_cache(maxsize=4096)
+def _decoded(session_data: str, keys: tuple) -> bytes:
+    """Pickled, so that each request gets its own copy to change."""
+    return pickle.dumps(DatabaseSessionStore.decode(SessionStore(), session_data))

@@ -76,3 +76,19 @@ def test_without_the_fragment_cache_the_person_is_read_each_time(resident, setti
     with CaptureQueriesContext(connection) as queries:
         assert MENU in client.get("/").content.decode()
     assert any("accounts_user" in query["sql"] for query in queries)
+
+
+def test_a_sessions_data_is_decoded_once_and_each_request_gets_its_own_copy(resident, settings):
+    from alleger.core import sessions
+
+    client = _logged_in(resident)
+    key = client.cookies["sessionid"].value
+    sessions._decoded.cache_clear()
+    first, second = SessionStore(key), SessionStore(key)
+    assert first[SESSION_KEY] == second[SESSION_KEY] == str(resident.pk)
+    assert sessions._decoded.cache_info().hits == 1  # the second read did not check the signature again
+    first["panier"] = 1
+    assert "panier" not in second.load()  # a request changing its session changes no one else's
+    # Signed with another key, the same text no longer decodes: the memo is by text and keys.
+    settings.SECRET_KEY = "une-tout-autre-clé-" * 3
+    assert SESSION_KEY not in SessionStore(key).load()

@@ -97,6 +97,17 @@ def test_connections_opened_together_are_shared_between_the_workers(monkeypatch)
     assert again == first
 
 
+def test_a_worker_freezes_the_loaded_application_for_the_garbage_collector(gunicorn):
+    # Full collections walk only what requests made since, not Django and the apps (alleger/server.py).
+    from alleger.server import GC_THRESHOLDS
+
+    with socket.create_connection(("127.0.0.1", gunicorn), timeout=10) as conn:
+        conn.sendall(b"GET /gc HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        thresholds, frozen = _body(conn).rsplit(" ", 1)
+    assert thresholds == str(GC_THRESHOLDS) and GC_THRESHOLDS[0] > 700
+    assert int(frozen) > 1_000  # gunicorn and the application, at least
+
+
 def _body(conn) -> str:
     data = b""
     while b"\r\n\r\n" not in data:

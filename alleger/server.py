@@ -33,6 +33,14 @@ from gunicorn.workers.gthread import ThreadWorker as GunicornThreadWorker
 GC_THRESHOLDS = (10_000, 10, 10)
 
 
+def tune_gc() -> None:
+    """The garbage collector of a web process, once the application is loaded (see the module's
+    docstring); bench/funding_hot.py runs its pledges under the same."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 class ThreadWorker(GunicornThreadWorker):
     """gthread, accepting a connection only with a thread free (see the module's docstring)."""
 
@@ -43,9 +51,7 @@ class ThreadWorker(GunicornThreadWorker):
 
     def load_wsgi(self):
         super().load_wsgi()
-        gc.collect()
-        gc.freeze()
-        gc.set_threshold(*GC_THRESHOLDS)
+        tune_gc()
 
     def enqueue_req(self, conn):
         self.busy += 1

@@ -19,6 +19,9 @@ project for `--seconds` per round:
            (Redis, as in production; see docs/architecture.md, "The hot
            path of a pledge").
 
+The process's garbage collector is set as a web worker's (`alleger.server.tune_gc`: the
+loaded application frozen, young objects collected every 10 000), since that is where pledges run.
+
 Rounds are interleaved (floor, service, floor, service…) because the machine
 is shared and noisy; the report gives throughput, p50/p99 latency per kind,
 the per-round and median ratio service/floor (target >= 1/2), then checks the
@@ -303,11 +306,17 @@ def run(args, var_dir: str) -> int:
     HUEY.flush()
     from django.db import connection
 
+    # Pledges run in a web worker, whose garbage collector leaves the loaded application alone
+    # (alleger/server.py): the same here, for the floor and the service alike.
+    from alleger.server import tune_gc
+
+    tune_gc()
     scene = build_scene(args.clients, with_pool=not args.no_pool)
     server_version = connection.cursor().connection.info.server_version
     print(f"hot campaign: {args.clients} clients on one project, PostgreSQL {server_version // 10000}."
           f"{server_version % 10000}, {os.cpu_count()} CPUs, {args.rounds} x ({args.seconds:g} s floor + "
-          f"{args.seconds:g} s service), pool matching {'off' if args.no_pool else 'on (1:1, 5 € cap)'}")
+          f"{args.seconds:g} s service), pool matching {'off' if args.no_pool else 'on (1:1, 5 € cap)'}, "
+          f"garbage collector as in a web worker")
     connection.close()
 
     # One short warm-up of each kind (imports, first queries, caches), not counted.

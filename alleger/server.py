@@ -18,11 +18,12 @@ It also sets the garbage collector for a web process. Every Django request leave
 behind (the request and its lazy `user`, the messages' storage and the request, a template context
 and its dicts), so the collector runs all the time, and its full collections walk every object of
 the process: Django, the apps, the templates, some 180 000 objects. Such a pause took 80–200 ms
-here, nine times in 10 s of one logged-in page, and set its 99th percentile (96–142 ms against
-22 ms). So, once the application is loaded, its objects are frozen (`gc.freeze()`: never walked
-again, as Instagram's servers do) and a young collection waits for 10 000 new objects instead of
-700, so that most of a request's cycles die young instead of reaching the older generations: four
-full collections in those 10 s instead of nine, walking only what was made since (bench/README.md).
+here, eight or nine times in about 25 s of load on one logged-in page, and set its 99th percentile
+(96–142 ms against 22 ms). So, once the application is loaded, its objects are frozen
+(`gc.freeze()`: never walked again, as Instagram's servers do) and a young collection waits for
+10 000 new objects instead of 700, so that most of a request's cycles die young instead of reaching
+the older generations: four full collections over the same load, walking only what was made since
+(bench/README.md).
 """
 
 import gc

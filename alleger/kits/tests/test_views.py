@@ -159,6 +159,18 @@ def test_the_author_submits_and_the_moderator_publishes(client, resident, modera
     assert AuditEvent.objects.filter(action="kit.review.publish", actor=moderator).exists()
 
 
+def test_the_moderator_reviews_from_the_kit_page_and_nobody_else_sees_the_form(client, resident, moderator, territory):
+    # The review form is built only for the person who sees it (a personal fragment): the moderator's
+    # page shows its fields, the author's does not.
+    kit = make_kit(author=resident, territory=territory, status=Kit.Status.SUBMITTED)
+    client.force_login(moderator)
+    page = client.get(f"/kits/{kit.slug}/").content.decode()
+    assert f'action="/kits/{kit.slug}/relire/"' in page
+    assert 'name="decision"' in page and 'name="message"' in page
+    client.force_login(resident)
+    assert f'action="/kits/{kit.slug}/relire/"' not in client.get(f"/kits/{kit.slug}/").content.decode()
+
+
 def test_a_refusal_without_reason_is_refused(client, resident, moderator, territory):
     kit = make_kit(author=resident, territory=territory, status=Kit.Status.SUBMITTED)
     client.force_login(moderator)

@@ -19,7 +19,8 @@ the middleware, the handler).
 stacks growing one middleware at a time (anonymous, then with the session
 cookie), the cost of each being the difference of medians.
 
-`--queries LABEL` prints the SQL of one request of that page; `--cprofile LABEL` prints the 30 heaviest functions (cumulative) of that page.
+`--queries LABEL` prints the SQL of one request of that page; `--cprofile LABEL` prints the 30 heaviest functions (cumulative) of that page
+(`PROFILE_CALLERS=pattern`: also who calls the functions matching it).
 
 Nothing is written; no server, no network. Times are this machine's, noisy:
 compare figures of one run.

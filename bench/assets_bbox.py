@@ -15,7 +15,7 @@ Two boxes are measured:
 * street-level (about 55 × 65 m in the centre): plain features (about 55: the
   answer covers the snapped box, see below).
 
-Two servers run side by side, both `alleger serve` (gunicorn, 2 gthread
+Three servers run side by side, the first two `alleger serve` (gunicorn, 2 gthread
 workers × 4 threads, persistent database connections), Django's middleware,
 MapMiddleware (alleger/assets/middleware.py) answering the endpoint before the
 session/auth/CSRF stack, then the SQL and orjson:
@@ -27,7 +27,11 @@ session/auth/CSRF stack, then the SQL and orjson:
   best case, as every request hits;
 * uncached: the same server with MAP_CACHE_SECONDS=0, so every request runs
   the SQL and encodes the answer (still through MapMiddleware) — what a box
-  nobody asked for before costs.
+  nobody asked for before costs;
+* ceiling: a third gunicorn, configured the same way, serving bench/sql_wsgi.py
+  instead of Django: the floor's statements for the requested box through
+  psycopg, then the row count as the body. No Django, no encoding: what the
+  HTTP server itself leaves, so no endpoint served by it can pass that ratio.
 
 The endpoint answers for the snapped box (the request widened to a
 power-of-two grid, up to 1.5 times as wide), a superset of the request; the
@@ -35,14 +39,14 @@ floor keeps the request's own box, so the uncached endpoint does somewhat more
 SQL work than its floor (for the street box: about 55 rows against 30).
 
 For each box, in turn and for `--rounds` interleaved rounds (floor, cached,
-uncached, floor… because the machine is shared and noisy):
+uncached, ceiling, floor… because the machine is shared and noisy):
 
 * floor: the SQL statements the endpoint would run for the requested box
   (`alleger.assets.geo.statements`: the `LIMIT 2001` select, then the grouped
   cluster query when the box holds more than 2 000 assets), executed with
   psycopg by the same number of concurrent clients (threads, one connection
   each) on the same database, every row fetched;
-* cached and uncached: `GET /api/v1/assets.geojson?bbox=…` driven by wrk
+* cached, uncached and ceiling: `GET /api/v1/assets.geojson?bbox=…` driven by wrk
   (Debian's /usr/bin/wrk; a bounded Python client if wrk is missing).
 
 It checks first that both servers give the same bytes. It prints one line per
@@ -221,21 +225,30 @@ def run(args, client, client_name: str, tmp_path: Path) -> int:
 
     django.setup()
 
-    results = {label: {"floor": [], "cached": [], "uncached": []} for label, _ in BOXES}
+    results = {label: {"floor": [], "cached": [], "uncached": [], "ceiling": []} for label, _ in BOXES}
     failed = False
+    statements = {bbox_path(bbox).split("?", 1)[1]: floor_statements(bbox) for _label, bbox in BOXES}
     with Server(env, tmp_path / "gunicorn-cached.log", args.workers, args.server_threads) as cached, \
             Server({**env, "MAP_CACHE_SECONDS": "0"}, tmp_path / "gunicorn-uncached.log", args.workers,
-                   args.server_threads) as uncached:
-        servers = {"cached": cached, "uncached": uncached}
+                   args.server_threads) as uncached, \
+            Server({**env, "BENCH_STATEMENTS": json.dumps(statements)}, tmp_path / "gunicorn-ceiling.log",
+                   args.workers, args.server_threads, application="sql_wsgi:application") as ceiling:
+        servers = {"cached": cached, "uncached": uncached, "ceiling": ceiling}
         print(f"== gunicorn, {args.workers} workers x {args.server_threads} threads each: cached (production "
-              f"default) on 127.0.0.1:{cached.port}, uncached (MAP_CACHE_SECONDS=0) on 127.0.0.1:{uncached.port}")
+              f"default) on 127.0.0.1:{cached.port}, uncached (MAP_CACHE_SECONDS=0) on 127.0.0.1:{uncached.port}, "
+              f"ceiling (bench/sql_wsgi.py: the floor's SQL alone) on 127.0.0.1:{ceiling.port}")
         for label, bbox in BOXES:
             bodies = {}
             for kind, server in servers.items():
+                if kind == "ceiling":
+                    continue
                 status, body = get(server.port, bbox_path(bbox))
                 if status != 200:
                     raise BenchError(f"{kind}: {bbox_path(bbox)} answered {status}: {body[:300]!r}")
                 bodies[kind] = body
+            status, body = get(ceiling.port, bbox_path(bbox))
+            if status != 200 or not body.isdigit() or int(body) == 0:
+                raise BenchError(f"ceiling: {bbox_path(bbox)} answered {status}: {body[:300]!r}")
             if bodies["cached"] != bodies["uncached"]:
                 raise BenchError(f"{label}: the cached and uncached servers disagree")
             data = json.loads(bodies["cached"])
@@ -293,6 +306,15 @@ def run(args, client, client_name: str, tmp_path: Path) -> int:
         print(line)
     print(f"  (latencies in ms; for reference, Django's /healthz through the same server: "
           f"{statistics.median(healthz):.1f} req/s)\n")
+    print("ceiling = the floor's own SQL served by the same gunicorn, without Django or any encoding "
+          "(bench/sql_wsgi.py):\nno endpoint on this server can pass its ratio.")
+    for label, _bbox in BOXES:
+        floor, rows = results[label]["floor"], results[label]["ceiling"]
+        ratio = med(rows, "rps") / med(floor, "rps")
+        summary[label]["ceiling"] = {"ratio": ratio}
+        print(f"  {label:<24} ceiling {med(rows, 'rps'):8.1f} req/s, p99 {med(rows, 'p99_ms'):6.2f} ms, "
+              f"ratio {ratio:.2f}")
+    print()
     for label, _bbox in BOXES:
         for kind in ("cached", "uncached"):
             s = summary[label][kind]

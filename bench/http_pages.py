@@ -179,7 +179,11 @@ def get(port: int, path: str, timeout: float = 5.0, headers: dict | None = None)
 class Server:
     """`alleger serve` (gunicorn) in its own process group, logs to a file."""
 
-    def __init__(self, env: dict[str, str], log_path: Path, workers: int, threads: int):
+    def __init__(self, env: dict[str, str], log_path: Path, workers: int, threads: int,
+                 application: str | None = None):
+        """`application`: another WSGI application (module:callable, found from bench/) served by
+        gunicorn exactly as `alleger serve` configures it (alleger.cli.gunicorn_args)."""
+        self.application = application
         self.port = free_port()
         self.env = {
             **env,
@@ -195,8 +199,18 @@ class Server:
         # The access log goes to a file: a pipe nobody reads would fill up
         # and block the workers.
         self.log = self.log_path.open("wb")
+        if self.application is None:
+            command = [sys.executable, "-m", "alleger.cli", "serve"]
+        else:
+            from unittest import mock
+
+            from alleger.cli import gunicorn_args
+
+            with mock.patch.dict(os.environ, self.env, clear=True):  # it reads the threads and the log there
+                args = gunicorn_args(self.application, "127.0.0.1", self.port, int(self.env["WEB_CONCURRENCY"]))
+            command = [sys.executable, "-m", *args, "--pythonpath", str(ROOT / "bench")]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "alleger.cli", "serve"],
+            command,
             env=self.env,
             cwd=ROOT,
             stdout=self.log,

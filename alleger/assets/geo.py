@@ -23,7 +23,7 @@ import time
 import orjson
 import psycopg
 from django.db import connection
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
 from alleger.core.errors import Refused
@@ -111,8 +111,17 @@ def _type_of(types: dict, type_id: int) -> tuple[str, str]:
     return found
 
 
+_prefixes: dict[str, str] = {}
+
+
 def _url_prefix() -> str:
-    return reverse("assets:detail", kwargs={"pk": 0})[:-2]  # "/dispositifs/"
+    """The path of an asset's page without its number ("/dispositifs/"), once per script prefix
+    (the same for every request of a site; reversing costs more than a street's features)."""
+    script = get_script_prefix()
+    found = _prefixes.get(script)
+    if found is None:
+        found = _prefixes[script] = reverse("assets:detail", kwargs={"pk": 0})[:-2]
+    return found
 
 
 def _feature(row, types, prefix) -> dict:

@@ -2,7 +2,9 @@
 
 import random
 
+import orjson
 import pytest
+from django.urls import set_script_prefix
 
 from alleger.assets import geo
 from alleger.assets.models import Asset
@@ -35,6 +37,19 @@ def test_a_box_gives_rfc7946_features_in_lon_lat_order(client, territory):
     assert feature["properties"] == {"id": asset.pk, "name": "Banc du square", "type": "pied-d-arbre",
                                      "type_name": "Pied d'arbre", "status": "open",
                                      "url": f"/dispositifs/{asset.pk}/"}
+
+
+def test_feature_urls_follow_the_site_s_script_prefix(territory):
+    # Served under a sub-path (SCRIPT_NAME), the links of the features carry it; the memo is per prefix.
+    asset = AssetFactory(territory=territory, lat=45.44, lon=4.39)
+    urls = {}
+    try:
+        for prefix in ("/", "/ville/", "/"):
+            set_script_prefix(prefix)
+            urls[prefix] = [f["properties"]["url"] for f in orjson.loads(geo.geojson((4.38, 45.43, 4.40, 45.45)))["features"]]
+    finally:
+        set_script_prefix("/")
+    assert urls == {"/": [f"/dispositifs/{asset.pk}/"], "/ville/": [f"/ville/dispositifs/{asset.pk}/"]}
 
 
 def test_unpublished_assets_stay_off_the_map(client, territory):

@@ -24,6 +24,10 @@ loaded application frozen, young objects collected every 10 000), since that is 
 
 Rounds are interleaved (floor, service, floor, service…) because the machine
 is shared and noisy; the report gives throughput, p50/p99 latency per kind,
+the CPU per operation of this process (the clients' Python) and of the rest
+of the machine (PostgreSQL, Redis: /proc/stat's busy time less this
+process's), the ceiling that the rest of the machine leaves (the ratio if
+Python cost nothing: cores / its CPU per pledge, against the floor),
 the per-round and median ratio service/floor (target >= 1/2), then checks the
 books with the tests' `alleger.testing.money.books_problems`: every cached
 figure (pledged, matched, contributors, pools) recomputed from the ledger and
@@ -204,6 +208,14 @@ class Round:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     cpu_seconds: float = 0.0  # CPU time of this whole process (all client threads) during the round
+    #: CPU time of the rest of the machine during the round (PostgreSQL, Redis…; None off Linux).
+    rest_cpu_seconds: float | None = None
+
+    @property
+    def rest_ms_per_op(self) -> float:
+        if self.rest_cpu_seconds is None or not self.latencies:
+            return float("nan")
+        return self.rest_cpu_seconds * 1000 / len(self.latencies)
 
     @property
     def cpu_ms_per_op(self) -> float:
@@ -217,6 +229,17 @@ class Round:
     @property
     def throughput(self) -> float:
         return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+
+def machine_cpu_seconds() -> float | None:
+    """CPU time the whole machine has spent busy since it booted (all cores; /proc/stat), None off Linux."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle and iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def run_round(kind: str, scene: Scene, seconds: float) -> Round:
@@ -255,13 +278,15 @@ def run_round(kind: str, scene: Scene, seconds: float) -> Round:
         thread.start()
     stop_at[0] = time.perf_counter() + 3600  # provisional, set for real once everyone is connected
     barrier.wait()
-    begun, cpu = time.perf_counter(), time.process_time()
+    begun, cpu, machine = time.perf_counter(), time.process_time(), machine_cpu_seconds()
     stop_at[0] = begun + seconds
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - begun
+    elapsed, cpu = time.perf_counter() - begun, time.process_time() - cpu
+    machine_after = machine_cpu_seconds()
+    rest = None if machine is None or machine_after is None else max(0.0, machine_after - machine - cpu)
     return Round(kind=kind, seconds=elapsed, latencies=[x for r in results for x in r], errors=errors,
-                 cpu_seconds=time.process_time() - cpu)
+                 cpu_seconds=cpu, rest_cpu_seconds=rest)
 
 
 # --------------------------------------------------------------------------
@@ -279,6 +304,7 @@ def summary(rounds: list[Round], kind: str) -> dict:
         "p99": percentile(latencies, 0.99) * 1000,
         "cpu_ms": sum(r.cpu_seconds for r in mine) * 1000 / len(latencies) if latencies else float("nan"),
         "cpu_share": statistics.median(r.cpu_share for r in mine),
+        "rest_ms": statistics.median(r.rest_ms_per_op for r in mine),
     }
 
 
@@ -330,7 +356,8 @@ def run(args, var_dir: str) -> int:
             print(f"  round {n + 1} {kind:<7} {result.throughput:8.1f} ops/s  "
                   f"p50 {percentile(result.latencies, .5) * 1000:6.1f} ms  "
                   f"p99 {percentile(result.latencies, .99) * 1000:6.1f} ms  ({len(result.latencies)} ops, "
-                  f"{result.cpu_ms_per_op:.2f} ms CPU/op, process CPU {result.cpu_share:.0%} of a core)"
+                  f"{result.cpu_ms_per_op:.2f} ms CPU/op, process CPU {result.cpu_share:.0%} of a core, "
+                  f"rest of the machine {result.rest_ms_per_op:.2f} ms/op)"
                   + (f"  ERRORS: {result.errors[:3]}" if result.errors else ""))
 
     floor, service = summary(rounds, "floor"), summary(rounds, "service")
@@ -338,14 +365,21 @@ def run(args, var_dir: str) -> int:
               zip(rounds[0::2], rounds[1::2], strict=True) if f.throughput]
     ratio = service["median"] / floor["median"] if floor["median"] else float("nan")
     print()
-    print(f"{'':9}{'ops/s (median)':>15}{'p50 ms':>9}{'p99 ms':>9}{'ops':>8}{'CPU ms/op':>11}{'CPU/core':>10}")
+    print(f"{'':9}{'ops/s (median)':>15}{'p50 ms':>9}{'p99 ms':>9}{'ops':>8}{'CPU ms/op':>11}{'CPU/core':>10}"
+          f"{'rest ms/op':>12}")
     for name, s in (("floor", floor), ("service", service)):
         print(f"{name:9}{s['median']:15.1f}{s['p50']:9.1f}{s['p99']:9.1f}{s['ops']:8d}{s['cpu_ms']:11.2f}"
-              f"{s['cpu_share']:10.0%}")
+              f"{s['cpu_share']:10.0%}{s['rest_ms']:12.2f}")
     print(f"ratio service/floor: {ratio:.2f} (per round: {', '.join(f'{r:.2f}' for r in ratios)}) — "
           f"target >= {TARGET_RATIO:.2f}: {'MET' if ratio >= TARGET_RATIO else 'MISSED'}")
     print("(the clients are threads of one process: Python code runs one thread at a time, so a kind whose "
           "CPU/core is near 100 % is bound by its Python CPU per op, not by the project's row lock)")
+    if service["rest_ms"] == service["rest_ms"] and service["rest_ms"] > 0:  # not NaN: /proc/stat was read
+        ceiling = os.cpu_count() * 1000 / service["rest_ms"] / floor["median"]
+        print(f"ceiling: the rest of the machine (PostgreSQL, Redis, and whatever else runs) spends "
+              f"{service['rest_ms']:.2f} ms of CPU per pledge against {floor['rest_ms']:.2f} per floor op; "
+              f"with Python free, {os.cpu_count()} cores could do at most {os.cpu_count() * 1000 / service['rest_ms']:.0f} "
+              f"pledges/s, a ratio of {ceiling:.2f} (an upper bound: it ignores the lock's queue)")
     # The receipts were queued after each commit; a worker (`alleger run_huey`) renders and sends them.
     # Done here after the rounds, so that the figures above do not include it, and reported on its own.
     queued = HUEY.pending_count()

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from alleger.core import charts
 from alleger.core.forms import add_refusal
 from alleger.organisations.models import Organisation
+from alleger.places import selectors as place_selectors
 from alleger.places.models import Place
 
 from . import ics, selectors, services
@@ -72,6 +73,8 @@ def resource_detail(request, pk, *, form=None, series_form=None, waitlist_offer=
     return render(request, "bookings/resource.html", {
         "resource": resource,
         "place": resource.place,
+        # The bookable hours in words, as on a place's page (the OpenStreetMap expression stays beside them).
+        "week": place_selectors.week_schedule(resource.opening_hours, timezone.now()) if resource.opening_hours else [],
         "days": days,
         "can_book": can_book,
         "can_manage": user.has_perm("bookings.manage_resource", resource),

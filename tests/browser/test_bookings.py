@@ -158,3 +158,29 @@ def test_the_booking_form_without_javascript_and_on_a_phone(new_context, live_se
     page.get_by_role("button", name="M'inscrire sur la liste d'attente").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes réservations")
     assert Booking.objects.count() == 1
+
+
+def test_a_refused_weekly_booking_brings_its_errors_into_view_on_a_phone(new_context, live_server, member, room):
+    # The series form is far down the page: after a refusal, the error summary gets the focus and is in view
+    # (alleger/site.js), instead of the page coming back at its top.
+    from alleger.bookings.models import Booking
+
+    context = new_context(viewport={"width": 390, "height": 844})
+    login(context, live_server, member)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/reservations/ressources/{room.pk}/")
+    # The bookable hours in words first (Mo-Su 08:00-22:00), the OpenStreetMap expression beside them
+    rules = page.locator(".resource-rules")
+    expect(rules.locator(".resource-week li")).to_have_count(7)
+    expect(rules).to_contain_text("8 h – 22 h")
+    expect(rules.locator("code")).to_have_text("Mo-Su 08:00-22:00")
+    page.get_by_text("Réserver le même créneau chaque semaine").click()
+    page.locator("#id_serie-title").fill("Atelier du jeudi")
+    page.locator("#id_serie-weeks").fill("0")
+    page.get_by_role("button", name="Réserver chaque semaine").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_contain_text("Nombre de semaines")
+    assert page.evaluate("window.scrollY") > 0
+    assert not Booking.objects.exists()

@@ -28,3 +28,19 @@ def test_the_printed_qr_code_scans_to_the_asset_page(page, live_server, territor
     box = qr.bounding_box()
     # 45 mm is 170 CSS pixels: the whole code is drawn at that size, not cropped.
     assert box is not None and 165 <= box["width"] <= 175 and 165 <= box["height"] <= 175
+
+
+def test_on_a_phone_the_sign_s_caption_stays_inside_its_frame(page, live_server, territory, settings):
+    # Seen on a phone before it is printed: the QR code and its caption (with the long address) fit in the sign.
+    from alleger.assets.models import Asset, AssetType
+
+    settings.SITE_URL = live_server.url
+    bench = AssetType.objects.create(territory=territory, slug="banc", name="Banc")
+    asset = Asset.objects.create(territory=territory, asset_type=bench, name="Banc du square", lat=45.75, lon=4.81)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/dispositifs/{asset.pk}/panneau/", wait_until="load")
+    footer = page.locator(".sign-footer").bounding_box()
+    for part in (".sign-footer p", ".sign-qr svg"):
+        box = page.locator(part).bounding_box()
+        assert footer["x"] <= box["x"] and box["x"] + box["width"] <= footer["x"] + footer["width"] + 0.5, part
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

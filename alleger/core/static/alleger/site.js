@@ -1,4 +1,6 @@
-// The site menu is a <details> disclosure: it opens and closes without JavaScript.
+// The site's one script, on every page; everything works without it.
+//
+// 1. The site menu is a <details> disclosure: it opens and closes without JavaScript.
 // This adds what the native element leaves out: aria-expanded on the button, Escape
 // to close it (focus back on the button), and the menu open on wide screens for
 // browsers whose CSS cannot show a closed <details>' content.
@@ -26,4 +28,14 @@
   });
   wide.addEventListener("change", fit);
   fit();
+})();
+
+// 2. A refused form comes back with its error summary (components/form_fields.html) above the
+// fields, often far down the page: bring it into view and give it the focus, so that a phone user
+// sees why at once and a screen reader reads it (GOV.UK's pattern). Without JavaScript the summary
+// is still the form's first element, a role="alert".
+(function () {
+  "use strict";
+  const summary = document.querySelector(".error-summary[tabindex]");
+  if (summary) summary.focus();
 })();

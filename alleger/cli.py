@@ -50,6 +50,22 @@ def _demo_environment(host: str, port: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alleger.settings")
 
 
+def collect_static() -> None:
+    """collectstatic, once the front-end packages are there (`npm ci`): without them every page
+    would fail on its missing stylesheet, so say it now, in one line."""
+    import django
+    from django.conf import settings
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alleger.settings")
+    django.setup()
+    missing = [f"node_modules/{path}" for _prefix, path in settings.FRONT_END_PACKAGES
+               if not (settings.NODE_MODULES / path).is_dir()]
+    if missing:
+        raise SystemExit(f"alleger: the front-end packages are missing ({', '.join(missing)}): run `npm ci` "
+                         "first (scripts/demo does it).")
+    _django("collectstatic", "--noinput", "--verbosity", "0")
+
+
 def _django(*argv: str) -> None:
     import django
     from django.core.management import call_command
@@ -98,7 +114,7 @@ def serve(host: str, port: int, workers: int | None = None) -> None:
 def demo(host: str = "127.0.0.1", port: int = 8000) -> None:
     _demo_environment(host, port)
     compile_translations()
-    _django("collectstatic", "--noinput", "--verbosity", "0")
+    collect_static()
     _django("migrate", "--noinput", "--verbosity", "0")
     _django("demo_data")
     print(f"\nAlléger runs on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
@@ -138,7 +154,7 @@ def _main(argv: list[str]) -> None:
         # Building signs nothing: a throwaway key lets it run before any secret exists.
         os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
         print(f"compiled {compile_translations()} translation catalogue(s)")
-        _django("collectstatic", "--noinput", "--verbosity", "0")
+        collect_static()
     else:
         from django.core.management import execute_from_command_line
 

@@ -297,14 +297,13 @@ STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 NODE_MODULES = BASE_DIR / "node_modules"
 # Front-end libraries come from the npm registry (package.json); only their
 # distribution folders are published as static files.
-STATICFILES_DIRS = [
-    (prefix, NODE_MODULES / path)
-    for prefix, path in [
-        ("vendor/htmx", "htmx.org/dist"),
-        ("vendor/leaflet", "leaflet/dist"),
-    ]
-    if (NODE_MODULES / path).is_dir()
+#: (static prefix, folder under node_modules); `alleger demo` and `alleger build` refuse to run without them.
+FRONT_END_PACKAGES = [
+    ("vendor/htmx", "htmx.org/dist"),
+    ("vendor/leaflet", "leaflet/dist"),
 ]
+STATICFILES_DIRS = [(prefix, NODE_MODULES / path) for prefix, path in FRONT_END_PACKAGES
+                    if (NODE_MODULES / path).is_dir()]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed, cached forever; STATIC_MANIFEST=false serves plain

@@ -147,3 +147,19 @@ def test_demo_and_serve_take_their_port_and_refuse_an_unknown_option(monkeypatch
     with pytest.raises(SystemExit):
         cli._main(["demo", "--prot", "8123"])
     assert "unrecognized arguments: --prot" in capsys.readouterr().err
+
+
+def test_demo_and_build_refuse_to_run_without_the_front_end_packages(settings, tmp_path, monkeypatch):
+    # Without `npm ci`, every page would fail on its missing stylesheet: one clear line instead, nothing collected.
+    from alleger import cli
+
+    collected = []
+    monkeypatch.setattr(cli, "_django", lambda *argv: collected.append(argv))
+    settings.NODE_MODULES = tmp_path
+    with pytest.raises(SystemExit, match=r"node_modules/htmx.org/dist, node_modules/leaflet/dist\): run `npm ci`"):
+        cli.collect_static()
+    assert collected == []
+    for _prefix, path in settings.FRONT_END_PACKAGES:
+        (tmp_path / path).mkdir(parents=True)
+    cli.collect_static()
+    assert collected == [("collectstatic", "--noinput", "--verbosity", "0")]

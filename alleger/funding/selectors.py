@@ -3,7 +3,20 @@
 import itertools
 import math
 
-from django.db.models import Count, DateField, F, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    DateField,
+    F,
+    Max,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
 from django.db.models.functions import Coalesce, Trunc
 from django.utils import timezone
 
@@ -46,11 +59,7 @@ def project_page(project: Project, *, user=None) -> dict:
     rewards = list(project.rewards.all())
     stretch = list(project.stretch_goals.all())
     needs = list(project.needs.annotate(offer_count=Count("offers")).order_by("pk"))
-    backers = list(
-        project.contributions.filter(status__in=Contribution.ACTIVE + (Contribution.Status.CAPTURED,),
-                                     anonymous=False)
-        .select_related("contributor", "organisation").order_by("-created_at")[:20]
-    )
+    backers, more_backers = _backers(project)
     anonymous_count = project.contributions.filter(status__in=Contribution.ACTIVE, anonymous=True).count()
     pools = list(MatchingPool.objects.filter(matches__project=project).select_related("sponsor").annotate(
         matched=Sum("matches__amount_cents", filter=Q(matches__project=project,
@@ -63,12 +72,37 @@ def project_page(project: Project, *, user=None) -> dict:
         "updates": list(project.updates.select_related("author")[:10]),
         "supports": list(project.supports.select_related("organisation")),
         "backers": backers,
+        "more_backers": more_backers,
         "anonymous_count": anonymous_count,
         "pools": pools,
         "days_left": days_left(project),
         "percent_bar": min(100, project.percent),
         "following": is_following(project, user),
     }
+
+
+#: Backers named on a project's page; the others are counted.
+BACKERS_SHOWN = 20
+
+
+def _backers(project: Project) -> tuple[list[dict], int]:
+    """The named backers, each once, the latest to give first: ([{"organisation", "person"}], how many more).
+
+    A backer is the organisation a contribution was given for, else the person who gave as themself;
+    who gives twice is listed once."""
+    from alleger.accounts.models import User
+    from alleger.organisations.models import Organisation
+
+    groups = (project.contributions.filter(status__in=Contribution.ACTIVE, anonymous=False)
+              .annotate(person=Case(When(organisation__isnull=True, then=F("contributor_id")),
+                                    output_field=BigIntegerField()))
+              .values("organisation_id", "person").annotate(last=Max("created_at")).order_by("-last", "-person"))
+    shown = list(groups[:BACKERS_SHOWN])
+    more = groups.count() - BACKERS_SHOWN if len(shown) == BACKERS_SHOWN else 0
+    organisations = Organisation.objects.in_bulk([g["organisation_id"] for g in shown if g["organisation_id"]])
+    people = User.objects.in_bulk([g["person"] for g in shown if g["person"]])
+    return [{"organisation": organisations.get(g["organisation_id"]), "person": people.get(g["person"])}
+            for g in shown], more
 
 
 def is_following(project: Project, user) -> bool:

@@ -116,3 +116,27 @@ def test_the_holder_and_the_moderators_see_who_paid_and_for_which_organisation(
                       (moderator, reverse("funding:offline_payments", args=[territory.slug]))):
         page = client_of(user).get(url).content.decode()
         assert escape(org_admin.public_name) in page and f"au nom de {escape(organisation.name)}" in page, url
+
+
+def test_each_backer_is_named_once_the_latest_first_and_the_others_are_counted(
+        client_of, project, organisation, org_admin, other_resident, settings):
+    from alleger.funding import selectors
+    from alleger.testing.factories import UserFactory
+
+    # Twice as the organisation, twice as herself (the same person), once as another resident
+    for as_organisation in (True, False, True, False):
+        contribute(project, org_admin, 1_000, organisation=organisation if as_organisation else None)
+    contribute(project, other_resident, 1_000)
+    page = client_of(other_resident).get(project.get_absolute_url()).content.decode()
+    section = page.split('id="contributeurs"', 1)[1].split("</section>", 1)[0]
+    names = [escape(other_resident.public_name), escape(org_admin.public_name), escape(organisation.name)]
+    assert [section.count(f">{name}<") for name in names] == [1, 1, 1]
+    assert [section.index(f">{name}<") for name in names] == sorted(section.index(f">{n}<") for n in names)
+    assert "autres soutiens" not in section
+    # Past the names shown, the others are counted
+    for _ in range(selectors.BACKERS_SHOWN):
+        contribute(project, UserFactory(), 1_000)
+    section = client_of(other_resident).get(project.get_absolute_url()).content.decode().split(
+        'id="contributeurs"', 1)[1].split("</section>", 1)[0]
+    assert section.count("<li>") == selectors.BACKERS_SHOWN
+    assert "et 3 autres soutiens nommés" in section

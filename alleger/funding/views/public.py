@@ -145,7 +145,7 @@ def _render_project(request, project, *, offer_forms=None, support_form=None, re
         "moderator_sees_hidden": hidden,
         "commentable": project.status in selectors.PUBLIC_STATUSES,
         **{key: deferred(lambda key: page()[key], key) for key in (
-            "rewards", "stretch_goals", "updates", "supports", "backers", "anonymous_count", "pools", "days_left",
+            "rewards", "stretch_goals", "updates", "supports", "backers", "more_backers", "anonymous_count", "pools", "days_left",
             "percent_bar")},
         "following": deferred(selectors.is_following, project, user),
         "needs": deferred(needs),

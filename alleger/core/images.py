@@ -1,7 +1,7 @@
 """Uploaded images: sniff the real type, cap the size, strip metadata, re-encode."""
 
 import io
-import os
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -65,5 +65,7 @@ def image_clean(upload, *, max_side: int = MAX_SIDE) -> SimpleUploadedFile:
             image.save(buffer, format=save_format, **options)
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
         raise ValidationError(_("Ce fichier n'est pas une image lisible."), code="not_an_image") from None
-    base = os.path.splitext(os.path.basename(getattr(upload, "name", "") or "image"))[0][:40] or "image"
-    return SimpleUploadedFile(f"{base}.{out_ext}", buffer.getvalue(), content_type=f"image/{save_format.lower()}")
+    # A random name: the uploaded one (« IMG_20260101_rue_des_Lilas.jpg », « marie-dupont.png ») is published
+    # with the file, so it goes the way of the EXIF.
+    return SimpleUploadedFile(f"{secrets.token_hex(8)}.{out_ext}", buffer.getvalue(),
+                              content_type=f"image/{save_format.lower()}")

@@ -42,6 +42,7 @@ def test_the_picker_sets_the_point_of_a_free_intervention(page, live_server, log
     check_axe(page)
     _click_south_west_of_centre(picker)
     expect(picker.locator(".leaflet-marker-icon")).to_have_count(1)
+    expect(picker.locator(".leaflet-marker-icon")).to_have_attribute("alt", "Le point choisi")
     expect(page.get_by_role("textbox", name="Lieu", exact=True)).to_have_value(re.compile(r"^45\.7\d+, 4\.8\d+$"))
     expect(page.locator("input[name=location_lat]")).to_have_value(re.compile(r"^45\.7\d+$"))
     page.get_by_label("Titre").fill("Capucines")

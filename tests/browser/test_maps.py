@@ -51,3 +51,23 @@ def test_the_asset_map_legend_names_the_colours_of_its_markers(page, live_server
         "dots => dots.map(d => getComputedStyle(d).borderTopColor)"))
     assert list_colours == legend_colours
     check_axe(page)
+
+
+def test_without_javascript_the_asset_list_shows_no_empty_map_and_no_map_only_hint(new_context, live_server, assets):
+    page = new_context(java_script_enabled=False, viewport={"width": 390, "height": 844}).new_page()
+    page.goto(live_server.url + "/dispositifs/?territoire=villeclaire", wait_until="load")
+    expect(page.locator("#assets-map")).to_be_hidden()  # no empty box a phone's screen tall before the list
+    expect(page.get_by_text("Plusieurs dispositifs proches")).to_be_hidden()  # clusters are drawn on the map only
+    expect(page.get_by_text("Ouvert : on peut y intervenir")).to_be_visible()  # the list's dots keep their legend
+    # An asset's own small map says, at its place and at the note's height, that it needs JavaScript
+    page.goto(live_server.url + f"/dispositifs/{assets[0].pk}/", wait_until="load")
+    canvas = page.locator(".map-canvas").first
+    assert NEEDS_JS in canvas.evaluate("e => getComputedStyle(e, '::after').content")
+    assert canvas.bounding_box()["height"] < 120
+
+
+def test_map_pins_are_named_after_what_they_show(page, live_server, assets):
+    # Leaflet names every pin « Marker », in English: a pin now carries its feature's name
+    page.goto(live_server.url + f"/dispositifs/{assets[0].pk}/", wait_until="load")
+    pin = page.locator("img.leaflet-marker-icon").first
+    expect(pin).to_have_attribute("alt", "Tilleul n° 0")

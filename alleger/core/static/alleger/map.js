@@ -13,6 +13,11 @@
     L.control.zoom({ zoomInTitle: el.dataset.zoomIn, zoomOutTitle: el.dataset.zoomOut }).addTo(map);
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
     var layer = L.geoJSON(data, {
+      // A point's pin is an image: its text is the feature's name (Leaflet's default is "Marker", in English).
+      pointToLayer: function (feature, latlng) {
+        var name = (feature.properties && feature.properties.name) || "";
+        return L.marker(latlng, { alt: name, title: name });
+      },
       // A feature may carry its own `colour` (a study's cells by distance class).
       style: function (feature) {
         var c = feature && feature.properties && feature.properties.colour;

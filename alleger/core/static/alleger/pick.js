@@ -17,7 +17,7 @@
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
     var marker = null;
     function place(latlng) {
-      if (marker) marker.setLatLng(latlng); else marker = L.marker(latlng).addTo(map);
+      if (marker) marker.setLatLng(latlng); else marker = L.marker(latlng, { alt: el.dataset.markerLabel || "" }).addTo(map);
     }
     if (lat.value && lon.value && !isNaN(+lat.value) && !isNaN(+lon.value)) {
       place([+lat.value, +lon.value]);

@@ -14,7 +14,7 @@ from django.db.models import Prefetch, Q
 from django.urls import NoReverseMatch
 from django.utils import timezone
 
-from . import hours
+from . import hours, selectors
 from .models import Place, PlaceType, Service, ServiceKind
 
 #: Services that put tools in residents' hands.
@@ -47,6 +47,7 @@ class NearbyPlace:
     place: Place
     distance: float
     services: list = field(default_factory=list)  # the services that lend or repair (or all, for a tool place)
+    hours: list = field(default_factory=list)  # (service name, its next seven days in words) of those with hours
     open_now: bool = False
     next_opening: dt.datetime | None = None
     by_appointment: bool = False
@@ -96,7 +97,8 @@ def tool_places(*, lat: float | None, lon: float | None, territory=None, radius_
         services = list(place.services.all())
         tools = [s for s in services if s.kind in TOOL_KINDS] or services
         open_now, next_opening = _hours_of(tools, at)
+        in_words = [(s.name, selectors.next_days_in_words(s.opening_hours, at)) for s in tools if s.opening_hours]
         result.append(NearbyPlace(place=place, distance=distance, services=tools, open_now=open_now,
-                                  next_opening=next_opening,
+                                  next_opening=next_opening, hours=[(name, text) for name, text in in_words if text],
                                   by_appointment=any(s.by_appointment for s in tools), url=place_url(place)))
     return result

@@ -241,8 +241,19 @@ def week_in_words(expression: str, day: dt.date) -> str:
     hours together: « du lundi 7 décembre au vendredi 11 décembre, 9 h – 19 h ; samedi 12 décembre, 10 h – 12 h ».
     Empty when the expression does not open that week."""
     monday = day - dt.timedelta(days=day.weekday())
+    return _days_in_words(expression, dt.datetime.combine(monday, dt.time(0), hours.local_zone()))
+
+
+def next_days_in_words(expression: str, at: dt.datetime) -> str:
+    """The hours of the seven days from `at`'s day, in one line, as `week_in_words` gives them. Empty when
+    the expression does not open in those days."""
+    return _days_in_words(expression, at.astimezone(hours.local_zone()).replace(hour=0, minute=0, second=0,
+                                                                                microsecond=0))
+
+
+def _days_in_words(expression: str, start: dt.datetime) -> str:
     runs: list[list] = []  # [first day, last day, hours]
-    for open_day, ranges in _open_days(expression, dt.datetime.combine(monday, dt.time(0), hours.local_zone()), 7):
+    for open_day, ranges in _open_days(expression, start, 7):
         if runs and runs[-1][2] == ranges and runs[-1][1] + dt.timedelta(days=1) == open_day:
             runs[-1][1] = open_day
         else:

@@ -63,6 +63,11 @@ def test_tool_places_nearest_first_with_their_hours(territory):
     assert by_place[repair].open_now is False
     assert by_place[repair].next_opening == dt.datetime(2026, 3, 7, 14, 0, tzinfo=PARIS)  # first Saturday
     assert by_place[library].by_appointment is True and by_place[library].next_opening is None
+    # Their hours in words for the next seven days, never the OpenStreetMap code; none this week: nothing
+    [(service, text)] = by_place[workshop].hours
+    assert service == "Prêt d'outils" and text.startswith("mardi 10 février, 17 h – 20 h")
+    assert "jeudi 12 février, 17 h – 20 h" in text and text.endswith("samedi 14 février, 10 h – 12 h")
+    assert by_place[repair].hours == []  # the first Saturday of the month is in March
     assert nearby.tool_places(lat=None, lon=None) == []
     assert len(nearby.tool_places(lat=HERE[0], lon=HERE[1], radius_m=6000, limit=2)) == 2
 
@@ -81,7 +86,8 @@ def test_report_page_suggests_the_tool_places(client, territory):
     page = client.get(report.get_absolute_url()).content.decode()
     assert "Lieux partagés à proximité" in page
     assert page.index("Médiathèque") < page.index("Atelier de quartier de Carnot") < page.index("Repair café")
-    assert "Sa[1] 14:00-18:00" in page and "Salle des fêtes" not in page
+    assert "Salle des fêtes" not in page
+    assert "Sa[1]" not in page and "Tu,Th" not in page and "17 h – 20 h" in page  # in words, not in code
 
 
 def test_intervention_page_shows_the_tool_places_and_the_kits_place_types(client_of, territory, resident):

@@ -71,3 +71,19 @@ def test_map_pins_are_named_after_what_they_show(page, live_server, assets):
     page.goto(live_server.url + f"/dispositifs/{assets[0].pk}/", wait_until="load")
     pin = page.locator("img.leaflet-marker-icon").first
     expect(pin).to_have_attribute("alt", "Tilleul n° 0")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_phone_the_asset_list_fits_its_screen(new_context, live_server, assets, language):
+    # Four columns in 390 px: the table does not scroll sideways, and a status shown by its dot alone is
+    # still read out (its word stays in the accessible text).
+    context = new_context(viewport={"width": 390, "height": 844})
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    page.goto(live_server.url + "/dispositifs/?territoire=villeclaire", wait_until="load")
+    table = page.locator(".table-scroll").first
+    assert table.evaluate("e => e.scrollWidth <= e.clientWidth")
+    openable = page.locator("table.asset-table tr", has_text="Tilleul n° 1")
+    label = {"fr": "Pourrait être ouvert", "en": "Could be opened"}[language]
+    assert label in openable.text_content()
+    assert openable.locator(".asset-status-label").evaluate("e => e.getBoundingClientRect().width") <= 1

@@ -9,4 +9,10 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.apps import apps
+        from django.db.models.signals import post_migrate
+
         from alleger.core import fragments, search  # noqa: F401 — the write watch; the SQLite fold function
+        from alleger.core.sites import sync_site
+
+        post_migrate.connect(sync_site, sender=apps.get_app_config("sites"), dispatch_uid="alleger_sync_site")

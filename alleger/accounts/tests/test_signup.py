@@ -122,6 +122,9 @@ def test_it_resets_a_forgotten_password(client, resident, mailoutbox, password):
     response = client.post("/accounts/password/reset/", {"email": resident.email})
     assert response.status_code == 302
     assert len(mailoutbox) == 1 and mailoutbox[0].to == [resident.email]
+    # The e-mail comes from Alléger, never from Django's default site « example.com »
+    mail = mailoutbox[0]
+    assert "[Alléger]" in mail.subject and "Alléger" in mail.body and "example.com" not in mail.subject + mail.body
     link = _link(mailoutbox[0], "password/reset/key/")
     # And follows the link (allauth moves the key into the session, then shows the form)
     response = client.get(link)

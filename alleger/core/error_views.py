@@ -46,11 +46,11 @@ def _context(request, status: int) -> dict:
     return {"status": status, "back_url": referer if safe else "", "CONTACT_EMAIL": settings.CONTACT_EMAIL}
 
 
-def _answer(request, status: int, template: str):
+def _answer(request, status: int, template: str, reason: str = ""):
     code, message = _messages()[status]
     if _for_machines(request):
-        return JsonResponse({"code": code, "message": message}, status=status)
-    return render(request, template, _context(request, status), status=status)
+        return JsonResponse({"code": code, "message": reason or message}, status=status)
+    return render(request, template, {**_context(request, status), "reason": reason}, status=status)
 
 
 def bad_request(request, exception=None):
@@ -58,7 +58,8 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return _answer(request, 403, "errors/403.html")
+    # Only our own Forbidden says why: another PermissionDenied's text is not written for people.
+    return _answer(request, 403, "errors/403.html", reason=str(getattr(exception, "reason", "")))
 
 
 def page_not_found(request, exception=None):

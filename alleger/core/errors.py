@@ -1,4 +1,4 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 
 class Refused(ValidationError):
@@ -15,3 +15,11 @@ class Refused(ValidationError):
     def __init__(self, code: str, message, *, status: int = 400):
         super().__init__(message, code=code)
         self.status = status
+
+
+class Forbidden(PermissionDenied):
+    """A 403 that tells the person why (the page shows `reason` instead of the general explanation)."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason

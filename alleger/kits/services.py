@@ -12,6 +12,7 @@ from alleger.core.errors import Refused
 from alleger.core.images import image_clean
 from alleger.core.services import audit_record
 
+from . import notifications
 from .models import EDITABLE, Kit, KitImage, KitVersion
 from .rules import has_stake_in_kit
 
@@ -153,6 +154,7 @@ def kit_review(*, kit: Kit, moderator: User, decision: str, message: str = "", n
     kit.review_message = message.strip()
     kit.save(update_fields=["status", "published_at", "review_message", "updated_at"])
     audit_record(actor=moderator, action=f"kit.review.{decision}", target=kit, message=message.strip())
+    notifications.kit_reviewed(kit, decision, kit.review_message)
     return kit
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alleger.core import sections
-from alleger.core.errors import Refused
+from alleger.core.errors import Forbidden, Refused
 from alleger.core.forms import add_refusal
 from alleger.core.fragments import deferred, remembered
 from alleger.core.ratelimit import limit
@@ -22,6 +22,9 @@ def _kit_for(request, slug, perm):
     kit = remembered(request, "kit", (slug,), lambda: get_object_or_404(
         Kit.objects.select_related("territory", "author", "organisation", "forked_from"), slug=slug))
     if not request.user.has_perm(perm, kit):
+        if perm == "kits.change_kit" and kit.author_id == request.user.pk and kit.status == Kit.Status.SUBMITTED:
+            raise Forbidden(_("Ce kit est en relecture : il ne se modifie plus jusqu'à la décision de la modération, "
+                              "que vous verrez sur sa page."))
         raise PermissionDenied
     return kit
 

@@ -180,24 +180,35 @@ def test_a_refused_revert_changes_nothing(resident, number):
 # --- moderation -----------------------------------------------------------------
 
 
-def test_submit_then_publish(resident, moderator, territory):
+def test_submit_then_publish(resident, moderator, territory, mailoutbox, django_capture_on_commit_callbacks):
     kit = make_kit(author=resident, territory=territory)
     services.kit_submit(kit=kit, actor=resident)
-    kit = services.kit_review(kit=kit, moderator=moderator, decision="publish")
+    with django_capture_on_commit_callbacks(execute=True):
+        kit = services.kit_review(kit=kit, moderator=moderator, decision="publish")
     assert kit.status == Kit.Status.PUBLISHED and kit.published_at is not None
+    # The author learns it by e-mail, with the kit's address
+    [mail] = mailoutbox
+    assert mail.to == [resident.email] and mail.subject == f"[Alléger] Votre kit « {kit.title} » est publié"
+    assert kit.get_absolute_url() in mail.body
     actions = list(AuditEvent.objects.filter(target_id=str(kit.pk)).order_by("pk").values_list("action", flat=True))
     assert actions == ["kit.create", "kit.submit", "kit.review.publish"]
 
 
-def test_refusal_needs_a_reason_and_keeps_it(resident, moderator, territory):
+def test_refusal_needs_a_reason_and_keeps_it(resident, moderator, territory, mailoutbox,
+                                             django_capture_on_commit_callbacks):
     kit = make_kit(author=resident, territory=territory, status=Kit.Status.SUBMITTED)
     before = _state(kit)
     with pytest.raises(ValidationError) as exc:
         services.kit_review(kit=kit, moderator=moderator, decision="refuse", message="  ")
     assert exc.value.code == "message_required"
     assert _state(kit) == before
-    kit = services.kit_review(kit=kit, moderator=moderator, decision="refuse", message="Démarches manquantes.")
+    with django_capture_on_commit_callbacks(execute=True):
+        kit = services.kit_review(kit=kit, moderator=moderator, decision="refuse", message="Démarches manquantes.")
     assert (kit.status, kit.review_message, kit.published_at) == ("refused", "Démarches manquantes.", None)
+    # The author gets the reason by e-mail, in their own language
+    [mail] = mailoutbox
+    assert mail.to == [resident.email] and "n'a pas été publié" in mail.subject
+    assert "Démarches manquantes." in mail.body and "le soumettre de nouveau" in mail.body
 
 
 def test_a_refused_kit_can_be_improved_and_submitted_again(resident, territory):

@@ -133,6 +133,18 @@ def test_others_cannot_edit(client, other_resident, published, resident):
         assert _state() == before
 
 
+def test_while_it_is_reviewed_the_author_is_told_why_the_kit_cannot_change(client, resident, territory):
+    kit = make_kit(author=resident, territory=territory, status=Kit.Status.SUBMITTED)
+    client.force_login(resident)
+    response = client.get(f"/kits/{kit.slug}/modifier/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Ce kit est en relecture : il ne se modifie plus" in page and "réservée aux modérateurs" not in page
+    # Anyone else still gets the general explanation
+    make_kit(author=resident, territory=territory, status=Kit.Status.PUBLISHED, slug="publie")
+    assert "réservée aux modérateurs" in client.get("/kits/publie/modifier/").content.decode()
+
+
 def test_the_author_cannot_edit_a_published_kit_but_its_moderator_can(client, resident, moderator, territory):
     kit = make_kit(author=resident, territory=territory, status=Kit.Status.PUBLISHED)
     client.force_login(resident)

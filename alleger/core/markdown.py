@@ -28,22 +28,30 @@ ALLOWED_ATTRIBUTES = {
 CACHED_LENGTH = 4000
 
 
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, top: int = 2) -> str:
     """Return safe HTML for a Markdown text. Raw HTML in the source is escaped,
     and the result is sanitised again so no script, style or event handler
-    can survive whatever the renderer does."""
+    can survive whatever the renderer does.
+
+    `top` is the level of the text's first headings: 2 where it is the page's body (under its <h1>),
+    3 in a section under an <h2>, so that « ## Étapes » does not sit at the level of the section's own
+    heading. « # » and « ## » both give `top` (the page owns its one <h1>); deeper ones follow, to h6."""
     text = text or ""
-    return _render_cached(text) if len(text) <= CACHED_LENGTH else _render(text)
+    return _render_cached(text, top) if len(text) <= CACHED_LENGTH else _render(text, top)
 
 
 @lru_cache(maxsize=2048)
-def _render_cached(text: str) -> str:
+def _render_cached(text: str, top: int) -> str:
     # The output depends on the text alone: a page shows the same comments on every view.
-    return _render(text)
+    return _render(text, top)
 
 
-def _render(text: str) -> str:
-    html = _md.render(text)
+def _render(text: str, top: int = 2) -> str:
+    tokens = _md.parse(text)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, max(int(token.tag[1]), 2) + top - 2)}"
+    html = _md.renderer.render(tokens, _md.options, {})
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -15,8 +15,9 @@ register = template.Library()
 
 
 @register.filter(name="markdown")
-def markdown_filter(text):
-    return mark_safe(render_markdown(text))  # noqa: S308 — sanitised by nh3
+def markdown_filter(text, top=2):
+    """`{{ text|markdown }}` under the page's <h1>; `{{ text|markdown:3 }}` in a section under an <h2>."""
+    return mark_safe(render_markdown(text, int(top)))  # noqa: S308 — sanitised by nh3
 
 
 @register.filter

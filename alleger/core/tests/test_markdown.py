@@ -134,3 +134,13 @@ def test_markdown_to_text_keeps_the_words_only():
 
     source = "## Le projet\n\nRetirer les **grilles** & planter.\n\n- un [lien](https://a.example)\n- `code` <b>brut</b>"
     assert markdown_to_text(source) == "Le projet Retirer les grilles & planter. un lien code <b>brut</b>"
+
+
+def test_headings_start_at_the_level_the_page_gives_them():
+    source = "# Titre\n\n## Étapes\n\n### Matériel\n\n###### Détail"
+    levels = lambda html: [tag for tag, _ in _tags(html) if tag.startswith("h")]  # noqa: E731
+    # The page's body (under its <h1>): from h2
+    assert levels(render_markdown(source)) == ["h2", "h2", "h3", "h6"]
+    # In a section under an <h2> (a project's story, a kit's steps): from h3, never past h6
+    assert levels(render_markdown(source, top=3)) == ["h3", "h3", "h4", "h6"]
+    assert "Étapes" in render_markdown(source, top=3)

@@ -115,7 +115,7 @@ def test_the_project_page_shows_the_campaign(client, project, reward, resident):
     assert response.status_code == 200
     body = _body(response)
     assert "<h1" in body and "Le Café d&#x27;à Côté" in body
-    assert "<h2>Pourquoi</h2>" in body  # the story's Markdown, rendered
+    assert "<h3>Pourquoi</h3>" in body  # the story's Markdown, rendered, its headings under the section's <h2>
     assert "Un four pour la cuisine" in body and "pas encore atteint" in body
     assert "épuisé" in body and "restent 2 sur 2" in body
     assert "Des bras pour l&#x27;aménagement" in body

@@ -216,7 +216,7 @@ def project_follow(*, project: Project, user, follow: bool = True) -> None:
 
 @transaction.atomic
 def update_post(*, project: Project, author, title: str, body: str) -> ProjectUpdate:
-    """An update from the holder, e-mailed to contributors and followers."""
+    """An update from the holder, e-mailed to contributors and followers (`update.sent_to`: how many)."""
     update = ProjectUpdate.objects.create(project=project, author=author, title=title, body=body)
     recipients = {c.contributor_id: c.contributor for c in project.contributions.filter(
         status__in=Contribution.ACTIVE + (Contribution.Status.CAPTURED,)).select_related("contributor")}
@@ -224,6 +224,7 @@ def update_post(*, project: Project, author, title: str, body: str) -> ProjectUp
         recipients.setdefault(user.pk, user)
     recipients.pop(author.pk, None)
     notifications.update_posted(update, recipients.values())
+    update.sent_to = len(recipients)
     return update
 
 

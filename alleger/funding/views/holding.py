@@ -237,12 +237,18 @@ def post_update(request, slug):
     form = UpdateForm(request.POST, prefix="update")
     if form.is_valid():
         try:
-            project_services.update_post(project=project, author=request.user, **form.cleaned_data)
+            update = project_services.update_post(project=project, author=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_refusal(form, exc)
         else:
-            messages.success(request, _("Nouvelle publiée et envoyée aux contributeurs et aux personnes qui "
-                                        "suivent le projet."))
+            if update.sent_to:
+                messages.success(request, ngettext(
+                    "Nouvelle publiée et envoyée par courriel à %(n)s personne qui contribue au projet ou le suit.",
+                    "Nouvelle publiée et envoyée par courriel aux %(n)s personnes qui contribuent au projet ou le "
+                    "suivent.", update.sent_to) % {"n": update.sent_to})
+            else:
+                messages.success(request, _("Nouvelle publiée sur la page du projet (personne ne le suit ni n'y "
+                                            "contribue encore : aucun courriel envoyé)."))
             return redirect("funding:manage", slug=slug)
     return _render_manage(request, project, update_form=form)
 

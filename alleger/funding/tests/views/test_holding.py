@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -230,7 +231,19 @@ def test_the_holder_posts_an_update(client, project, holder, resident, mailoutbo
     assert response.status_code == 302
     assert ProjectUpdate.objects.get().title == "Les travaux commencent"
     assert resident.email in [to for m in mailoutbox for to in m.to]
+    # The holder is told how many people it went to
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Nouvelle publiée et envoyée par courriel à 1 personne qui contribue au projet ou le suit."]
     assert "<strong>peinture</strong>" in _body(client.get(project.get_absolute_url()))
+
+
+def test_an_update_nobody_receives_says_so(client, project, holder):
+    client.force_login(holder)
+    response = client.post(reverse("funding:post_update", args=[project.slug]),
+                           {"update-title": "Premier mot", "update-body": "Bienvenue."})
+    assert response.status_code == 302 and ProjectUpdate.objects.get().title == "Premier mot"
+    [message] = get_messages(response.wsgi_request)
+    assert "aucun courriel envoyé" in str(message)
 
 
 def test_an_empty_update_is_refused(client, project, holder, resident):

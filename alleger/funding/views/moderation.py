@@ -29,7 +29,7 @@ def _render_queue(request, territory, bound=None):
     return render(request, "funding/moderation_projects.html", {
         "territory": territory,
         "queue": [(p, forms[p.pk]) for p in queue],
-    })
+    }, status=400 if bound is not None else 200)  # a refused decision is a 400, as a kit's
 
 
 @login_required

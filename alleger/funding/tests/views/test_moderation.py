@@ -51,7 +51,7 @@ def test_asking_for_changes_needs_a_message(client, draft, moderator):
     url = reverse("funding:review", args=[draft.slug])
     response = client.post(url, {f"review-{draft.pk}-decision": "request_changes",
                                  f"review-{draft.pk}-message": ""})
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the queue again, with the explanation
     assert "Expliquez votre décision" in _body(response)
     draft.refresh_from_db()
     assert draft.status == Project.Status.SUBMITTED

@@ -62,9 +62,11 @@ def resource_calendar(resource: Resource, busy, free_slots, *, since: dt.datetim
     """Busy periods as opaque events titled « Occupé » (no names), and a VFREEBUSY listing busy and free."""
     cal = _calendar(f"{resource.name} — {resource.place.name}")
     stamp = timezone.now()
-    for i, (start, end, _seats) in enumerate(busy):
+    for start, end, _seats in busy:
         event = Event()
-        event.add("uid", _uid(f"resource-{resource.pk}-busy", f"{int(start.timestamp())}-{i}"))
+        # Named by its own period, not by its rank: a cancellation earlier in the list must not rename
+        # every later event (a calendar would show duplicates and ghosts).
+        event.add("uid", _uid(f"resource-{resource.pk}-busy", f"{int(start.timestamp())}-{int(end.timestamp())}"))
         event.add("dtstamp", stamp)
         event.add("dtstart", start)
         event.add("dtend", end)

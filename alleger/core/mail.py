@@ -13,7 +13,8 @@ a rolled-back transaction sends nothing.
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import translation
 
 
@@ -33,7 +34,9 @@ def message(template: str, recipient, context: dict) -> EmailMessage | None:
     if not address:
         return None
     with translation.override(language or settings.LANGUAGE_CODE):
-        text = render_to_string(template, {**context, "SITE_URL": settings.SITE_URL})
+        # Plain text: nothing is HTML-escaped (« l'ombre », never « l&#x27;ombre »), whatever the template says.
+        text = get_template(template).template.render(Context({**context, "SITE_URL": settings.SITE_URL},
+                                                              autoescape=False))
     subject, _, body = text.strip().partition("\n")
     return EmailMessage(subject=f"[Alléger] {subject.strip()}", body=body.strip() + "\n", to=[address])
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from alleger.assets.models import Asset
@@ -17,7 +18,9 @@ class ProposalForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 10}), "kind": forms.RadioSelect,
                    "asset": forms.HiddenInput}
         help_texts = {
-            "body": _("Ce que vous proposez, pourquoi, et comment vous imaginez le faire. ") + MARKDOWN_HELP,
+            # format_lazy: a `+` would translate both halves once, at import, in the default language.
+            "body": format_lazy("{}{}", _("Ce que vous proposez, pourquoi, et comment vous imaginez le faire. "),
+                                MARKDOWN_HELP),
         }
 
     def __init__(self, *args, **kwargs):
@@ -26,6 +29,8 @@ class ProposalForm(forms.ModelForm):
         self.fields["territory"].empty_label = None
         self.fields["asset"].queryset = Asset.objects.filter(moderation=Asset.Moderation.PUBLISHED).order_by("name")
         self.fields["asset"].required = False
+        # Radio buttons: no blank « --------- » choice (the field is required)
+        self.fields["kind"].choices = [(value, label) for value, label in self.fields["kind"].choices if value]
 
     def clean(self):
         data = super().clean()
@@ -39,7 +44,8 @@ class AnswerForm(forms.Form):
     status = forms.ChoiceField(label=_("Nouveau statut"), choices=Proposal.Status.choices)
     answer = forms.CharField(label=_("Réponse officielle"), required=False, max_length=10_000,
                              widget=forms.Textarea(attrs={"rows": 6}),
-                             help_text=_("Obligatoire pour accepter, refuser ou déclarer réalisée. ") + MARKDOWN_HELP)
+                             help_text=format_lazy("{}{}", _("Obligatoire pour accepter, refuser ou déclarer "
+                                                             "réalisée. "), MARKDOWN_HELP))
 
 
 class FilterForm(forms.Form):

@@ -109,6 +109,21 @@ def test_the_public_feed_shows_busy_and_free_without_names(client, room, residen
     assert b"Secret" not in body and resident.display_name.encode() not in body
 
 
+def test_a_busy_period_keeps_its_uid_when_an_earlier_one_is_cancelled(client, room, resident):
+    # A calendar matches events by UID: a later event must keep its own when an earlier booking goes
+    first = services.booking_create(resource=room, user=resident, start=tomorrow(10), end=tomorrow(11))
+    services.booking_create(resource=room, user=resident, start=tomorrow(15), end=tomorrow(16))
+
+    def uids():
+        body = client.get(f"/reservations/ressources/{room.pk}/disponibilites.ics").content
+        return {e.decoded("DTSTART"): str(e["UID"]) for e in Calendar.from_ical(body).walk("VEVENT")}
+
+    before = uids()
+    services.booking_cancel(booking=first, actor=resident)
+    after = uids()
+    assert len(before) == 2 and list(after.items()) == [(tomorrow(15), before[tomorrow(15)])]
+
+
 def test_the_manager_page_attendance_and_trainings(client_of, room, laser, training, resident, org_member):
     booking = Booking.objects.create(resource=room, user=resident, start=timezone.now() - dt.timedelta(minutes=10),
                                      end=timezone.now() + dt.timedelta(minutes=50),

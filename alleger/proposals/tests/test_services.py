@@ -121,3 +121,17 @@ def test_decisions_need_an_answer_and_follow_the_transitions(proposal, moderator
     with pytest.raises(ValidationError) as refusal:
         proposal_answer(proposal=proposal, moderator=moderator, status=S.REJECTED, answer="Non.")
     assert refusal.value.code == "invalid_transition"
+
+
+def test_the_answer_e_mail_is_plain_text_with_its_apostrophes(territory, other_resident, moderator, mailoutbox,
+                                                              django_capture_on_commit_callbacks):
+    # A plain-text e-mail escapes nothing: « l'ombre », never « l&#x27;ombre » (alleger.core.mail renders every
+    # template without HTML escaping)
+    proposal = make_proposal(territory=territory, author=other_resident, title="Des bancs à l'ombre")
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal_answer(proposal=proposal, moderator=moderator, status="under_review",
+                        answer="On regarde ça & on revient vers vous.")
+    [mail] = mailoutbox
+    assert "« Des bancs à l'ombre »" in mail.subject
+    assert "À l'étude" in mail.body and "On regarde ça & on revient vers vous." in mail.body
+    assert "&#x27;" not in mail.subject + mail.body and "&amp;" not in mail.body

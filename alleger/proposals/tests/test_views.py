@@ -3,6 +3,8 @@
 import pytest
 from django.contrib.messages import get_messages
 
+from alleger.core.tests.test_translations import compiled_locale, translated  # noqa: F401 (fixtures)
+from alleger.proposals.forms import MARKDOWN_HELP
 from alleger.proposals.models import Proposal, Support
 from alleger.proposals.services import proposal_answer, proposal_support
 from alleger.testing.assets_factories import AssetFactory
@@ -162,3 +164,18 @@ def test_a_proposal_hidden_by_flags_leaves_the_list_and_is_masked(client, propos
     assert "masquée en attente de modération" in html and "enrobé" not in html
     client.force_login(moderator)
     assert "enrobé" in client.get(proposal.get_absolute_url()).content.decode()
+
+
+def test_the_proposal_forms_speak_the_visitor_s_language_and_offer_no_blank_kind(translated):  # noqa: F811
+    # The help texts are joined lazily: each request gets its own language, not the one of the module's import
+    from django.utils import translation
+
+    from alleger.proposals.forms import AnswerForm, ProposalForm
+
+    with translation.override("en"):
+        assert str(AnswerForm().fields["answer"].help_text).startswith("Required")
+        assert str(ProposalForm().fields["body"].help_text).endswith(str(MARKDOWN_HELP))
+    with translation.override("fr"):
+        assert str(AnswerForm().fields["answer"].help_text).startswith("Obligatoire")
+    # Radio buttons for a required kind: no « --------- » choice
+    assert "" not in [value for value, _label in ProposalForm().fields["kind"].choices]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -34,4 +35,8 @@ def language(request):
     if code in dict(settings.LANGUAGES):
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax",
                             secure=settings.HTTPS)
+        user = request.user
+        if user.is_authenticated and user.preferred_language != code:
+            # The e-mails follow: they are written in the account's language, far from any request.
+            get_user_model().objects.filter(pk=user.pk).update(preferred_language=code)
     return response

@@ -65,6 +65,20 @@ def test_the_language_switch_sets_the_cookie_and_goes_back(client):
     assert response.cookies["django_language"].value == "en"
 
 
+@pytest.mark.django_db
+def test_the_language_switch_of_a_logged_in_person_is_also_the_language_of_their_e_mails(client):
+    from alleger.testing.factories import UserFactory
+
+    person = UserFactory(preferred_language="fr")
+    client.force_login(person)
+    client.get("/langue/", {"language": "en"})
+    person.refresh_from_db()
+    assert person.preferred_language == "en"
+    client.get("/langue/", {"language": "xx"})  # an unknown language changes nothing
+    person.refresh_from_db()
+    assert person.preferred_language == "en"
+
+
 def test_the_language_switch_refuses_unknown_languages_and_foreign_redirects(client):
     response = client.get("/langue/", {"language": "xx", "next": "https://evil.example/"})
 

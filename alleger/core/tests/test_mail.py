@@ -10,7 +10,7 @@ from django.db import transaction
 from huey.contrib.djhuey import HUEY
 
 from alleger.testing.factories import TerritoryFactory, UserFactory
-from alleger.testing.money import contribute, published_project
+from alleger.testing.money import contribute, published_project, sponsor_pool
 from alleger.testing.reports_factories import make_category, make_report
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +51,24 @@ def test_a_pledge_queues_its_receipt_after_the_commit_and_the_worker_sends_it_in
     assert [m.to for m in mail.outbox] == [[backer.email]]
     assert "Le café associatif" in mail.outbox[0].subject
     assert "€12.50" in mail.outbox[0].body  # rendered in English, the backer's language
+
+
+def test_a_matched_pledge_s_receipt_says_what_the_fund_adds(queue, django_capture_on_commit_callbacks):
+    territory = TerritoryFactory()
+    project = published_project(territory=territory, title="Le café associatif")
+    sponsor_pool(territory=territory, amount_cents=100_000, factor_bp=10_000, cap_per_contribution_cents=500)
+    backer, alone = UserFactory(), UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        contribute(project, backer, 1_250)
+    queue()
+    [receipt] = mail.outbox
+    assert "Un fonds de doublement y ajoute 5\u00a0€ : le projet reçoit les deux." in receipt.body
+    # Without a fund, no such line
+    project_alone = published_project(territory=TerritoryFactory(), title="Sans fonds")
+    with django_capture_on_commit_callbacks(execute=True):
+        contribute(project_alone, alone, 1_250)
+    queue()
+    assert "fonds de doublement" not in mail.outbox[1].body
 
 
 def test_a_rolled_back_transaction_queues_nothing(queue, django_capture_on_commit_callbacks):

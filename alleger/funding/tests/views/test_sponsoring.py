@@ -90,3 +90,13 @@ def test_matches_show_on_the_project_and_the_sponsor_dashboard(client, territory
     client.force_login(sponsor)
     body = _body(client.get(reverse("funding:sponsor")))
     assert "Le Café d&#x27;à Côté" in body and "<td class=\"num\">20\u00a0€</td>" in body
+
+
+def test_a_followed_project_s_progress_is_written_as_the_language_writes_percentages(client, sponsor, project,
+                                                                                     resident):
+    pledge(project, resident, project.goal_cents * 23 // 100)
+    project.followers.add(sponsor)
+    client.force_login(sponsor)
+    assert "(23\u00a0%)" in _body(client.get(reverse("funding:sponsor")))
+    client.cookies["django_language"] = "en"
+    assert "(23%)" in _body(client.get(reverse("funding:sponsor")))

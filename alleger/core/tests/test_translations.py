@@ -215,3 +215,15 @@ def test_territory_and_organisation_pages_in_english(client, translated, territo
     assert "Neighbourhoods" in html
     html = _get(client, "/organisations/", "en")
     assert "All types" in html and "Tous les types" not in html
+
+
+@pytest.mark.django_db
+def test_allauth_s_pages_are_reworded_as_the_rest_of_the_site(client, translated):
+    # Our catalogue comes before allauth's: sentence case in English, « courriel » in French
+    client.cookies["django_language"] = "en"
+    login = client.get("/accounts/login/").content.decode()
+    assert re.search(r"<title>\s*Sign in", login) and "Remember me" in login and "Sign In" not in login
+    assert "Password reset" in client.get("/accounts/password/reset/").content.decode()
+    client.cookies["django_language"] = "fr"
+    reset = client.get("/accounts/password/reset/").content.decode()
+    assert "nous vous enverrons un courriel" in reset and "e-mail" not in reset

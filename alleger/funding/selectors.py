@@ -20,7 +20,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Trunc
 from django.utils import timezone
 
+from alleger.accounts.models import User
 from alleger.core import charts, search
+from alleger.organisations.models import Organisation
 
 from .models import Call, Contribution, Match, MatchingPool, Need, Offer, Project, Reward, Theme
 
@@ -90,9 +92,6 @@ def _backers(project: Project) -> tuple[list[dict], int]:
 
     A backer is the organisation a contribution was given for, else the person who gave as themself;
     who gives twice is listed once."""
-    from alleger.accounts.models import User
-    from alleger.organisations.models import Organisation
-
     groups = (project.contributions.filter(status__in=Contribution.ACTIVE, anonymous=False)
               .annotate(person=Case(When(organisation__isnull=True, then=F("contributor_id")),
                                     output_field=BigIntegerField()))

@@ -202,6 +202,12 @@ if DATABASE_URL:
     # then is replaced. Off by default (bench/README.md: the cost on a logged-in page).
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("DB_CONN_HEALTH_CHECKS", False)
+        # Server-side prepared statements, for the few hot statements that ask for them
+        # (alleger.core.db.prepared_cursor: a pledge's snapshot is planned once per connection,
+        # not once per pledge). Django's own cursors bind on the client and never prepare.
+        # Off (DB_PREPARED_STATEMENTS=false) behind a transaction pooler that cannot keep them.
+        if envbool("DB_PREPARED_STATEMENTS", True):
+            DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

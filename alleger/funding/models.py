@@ -327,16 +327,17 @@ class Contribution(models.Model):
                                     db_index=False)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DONATION)
     amount_cents = models.PositiveBigIntegerField()
-    reward = models.ForeignKey(Reward, null=True, blank=True, on_delete=models.PROTECT, related_name="contributions")
+    reward = models.ForeignKey(Reward, null=True, blank=True, on_delete=models.PROTECT, related_name="contributions",
+                               db_index=False)
     #: The backer shown when a member gives as their organisation; `contributor` is still who pays.
     organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="contributions")
+                                     related_name="contributions", db_index=False)
     anonymous = models.BooleanField(default=False)
     message = models.CharField(max_length=500, blank=True)
     idempotency_key = models.CharField(max_length=80)
     provider = models.CharField(max_length=20)
     provider_reference = models.CharField(max_length=80, blank=True)
-    status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices)
     matched_cents = models.BigIntegerField(default=0)
     capture_attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=200, blank=True)
@@ -346,7 +347,7 @@ class Contribution(models.Model):
     captured_at = models.DateTimeField(null=True, blank=True)
     #: Offline payments: the moderator who confirmed the money arrived (never the contributor nor the holder).
     receipt_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                             on_delete=models.PROTECT, related_name="+")
+                                             on_delete=models.PROTECT, related_name="+", db_index=False)
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -360,13 +361,25 @@ class Contribution(models.Model):
             models.CheckConstraint(condition=Q(kind="donation") | Q(reward__isnull=True),
                                    name="contribution_loans_have_no_reward"),
         ]
-        # By time: the metrics job reads a range of days (and who had contributed before it).
+        # Every index is one more entry written by each pledge, under its project's lock: a hot campaign
+        # pays for each. So no index serves only LIKE (Django's `_like` twins), and the columns that
+        # most pledges leave empty (a reward, an organisation, a moderator's confirmation) or that only
+        # offline payments wait in are indexed where they are set (partial indexes).
         indexes = [
             models.Index(fields=["project", "status"]),
             # « Is this person's pledge their first to the project? », asked under the project's lock for
             # every pledge: one probe, not a walk through every contribution of a hot campaign.
             models.Index(fields=["project", "contributor"]),
+            # By time: the metrics job reads a range of days (and who had contributed before it).
             models.Index(fields=["created_at"]),
+            # The moderators' queue of offline payments to confirm, across a territory's projects.
+            models.Index(fields=["status"], condition=Q(status__in=["pending", "capture_failed"]),
+                         name="contribution_awaiting_money"),
+            models.Index(fields=["reward"], condition=Q(reward__isnull=False), name="contribution_reward"),
+            models.Index(fields=["organisation"], condition=Q(organisation__isnull=False),
+                         name="contribution_organisation"),
+            models.Index(fields=["receipt_confirmed_by"], condition=Q(receipt_confirmed_by__isnull=False),
+                         name="contribution_confirmed_by"),
         ]
 
     def __str__(self):
@@ -438,7 +451,7 @@ class Transfer(models.Model):
     destination = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="credits")
     amount_cents = models.BigIntegerField()
     # A retried operation finds its first transfer through this key.
-    idempotency_key = models.CharField(max_length=200, unique=True)
+    idempotency_key = models.CharField(max_length=200)
     project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.PROTECT, related_name="transfers")
     contribution = models.ForeignKey(Contribution, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="transfers")
@@ -448,6 +461,8 @@ class Transfer(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount_cents__gt=0), name="transfer_positive"),
             models.CheckConstraint(condition=~Q(source=F("destination")), name="transfer_between_two_accounts"),
+            # A constraint, not `unique=True`: the same unique index without Django's LIKE twin.
+            models.UniqueConstraint(fields=["idempotency_key"], name="transfer_idempotent"),
         ]
 
     def __str__(self):
@@ -471,13 +486,17 @@ class LoanRepayment(models.Model):
 class SimulatedCharge(models.Model):
     """The simulated card processor's own book: one row per authorisation."""
 
-    reference = models.CharField(max_length=40, unique=True)
+    reference = models.CharField(max_length=40)
     amount_cents = models.PositiveBigIntegerField()
     status = models.CharField(max_length=12)  # authorised, captured, voided, refunded, declined
     # Test cards decide behaviour: fail every capture, or the first N captures.
     capture_failures_left = models.IntegerField(default=0)
     operations = models.JSONField(default=dict)  # idempotency key → result, as a processor keeps them
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # Unique without Django's LIKE twin index: each card pledge writes one row here.
+        constraints = [models.UniqueConstraint(fields=["reference"], name="simulatedcharge_reference")]
 
     def __str__(self):
         return f"{self.reference} {self.amount_cents}c ({self.status})"

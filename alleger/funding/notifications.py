@@ -1,7 +1,11 @@
 """E-mails of the funding track, queued after the transaction that caused them commits (alleger.core.mail)."""
 
+from django.db import transaction
+
 from alleger.core.mail import send_each_later, send_later
 from alleger.territories.selectors import territory_moderators
+
+from .tasks import send_receipt
 
 
 def _send_later(template: str, users, context: dict) -> None:
@@ -22,8 +26,8 @@ def project_reviewed(project, decision: str, message: str):
 
 
 def contribution_received(contribution):
-    _send_later("contribution_received", [contribution.contributor], {"contribution": contribution,
-                                                                      "project": contribution.project})
+    """The receipt, queued by the contribution's id (see `funding.tasks`): every pledge runs this."""
+    transaction.on_commit(lambda: send_receipt(contribution.pk))
 
 
 def goal_reached(project):

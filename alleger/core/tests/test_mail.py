@@ -53,6 +53,26 @@ def test_a_pledge_queues_its_receipt_after_the_commit_and_the_worker_sends_it_in
     assert "€12.50" in mail.outbox[0].body  # rendered in English, the backer's language
 
 
+def test_a_receipt_is_queued_by_the_contribution_s_id_alone_and_reads_what_was_committed(
+        queue, django_capture_on_commit_callbacks):
+    """Every pledge of a hot campaign pays for the enqueue: an id, not the pickled contribution."""
+    project = published_project(territory=TerritoryFactory(), title="Le café associatif")
+    backer, closing = UserFactory(), UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        contribution = contribute(project, backer, 1_250)
+        contribute(project, closing, 900)
+    first, second = HUEY.dequeue(), HUEY.dequeue()
+    assert (first.name, first.args) == ("send_receipt", (contribution.pk,))
+    assert len(HUEY.serialize_task(first)) < 300  # a contribution pickled with its project is kilobytes
+    # What the job reads is what was committed: an account closed meanwhile gets nothing.
+    closing.is_active = False
+    closing.save()
+    HUEY.execute(first)
+    HUEY.execute(second)
+    assert [m.to for m in mail.outbox] == [[backer.email]]
+    assert "12,50" in mail.outbox[0].body
+
+
 def test_a_matched_pledge_s_receipt_says_what_the_fund_adds(queue, django_capture_on_commit_callbacks):
     territory = TerritoryFactory()
     project = published_project(territory=territory, title="Le café associatif")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alleger.core import fragments
+from alleger.core.db import prepared_cursor
 from alleger.core.errors import Refused
 from alleger.core.services import audit_record
 from alleger.core.templatetags.alleger import euros
@@ -169,9 +170,10 @@ def _snapshot(project_id: int, contributor_id: int, idempotency_key: str) -> tup
 
     One statement, no lock: what it says is checked again under the lock.
     Hand-written because it runs for every pledge, and compiling the
-    equivalent queryset costs more than running it.
+    equivalent queryset costs more than running it; prepared on PostgreSQL,
+    because planning it costs more than running it too (alleger.core.db).
     """
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_snapshot_sql(), [contributor_id, idempotency_key, project_id])
         row = cursor.fetchone()
     if row is None:
@@ -255,20 +257,30 @@ def _refusal(code: str, room: int = 0) -> Refused:
     return Refused("campaign_closed", _("La campagne de ce projet n'est pas ouverte aux contributions."), status=409)
 
 
+# Typed parameters: one prepared statement whatever the values (alleger.core.db).
+_RECORD_SQL = ("SELECT r.r_outcome, r.r_contribution, r.r_room, r.r_matched, r.r_goal_reached_now{bump} "
+               "FROM funding_contribution_record(%s::bigint, %s::bigint, %s::text, %s::bigint, %s::bigint, "
+               "%s::boolean, %s::text, %s::text, %s::text, %s::text, %s::text, %s::timestamptz, %s::bigint) AS r")
+_RECORD_ALONE_SQL = _RECORD_SQL.format(bump=f", {fragments.BUMP_CALL}")
+_RECORD_IN_TRANSACTION_SQL = _RECORD_SQL.format(bump="")
+
+
 def _record_sql(contribution: Contribution, *, now) -> tuple[Contribution | None, bool]:
     c = contribution
-    sql = "SELECT * FROM funding_contribution_record(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     params = [c.project_id, c.contributor_id, c.kind, c.amount_cents, c.reward_id, c.anonymous, c.message,
               c.idempotency_key, c.provider, c.provider_reference, c.status, now, c.organisation_id]
     # The stored function writes through a SELECT, which the shared fragments' write watch does not
-    # see: the new data version goes with it. Alone, the two statements are one transaction (one round
+    # see: the new data version goes with it. Alone, the statement is its own transaction, and its
+    # select list bumps the version once the function has returned (one prepared statement, one round
     # trip; the version's row is locked after the project's, as everywhere, and only until the commit).
     alone = not connection.in_atomic_block
     if alone:
-        sql, params = f"{sql}; {fragments.BUMP_SQL}", params + fragments.bump_params()
-    with connection.cursor() as cursor:
+        sql, params = _RECORD_ALONE_SQL, fragments.bump_params() + params  # the select list comes first
+    else:
+        sql = _RECORD_IN_TRANSACTION_SQL
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
-        outcome, contribution_id, room, matched, goal_reached_now = cursor.fetchone()
+        outcome, contribution_id, room, matched, goal_reached_now = cursor.fetchone()[:5]
     if alone:
         fragments.counted()
     else:

@@ -202,7 +202,7 @@ def test_on_postgresql_the_lock_is_taken_and_released_within_one_autocommitted_s
     seen = []
 
     def spy(execute, sql, params, many, context):
-        seen.append((sql.split("(")[0].split()[-1] if "funding_contribution_record" in sql else sql.split()[0],
+        seen.append(("funding_contribution_record" if "funding_contribution_record(" in sql else sql.split()[0],
                      connection.get_autocommit(), connection.in_atomic_block))
         return execute(sql, params, many, context)
 
@@ -215,6 +215,51 @@ def test_on_postgresql_the_lock_is_taken_and_released_within_one_autocommitted_s
     assert set(after) <= {"SELECT"}  # nothing written after it (the receipt job reads its recipient)
     project.refresh_from_db()
     assert (project.pledged_cents, project.contributors_count) == (1_000, 1)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_pledge_s_snapshot_and_record_are_prepared_once_and_renew_the_data_version(territory):
+    """Planning the snapshot cost more than running it: both statements are prepared on the connection
+    (alleger.core.db), and the record's statement still renews the shared fragments' data version."""
+    from alleger.core import fragments
+
+    project = published_project(territory=territory)
+
+    def version():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT version FROM core_dataversion WHERE id = 1")
+            return cursor.fetchone()[0]
+
+    versions = []
+    for _ in range(3):
+        before = version()
+        contribute(project, UserFactory(), 1_000)
+        versions.append(version() != before)
+    assert versions == [True, True, True]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert sum("funding_contribution_record(" in sql for sql in prepared) == 1
+    assert sum(fragments.BUMP_CALL.split("(")[0] in sql for sql in prepared) == 1
+    assert sum("idempotency_key = $" in sql for sql in prepared) == 1  # the snapshot
+    project.refresh_from_db()
+    assert (project.pledged_cents, project.contributors_count) == (3_000, 3)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_card_pledge_writes_no_index_it_does_not_need():
+    """Each index is one more entry written by every pledge, under the project's lock (migration 0012)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename IN "
+                       "('funding_contribution', 'funding_transfer', 'funding_simulatedcharge')")
+        indexes = cursor.fetchall()
+    assert not [name for _table, name, sql in indexes if "pattern_ops" in sql]
+    full = sorted(name for table, name, sql in indexes if table == "funding_contribution" and " WHERE " not in sql)
+    assert len(full) == 5, full  # the key, (contributor, key), (project, contributor), (project, status), date
+    partial = {name for table, name, sql in indexes if table == "funding_contribution" and " WHERE " in sql}
+    assert partial == {"contribution_awaiting_money", "contribution_reward", "contribution_organisation",
+                       "contribution_confirmed_by"}
 
 
 # --------------------------------------------------------------------------

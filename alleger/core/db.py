@@ -17,14 +17,23 @@ from django.db import connection
 
 
 @functools.cache
-def _prepared_cursor_class():
+def _prepared_cursor_classes() -> tuple[type, type]:
     import psycopg
 
     class PreparedCursor(psycopg.Cursor):
         def execute(self, query, params=None, *, prepare=None, binary=None):
             return super().execute(query, params, prepare=True, binary=binary)
 
-    return PreparedCursor
+    class LoggedPreparedCursor(PreparedCursor):
+        """For Django's query log (DEBUG, `assertNumQueries`): a prepared execution keeps no query text."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            result = super().execute(query, params, binary=binary)
+            if self._query is None:
+                self._query = self._convert_query(query, params)
+            return result
+
+    return PreparedCursor, LoggedPreparedCursor
 
 
 @contextlib.contextmanager
@@ -36,7 +45,10 @@ def prepared_cursor():
             yield cursor
         return
     connection.validate_thread_sharing()
-    raw = _prepared_cursor_class()(connection.connection)
-    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    plain, logged = _prepared_cursor_classes()
+    if connection.queries_logged:
+        cursor = connection.make_debug_cursor(logged(connection.connection))
+    else:
+        cursor = connection.make_cursor(plain(connection.connection))
     with cursor:
         yield cursor

@@ -19,6 +19,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alleger.core.db import prepared_cursor
+
 from .models import Contribution, SimulatedCharge
 
 
@@ -117,10 +119,10 @@ class SimulatedCardProvider(PaymentProvider):
         failures = {CARD_CAPTURE_ALWAYS_FAILS: -1, CARD_CAPTURE_FAILS_ONCE: 1}.get(number, 0)
         reference = "SIM-" + uuid.uuid5(uuid.NAMESPACE_URL, idempotency_key).hex[:16]
         # One statement: a repeated key keeps the first authorisation. Written
-        # by hand because every pledge runs it (see contribution_create).
+        # by hand, and prepared, because every pledge runs it (see contribution_create).
         table = connection.ops.quote_name(SimulatedCharge._meta.db_table)
         operations = _json_placeholder()
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} (reference, amount_cents, status, capture_failures_left, operations, "
                 f"created_at) VALUES (%s, %s, 'authorised', %s, {operations}, %s) ON CONFLICT (reference) DO NOTHING",

@@ -135,8 +135,8 @@ def _feature(row, types, prefix) -> dict:
 def _cursor():
     """A cursor for the map's reads. On PostgreSQL, psycopg's own with server-side binding: the
     parameters go apart from the statement (Django's cursor quotes them into it, in Python, on every
-    request); never a prepared statement (PgBouncer in transaction mode would lose it), as the
-    benchmark's floor. The map only reads, so Django's statement wrappers (the data version's watch)
+    request); not prepared, as the benchmark's floor (its text changes with the filters and the
+    clusters' cell; alleger.core.db prepares only a pledge's few fixed statements). The map only reads, so Django's statement wrappers (the data version's watch)
     have nothing to see here. Where Django logs the statements (DEBUG, the tests'
     CaptureQueriesContext) its own cursor is used."""
     if connection.vendor != "postgresql" or connection.queries_logged:

@@ -2,7 +2,9 @@
 site's layout, in the visitor's language, saying what happened and where to go next.
 
 Paths of the machine interfaces (/api/, /open311/) get the API's error shape,
-`{"code", "message"}`, instead of a page.
+`{"code", "message"}`, instead of a page, or the shape the app serving the
+path registers (`register_error_shape`: Open311's list of {code, description},
+in XML for a .xml path).
 """
 
 import logging
@@ -30,8 +32,24 @@ def _messages():
     }
 
 
+#: Path prefix -> answer(request, status, code, message): a machine interface's own error shape.
+_shapes: dict = {}
+
+
+def register_error_shape(prefix: str, answer) -> None:
+    """Errors under `prefix` are answered by `answer(request, status, code, message)` (AppConfig.ready())."""
+    _shapes[prefix] = answer
+
+
 def _for_machines(request) -> bool:
     return request.path.startswith(MACHINE_PREFIXES)
+
+
+def _machine_answer(request, status: int, code: str, message: str):
+    for prefix, answer in _shapes.items():
+        if request.path.startswith(prefix):
+            return answer(request, status, code, message)
+    return JsonResponse({"code": code, "message": message}, status=status)
 
 
 def _context(request, status: int) -> dict:
@@ -49,7 +67,7 @@ def _context(request, status: int) -> dict:
 def _answer(request, status: int, template: str, reason: str = ""):
     code, message = _messages()[status]
     if _for_machines(request):
-        return JsonResponse({"code": code, "message": reason or message}, status=status)
+        return _machine_answer(request, status, code, reason or message)
     return render(request, template, {**_context(request, status), "reason": reason}, status=status)
 
 
@@ -75,7 +93,7 @@ def method_not_allowed(request):
 def csrf_failure(request, reason=""):
     if _for_machines(request):
         message = _("Le jeton de sécurité du formulaire manque ou a expiré.")
-        return JsonResponse({"code": "csrf_failed", "message": message}, status=403)
+        return _machine_answer(request, 403, "csrf_failed", message)
     return render(request, "errors/csrf.html", _context(request, 403), status=403)
 
 
@@ -84,7 +102,7 @@ def server_error(request):
     rendered from a plain context (no request, no user, no query)."""
     code, message = _messages()[500]
     if _for_machines(request):
-        return JsonResponse({"code": code, "message": message}, status=500)
+        return _machine_answer(request, 500, code, message)
     try:
         body = loader.get_template("errors/500.html").render(_context(request, 500))
     except Exception:  # the layout itself is broken: still answer something readable

@@ -9,10 +9,15 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from alleger.core import error_views
         from alleger.discussions import registry
         from alleger.territories import feeds
 
+        from . import open311
         from .selectors import feed_items
+
+        # A 404 or a 500 under /open311/ is Open311's list of errors, in the path's format.
+        error_views.register_error_shape("/open311/", open311.error_for_handler)
 
         registry.register(self.get_model("Report"), key="report", view_perm="reports.view_report",
                           author="reporter_id")

@@ -101,6 +101,11 @@ def error_response(fmt: str, status: int, description: str) -> HttpResponse:
                   root="errors", item="error", status=status)
 
 
+def error_for_handler(request, status: int, code: str, message: str) -> HttpResponse:
+    """The site's error handlers (404, 500…) under /open311/: the spec's error list, XML for a .xml path."""
+    return error_response("xml" if request.path.endswith(".xml") else "json", status, message)
+
+
 def open311_view(*methods):
     """Check the format and the method; turn Open311Error (and any refusal) into the spec's error list."""
 
@@ -369,6 +374,10 @@ def _ids(raw: str) -> list[int]:
     return ids
 
 
+#: The years a date parameter may name: far enough for any filter, short of the calendar's ends.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 def _date_param(params, name):
     raw = (params.get(name) or "").strip()
     if not raw:
@@ -377,6 +386,11 @@ def _date_param(params, name):
     if value is None:
         raise Open311Error(400, _("%(name)s doit être une date W3C avec son fuseau, par exemple "
                                   "2024-05-01T00:00:00Z.") % {"name": name})
+    # Read as a year, before any arithmetic: 9999-12-31 plus a window (or minus a time zone) is past
+    # what a date can hold.
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise Open311Error(400, _("%(name)s doit être une date entre les années %(first)s et %(last)s.")
+                           % {"name": name, "first": FIRST_YEAR, "last": LAST_YEAR})
     return value
 
 

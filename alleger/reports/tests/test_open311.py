@@ -174,6 +174,19 @@ def test_service_definition_xml(client, category):
     assert [(v.findtext("key"), v.findtext("name")) for v in values] == [("freins", "Freins"), ("pneu", "Pneu crevé")]
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_an_unknown_path_and_a_crash_answer_open311_s_own_error_list(client, category, fmt, monkeypatch):
+    """The site's 404 and 500 handlers speak Open311 under /open311/, in the path's format."""
+    assert_error(client.get(f"{BASE}/nowhere.{fmt}"), 404, fmt)
+
+    def broken(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("alleger.reports.selectors.open311_requests", broken)
+    client.raise_request_exception = False
+    assert_error(client.get(f"{BASE}/requests.{fmt}"), 500, fmt, contains="erreur")
+
+
 def test_an_unknown_service_is_404(client, category):
     assert_error(client.get(f"{BASE}/services/licorne.json"), 404, contains="service_code")
     assert_error(client.get(f"{BASE}/services/licorne.xml"), 404, "xml", contains="service_code")
@@ -398,6 +411,11 @@ def test_start_and_end_dates_choose_the_window(client, category):
     ({"start_date": "2024-01-01T00:00:00Z", "end_date": "2024-06-01T00:00:00Z"}, "90 jours"),
     ({"status": "pending"}, "status"),
     ({"service_request_id": "12,abc"}, "service_request_id"),
+    # At the calendar's ends, a window or a time zone would step past what a date holds: 400, not 500
+    ({"start_date": "9999-12-31T23:59:59Z"}, "années"),
+    ({"end_date": "0001-01-01T00:00:00Z"}, "années"),
+    ({"start_date": "0001-01-01T00:30:00+01:00", "end_date": "0001-01-02T00:00:00Z"}, "années"),
+    ({"start_date": "9999-12-30T00:00:00Z", "end_date": "9999-12-31T23:59:00-01:00"}, "années"),
 ])
 def test_bad_filters_are_400(client, category, fmt, params, contains):
     assert_error(client.get(f"{BASE}/requests.{fmt}", params), 400, fmt, contains=contains)

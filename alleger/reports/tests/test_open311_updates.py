@@ -112,6 +112,8 @@ def test_get_filters_on_the_time_of_the_update(client, report, moderator):
     ({"start_date": "hier"}, "start_date"),
     ({"start_date": "2024-05-01T10:00:00"}, "start_date"),
     ({"start_date": "2024-01-01T00:00:00Z", "end_date": "2024-06-01T00:00:00Z"}, "90 jours"),
+    ({"start_date": "9999-12-31"}, "années"),
+    ({"end_date": "0001-01-01"}, "années"),
 ])
 def test_get_with_bad_dates_is_400(client, category, fmt, params, contains):
     assert_error(client.get(f"{BASE}/servicerequestupdates.{fmt}", params), 400, fmt, contains=contains)

@@ -141,7 +141,20 @@ def report_create(*, territory, category: ReportCategory | None, reporter, descr
         raise Refused("description_required", _("Décrivez le problème en quelques mots."))
     if len(description) > DESCRIPTION_MAX:
         raise Refused("description_too_long", _("La description est trop longue (4 000 caractères au maximum)."))
-    address, address_id = (address or "").strip()[:250], (address_id or "").strip()[:100]
+    address, address_id = (address or "").strip(), (address_id or "").strip()
+    contact_email, contact_phone = contact_email.strip(), contact_phone.strip()
+    contact_first_name, contact_last_name = contact_first_name.strip(), contact_last_name.strip()
+    # Refused, never cut: a stored value is what its sender wrote (the web form refuses the same lengths).
+    for value, field, message in (
+            (address, "address", _("L'adresse fait au plus %(max)s caractères.")),
+            (address_id, "address_id", _("L'identifiant d'adresse fait au plus %(max)s caractères.")),
+            (contact_email, "contact_email", _("L'adresse e-mail de contact fait au plus %(max)s caractères.")),
+            (contact_first_name, "contact_first_name", _("Le prénom fait au plus %(max)s caractères.")),
+            (contact_last_name, "contact_last_name", _("Le nom fait au plus %(max)s caractères.")),
+            (contact_phone, "contact_phone", _("Le numéro de téléphone fait au plus %(max)s caractères."))):
+        limit = Report._meta.get_field(field).max_length
+        if len(value) > limit:
+            raise Refused("too_long", message % {"max": limit})
     if (lat is None) != (lon is None):
         raise Refused("location_incomplete", _("Indiquez la latitude et la longitude, ou une adresse."))
     if lat is None and not address and not address_id:
@@ -165,8 +178,8 @@ def report_create(*, territory, category: ReportCategory | None, reporter, descr
         show_name=show_name, description=description, lat=lat, lon=lon, address=address, address_id=address_id,
         neighbourhood=neighbourhood_at(territory=territory, lat=lat, lon=lon) if lat is not None else None,
         media_url=media_urls[0] if media_urls else "", attributes=cleaned_attributes, source=source,
-        contact_email=contact_email.strip().lower(), contact_first_name=contact_first_name.strip()[:80],
-        contact_last_name=contact_last_name.strip()[:80], contact_phone=contact_phone.strip()[:40],
+        contact_email=contact_email.lower(), contact_first_name=contact_first_name, contact_last_name=contact_last_name,
+        contact_phone=contact_phone,
     )
     if cleaned_photos:
         report.photo.save(cleaned_photos[0].name, cleaned_photos[0], save=False)

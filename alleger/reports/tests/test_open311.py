@@ -268,6 +268,13 @@ def test_post_with_the_key_of_a_deactivated_account_is_403(client, category, api
     ({"media_url": "ftp://photos.example/a.jpg"}, 400, "photo"),
     ({"media_url": "https://photos.example/" + "a" * 480}, 400, "500"),  # the column's size: no 500 on PostgreSQL
     ({"jurisdiction_id": "atlantide"}, 404, "jurisdiction_id"),
+    # Over a column's size: refused (never cut, never a 500 on PostgreSQL)
+    ({"email": "d" * 300 + "@x.fr"}, 400, "254"),
+    ({"address_string": "rue " * 70}, 400, "250"),
+    ({"address_id": "x" * 101}, 400, "100"),
+    ({"first_name": "É" * 81}, 400, "80"),
+    ({"last_name": "Z" * 81}, 400, "80"),
+    ({"phone": "0" * 41}, 400, "40"),
 ])
 def test_post_errors(client, category, api_key, fmt, changes, status, contains):
     assert_error(post(client, fmt, **valid(api_key, **changes)), status, fmt, contains=contains)

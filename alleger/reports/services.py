@@ -2,10 +2,11 @@
 
 from datetime import UTC, date, datetime, time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alleger.core.errors import Refused
@@ -184,7 +185,9 @@ def report_create(*, territory, category: ReportCategory | None, reporter, descr
     if cleaned_photos:
         report.photo.save(cleaned_photos[0].name, cleaned_photos[0], save=False)
     # The routing note is the first public note: Open311's status_notes until the service writes one.
-    report.status_notes = _("Signalement transmis à %(service)s.") % {"service": category.service_name}
+    # Stored, so written in the site's language like the services' own notes, not in the reporter's.
+    with translation.override(settings.LANGUAGE_CODE):
+        report.status_notes = _("Signalement transmis à %(service)s.") % {"service": category.service_name}
     report.save()
     ReportUpdate.objects.create(report=report, status=Status.OPEN, author=report.reporter, note=report.status_notes)
     _media_save(report=report, update=None, photos=cleaned_photos[1:], media_urls=media_urls[1:])

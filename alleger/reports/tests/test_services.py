@@ -6,11 +6,13 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from alleger.assets.models import Asset
 from alleger.core.errors import Refused
 from alleger.core.models import AuditEvent
+from alleger.core.tests.test_translations import compiled_locale, translated  # noqa: F401 (fixtures)
 from alleger.kits.models import Kit
 from alleger.reports import selectors, services
 from alleger.reports.geo import haversine_m
@@ -52,6 +54,17 @@ def test_a_report_is_routed_to_the_service_of_its_category(territory, resident, 
     assert resident.email in message.body
     assert report.updates.get().status == Status.OPEN
     assert AuditEvent.objects.filter(action="report.create", target_id=str(report.pk)).exists()
+
+
+def test_the_routing_note_is_stored_in_the_site_s_language_whatever_the_reporter_s(
+        territory, resident, category, translated):
+    """Everyone reads the stored note (the timeline, Open311's status_notes): not in English because
+    the reporter browsed in English."""
+    with translation.override("en"):
+        assert translation.gettext("Signalement transmis à %(service)s.").startswith("Report sent")
+        report = make_report(category=category, reporter=resident)
+    assert report.status_notes.startswith("Signalement transmis à ")
+    assert report.updates.get().note == report.status_notes
 
 
 def test_each_category_routes_to_its_own_service(territory, resident, django_capture_on_commit_callbacks):

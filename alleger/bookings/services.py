@@ -164,16 +164,32 @@ def check_room(*, resource: Resource, user, start: dt.datetime, end: dt.datetime
     blocked_end = _blocked_end(resource, end)
     taken = list(Booking.objects.filter(resource=resource, status__in=ACTIVE, start__lt=blocked_end,
                                         blocked_end__gt=start).values_list("start", "blocked_end", "seats", "user_id"))
+    if any(user_id == user.pk for *_r, user_id in taken):
+        raise _already_booked()
     if resource.exclusive:
         if taken:
-            raise Refused("slot_taken", _("Ce créneau vient d'être réservé. Choisissez-en un autre ou inscrivez-vous "
-                                          "sur la liste d'attente."), status=409)
+            raise _taken(resource, user, start, end)
         return
-    if any(user_id == user.pk for *_r, user_id in taken):
-        raise Refused("already_booked", _("Vous avez déjà une réservation sur ce créneau."), status=409)
     if slots.peak([t[:3] for t in taken], start, blocked_end) + seats > resource.capacity:
         raise Refused("full", _("Ce créneau est complet. Inscrivez-vous sur la liste d'attente : "
                                 "une place libérée vous sera proposée."), status=409)
+
+
+def _already_booked() -> Refused:
+    return Refused("already_booked", _("Vous avez déjà une réservation sur ce créneau."), status=409)
+
+
+def _own_overlap(resource: Resource, user, start, end) -> bool:
+    return Booking.objects.filter(resource=resource, user=user, status__in=ACTIVE,
+                                  start__lt=_blocked_end(resource, end), blocked_end__gt=start).exists()
+
+
+def _taken(resource: Resource, user, start, end) -> Refused:
+    """The refusal of a slot someone holds: not « just booked », nor a waitlist, when it is the person's own."""
+    if _own_overlap(resource, user, start, end):
+        return _already_booked()
+    return Refused("slot_taken", _("Ce créneau vient d'être réservé. Choisissez-en un autre ou inscrivez-vous "
+                                   "sur la liste d'attente."), status=409)
 
 
 def _price(resource: Resource, start, end) -> int:
@@ -204,8 +220,7 @@ def _insert(*, resource, user, start, end, seats, status=Status.CONFIRMED, hold_
                     organisation=organisation, series=series)
         except IntegrityError as exc:
             if "booking_no_overlap" in str(exc):
-                raise Refused("slot_taken", _("Ce créneau vient d'être réservé. Choisissez-en un autre ou "
-                                              "inscrivez-vous sur la liste d'attente."), status=409) from exc
+                raise _taken(resource, user, start, end) from exc
             raise
         except OperationalError as exc:
             if not _is_deadlock(exc) or attempt == DEADLOCK_RETRIES - 1:
@@ -247,8 +262,7 @@ def _insert_one_statement(*, resource, user, start, end, purpose, organisation, 
             row = cursor.fetchone()
     except IntegrityError as exc:
         if "booking_no_overlap" in str(exc):
-            raise Refused("slot_taken", _("Ce créneau vient d'être réservé. Choisissez-en un autre ou "
-                                          "inscrivez-vous sur la liste d'attente."), status=409) from exc
+            raise _taken(resource, user, start, end) from exc
         raise
     if row is None:  # the statement's own rule refused: the no-shows (or the resource is gone)
         check_no_shows(user, now=now)
@@ -348,6 +362,8 @@ def waitlist_join(*, resource: Resource, user, start, end, seats: int = 1,
     check_request(resource=resource, user=user, start=start, end=end, seats=seats, now=now)
     with transaction.atomic():
         _lock(resource, start, end)
+        if _own_overlap(resource, user, start, end):
+            raise _already_booked()  # waiting for one's own slot would take it back from the next in line
         if WaitlistEntry.objects.filter(resource=resource, user=user, start=start,
                                         status__in=(WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED)).exists():
             raise Refused("already_waiting", _("Vous êtes déjà sur la liste d'attente de ce créneau."), status=409)

@@ -126,6 +126,9 @@ def test_the_one_statement_booking_writes_the_row_the_orm_path_writes(room, resi
     assert fast.pk and not fast._state.adding
     with pytest.raises(Exception) as exc:
         services.booking_create(resource=room, user=resident, start=at(1, 11), end=at(1, 12), now=NOW)
+    assert exc.value.code == "already_booked"  # the person's own: not « just booked », no waitlist
+    with pytest.raises(Exception) as exc:
+        services.booking_create(resource=room, user=UserFactory(), start=at(1, 11), end=at(1, 12), now=NOW)
     assert exc.value.code == "slot_taken"
 
 

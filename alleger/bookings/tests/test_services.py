@@ -44,6 +44,18 @@ def test_a_capacity_one_room_refuses_an_overlap_and_its_buffer(room, resident, o
     assert book(room, other_resident, at(1, 12)).status == Status.CONFIRMED
 
 
+def test_one_s_own_slot_is_already_booked_not_just_taken_and_has_no_waitlist(room, resident, other_resident):
+    """Asking again for a slot one holds: not « just booked by someone », and no waitlist for it (cancelling
+    would hand it straight back as a hold, blocking the next in line)."""
+    mine = book(room, resident, at(1, 10))
+    refused("already_booked", book, room, resident, at(1, 10))
+    refused("already_booked", services.waitlist_join, resource=room, user=resident, start=at(1, 10),
+            end=at(1, 11), now=NOW)
+    refused("slot_taken", book, room, other_resident, at(1, 10))  # for anyone else, it is taken
+    services.booking_cancel(booking=mine, actor=resident, now=NOW)
+    assert not Booking.objects.filter(user=resident, status=Status.HELD).exists()
+
+
 @pytest.mark.parametrize(("start", "end", "code"), [
     (at(1, 10), at(1, 10), "invalid_range"),
     (at(1, 10, 30), at(1, 11, 30), "closed"),  # not on the slot grid

@@ -19,6 +19,7 @@ from alleger.bookings.models import Resource
 from alleger.bookings.selectors import bookable_resources, busy_ranges
 from alleger.bookings.services import booking_create
 from alleger.core.errors import Refused
+from alleger.core.forms import FIRST_YEAR, LAST_YEAR
 from alleger.core.search import fold
 from alleger.core.services import audit_record
 from alleger.core.text import clean_text
@@ -340,11 +341,15 @@ def parse_value(text: str) -> int:
 def parse_day(text: str) -> datetime.date:
     text = text.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return datetime.date.fromisoformat(text)
-    if re.fullmatch(r"\d{2}/\d{2}/\d{4}", text):
+        day = datetime.date.fromisoformat(text)
+    elif re.fullmatch(r"\d{2}/\d{2}/\d{4}", text):
         d, m, y = text.split("/")
-        return datetime.date(int(y), int(m), int(d))
-    raise ValueError("not a date")
+        day = datetime.date(int(y), int(m), int(d))
+    else:
+        raise ValueError("not a date")
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:  # year 1 would draw a chart of 24 000 months
+        raise ValueError("not a plausible date")
+    return day
 
 
 def parse_indicator_csv(raw: bytes | str, *, territory) -> Parsed:
@@ -355,12 +360,22 @@ def parse_indicator_csv(raw: bytes | str, *, territory) -> Parsed:
         if len(raw) > MAX_UPLOAD_BYTES:
             parsed.rejected.append(Rejected(0, _("Le fichier dépasse 1 Mo.")))
             return parsed
-        for encoding in ("utf-8-sig", "cp1252"):
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's « Texte Unicode » is UTF-16
+            encodings = ("utf-16",)
+        elif raw.startswith((b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0")) or b"\x00" in raw[:4096]:
+            encodings = ()  # a spreadsheet (.xlsx, .xls), a PDF, an image…: not text
+        else:
+            encodings = ("utf-8-sig", "cp1252")
+        for encoding in encodings:
             try:
                 raw = raw.decode(encoding)
                 break
             except UnicodeDecodeError:
                 continue
+        if isinstance(raw, bytes):
+            parsed.rejected.append(Rejected(0, _("Ce fichier n'est pas un tableau CSV : enregistrez-le au format "
+                                                 "CSV (séparateur point-virgule) puis importez-le.")))
+            return parsed
     text = clean_text(raw)
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")

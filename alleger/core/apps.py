@@ -13,6 +13,9 @@ class Config(AppConfig):
         from django.db.models.signals import post_migrate
 
         from alleger.core import fragments, search  # noqa: F401 — the write watch; the SQLite fold function
+        from alleger.core.forms import install_default_validators
         from alleger.core.sites import sync_site
+
+        install_default_validators()
 
         post_migrate.connect(sync_site, sender=apps.get_app_config("sites"), dispatch_uid="alleger_sync_site")

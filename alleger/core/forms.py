@@ -6,6 +6,34 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+#: The years a date typed into a form may name: any real use, short of the calendar's ends (year 1 or
+#: 9999, where a time zone or a period steps past what a date holds) and of a two-digit year's typo.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+#: The largest integer a database column holds (64 bits): a form refuses more before any database does.
+LARGEST_INTEGER = 2**63 - 1
+
+
+def plausible_year(value) -> None:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(_("Indiquez une date entre les années %(first)s et %(last)s."),
+                              code="implausible_date", params={"first": FIRST_YEAR, "last": LAST_YEAR})
+
+
+def storable_integer(value) -> None:
+    if abs(value) > LARGEST_INTEGER:
+        raise ValidationError(_("Ce nombre est trop grand."), code="too_large")
+
+
+def install_default_validators() -> None:
+    """Every date and number field of every form (ours, model forms, the admin's) checks these
+    (core's AppConfig.ready): a year 1 or a 20-digit count is a clear form error, never a 500."""
+    forms.DateField.default_validators = [plausible_year]
+    forms.DateTimeField.default_validators = [plausible_year]
+    forms.IntegerField.default_validators = [storable_integer]
+    # Their subclasses keep their own (none): a float or a decimal is not an integer column.
+    forms.FloatField.default_validators = []
+    forms.DecimalField.default_validators = []
+
 
 def _shown(form, name: str | None) -> str | None:
     """The field if the form shows it, else None (the top of the form)."""

@@ -71,13 +71,13 @@ def test_book_a_room_see_it_in_the_calendar_feed_then_cancel(page, live_server, 
     assert page.url.endswith(booking.get_absolute_url())
     check_axe(page)
     shoot(page, "booking-1366")
-    # the same slot through the form: refused with its message on the form, which stays axe-clean
+    # the same slot through the form: refused with its message on the form (hers already), which stays axe-clean
     local = timezone.localtime(booking.start)
     page.goto(f"{live_server.url}/reservations/ressources/{room.pk}/")
     page.locator("#id_day").fill(local.date().isoformat())
     page.locator("#id_start").fill(local.strftime("%H:%M"))
     page.get_by_role("button", name="Réserver ce créneau").click()
-    expect(page.get_by_role("alert")).to_contain_text("Ce créneau vient d'être réservé")
+    expect(page.get_by_role("alert")).to_contain_text("Vous avez déjà une réservation sur ce créneau.")
     check_axe(page)
     assert Booking.objects.count() == 1
 
@@ -148,16 +148,29 @@ def test_the_booking_form_without_javascript_and_on_a_phone(new_context, live_se
     assert (timezone.localtime(booking.start).hour, booking.purpose) == (14, "Réunion du collectif")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shoot(page, "booking-390")
-    # the same slot again: refused on the page, with the waitlist offered, nothing written
+    # her own slot again: already hers, and no waitlist to join for it
     page.goto(f"{live_server.url}/reservations/ressources/{room.pk}/")
     page.locator("#id_day").fill(day)
     page.locator("#id_start").fill("15:00")
+    page.get_by_role("button", name="Réserver ce créneau").click()
+    expect(page.get_by_role("alert")).to_contain_text("Vous avez déjà une réservation sur ce créneau.")
+    expect(page.get_by_role("button", name="M'inscrire sur la liste d'attente")).to_have_count(0)
+    # someone else's slot: refused on the page, with the waitlist offered, nothing written
+    from alleger.bookings.services import booking_create
+    from alleger.testing.factories import UserFactory
+
+    evening = timezone.make_aware(timezone.datetime.combine(timezone.localdate() + timezone.timedelta(days=2),
+                                                            timezone.datetime.min.time().replace(hour=18)))
+    booking_create(resource=room, user=UserFactory(), start=evening, end=evening + timezone.timedelta(hours=1))
+    page.locator("#id_day").fill(day)
+    page.locator("#id_start").fill("18:00")
+    page.locator("#id_slots").select_option("1")
     page.get_by_role("button", name="Réserver ce créneau").click()
     expect(page.get_by_role("alert")).to_contain_text("Ce créneau vient d'être réservé")
     shoot(page, "refused-390")  # (axe needs JavaScript: the refusal page is checked in the test above)
     page.get_by_role("button", name="M'inscrire sur la liste d'attente").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes réservations")
-    assert Booking.objects.count() == 1
+    assert Booking.objects.count() == 2
 
 
 def test_a_refused_weekly_booking_brings_its_errors_into_view_on_a_phone(new_context, live_server, member, room):

@@ -61,6 +61,29 @@ def test_every_bad_line_is_reported_and_nothing_is_written(challenge, cell_membe
     assert list(IndicatorPoint.objects.order_by("pk").values_list("pk", "value_milli")) == before
 
 
+@pytest.mark.parametrize("raw", [
+    bytes(range(256)) * 4,  # an image or any binary file, picked by mistake
+    b"PK\x03\x04" + b"\x14\x00" * 40,  # a spreadsheet saved as .xlsx
+    b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
+])
+def test_a_file_that_is_not_text_is_refused_as_such_not_a_500(challenge, cell_member, raw):
+    with pytest.raises(services.UploadRefused) as refusal:
+        services.indicators_upload(challenge=challenge, actor=cell_member, name="Compost", raw=raw)
+    [rejected] = refusal.value.rejected
+    assert "n'est pas un tableau CSV" in rejected.reason
+    assert not IndicatorPoint.objects.exists()
+
+
+def test_excel_s_unicode_text_and_impossible_years(challenge, cell_member):
+    utf16 = "date\tquartier\tvaleur\tunité\n2026-03-02\tjacquard\t12,5\tkg\n".encode("utf-16")
+    result = services.indicators_upload(challenge=challenge, actor=cell_member, name="Compost", raw=utf16)
+    assert result.created == 1
+    with pytest.raises(services.UploadRefused) as refusal:
+        services.indicators_upload(challenge=challenge, actor=cell_member, name="Compost",
+                                   raw=b"0001-01-01;;1;kg\n")
+    assert "Date illisible" in refusal.value.rejected[0].reason
+
+
 def test_a_second_unit_in_one_file_is_refused(challenge, cell_member):
     with pytest.raises(services.UploadRefused) as refusal:
         services.indicators_upload(challenge=challenge, actor=cell_member, name="X",

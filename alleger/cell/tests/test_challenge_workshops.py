@@ -190,6 +190,21 @@ def test_a_refused_booking_is_a_form_error_and_nothing_is_saved(client, challeng
     assert not Workshop.objects.exists() and Booking.objects.count() == 1
 
 
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"held_at": "0001-01-01T00:00"}, "entre les années 1900 et 2999"),  # a time zone away from the calendar's end
+    ({"held_at": "0026-12-20T18:00"}, "entre les années 1900 et 2999"),  # a two-digit year's typo
+    ({"participants_count": "99999999999999999999"}, "Ce nombre est trop grand."),
+])
+def test_impossible_dates_and_counts_are_form_errors_not_a_500(client, challenge, cell_member, changes, message):
+    client.force_login(cell_member)
+    url = reverse("cell:workshop_new", args=[challenge.territory.slug, challenge.pk])
+    form = {"held_at": at(5, 18).strftime("%Y-%m-%dT%H:%M"), "place_name": "Café des Prés", **changes}
+    response = client.post(url, form)
+    assert response.status_code in (200, 400)
+    assert message in response.content.decode()
+    assert not Workshop.objects.exists()
+
+
 def test_the_form_says_in_english_when_the_room_is_closed_and_its_hours(client, challenge, cell_member, room):
     client.force_login(cell_member)
     client.cookies["django_language"] = "en"

@@ -79,6 +79,11 @@ def test_bad_filters_are_explained_never_a_500(client_of, territory, cell_member
     assert response.status_code == 200
     assert "La fin de la période précède son début." in response.content.decode()
     assert client.get(url(territory, page="99999")).status_code == 200
+    # The calendar's ends (a window would step past them): the form says so
+    for dates in ({"since": "0001-01-01"}, {"until": "9999-12-31"}):
+        response = client.get(url(territory, **dates))
+        assert response.status_code == 200
+        assert "entre les années 1900 et 2999" in response.content.decode()
 
 
 def test_the_rising_view_explains_each_signal(client_of, territory, cell_member):

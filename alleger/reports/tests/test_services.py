@@ -57,7 +57,7 @@ def test_a_report_is_routed_to_the_service_of_its_category(territory, resident, 
 
 
 def test_the_routing_note_is_stored_in_the_site_s_language_whatever_the_reporter_s(
-        territory, resident, category, translated):
+        territory, resident, category, translated):  # noqa: F811 (the fixture)
     """Everyone reads the stored note (the timeline, Open311's status_notes): not in English because
     the reporter browsed in English."""
     with translation.override("en"):

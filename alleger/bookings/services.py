@@ -34,7 +34,7 @@ from alleger.core.services import audit_record
 from alleger.organisations.rules import belongs_to
 from alleger.places.models import Place
 
-from . import slots
+from . import notifications, slots
 from .models import (
     ACTIVE,
     Booking,
@@ -53,6 +53,8 @@ log = logging.getLogger(__name__)
 #: How early before its start the manager may check a booking in.
 CHECK_IN_EARLY = dt.timedelta(minutes=30)
 MAX_WEEKS = 26
+#: A place's reason for cancelling someone's booking, sent to them.
+REASON_MAX = 500
 
 
 def _now(now):
@@ -287,18 +289,36 @@ def booking_create(*, resource: Resource, user, start: dt.datetime, end: dt.date
     check_request(resource=resource, user=user, start=start, end=end, seats=seats, now=now,
                   no_shows=not one_statement)
     if one_statement:
-        return _insert_one_statement(resource=resource, user=user, start=start, end=end, purpose=purpose,
-                                     organisation=organisation, now=now)
-    with transaction.atomic():
-        _lock(resource, start, end)
-        check_room(resource=resource, user=user, start=start, end=end, seats=seats, now=now)
-        return _insert(resource=resource, user=user, start=start, end=end, seats=seats, purpose=purpose,
-                       organisation=organisation, series=series, in_kind=in_kind)
+        booking = _insert_one_statement(resource=resource, user=user, start=start, end=end, purpose=purpose,
+                                        organisation=organisation, now=now)
+    else:
+        with transaction.atomic():
+            _lock(resource, start, end)
+            check_room(resource=resource, user=user, start=start, end=end, seats=seats, now=now)
+            booking = _insert(resource=resource, user=user, start=start, end=end, seats=seats, purpose=purpose,
+                              organisation=organisation, series=series, in_kind=in_kind)
+    if series is None:  # a weekly series is one page of dates, not an e-mail per week
+        _confirm(booking, now)
+    return booking
 
 
-def booking_cancel(*, booking: Booking, actor, now: dt.datetime | None = None) -> Booking:
-    """The person cancels before the deadline (a hold may be declined any time); the manager any time."""
+def cancel_until(booking: Booking) -> dt.datetime:
+    """Until when the person may cancel online (a place cancels any time)."""
+    return booking.start - dt.timedelta(hours=booking.resource.cancel_hours)
+
+
+def _confirm(booking: Booking, now: dt.datetime) -> None:
+    until = cancel_until(booking)
+    notifications.booking_confirmed(booking, cancel_until=until, cancellable=now <= until)
+
+
+def booking_cancel(*, booking: Booking, actor, reason: str = "", now: dt.datetime | None = None) -> Booking:
+    """The person cancels before the deadline (a hold may be declined any time); the manager any time,
+    and the person is told by e-mail, with the manager's `reason` if given."""
     now = _now(now)
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise Refused("invalid", _("Le motif fait au plus %(max)s caractères.") % {"max": REASON_MAX})
     resource = booking.resource
     by_manager = actor.pk != booking.user_id
     if by_manager and not (manages(actor, resource.place) or actor.is_superuser):
@@ -317,7 +337,8 @@ def booking_cancel(*, booking: Booking, actor, now: dt.datetime | None = None) -
         WaitlistEntry.objects.filter(booking=booking, status=WaitlistEntry.Status.OFFERED).update(
             status=WaitlistEntry.Status.LEFT)
         if by_manager:
-            audit_record(actor=actor, action="booking.cancel", target=booking)
+            audit_record(actor=actor, action="booking.cancel", target=booking, reason=reason)
+            notifications.booking_cancelled_by_place(booking, reason=reason)
     offer_freed(resource, now=now)
     booking.refresh_from_db()
     return booking
@@ -423,6 +444,7 @@ def _offer(resource: Resource, now: dt.datetime) -> list[Booking]:
         WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.OFFERED, booking=booking)
         offered.append(booking)
         _schedule_expiry(booking)
+        notifications.hold_offered(booking)
     return offered
 
 
@@ -449,6 +471,7 @@ def hold_claim(*, booking: Booking, user, now: dt.datetime | None = None) -> Boo
                                             "passé."), status=409)
         WaitlistEntry.objects.filter(booking=booking).update(status=WaitlistEntry.Status.CLAIMED)
     booking.refresh_from_db()
+    _confirm(booking, now)
     return booking
 
 

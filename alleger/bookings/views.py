@@ -20,7 +20,7 @@ from alleger.places.models import Place
 
 from . import ics, selectors, services
 from .forms import ResourceForm, SeriesForm, SlotForm
-from .models import Booking, CalendarToken, Qualification, Resource, Training, WaitlistEntry
+from .models import Booking, CalendarToken, Qualification, Resource, Status, Training, WaitlistEntry
 
 GRID_DAYS = 7
 
@@ -106,8 +106,7 @@ def resource_book(request, pk):
             add_refusal(form, exc)
             return resource_detail(request, pk, form=form, waitlist_offer=exc.code in ("full", "slot_taken"),
                                    status=409 if getattr(exc, "status", 400) == 409 else 400)
-        messages.success(request, _("C'est réservé. Vous recevrez le créneau dans votre agenda si vous l'y avez "
-                                    "abonné."))
+        messages.success(request, _("C'est réservé. La confirmation vous est envoyée par courriel."))
         return redirect(booking)
     return resource_detail(request, pk, form=form, status=400)
 
@@ -178,11 +177,20 @@ def _ics(body: bytes, filename: str, *, attachment=False) -> HttpResponse:
 @login_required
 def booking_detail(request, pk):
     booking = _booking(request, pk)
+    until = services.cancel_until(booking)
+    mine = booking.user_id == request.user.pk
+    # Past its deadline a confirmed booking no longer cancels online: say so, rather than offer a button
+    # that would refuse.
+    too_late = mine and booking.status == Status.CONFIRMED and timezone.now() > until
     return render(request, "bookings/booking.html", {
         "booking": booking,
-        "can_cancel": booking.is_active and request.user.has_perm("bookings.cancel_booking", booking),
+        "mine": mine,
+        "can_cancel": (booking.is_active and not too_late
+                       and request.user.has_perm("bookings.cancel_booking", booking)),
+        "too_late": too_late and booking.is_active,
         "can_check_in": request.user.has_perm("bookings.check_in", booking),
-        "cancel_until": booking.start - dt.timedelta(hours=booking.resource.cancel_hours),
+        "cancel_until": until,
+        "reason_max": services.REASON_MAX,
     })
 
 
@@ -197,11 +205,15 @@ def booking_ics(request, pk):
 def booking_cancel(request, pk):
     booking = _booking(request, pk, "bookings.cancel_booking")
     try:
-        services.booking_cancel(booking=booking, actor=request.user)
+        services.booking_cancel(booking=booking, actor=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("La réservation est annulée."))
+        if booking.user_id == request.user.pk:
+            messages.success(request, _("La réservation est annulée."))
+        else:
+            messages.success(request, _("La réservation est annulée ; %(name)s en est prévenu·e par courriel.")
+                             % {"name": booking.user.public_name})
     return redirect(booking)
 
 

@@ -214,3 +214,29 @@ def test_a_place_manager_adds_and_changes_a_resource_audited_and_bad_hours_are_r
     assert list(AuditEvent.objects.filter(target_id=str(resource.pk)).values_list("action", flat=True)
                 .order_by("pk")) == ["resource.create", "resource.change"]
     assert "Salle du jardin" in client.get(f"/reservations/lieux/{place.pk}/gestion/").content.decode()
+
+
+def test_a_place_cancels_with_a_reason_the_person_is_told_and_past_the_deadline_no_button_lies(
+        client_of, room, resident, org_member, django_capture_on_commit_callbacks, mailoutbox):
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=3)
+    booking = Booking.objects.create(resource=room, user=resident, start=start, end=start + dt.timedelta(hours=1),
+                                     blocked_end=start + dt.timedelta(hours=1), exclusive=True)
+    manager = client_of(org_member)
+    page = manager.get(booking.get_absolute_url()).content.decode()
+    assert 'name="reason"' in page and "Motif, envoyé par courriel à" in page
+    assert "Mes réservations" not in page and ".ics" not in page  # not the manager's own booking
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager.post(f"/reservations/{booking.pk}/annuler/", {"reason": "Salle inondée."}, follow=True)
+    assert "en est prévenu·e par courriel" in response.content.decode()
+    [message] = mailoutbox
+    assert message.to == [resident.email] and "Motif : Salle inondée." in message.body
+    booking.refresh_from_db()
+    assert booking.status == Status.CANCELLED
+
+    # Booked inside the cancellation window (24 h): the page says it no longer cancels online, no button
+    soon = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(hours=2)
+    late = Booking.objects.create(resource=room, user=resident, start=soon, end=soon + dt.timedelta(hours=1),
+                                  blocked_end=soon + dt.timedelta(hours=1), exclusive=True)
+    page = client_of(resident).get(late.get_absolute_url()).content.decode()
+    assert "ne s'annule plus en ligne" in page
+    assert f"/reservations/{late.pk}/annuler/" not in page

@@ -1,0 +1,24 @@
+"""E-mails of the bookings track, queued after the transaction that caused them commits (alleger.core.mail).
+
+The person who books hears of every change to their booking that they did not make themselves on the
+page: its confirmation (and what cancelling it allows), a place cancelling it, and a slot freed for
+them from the waitlist, which they must confirm before its hold runs out.
+"""
+
+from alleger.core.mail import send_later
+
+
+def _send(template: str, booking, **context) -> None:
+    send_later(f"bookings/email/{template}.txt", [booking.user], {"booking": booking, **context})
+
+
+def booking_confirmed(booking, *, cancel_until, cancellable: bool) -> None:
+    _send("booking_confirmed", booking, cancel_until=cancel_until, cancellable=cancellable)
+
+
+def booking_cancelled_by_place(booking, *, reason: str) -> None:
+    _send("booking_cancelled", booking, reason=reason)
+
+
+def hold_offered(booking) -> None:
+    _send("hold_offered", booking)

@@ -122,6 +122,9 @@ def test_the_cell_follows_tags_invites_and_orients(client_of, territory, cell_me
     client = client_of(cell_member)
     page = client.get(item).content.decode()
     assert f'<option value="{challenge.pk}">Des rez-de-chaussée vivants</option>' in page
+    # The note goes public with the response: its label says so
+    assert "Note publique (facultative), affichée avec la réponse sur la page du défi" in page
+    assert "<label for=\"orient-note\">Dispositif d&#x27;accompagnement</label>" in page.replace("d'", "d&#x27;")
     assert "Maison des associations · Des rez-de-chaussée vivants" in page
 
     assert client.post(item, {"kind": "follow"}).status_code == 302

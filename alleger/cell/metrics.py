@@ -211,8 +211,9 @@ def contributors_new(territory, start, end):
     return [(day, hood, "", new) for day, hood, _c, _n, _p, new in _pledges(territory, start, end)]
 
 
-@metric("contributors_returning", _("Contributeurs fidèles"), COUNT,
-        _("Personnes qui contribuent ce jour-là et avaient déjà contribué sur ce territoire."), reads=_pledges)
+@metric("contributors_returning", _("Retours de contributeurs"), COUNT,
+        _("Personnes qui contribuent ce jour-là et avaient déjà contribué sur ce territoire, comptées chaque jour "
+          "où elles reviennent : une personne venue trois jours compte trois fois."), reads=_pledges)
 def contributors_returning(territory, start, end):
     return [(day, hood, "", people - new) for day, hood, _c, _n, people, new in _pledges(territory, start, end)]
 

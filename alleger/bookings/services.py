@@ -533,6 +533,9 @@ def series_book(*, resource: Resource, user, start: dt.datetime, end: dt.datetim
             except Refused as exc:
                 conflicts.append({"date": s.date().isoformat(), "start": s.isoformat(), "code": exc.code,
                                   "message": str(exc.message)})
+        if len(conflicts) == weeks:  # nothing booked: a refusal, not a series of refusals
+            raise Refused("nothing_booked", _("Aucune date n'a pu être réservée. Pour la première : %(reason)s")
+                          % {"reason": conflicts[0]["message"]}, status=409)
         series.conflicts = conflicts
         series.save(update_fields=["conflicts"])
     return series

@@ -10,6 +10,7 @@ urlpatterns = [
     path("ressources/<int:pk>/reserver/", views.resource_book, name="book"),
     path("ressources/<int:pk>/attente/", views.resource_waitlist, name="waitlist"),
     path("ressources/<int:pk>/recurrente/", views.resource_series, name="series"),
+    path("series/<int:pk>/", views.series_detail, name="series_detail"),
     path("ressources/<int:pk>/disponibilites.ics", views.resource_feed, name="resource_feed"),
     path("mes-reservations/", views.mine, name="mine"),
     path("attente/<int:pk>/quitter/", views.waitlist_leave, name="waitlist_leave"),

@@ -20,7 +20,16 @@ from alleger.places.models import Place
 
 from . import ics, selectors, services
 from .forms import ResourceForm, SeriesForm, SlotForm
-from .models import Booking, CalendarToken, Qualification, Resource, Status, Training, WaitlistEntry
+from .models import (
+    Booking,
+    CalendarToken,
+    Qualification,
+    Resource,
+    Series,
+    Status,
+    Training,
+    WaitlistEntry,
+)
 
 GRID_DAYS = 7
 
@@ -148,11 +157,22 @@ def resource_series(request, pk):
         except ValidationError as exc:
             add_refusal(form, exc)
         else:
-            return render(request, "bookings/series.html", {
-                "series": series, "resource": resource,
-                "bookings": list(series.bookings.order_by("start")),
-            })
+            # Its own address (reloading it books nothing again, and it can be found later)
+            return redirect("bookings:series_detail", pk=series.pk)
     return resource_detail(request, pk, series_form=form, status=400)
+
+
+@login_required
+def series_detail(request, pk):
+    series = get_object_or_404(Series.objects.select_related("resource__place"), pk=pk)
+    if series.user_id != request.user.pk and not request.user.has_perm("bookings.manage_place",
+                                                                       series.resource.place):
+        raise Http404
+    conflicts = [{**c, "day": dt.date.fromisoformat(c["date"])} for c in series.conflicts]
+    return render(request, "bookings/series.html", {
+        "series": series, "resource": series.resource, "conflicts": conflicts,
+        "bookings": list(series.bookings.order_by("start")),
+    })
 
 
 def resource_feed(request, pk):

@@ -7,11 +7,20 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
+from django.utils.formats import date_format
 from icalendar import Calendar
 
 from alleger.bookings import services
-from alleger.bookings.models import Booking, CalendarToken, Qualification, Status, WaitlistEntry
+from alleger.bookings.models import (
+    Booking,
+    CalendarToken,
+    Qualification,
+    Series,
+    Status,
+    WaitlistEntry,
+)
 from alleger.core import sections
+from alleger.testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,13 +76,27 @@ def test_the_english_message(client_of, room, resident, settings):
 def test_a_recurring_booking_lists_its_conflicts(client_of, room, resident, org_member, organisation):
     services.booking_create(resource=room, user=resident, start=tomorrow(18) + dt.timedelta(weeks=2),
                             end=tomorrow(19) + dt.timedelta(weeks=2))
-    response = client_of(org_member).post(f"/reservations/ressources/{room.pk}/recurrente/", {
-        **{f"serie-{k}": v for k, v in slot_post(tomorrow(18)).items()}, "serie-weeks": 4, "serie-title": "Chorale",
-        "serie-organisation": organisation.pk})
-    page = response.content.decode().replace('&#x27;', "'")
-    assert response.status_code == 200
+    member = client_of(org_member)
+    form = {**{f"serie-{k}": v for k, v in slot_post(tomorrow(18)).items()}, "serie-weeks": 4, "serie-title": "Chorale",
+            "serie-organisation": organisation.pk}
+    response = member.post(f"/reservations/ressources/{room.pk}/recurrente/", form)
+    # The result has its own address: reloading it books nothing again, and it can be found later
+    series = Series.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/reservations/series/{series.pk}/"
+    page = member.get(response["Location"]).content.decode().replace('&#x27;', "'")
     assert "3 dates réservées" in page and "1 date non réservée" in page
     assert "Ce créneau vient d'être réservé" in page
+    conflict = timezone.localtime(tomorrow(18) + dt.timedelta(weeks=2)).date()
+    assert date_format(conflict, "l j F Y") in page and conflict.isoformat() not in page  # a date in words
+    assert client_of(UserFactory()).get(response["Location"]).status_code == 404  # not someone else's
+
+    # A series none of whose dates can be booked is a refusal on the form, and nothing is kept
+    taken = {f"serie-{k}": v for k, v in slot_post(tomorrow(18) + dt.timedelta(weeks=2)).items()}
+    alone = {k: v for k, v in form.items() if k != "serie-organisation"}
+    response = member.post(f"/reservations/ressources/{room.pk}/recurrente/", {**alone, **taken, "serie-weeks": 1})
+    assert response.status_code in (400, 409)
+    assert "Aucune date n'a pu être réservée" in response.content.decode().replace('&#x27;', "'")
+    assert Series.objects.count() == 1
 
 
 def test_the_ics_of_a_booking_the_personal_feed_and_its_revocation(client_of, client, room, resident):

@@ -168,6 +168,18 @@ def test_a_huge_photo_gets_a_french_error_and_writes_nothing(settings, client_of
     assert not Report.objects.exists()
 
 
+def test_a_form_sent_back_with_an_error_asks_for_the_photo_again(client_of, resident, category):
+    """A browser never refills a file input: the person is told to attach the photo again."""
+    response = client_of(resident).post("/signalements/t/saint-etienne/nouveau/",
+                                        form_data(photo=png(), description=""))
+    assert response.status_code == 400
+    page = response.content.decode().replace("&#x27;", "'")
+    assert "Le fichier joint n'a pas été gardé avec le formulaire renvoyé : joignez-le de nouveau." in page
+    # Without a photo sent, nothing to say
+    page = client_of(resident).post("/signalements/t/saint-etienne/nouveau/", form_data(description="")).content
+    assert "joignez-le de nouveau" not in page.decode()
+
+
 def test_a_report_next_to_an_open_one_asks_whether_it_is_the_same(client_of, resident, category):
     make_report(category=category, attributes={"panne": "freins"})
     lat, lon = north_of(45.44, 4.39, 30)

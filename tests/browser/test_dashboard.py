@@ -64,3 +64,27 @@ def test_the_cell_reads_a_neighbourhoods_occupancy_chart_and_its_table(
     check_axe(page)
     page.screenshot(path=f"/tmp/dashboard-{screen['viewport']['width']}.png", full_page=True)
     watched.assert_clean()
+
+
+def test_the_printed_dashboard_keeps_every_column_and_opens_its_figures(
+        new_context, live_server, demo, occupancy):  # noqa: F811
+    """For the mayor's office: on A4, no table is cut at the page's edge (they scroll sideways on screen),
+    and what a closed « Les chiffres » summary hides is printed open (site.js, on beforeprint)."""
+    context = new_context(viewport={"width": 794, "height": 1123})  # A4 at 96 dpi
+    _log_in(context, live_server, demo["users"]["remi"])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/cellule/{occupancy.territory.slug}/tableau-de-bord/")
+    closed = page.locator("main details:not([open])").count()
+    assert closed > 0
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.locator("main details:not([open])").count() == 0
+    cut = page.evaluate("""Array.from(document.querySelectorAll('main table')).filter(
+        t => t.getBoundingClientRect().width > 0 && t.scrollWidth > t.parentElement.clientWidth + 1).map(
+        t => [t.querySelector('caption') && t.querySelector('caption').textContent, t.scrollWidth,
+              t.parentElement.clientWidth, t.parentElement.className])""")
+    assert cut == []
+    page.screenshot(path="/tmp/dashboard-print.png", full_page=True)  # to look at
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.locator("main details:not([open])").count() == closed
+    assert page.pdf(format="A4")[:4] == b"%PDF"

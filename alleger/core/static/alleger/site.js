@@ -39,3 +39,18 @@
   const summary = document.querySelector(".error-summary[tabindex]");
   if (summary) summary.focus();
 })();
+
+// 3. Paper cannot open a <details>: what a closed summary hides (« Les chiffres : … ») is printed open,
+// and closed again afterwards. The site menu is left alone (it is not printed).
+(function () {
+  "use strict";
+  let opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.from(document.querySelectorAll("main details:not([open])"));
+    opened.forEach(function (details) { details.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (details) { details.open = false; });
+    opened = [];
+  });
+})();

@@ -17,6 +17,7 @@ from functools import wraps
 from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -75,13 +76,25 @@ def consume(request, *, action: str, app: str = "alleger", key: str | None = Non
 
 
 def limit(action: str):
-    """Decorator for a view or an API operation: POSTs count against `action` before anything else runs."""
+    """Decorator for a view or an API operation: POSTs count against `action` before anything else runs.
+
+    A POST refused for its content (a form sent back with errors: 400, or a refusal raised) is given back:
+    a person correcting a form, or a client fixing its requests, does not use up the allowance that
+    limits what is actually created."""
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method == "POST":
-                consume(request, action=action)
-            return view(request, *args, **kwargs)
+            if request.method != "POST":
+                return view(request, *args, **kwargs)
+            usage = consume(request, action=action)
+            try:
+                response = view(request, *args, **kwargs)
+            except ValidationError:
+                usage.rollback()
+                raise
+            if getattr(response, "status_code", None) == 400:
+                usage.rollback()
+            return response
 
         return wrapper
 

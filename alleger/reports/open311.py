@@ -329,7 +329,15 @@ def requests_(request, fmt):
 def _request_create(request, fmt):
     params = _params(request)
     user = _api_user(params)
-    ratelimit.consume(request, action="report", user=user)
+    usage = ratelimit.consume(request, action="report", user=user)
+    try:
+        return _request_create_counted(request, fmt, params, user)
+    except (Open311Error, ValidationError):
+        usage.rollback()  # a refused request creates nothing: it does not use up the allowance
+        raise
+
+
+def _request_create_counted(request, fmt, params, user):
     territory = _jurisdiction(params)
     code = (params.get("service_code") or "").strip()
     if not code:

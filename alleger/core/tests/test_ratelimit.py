@@ -130,6 +130,30 @@ def test_reports_stop_at_the_limit_on_every_channel(client, client_of, resident,
     assert Report.objects.count() == 2
 
 
+def test_refused_reports_do_not_use_up_the_allowance_on_any_channel(client, client_of, resident, territory, bearer):
+    """Correcting a form (or a client its requests) is not flooding: only what is created counts."""
+    make_category(territory=territory, attributes=[BRAKES])
+    page = client_of(resident)
+    good = {"categorie": "velo-partage", "description": "Freins HS", "lat": "45.44", "lon": "4.39", "address": "",
+            "attr_panne": "freins"}
+    for _ in range(3):  # sent back with an error, three times
+        assert page.post("/signalements/t/saint-etienne/nouveau/", {**good, "description": ""}).status_code == 400
+    raw = bearer["HTTP_AUTHORIZATION"].split()[1]
+    for _ in range(3):  # refused by Open311
+        assert client.post("/open311/v2/requests.json", {"api_key": raw, "service_code": "velo-partage",
+                                                         "lat": "45.44"}).status_code == 400
+    api_body = {"territory": "saint-etienne", "category": "velo-partage", "description": "",
+                "lat": 45.44, "lon": 4.39, "attributes": {"panne": "freins"}}
+    for _ in range(3):  # refused by the API
+        assert client.post("/api/v1/reports", api_body, content_type="application/json", **bearer).status_code == 400
+    assert page.post("/signalements/t/saint-etienne/nouveau/", good).status_code == 302
+    assert client.post("/api/v1/reports", {**api_body, "description": "Freins HS"}, content_type="application/json",
+                       **bearer).status_code == 201
+    assert_api_429(client.post("/api/v1/reports", {**api_body, "description": "Freins HS"},
+                               content_type="application/json", **bearer))
+    assert Report.objects.count() == 2
+
+
 # --- proposals and supports --------------------------------------------------------
 
 

@@ -1,6 +1,8 @@
 """The watch's pages: the feed with its filters (a GET form), the rising view, acting on an item, the saved
 watches and their secret Atom feeds."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -37,6 +39,11 @@ def _territory_for(request, slug):
     if not request.user.has_perm("cell.view_watch", territory):
         raise PermissionDenied
     return territory
+
+
+def atom_id(url: str, item) -> str:
+    """An Atom entry's id is an IRI: the event's words (« de la journée ») percent-encoded, never a space."""
+    return f"{url}#" + quote(f"{item.kind}-{item.event}-{item.date.isoformat()}", safe="-:.+")
 
 
 @login_required
@@ -227,7 +234,7 @@ def watch_atom(request, token):
         url = request.build_absolute_uri(item.url)
         kind = clean_text(item.kind_label)
         title = clean_text(f"{kind} · {item.title}" + (f" ({item.event})" if item.event else ""))
-        feed.add_item(title=title, link=url, unique_id=f"{url}#{item.kind}-{item.event}-{item.date.isoformat()}",
+        feed.add_item(title=title, link=url, unique_id=atom_id(url, item),
                       description=escape(Truncator(clean_text(item.summary)).chars(400)), pubdate=item.date,
                       categories=[kind])
     response = HttpResponse(content_type=feed.content_type)

@@ -2,6 +2,8 @@
 their secret Atom feeds."""
 
 import datetime
+import re
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alleger.cell.models import CellAction, SavedWatch
+from alleger.cell.watch_views import atom_id
 from alleger.funding.models import Support
 from alleger.organisations.models import Membership, Organisation
 from alleger.testing.discussions_factories import make_comment, make_proposal
@@ -254,6 +257,10 @@ def test_save_a_watch_read_its_secret_feed_and_revoke_it(client_of, territory, c
     assert feed.status_code == 200 and feed["Content-Type"].startswith("application/atom+xml")
     body = feed.content.decode()
     assert "Nid-de-poule" in body and "Kit du jardinier" not in body
+    ids = re.findall(r"<id>([^<]*)</id>", body)
+    assert len(ids) > 1 and not [i for i in ids if " " in i]  # IRIs: the event's words percent-encoded
+    day = SimpleNamespace(kind="place", event="Réservations de la journée", date=timezone.now())
+    assert " " not in atom_id("https://alleger.example/lieux/9/", day)
 
     old = saved.token
     client.force_login(cell_member)

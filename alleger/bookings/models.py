@@ -17,7 +17,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -60,6 +60,11 @@ class Training(models.Model):
         return self.name
 
 
+#: A resource's times are bounded by what a place can mean (a slot of a day at most, a year or two ahead):
+#: a typo of extra zeros is a form error, not a resource nobody can book.
+DAY_MINUTES = 24 * 60
+
+
 class Resource(models.Model):
     Kind = ResourceKind
     Pricing = Pricing
@@ -69,23 +74,30 @@ class Resource(models.Model):
     name = models.CharField(_("nom"), max_length=150)
     kind = models.CharField(_("type"), max_length=10, choices=ResourceKind.choices)
     description = models.TextField(_("description"), blank=True)
-    capacity = models.PositiveIntegerField(_("capacité"), default=1, validators=[MinValueValidator(1)],
+    capacity = models.PositiveIntegerField(_("capacité"), default=1,
+                                           validators=[MinValueValidator(1), MaxValueValidator(10_000)],
                                            help_text=_("1 : une seule réservation à la fois."))
     opening_hours = models.CharField(
         _("créneaux réservables (syntaxe OpenStreetMap)"), max_length=hours.MAX_LENGTH,
         validators=[hours.validate], help_text=_("Par exemple « Mo-Fr 09:00-18:00 »."))
     slot_minutes = models.PositiveIntegerField(_("durée d'un créneau (minutes)"), default=60,
-                                               validators=[MinValueValidator(15)])
+                                               validators=[MinValueValidator(15), MaxValueValidator(DAY_MINUTES)])
     max_slots = models.PositiveIntegerField(_("créneaux consécutifs au plus"), default=4,
-                                            validators=[MinValueValidator(1)])
-    buffer_minutes = models.PositiveIntegerField(_("battement entre deux réservations (minutes)"), default=0)
-    book_ahead_days = models.PositiveIntegerField(_("réservable jusqu'à (jours à l'avance)"), default=60)
-    min_notice_minutes = models.PositiveIntegerField(_("délai minimum avant le début (minutes)"), default=0)
-    cancel_hours = models.PositiveIntegerField(_("annulation au plus tard (heures avant le début)"), default=0)
+                                            validators=[MinValueValidator(1), MaxValueValidator(96)])
+    buffer_minutes = models.PositiveIntegerField(_("battement entre deux réservations (minutes)"), default=0,
+                                                 validators=[MaxValueValidator(DAY_MINUTES)])
+    book_ahead_days = models.PositiveIntegerField(_("réservable jusqu'à (jours à l'avance)"), default=60,
+                                                  validators=[MaxValueValidator(730)])
+    min_notice_minutes = models.PositiveIntegerField(_("délai minimum avant le début (minutes)"), default=0,
+                                                     validators=[MaxValueValidator(30 * DAY_MINUTES)])
+    cancel_hours = models.PositiveIntegerField(_("annulation au plus tard (heures avant le début)"), default=0,
+                                               validators=[MaxValueValidator(30 * 24)])
     max_future_bookings = models.PositiveIntegerField(
-        _("réservations à venir par personne au plus"), default=0, help_text=_("0 : sans limite."))
+        _("réservations à venir par personne au plus"), default=0, help_text=_("0 : sans limite."),
+        validators=[MaxValueValidator(1_000)])
     pricing = models.CharField(_("tarif"), max_length=10, choices=Pricing.choices, default=Pricing.FREE)
-    price_cents = models.PositiveIntegerField(_("prix par créneau (centimes)"), default=0)
+    price_cents = models.PositiveIntegerField(_("prix par créneau (centimes)"), default=0,
+                                              validators=[MaxValueValidator(1_000_000)])
     training = models.ForeignKey(Training, verbose_name=_("formation requise"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="resources")
     active = models.BooleanField(_("réservable"), default=True)

@@ -227,6 +227,12 @@ def test_a_place_manager_adds_and_changes_a_resource_audited_and_bad_hours_are_r
     refused = client.post(f"/reservations/lieux/{place.pk}/ressources/nouvelle/", {**fields, "opening_hours": "Moo"})
     assert refused.status_code == 200 and "Horaires illisibles" in refused.content.decode()
     assert not place.resources.exists()
+    # Extra zeros typed by mistake: a form error each, not a resource nobody can book
+    for name, value in (("slot_minutes", 100_000), ("book_ahead_days", 99_999_999), ("capacity", 1_000_000),
+                        ("cancel_hours", 100_000)):
+        refused = client.post(f"/reservations/lieux/{place.pk}/ressources/nouvelle/", {**fields, name: value})
+        assert refused.status_code == 200 and "inférieure ou égale à" in refused.content.decode(), name
+    assert not place.resources.exists()
     response = client.post(f"/reservations/lieux/{place.pk}/ressources/nouvelle/", fields)
     assert response.status_code == 302
     resource = place.resources.get()

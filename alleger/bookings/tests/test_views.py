@@ -271,3 +271,12 @@ def test_a_place_cancels_with_a_reason_the_person_is_told_and_past_the_deadline_
     page = client_of(resident).get(late.get_absolute_url()).content.decode()
     assert "ne s'annule plus en ligne" in page
     assert f"/reservations/{late.pk}/annuler/" not in page
+
+
+def test_a_booking_that_took_place_is_listed_as_past_not_confirmed(client_of, room, resident):
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(days=2)
+    Booking.objects.create(resource=room, user=resident, start=start, end=start + dt.timedelta(hours=1),
+                           blocked_end=start + dt.timedelta(hours=1), exclusive=True)
+    page = client_of(resident).get("/reservations/mes-reservations/").content.decode()
+    past = page[page.index('id="passe-titre"'):]
+    assert "passée" in past and "Confirmée" not in past

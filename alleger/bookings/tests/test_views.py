@@ -169,7 +169,10 @@ def test_the_manager_page_attendance_and_trainings(client_of, room, laser, train
 
 def test_a_machine_without_training_says_so(client_of, laser, resident):
     client = client_of(resident)
-    assert "M'inscrire à la formation" in client.get(laser.get_absolute_url()).content.decode().replace('&#x27;', "'")
+    page = client.get(laser.get_absolute_url()).content.decode().replace('&#x27;', "'")
+    assert "M'inscrire à la formation" in page
+    # No booking form before the training is validated: it says when booking opens
+    assert "La réservation s'ouvre quand le lieu a validé votre formation" in page and "booking-form" not in page
     response = client.post(f"/reservations/ressources/{laser.pk}/reserver/", slot_post(tomorrow(14)))
     assert response.status_code == 400 and "demande la formation" in response.content.decode().replace('&#x27;', "'")
     client.post(f"/reservations/formations/{laser.training.pk}/inscription/", {"next": laser.get_absolute_url()})

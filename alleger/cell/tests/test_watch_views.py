@@ -278,11 +278,11 @@ def test_a_saved_watch_is_its_owners_alone(client_of, territory, cell_member, ot
     assert SavedWatch.objects.filter(pk=saved.pk).exists()
 
 
-def test_the_menu_links_the_cell_to_its_watch(client_of, territory, cell_member, resident):
-    page = client_of(cell_member).get("/").content.decode()
-    assert reverse("cell:watch_home") in page
-    assert client_of(cell_member).get(reverse("cell:watch_home")).url == url(territory)
-    client_of(resident)
+def test_the_menu_links_the_cell_and_the_moderators_to_their_watch(client_of, territory, cell_member, moderator,
+                                                                   resident):
+    for reader in (cell_member, moderator):  # both read it (cell.view_watch)
+        assert reverse("cell:watch_home") in client_of(reader).get("/").content.decode()
+        assert client_of(reader).get(reverse("cell:watch_home")).url == url(territory)
     assert reverse("cell:watch_home") not in client_of(resident).get("/").content.decode()
 
 

@@ -120,7 +120,7 @@ def test_the_cell_links_a_rising_project_to_a_challenge_then_reads_the_neighbour
     # Link it to the demo's challenge: the tag is recorded and the project becomes one of its responses.
     expect(page.get_by_role("heading", level=1)).to_contain_text(project.title)
     page.get_by_label("Défi", exact=True).select_option(label=CHALLENGE)
-    page.get_by_label("Note (facultative)").fill("Le café collecte les épluchures de ses clients.")
+    page.get_by_label("Note publique (facultative)", exact=False).fill("Le café collecte les épluchures de ses clients.")
     page.get_by_role("button", name="Rattacher").click()
     expect(page.locator("[role=status], .messages").first).to_contain_text("C'est noté")
     journal = page.get_by_role("link", name=CHALLENGE)

@@ -410,13 +410,15 @@ CONTENT_SECURITY_POLICY = {
 # Permissions-Policy (django-permissions-policy): powerful features we do not
 # use are denied to the page and to any frame.
 PERMISSIONS_POLICY = {
-    feature: []
+    # The location picker's « use my position » asks for it, on this site only (never for a frame).
+    "geolocation": ["self"],
+    **{feature: []
     for feature in (
         "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
-        "encrypted-media", "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection",
+        "encrypted-media", "fullscreen", "gyroscope", "hid", "idle-detection",
         "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
         "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
-    )
+    )},
 }
 
 # Crowdfunding: payment providers offered to contributors, in this order.

@@ -181,3 +181,39 @@ def test_reporting_and_following_without_javascript(new_context, live_server, me
     page.get_by_role("button", name=f"C'est le même problème que le n° {neighbours.pk}").click()
     expect(page).to_have_url(f"{base}/signalements/{neighbours.pk}/")
     expect(page.locator(".messages")).to_contain_text("suivez désormais le signalement d'origine")
+
+
+def test_on_a_phone_the_point_is_where_the_resident_stands(new_context, live_server, member, category, check_axe):
+    """« Utiliser ma position »: the browser asks, the point and the coordinates follow (Permissions-Policy
+    allows geolocation for this site). Refused, the picker says so and the map still works."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(member, backend="django.contrib.auth.backends.ModelBackend")
+    session = {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+               "url": live_server.url}
+    form = f"{live_server.url}/signalements/t/villeclaire/nouveau/?categorie=velo-partage"
+
+    context = new_context(viewport={"width": 390, "height": 844}, geolocation={"latitude": LAT, "longitude": LON},
+                          permissions=["geolocation"])
+    context.add_cookies([session])
+    page = context.new_page()
+    _open(page, form)
+    picker = page.locator("[data-pick-map].leaflet-container")
+    picker.wait_for()
+    page.get_by_role("button", name="Utiliser ma position").click()
+    expect(page.locator("#id_lat")).to_have_value(f"{LAT:.6f}")
+    expect(page.locator("#id_lon")).to_have_value(f"{LON:.6f}")
+    expect(picker.locator(".leaflet-marker-icon")).to_have_count(1)
+    _axe_clean(page, check_axe)
+    page.screenshot(path="/tmp/report-locate-390.png")  # to look at
+
+    refused = new_context(viewport={"width": 390, "height": 844})  # no permission given: the browser refuses
+    refused.add_cookies([session])
+    page = refused.new_page()
+    _open(page, form)
+    page.locator("[data-pick-map].leaflet-container").wait_for()
+    page.get_by_role("button", name="Utiliser ma position").click()
+    expect(page.get_by_role("status")).to_have_text("Position indisponible : cliquez sur la carte ou saisissez le lieu.")
+    expect(page.locator("#id_lat")).to_have_value("")

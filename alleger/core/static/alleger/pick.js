@@ -2,7 +2,8 @@
 // map sets the point. Inside a [data-picker] box it fills the hidden [data-pick-lat] and
 // [data-pick-lon] fields and shows the coordinates in the [data-pick-text] field (typing
 // there again clears the point, so the text wins); the report form names its visible
-// latitude and longitude fields with data-lat and data-lon. Everything works without it.
+// latitude and longitude fields with data-lat and data-lon. With data-locate, a button sets the point
+// where the device is. Everything works without it.
 (function () {
   "use strict";
   function init(el) {
@@ -34,6 +35,32 @@
       if (text) text.value = lat.value + ", " + lon.value;
       place(event.latlng);
     });
+    // « Use my position », for a person standing where the problem is (a phone): only where the browser
+    // can tell, and only on a click (the browser then asks the person). Refused or unavailable: say so.
+    if (el.dataset.locate && navigator.geolocation) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary locate-button";
+      button.textContent = el.dataset.locate;
+      var status = document.createElement("p");
+      status.className = "muted";
+      status.setAttribute("role", "status");
+      el.parentNode.insertBefore(button, el);
+      el.parentNode.insertBefore(status, el);
+      button.addEventListener("click", function () {
+        status.textContent = "";
+        navigator.geolocation.getCurrentPosition(function (position) {
+          var latlng = L.latLng(position.coords.latitude, position.coords.longitude);
+          lat.value = latlng.lat.toFixed(6);
+          lon.value = latlng.lng.toFixed(6);
+          if (text) text.value = lat.value + ", " + lon.value;
+          place(latlng);
+          map.setView(latlng, 18);
+        }, function () {
+          status.textContent = el.dataset.locateError || "";
+        }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+      });
+    }
     if (text) {
       text.addEventListener("input", function () {
         lat.value = "";

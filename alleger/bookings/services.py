@@ -324,7 +324,7 @@ def booking_cancel(*, booking: Booking, actor, reason: str = "", now: dt.datetim
     if by_manager and not (manages(actor, resource.place) or actor.is_superuser):
         raise Refused("forbidden", _("Vous ne pouvez pas annuler cette réservation."), status=403)
     if (not by_manager and booking.status == Status.CONFIRMED
-            and now > booking.start - dt.timedelta(hours=resource.cancel_hours)):
+            and now > cancel_until(booking)):
         raise Refused("cancel_too_late", _("L'annulation en ligne n'est plus possible (au plus tard %(h)d h avant "
                                            "le début). Prévenez le lieu.") % {"h": resource.cancel_hours},
                       status=409)

@@ -207,7 +207,7 @@ def booking_detail(request, pk):
         "mine": mine,
         "can_cancel": (booking.is_active and not too_late
                        and request.user.has_perm("bookings.cancel_booking", booking)),
-        "too_late": too_late and booking.is_active,
+        "too_late": too_late,
         "can_check_in": request.user.has_perm("bookings.check_in", booking),
         "cancel_until": until,
         "reason_max": services.REASON_MAX,

@@ -37,6 +37,8 @@ class Slot:
     end: dt.datetime
     free: int
     capacity: int
+    #: Held by no booking, only by the changeover time (buffer) before or after one: « battement », not « complet ».
+    changeover: bool = False
 
     @property
     def is_free(self) -> bool:
@@ -51,10 +53,16 @@ def slot_grid(resource: Resource, *, since: dt.datetime | None = None, days: int
     if not grid:
         return []
     buffer = dt.timedelta(minutes=resource.buffer_minutes)
-    taken = list(Booking.objects.filter(resource=resource, status__in=ACTIVE, start__lt=grid[-1][1] + buffer,
-                                        blocked_end__gt=grid[0][0]).values_list("start", "blocked_end", "seats"))
-    return [Slot(s, e, max(0, resource.capacity - slots.peak(taken, s, e + buffer)), resource.capacity)
-            for s, e in grid]
+    rows = list(Booking.objects.filter(resource=resource, status__in=ACTIVE, start__lt=grid[-1][1] + buffer,
+                                       blocked_end__gt=grid[0][0]).values_list("start", "end", "blocked_end", "seats"))
+    taken = [(start, blocked_end, seats) for start, _end, blocked_end, seats in rows]
+    held = [(start, end, seats) for start, end, _blocked_end, seats in rows]
+    grid_slots = []
+    for s, e in grid:
+        free = max(0, resource.capacity - slots.peak(taken, s, e + buffer))
+        changeover = not free and bool(buffer) and slots.peak(held, s, e) < resource.capacity
+        grid_slots.append(Slot(s, e, free, resource.capacity, changeover))
+    return grid_slots
 
 
 def free_slots(resource: Resource, *, since=None, days: int = SPARE_DAYS) -> list[Slot]:

@@ -241,6 +241,11 @@ def test_free_slots_and_occupancy(room, workshop, resident):
     free = {s.start for s in selectors.free_slots(room, since=NOW, days=3)}
     assert at(1, 10) not in free and at(1, 11) not in free
     assert at(1, 12) not in free  # in the buffer: 12:00 would overlap 12:00-12:15
+    grid = {s.start: s for s in selectors.slot_grid(room, since=NOW, days=3)}
+    # Held by the booking: « complet »; held only by the changeover time around it: said so
+    assert not grid[at(1, 10)].changeover and not grid[at(1, 11)].changeover
+    assert grid[at(1, 12)].changeover and grid[at(1, 9)].changeover
+    assert not grid[at(1, 13)].changeover and grid[at(1, 13)].is_free
     assert at(1, 13) in free
     rows = selectors.occupancy([room], first=NOW.date(), weeks=1)
     assert rows[0]["open"] == 14 * 7 and rows[0]["booked"] == 2

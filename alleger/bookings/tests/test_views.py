@@ -43,6 +43,18 @@ def test_a_visitor_sees_the_list_and_the_resource_and_is_asked_to_log_in(client,
     assert "Connectez-vous pour réserver" in page and "Créneaux des sept prochains jours" in page
 
 
+def test_the_grid_tells_a_booked_slot_from_the_changeover_time_around_it(client, room, resident):
+    services.booking_create(resource=room, user=resident, start=tomorrow(14), end=tomorrow(15))
+    page = client.get(room.get_absolute_url()).content.decode().replace('&#x27;', "'")
+    day = page.split(f"<h3>{date_format(timezone.localdate(tomorrow(14)), 'l j F')}</h3>")[1].split("<h3>")[0]
+    rows = {line.split(" · ")[0].split(">")[-1]: line.split(" · ")[1] for line in day.splitlines()
+            if line.strip().startswith("<span>") and " · " in line}
+    assert rows["14:00–15:00"].startswith("complet")
+    assert rows["15:00–16:00"].startswith("indisponible (battement de 15 min)")
+    assert rows["13:00–14:00"].startswith("indisponible (battement de 15 min)")
+    assert rows["16:00–17:00"].startswith("libre")
+
+
 def test_book_from_the_form_then_a_refusal_with_its_message_and_the_waitlist(client_of, room, resident,
                                                                              other_resident):
     client = client_of(resident)

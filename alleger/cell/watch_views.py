@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from alleger.core.errors import Refused
 from alleger.core.forms import add_refusal
+from alleger.core.grammar import of_name
 from alleger.core.text import clean_text
 from alleger.funding.selectors import support_organisations_of
 from alleger.territories.models import Territory, TerritoryRole
@@ -227,8 +228,8 @@ def watch_atom(request, token):
     feed = feedgenerator.Atom1Feed(
         title=_("Alléger · veille « %(name)s »") % {"name": name},
         link=request.build_absolute_uri(reverse("cell:watch", args=[saved.territory.slug])),
-        description=_("La veille de la cellule d'innovation de %(territory)s.") % {
-            "territory": clean_text(saved.territory.name)},
+        description=_("La veille de la cellule d'innovation %(of_name)s.") % {
+            "of_name": of_name(clean_text(saved.territory.name))},
         language=get_language(), feed_url=request.build_absolute_uri())
     for item in watch.feed(filters, limit=50)[:50]:
         url = request.build_absolute_uri(item.url)

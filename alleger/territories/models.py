@@ -3,7 +3,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from alleger.core.grammar import of_name
 
 from .theme import check_contrast, hex_colour
 
@@ -79,6 +82,18 @@ class Territory(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def of_name(self) -> str:
+        """« de Saint-Étienne », « d'Auvergne-Rhône-Alpes » (alleger.core.grammar); in English « of … »."""
+        return of_name(self.name)
+
+    @property
+    def in_name(self) -> str:
+        """« à Saint-Étienne » for a city or its neighbourhoods, « en Auvergne-Rhône-Alpes » for a region."""
+        if self.kind == self.Kind.REGION:
+            return gettext("en %(name)s") % {"name": self.name}
+        return gettext("à %(name)s") % {"name": self.name}
 
     def get_absolute_url(self):
         return reverse("territories:detail", kwargs={"slug": self.slug})

@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from alleger.core import grammar
 from alleger.core.markdown import render_markdown, render_markdown_inline
 
 register = template.Library()
@@ -24,6 +25,12 @@ def markdown_filter(text, top=2):
 def markdown_inline(text):
     """Markdown inside a line of text (no paragraphs): « Thème **à la Une** » → bold, not asterisks."""
     return mark_safe(render_markdown_inline(text))  # noqa: S308 — sanitised by nh3
+
+
+@register.filter
+def of_name(name):
+    """« de Saint-Étienne », « d'Auvergne-Rhône-Alpes » (alleger.core.grammar)."""
+    return grammar.of_name(str(name))
 
 
 @register.filter

@@ -1,0 +1,37 @@
+"""French prepositions before a proper name: « d'Auvergne-Rhône-Alpes », « en Auvergne-Rhône-Alpes »."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from alleger.core.grammar import elides, of_name
+from alleger.core.tests.test_translations import compiled_locale, translated  # noqa: F401
+from alleger.territories.models import Territory
+from alleger.testing.factories import TerritoryFactory
+
+
+@pytest.mark.parametrize("name, elided", [
+    ("Auvergne-Rhône-Alpes", True), ("Île-de-France", True), ("Orléans", True), ("Yssingeaux", True),
+    ("Saint-Étienne", False), ("Yutz", False), ("Le Havre", False), ("Haute-Loire", False), (" ", False),
+])
+def test_de_elides_before_a_vowel_sound(name, elided):
+    assert elides(name) is elided
+    with translation.override("fr"):
+        assert of_name(name) == (f"d'{name}" if elided else f"de {name}")
+
+
+@pytest.mark.django_db
+def test_a_region_s_pages_read_en_and_d_in_french_and_in_and_of_in_english(client, translated):  # noqa: F811
+    region = TerritoryFactory(name="Auvergne-Rhône-Alpes", slug="aura", kind=Territory.Kind.REGION)
+    city = TerritoryFactory(name="Saint-Étienne", slug="st-etienne", kind=Territory.Kind.CITY)
+
+    def page(url):
+        return client.get(url).content.decode().replace("&#x27;", "'")
+
+    assert "<h1>Projets en Auvergne-Rhône-Alpes</h1>" in page(f"/projets/?territoire={region.slug}")
+    assert "<h1>Projets à Saint-Étienne</h1>" in page(f"/projets/?territoire={city.slug}")
+    assert "Tableau de bord d'Auvergne-Rhône-Alpes</h1>" in page(reverse("cell:dashboard", args=[region.slug]))
+    assert "Tableau de bord de Saint-Étienne</h1>" in page(reverse("cell:dashboard", args=[city.slug]))
+    client.cookies["django_language"] = "en"
+    assert "<h1>Projects in Auvergne-Rhône-Alpes</h1>" in page(f"/projets/?territoire={region.slug}")
+    assert "Dashboard of Auvergne-Rhône-Alpes</h1>" in page(reverse("cell:dashboard", args=[region.slug]))

@@ -83,6 +83,9 @@ class Territory(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("territories:detail", kwargs={"slug": self.slug})
+
     @property
     def of_name(self) -> str:
         """« de Saint-Étienne », « d'Auvergne-Rhône-Alpes » (alleger.core.grammar); in English « of … »."""
@@ -94,9 +97,6 @@ class Territory(models.Model):
         if self.kind == self.Kind.REGION:
             return gettext("en %(name)s") % {"name": self.name}
         return gettext("à %(name)s") % {"name": self.name}
-
-    def get_absolute_url(self):
-        return reverse("territories:detail", kwargs={"slug": self.slug})
 
     def clean(self):
         if self.colour and not hex_colour.regex.match(self.colour):

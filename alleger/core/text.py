@@ -3,7 +3,12 @@
 `clean_text` removes the characters XML 1.0 forbids: the C0 controls except tab,
 newline and carriage return (U+0000 NUL among them, which PostgreSQL refuses
 too), the non-characters U+FFFE and U+FFFF, and lone surrogates (they cannot be
-encoded in UTF-8). It is applied once to everything that comes in —
+encoded in UTF-8). It also removes the bidirectional embedding, override and isolate
+controls (U+202A–U+202E, U+2066–U+2069): one of them in a name turns the rest of the line around it
+backwards — « Bac à fleurs » followed by its status read « sruelf … » in a list — and in a
+file or a feed it hides what the text says (« Trojan Source », CVE-2021-42574). Right-to-left
+writing needs none of them; the marks U+200E and U+200F, which reorder nothing around them, stay.
+It is applied once to everything that comes in —
 `TextInputMiddleware` for query strings and form posts (pages and Open311),
 `alleger.core.api.TextParser` for the API's JSON bodies, the asset import for files — and again
 on the way out by the XML writers (Open311 XML, Atom/RSS feeds), for text
@@ -18,12 +23,13 @@ import re
 
 from django.http import QueryDict
 
-#: Characters XML 1.0 does not allow (https://www.w3.org/TR/xml/#charsets).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Characters XML 1.0 does not allow (https://www.w3.org/TR/xml/#charsets), and the bidirectional
+#: embedding, override and isolate controls.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 
 
 def clean_text(value: str) -> str:
-    """`value` without the characters XML 1.0 forbids."""
+    """`value` without the characters XML 1.0 forbids nor the bidirectional controls."""
     return _NOT_XML.sub("", value)
 
 

@@ -17,7 +17,7 @@ from alleger.testing.kits_factories import make_kit
 from alleger.testing.reports_factories import make_category, make_report
 
 #: NUL (PostgreSQL refuses it), a vertical tab, an escape sequence, a non-character, a lone surrogate.
-HOSTILE = "Bancs\x00 \x0bà\x1b[31m repeindre\ufffe\ud800"
+HOSTILE = "Bancs\x00 \x0bà\x1b[31m\u202e repeindre\u2066\ufffe\ud800"
 CLEAN = "Bancs à[31m repeindre"
 #: A form post is bytes decoded by Django (a lone surrogate arrives as U+FFFD): the same minus the surrogate.
 FORM_HOSTILE = HOSTILE.replace("\ud800", "")
@@ -27,9 +27,11 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def test_clean_text_keeps_what_xml_allows_and_drops_the_rest():
     assert clean_text(HOSTILE) == CLEAN
-    kept = "tab\tnewline\nreturn\r é € 😀 \u2028 \ufffd"
+    kept = "tab\tnewline\nreturn\r é € 😀 \u2028 \ufffd \u200e\u200f العربية"
     assert clean_text(kept) == kept
     assert clean_text("".join(map(chr, range(32)))) == "\t\n\r"
+    # The bidirectional embeddings, overrides and isolates turn the text around them backwards
+    assert clean_text("Bac à\u202a\u202b\u202c\u202d\u202e fleurs\u2066\u2067\u2068\u2069") == "Bac à fleurs"
     assert clean_data({"a\x00": [HOSTILE, 3, None, {"b": "\x1f"}]}) == {"a": [CLEAN, 3, None, {"b": ""}]}
 
 

@@ -156,6 +156,18 @@ def test_opening_a_closed_asset(client_of, resident, other_resident, moderator, 
     wall.refresh_from_db()
     assert wall.status == "open"
     assert AssetChange.objects.get(asset=wall, source="review").fields == {"status": ["closed", "open"]}
+    # Open now: nothing to ask, the page offers to declare an intervention instead of a request form
+    page = client_of(resident).get(url).content.decode().replace("&#x27;", "'")
+    assert "déjà ouvert aux habitants" in page and 'name="message"' not in page
+    assert f"/interventions/nouvelle/?dispositif={wall.pk}" in page
+
+
+def test_a_closed_asset_offers_to_ask_for_its_opening_not_to_declare(client, territory):
+    wall = AssetFactory(territory=territory, name="Mur de l'école", status="closed")
+    for url in (wall.get_absolute_url(), f"/dispositifs/{wall.pk}/panneau/"):
+        page = client.get(url).content.decode().replace("&#x27;", "'")
+        assert "/interventions/nouvelle/" not in page and "Déclarer une intervention" not in page
+        assert "Demandez son ouverture" in page or "Demander son ouverture" in page
 
 
 def test_a_moderator_of_another_territory_cannot_review(client_of, resident, other_territory):

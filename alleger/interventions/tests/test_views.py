@@ -60,6 +60,17 @@ def test_the_declare_form_is_prefilled_from_the_asset_and_the_kit(client, reside
     assert "location" not in page.context["form"].fields  # the asset gives the place
 
 
+@pytest.mark.parametrize("status", ["closed", "openable"])
+def test_the_declare_form_on_an_asset_not_open_says_so_first_and_offers_to_ask_for_its_opening(
+        client, resident, kit, asset, status):
+    asset.status = status
+    asset.save()
+    client.force_login(resident)
+    page = client.get(f"/interventions/nouvelle/?dispositif={asset.pk}").content.decode().replace("&#x27;", "'")
+    assert "n'est pas ouvert aux interventions" in page and f"/dispositifs/{asset.pk}/demander-ouverture/" in page
+    assert 'name="title"' not in page  # no form to fill in for nothing
+
+
 def test_declaring_on_an_asset(client, resident, kit, asset):
     client.force_login(resident)
     response = client.post(f"/interventions/nouvelle/?dispositif={asset.pk}",

@@ -1,5 +1,6 @@
 from django.utils import timezone
 
+from . import personal_data
 from .models import User
 
 
@@ -34,4 +35,6 @@ def personal_data_export(user: User) -> dict:
             {"territory": r.territory.name, "role": r.role}
             for r in user.territory_roles.select_related("territory").order_by("pk")
         ],
+        # Contributions, bookings, comments, interventions, reports: each app adds its own (personal_data).
+        **personal_data.exports(user),
     }

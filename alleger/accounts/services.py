@@ -13,6 +13,7 @@ from alleger.core.images import image_clean
 from alleger.core.mail import send_later
 from alleger.core.services import audit_record
 
+from . import personal_data
 from .models import ApiToken, User, token_hash
 
 
@@ -130,6 +131,9 @@ def account_delete(*, user: User) -> None:
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.deleted_at:
         return
+    now = timezone.now()
+    # What goes on in the person's name stops first: pledges withdrawn, bookings released (personal_data).
+    personal_data.before_delete(user, now)
     audit_record(actor=user, action="account.delete", target=user)
     if user.avatar:
         user.avatar.delete(save=False)
@@ -141,7 +145,7 @@ def account_delete(*, user: User) -> None:
     user.is_active = False
     user.is_staff = False
     user.is_superuser = False
-    user.deleted_at = timezone.now()
+    user.deleted_at = now
     user.set_unusable_password()
     user.save()
     user.api_tokens.all().delete()

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from alleger.core import sections
 
-from . import services
+from . import personal_data, services
 from .forms import DeleteAccountForm, ProfileForm, TokenForm
 from .selectors import personal_data_export
 
@@ -88,4 +88,5 @@ def delete(request):
             return redirect("core:home")
     else:
         form = DeleteAccountForm(user=request.user)
-    return render(request, "accounts/delete.html", {"form": form})
+    return render(request, "accounts/delete.html", {
+        "form": form, "consequences": personal_data.deletion_warnings(request.user)})

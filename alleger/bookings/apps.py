@@ -9,9 +9,14 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from alleger.accounts import personal_data
         from alleger.core import sections
 
+        from . import personal_data as booking_personal_data
         from . import sections as booking_sections
+
+        personal_data.register("bookings", export=booking_personal_data.export, warnings=booking_personal_data.warnings,
+                               before_delete=booking_personal_data.before_delete)
 
         sections.register("place", "bookings", template="bookings/_place_section.html",
                           context=booking_sections.place_section, order=20)

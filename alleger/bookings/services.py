@@ -312,9 +312,11 @@ def _confirm(booking: Booking, now: dt.datetime) -> None:
     notifications.booking_confirmed(booking, cancel_until=until, cancellable=now <= until)
 
 
-def booking_cancel(*, booking: Booking, actor, reason: str = "", now: dt.datetime | None = None) -> Booking:
+def booking_cancel(*, booking: Booking, actor, reason: str = "", now: dt.datetime | None = None,
+                   account_closed: bool = False) -> Booking:
     """The person cancels before the deadline (a hold may be declined any time); the manager any time,
-    and the person is told by e-mail, with the manager's `reason` if given."""
+    and the person is told by e-mail, with the manager's `reason` if given. A person closing their
+    account releases every booking to come, past the deadline too (`account_closed`): nobody will come."""
     now = _now(now)
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
@@ -323,7 +325,7 @@ def booking_cancel(*, booking: Booking, actor, reason: str = "", now: dt.datetim
     by_manager = actor.pk != booking.user_id
     if by_manager and not (manages(actor, resource.place) or actor.is_superuser):
         raise Refused("forbidden", _("Vous ne pouvez pas annuler cette réservation."), status=403)
-    if (not by_manager and booking.status == Status.CONFIRMED
+    if (not by_manager and not account_closed and booking.status == Status.CONFIRMED
             and now > cancel_until(booking)):
         raise Refused("cancel_too_late", _("L'annulation en ligne n'est plus possible (au plus tard %(h)d h avant "
                                            "le début). Prévenez le lieu.") % {"h": resource.cancel_hours},

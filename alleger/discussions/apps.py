@@ -10,10 +10,13 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from alleger.accounts import personal_data
         from alleger.core import context_processors
         from alleger.territories import moderation
 
-        from . import registry
+        from . import registry, selectors
+
+        personal_data.register("comments", export=selectors.personal_comments)
 
         # Comments can be flagged (not commented on); their moderators are
         # those of the territory of the content they discuss.

@@ -125,3 +125,10 @@ def moderation_queue(user, territory: Territory | None = None):
         item.target = registry._by_model.get(type(content)) if content is not None else None
         item.discussed = content.target if isinstance(content, Comment) else None
     return items
+
+
+def personal_comments(user) -> list[dict]:
+    """The person's comments and questions, for their data export (accounts.personal_data)."""
+    return [{"body": c.body, "is_question": c.is_question, "created_at": c.created_at.isoformat(),
+             "on": f"{c.target_type.app_label}.{c.target_type.model}#{c.target_id}"}
+            for c in Comment.objects.filter(author=user).select_related("target_type").order_by("created_at", "pk")]

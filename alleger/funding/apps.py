@@ -10,11 +10,13 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from alleger.accounts import personal_data
         from alleger.core import context_processors, fragments, sections
         from alleger.core.selectors import register_live_source
         from alleger.discussions import registry
         from alleger.territories import moderation
 
+        from . import personal_data as funding_personal_data
         from . import place_sections
         from . import sections as funding_sections
 
@@ -22,6 +24,9 @@ class Config(AppConfig):
         registry.register(self.get_model("Project"), key="project", view_perm="funding.view_project",
                           author="holder_id", author_badge=_("Porteur du projet"), notify_author=True)
         register_live_source("funding", funding_sections.live)
+        personal_data.register("contributions", export=funding_personal_data.export,
+                               warnings=funding_personal_data.warnings,
+                               before_delete=funding_personal_data.before_delete)
         # The simulated card processor's book is no page's data: an authorisation changes no fragment.
         fragments.ignore_table(self.get_model("SimulatedCharge")._meta.db_table)
         sections.register("territory", "funding", template="funding/_territory_section.html",

@@ -9,9 +9,14 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from alleger.accounts import personal_data
         from alleger.core.selectors import register_live_source
         from alleger.discussions import registry
         from alleger.territories import feeds
+
+        from . import selectors as intervention_selectors
+
+        personal_data.register("interventions", export=intervention_selectors.personal_interventions)
 
         from . import sections
         from .selectors import feed_items

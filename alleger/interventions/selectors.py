@@ -116,3 +116,10 @@ def feed_items(territory, limit: int):
                        published_at=intervention.created_at, kind=_("Intervention"),
                        summary=f"{intervention.get_status_display()} — {intervention.kit.title}",
                        author=intervention.organiser.public_name)
+
+
+def personal_interventions(user) -> list[dict]:
+    """The interventions the person organised or joined, for their data export (accounts.personal_data)."""
+    return [{"intervention": p.intervention.title, "url": p.intervention.get_absolute_url(), "role": p.role,
+             "status": p.intervention.status, "starts_on": p.intervention.starts_on.isoformat()}
+            for p in Participation.objects.filter(user=user).select_related("intervention").order_by("pk")]

@@ -1,4 +1,5 @@
 from django.db.models import Count, QuerySet
+from django.utils.translation import ngettext
 
 from alleger.core import search
 from alleger.territories.models import TerritoryRole
@@ -24,6 +25,12 @@ def organisations_administered_by(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user, memberships__role=Membership.Role.ADMIN).order_by("name")
 
 
+def organisations_only_administered_by(user) -> list[Organisation]:
+    """The organisations whose only administrator is `user`: closing the account leaves them to the platform team."""
+    others = Membership.objects.filter(role=Membership.Role.ADMIN).exclude(user=user)
+    return list(organisations_administered_by(user).exclude(memberships__in=others).distinct())
+
+
 def organisations_of(user) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
@@ -41,3 +48,15 @@ def sponsorship_requests_to_decide(user) -> QuerySet[SponsorshipRequest]:
 
 def sponsorship_requests_of(organisation: Organisation) -> QuerySet[SponsorshipRequest]:
     return organisation.sponsorship_requests.select_related("territory").order_by("-created_at")
+
+
+def sole_admin_warnings(user) -> list[str]:
+    """What the account deletion page says of the organisations the person alone runs (accounts.personal_data)."""
+    names = [o.name for o in organisations_only_administered_by(user)]
+    if not names:
+        return []
+    return [ngettext("Vous êtes la seule personne à administrer %(names)s : nommez un autre membre administrateur "
+                     "avant de partir, sinon seule l'équipe de la plateforme pourra le faire.",
+                     "Vous êtes la seule personne à administrer %(names)s : nommez un autre membre administrateur de "
+                     "chacune avant de partir, sinon seule l'équipe de la plateforme pourra le faire.", len(names))
+            % {"names": ", ".join(names)}]

@@ -9,9 +9,14 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from alleger.accounts import personal_data
         from alleger.core import error_views
         from alleger.discussions import registry
         from alleger.territories import feeds
+
+        from . import selectors as report_selectors
+
+        personal_data.register("reports", export=report_selectors.personal_reports)
 
         from . import open311
         from .selectors import feed_items

@@ -222,3 +222,10 @@ def open311_requests(*, territory=None, ids: list[int] | None = None, service_co
     if start is not None:
         reports = reports.filter(created_at__gte=start, created_at__lte=end)
     return list(reports.order_by("-created_at", "-pk")[:limit])
+
+
+def personal_reports(user) -> list[dict]:
+    """The person's reports, for their data export (accounts.personal_data)."""
+    return [{"description": r.description, "category": r.category.name, "address": r.address, "lat": r.lat,
+             "lon": r.lon, "status": r.status, "created_at": r.created_at.isoformat(), "url": r.get_absolute_url()}
+            for r in Report.objects.filter(reporter=user).select_related("category").order_by("created_at", "pk")]

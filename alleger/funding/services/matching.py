@@ -8,6 +8,7 @@ from django.db.models import F, Q, Sum
 from django.utils.translation import gettext as _
 
 from alleger.core.errors import Refused
+from alleger.organisations.models import Membership
 
 from .. import ledger
 from ..models import Contribution, Match, MatchingPool, Project, Transfer
@@ -63,13 +64,26 @@ def _commit(pool: MatchingPool, project: Project, amount: int, contribution: Con
     return match
 
 
+def is_own_project(project: Project, contribution: Contribution) -> bool:
+    """Given by the project's holder, by a member of the organisation that carries it, or in its name:
+    a sponsor's pool does not pay a holder for giving herself money (the stored recorder, migration 0013)."""
+    if contribution.contributor_id == project.holder_id:
+        return True
+    if project.organisation_id is None:
+        return False
+    return contribution.organisation_id == project.organisation_id or Membership.objects.filter(
+        organisation_id=project.organisation_id, user_id=contribution.contributor_id).exists()
+
+
 def match_contribution(*, project: Project, contribution: Contribution,
                        pools: list[MatchingPool] | None = None) -> int:
-    """Commit the first applicable pool's match for a new contribution.
+    """Commit the first applicable pool's match for a new contribution (none for one's own project).
 
     The project row is locked; `pools` are the ones `lock_pools` returned.
     """
     pools = lock_pools(project) if pools is None else pools
+    if is_own_project(project, contribution):
+        return 0
     for pool in pools:
         if pool.trigger != MatchingPool.Trigger.FIRST_EURO:
             continue

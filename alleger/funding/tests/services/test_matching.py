@@ -37,6 +37,25 @@ def test_given_a_pool_with_a_factor_then_the_match_is_the_amount_times_the_facto
     assert books_problems() == []
 
 
+def test_given_a_gift_to_one_s_own_project_then_no_pool_matches_it(territory, project, holder, backers):
+    from alleger.funding.models import Project
+    from alleger.organisations.models import Membership
+    from alleger.testing.factories import MembershipFactory, OrganisationFactory
+
+    pool = sponsor_pool(territory=territory, amount_cents=100_000)
+    assert contribute(project, holder, 1_000, now=DURING).matched_cents == 0  # the holder herself
+    carrier = OrganisationFactory(name="Le Café d'à Côté")
+    Project.objects.filter(pk=project.pk).update(organisation=carrier)
+    member = MembershipFactory(organisation=carrier, role=Membership.Role.MEMBER).user
+    assert contribute(project, member, 1_000, now=DURING).matched_cents == 0  # a member of the carrier
+    MembershipFactory(organisation=carrier, user=backers[1], role=Membership.Role.ADMIN)
+    assert contribute(project, backers[1], 1_000, now=DURING, organisation=carrier).matched_cents == 0  # in its name
+    assert contribute(project, backers[0], 1_000, now=DURING).matched_cents == 1_000  # anyone else, as before
+    assert (reload(project).matched_cents, reload(pool).balance_cents) == (1_000, 99_000)
+    assert reload(project).pledged_cents == 4_000
+    assert books_problems() == []
+
+
 def test_given_a_cap_per_contribution_then_a_large_gift_is_matched_up_to_it(territory, project, backers):
     sponsor_pool(territory=territory, amount_cents=100_000, cap_per_contribution_cents=2_000)
     assert contribute(project, backers[0], 5_000, now=DURING).matched_cents == 2_000

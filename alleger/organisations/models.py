@@ -65,6 +65,46 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organisation} ({self.role})"
 
 
+class Invitation(models.Model):
+    """An organisation's admin asks someone to join it; they become a member only when they accept.
+
+    Addressed to an e-mail address, whether an account uses it or not: the admin learns nothing about who
+    has an account, and nobody is shown as a member of an organisation they never agreed to join.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        ACCEPTED = "accepted", _("Acceptée")
+        DECLINED = "declined", _("Déclinée")
+        CANCELLED = "cancelled", _("Annulée")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("adresse e-mail"))
+    role = models.CharField(_("rôle"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "email"], condition=models.Q(status="pending"),
+                                    name="invitation_one_pending_per_address"),
+            models.CheckConstraint(condition=models.Q(status__in=["pending", "accepted", "declined", "cancelled"]),
+                                   name="invitation_status_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation} ({self.status})"
+
+    def get_absolute_url(self):
+        return reverse("organisations:invitation", kwargs={"token": self.token})
+
+
 class SponsorshipRequest(models.Model):
     """An organisation asks to become a sponsor (mécène) of a territory; its moderators decide."""
 

@@ -1,4 +1,8 @@
-from django.db import transaction
+import secrets
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -8,7 +12,7 @@ from alleger.core.errors import Refused
 from alleger.core.mail import send_later
 from alleger.core.services import audit_record
 
-from .models import Membership, Organisation, SponsorshipRequest
+from .models import Invitation, Membership, Organisation, SponsorshipRequest
 
 
 def _unique_slug(name: str) -> str:
@@ -59,6 +63,92 @@ def membership_add(*, organisation: Organisation, email: str, role: str, actor: 
     membership = Membership.objects.create(organisation=organisation, user=user, role=role)
     audit_record(actor=actor, action="organisation.member_add", target=organisation, user=user.pk, role=role)
     return membership
+
+
+def _already_member(organisation: Organisation, email: str) -> bool:
+    return Membership.objects.filter(organisation=organisation, user__email__iexact=email, user__is_active=True).exists()
+
+
+@transaction.atomic
+def invitation_create(*, organisation: Organisation, email: str, role: str, actor: User) -> Invitation:
+    """An admin invites an address to join; whoever holds it becomes a member only by accepting.
+
+    The answer is the same whether an account uses the address or not (nothing to learn from it), and the
+    e-mail goes to the address either way, in its account's language if it has one.
+    """
+    _lock(organisation)
+    email = email.strip().lower()
+    if _already_member(organisation, email):
+        raise Refused("already_member", _("Une personne de l'organisation utilise déjà cette adresse."), status=409)
+    if organisation.invitations.filter(email=email, status=Invitation.Status.PENDING).exists():
+        raise Refused("already_invited", _("Cette adresse est déjà invitée : l'invitation attend sa réponse."),
+                      status=409)
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(organisation=organisation, email=email, role=role,
+                                                   invited_by=actor, token=secrets.token_urlsafe(32))
+    except IntegrityError:  # the same address invited at the same instant (invitation_one_pending_per_address)
+        raise Refused("already_invited", _("Cette adresse est déjà invitée : l'invitation attend sa réponse."),
+                      status=409) from None
+    audit_record(actor=actor, action="organisation.invite", target=organisation, role=role)
+    account = User.objects.filter(email__iexact=email, is_active=True).first()
+    language = (account.preferred_language if account else "") or settings.LANGUAGE_CODE
+    send_later("organisations/email/invited.txt", [(email, language)], {
+        "organisation": organisation.name, "organisation_url": organisation.get_absolute_url(),
+        "inviter": actor.public_name, "admin": role == Membership.Role.ADMIN, "url": invitation.get_absolute_url(),
+    })
+    return invitation
+
+
+def invitation_addressed_to(invitation: Invitation, user: User) -> bool:
+    """Whether `user` holds the invited address: their account's own, or another they have verified."""
+    email = invitation.email.lower()
+    return user.email.lower() == email or EmailAddress.objects.filter(
+        user=user, email__iexact=email, verified=True).exists()
+
+
+@transaction.atomic
+def invitation_answer(*, invitation: Invitation, user: User, accept: bool) -> Membership | None:
+    """The invited person accepts (and becomes a member with the role offered) or declines."""
+    organisation = _lock(invitation.organisation)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING:
+        raise Refused("invitation_answered", _("Cette invitation n'attend plus de réponse."), status=409)
+    if not invitation_addressed_to(invitation, user):
+        raise Refused("not_yours", _("Cette invitation est adressée à une autre adresse que celle de votre compte."),
+                      status=403)
+    invitation.status = Invitation.Status.ACCEPTED if accept else Invitation.Status.DECLINED
+    invitation.decided_at = timezone.now()
+    invitation.save(update_fields=["status", "decided_at"])
+    if not accept:
+        audit_record(actor=user, action="organisation.invitation_decline", target=organisation)
+        return None
+    membership, _created = Membership.objects.get_or_create(organisation=organisation, user=user,
+                                                            defaults={"role": invitation.role})
+    audit_record(actor=user, action="organisation.member_join", target=organisation, role=membership.role)
+    return membership
+
+
+@transaction.atomic
+def invitation_cancel(*, invitation: Invitation, actor: User) -> None:
+    Invitation.objects.filter(pk=invitation.pk, status=Invitation.Status.PENDING).update(
+        status=Invitation.Status.CANCELLED, decided_at=timezone.now())
+    audit_record(actor=actor, action="organisation.invitation_cancel", target=invitation.organisation)
+
+
+@transaction.atomic
+def membership_leave(*, organisation: Organisation, user: User) -> None:
+    """A member leaves; the last admin must first hand the administration to someone else."""
+    organisation = _lock(organisation)
+    membership = Membership.objects.filter(organisation=organisation, user=user).first()
+    if membership is None:
+        raise Refused("not_member", _("Vous n'êtes pas membre de cette organisation."), status=409)
+    if membership.role == Membership.Role.ADMIN and not organisation.memberships.filter(
+            role=Membership.Role.ADMIN).exclude(pk=membership.pk).exists():
+        raise Refused("last_admin", _("Vous êtes la seule personne à l'administrer : nommez d'abord un autre "
+                                      "membre administrateur."), status=409)
+    membership.delete()
+    audit_record(actor=user, action="organisation.member_leave", target=organisation)
 
 
 def _ensure_other_admin(organisation: Organisation, leaving: Membership) -> None:

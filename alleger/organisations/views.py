@@ -17,7 +17,7 @@ from .forms import (
     SponsorshipDecisionForm,
     SponsorshipRequestForm,
 )
-from .models import Membership, Organisation, SponsorshipRequest
+from .models import Invitation, Membership, Organisation, SponsorshipRequest
 
 
 def _organisation_for(request, slug, perm):
@@ -47,6 +47,7 @@ def organisation_detail(request, slug):
         "organisation": organisation,
         "members": selectors.organisation_members(organisation),
         "can_manage": request.user.has_perm("organisations.manage_members", organisation),
+        "is_member": request.user.is_authenticated and organisation.memberships.filter(user=request.user).exists(),
         "can_request_sponsorship": request.user.has_perm("organisations.request_sponsorship", organisation),
         "sections": sections.of("organisation", request, organisation),
     })
@@ -81,15 +82,17 @@ def members(request, slug):
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_add(organisation=organisation, actor=request.user, **form.cleaned_data)
+            services.invitation_create(organisation=organisation, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_refusal(form, exc, "email")
         else:
-            messages.success(request, _("Membre ajouté."))
+            messages.success(request, _("Invitation envoyée à %(email)s : la personne devient membre quand elle "
+                                        "l'accepte.") % {"email": form.cleaned_data["email"].strip().lower()})
             return redirect("organisations:members", slug=slug)
     return render(request, "organisations/members.html", {
         "organisation": organisation,
         "members": selectors.organisation_members(organisation),
+        "invitations": organisation.invitations.filter(status=Invitation.Status.PENDING),
         "form": form,
         "roles": Membership.Role.choices,
     })
@@ -169,3 +172,48 @@ def sponsorship_decide(request, request_id):
     else:
         messages.success(request, _("Décision enregistrée ; l'organisation est prévenue par e-mail."))
     return redirect("organisations:sponsorship_queue")
+
+
+@login_required
+@require_POST
+def invitation_cancel(request, slug, invitation_id):
+    organisation = _organisation_for(request, slug, "organisations.manage_members")
+    invitation = get_object_or_404(Invitation, pk=invitation_id, organisation=organisation)
+    services.invitation_cancel(invitation=invitation, actor=request.user)
+    messages.success(request, _("Invitation annulée."))
+    return redirect("organisations:members", slug=slug)
+
+
+@login_required
+def invitation(request, token):
+    """The invited person's page: who invites them where, accept or decline (the link of the e-mail)."""
+    invitation = get_object_or_404(Invitation.objects.select_related("organisation", "invited_by"), token=token)
+    if request.method == "POST":
+        accept = request.POST.get("decision") == "accept"
+        try:
+            services.invitation_answer(invitation=invitation, user=request.user, accept=accept)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(invitation)
+        if accept:
+            messages.success(request, _("Vous êtes membre de %(name)s.") % {"name": invitation.organisation.name})
+            return redirect(invitation.organisation)
+        messages.success(request, _("Invitation déclinée."))
+        return redirect("core:home")
+    return render(request, "organisations/invitation.html", {
+        "invitation": invitation, "yours": services.invitation_addressed_to(invitation, request.user),
+        "pending": invitation.status == Invitation.Status.PENDING,
+    })
+
+
+@login_required
+@require_POST
+def leave(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    try:
+        services.membership_leave(organisation=organisation, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Vous avez quitté %(name)s.") % {"name": organisation.name})
+    return redirect(organisation)

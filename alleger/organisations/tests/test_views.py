@@ -4,8 +4,8 @@ import pytest
 from django.contrib.messages import get_messages
 
 from alleger.core.models import AuditEvent
-from alleger.organisations.models import Membership, Organisation
-from alleger.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
+from alleger.organisations.models import Invitation, Membership, Organisation
+from alleger.testing.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -111,44 +111,94 @@ def test_editing_an_unknown_organisation_is_404(client, platform_admin):
 # --- members ------------------------------------------------------------------
 
 
-def test_it_adds_a_member_by_email(client, org_admin, organisation, resident):
+def _invite(client, organisation, email, role="member"):
+    return client.post(f"/organisations/{organisation.slug}/membres/", {"email": email, "role": role})
+
+
+def test_an_invited_person_becomes_a_member_only_by_accepting(
+        client, org_admin, organisation, resident, mailoutbox, django_capture_on_commit_callbacks):
     client.force_login(org_admin)
-    response = client.post(f"/organisations/{organisation.slug}/membres/",
-                           {"email": "  CLEMENCE@example.org ", "role": "member"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _invite(client, organisation, "  CLEMENCE@example.org ")
     assert response.status_code == 302
+    # Not a member yet: nobody is shown in an organisation they never agreed to join
+    assert not Membership.objects.filter(organisation=organisation, user=resident).exists()
+    invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.status) == ("clemence@example.org", "pending")
+    assert "clemence@example.org" in client.get(f"/organisations/{organisation.slug}/membres/").content.decode()
+    mail = mailoutbox[-1]
+    assert mail.to == ["clemence@example.org"] and organisation.name in mail.subject
+    assert invitation.get_absolute_url() in mail.body
+
+    client.force_login(resident)
+    page = client.get(invitation.get_absolute_url()).content.decode().replace("&#x27;", "'")
+    assert "Accepter l'invitation" in page
+    response = client.post(invitation.get_absolute_url(), {"decision": "accept"})
+    assert response.status_code == 302 and response["Location"] == organisation.get_absolute_url()
     assert Membership.objects.get(organisation=organisation, user=resident).role == "member"
-    assert AuditEvent.objects.filter(action="organisation.member_add", actor=org_admin).count() == 1
+    assert AuditEvent.objects.filter(action="organisation.member_join", actor=resident).count() == 1
+    # Once answered, the link decides nothing more
+    assert client.post(invitation.get_absolute_url(), {"decision": "decline"}).status_code == 302
+    assert Membership.objects.filter(organisation=organisation, user=resident).exists()
 
 
-def test_it_refuses_an_unknown_email(client, org_admin, organisation):
+def test_an_invitation_cannot_be_taken_by_another_account(client, org_admin, organisation, resident,
+                                                          other_resident):
+    client.force_login(org_admin)
+    _invite(client, organisation, resident.email)
+    invitation = Invitation.objects.get()
+    client.force_login(other_resident)
+    page = client.get(invitation.get_absolute_url()).content.decode().replace("&#x27;", "'")
+    assert "adressée à une autre adresse" in page and "Accepter l'invitation" not in page
+    client.post(invitation.get_absolute_url(), {"decision": "accept"})
+    assert not Membership.objects.filter(organisation=organisation, user=other_resident).exists()
+    assert Invitation.objects.get().status == "pending"
+
+
+def test_declining_joins_nothing(client, org_admin, organisation, resident):
+    client.force_login(org_admin)
+    _invite(client, organisation, resident.email)
+    invitation = Invitation.objects.get()
+    client.force_login(resident)
+    client.post(invitation.get_absolute_url(), {"decision": "decline"})
+    assert Invitation.objects.get().status == "declined"
+    assert not Membership.objects.filter(organisation=organisation, user=resident).exists()
+
+
+def test_inviting_says_the_same_whether_an_account_uses_the_address_or_not(client, org_admin, organisation,
+                                                                           resident):
+    # The member form no longer tells who has an account (sign-up and password reset do not either)
+    client.force_login(org_admin)
+    answers = [_invite(client, organisation, email) for email in (resident.email, "inconnu@example.org")]
+    assert [a.status_code for a in answers] == [302, 302]
+    flashes = [m.message for m in client.get(f"/organisations/{organisation.slug}/membres/").context["messages"]]
+    assert flashes == ["Invitation envoyée à clemence@example.org : la personne devient membre quand elle l'accepte.",
+                       "Invitation envoyée à inconnu@example.org : la personne devient membre quand elle l'accepte."]
+
+
+def test_it_refuses_to_invite_a_member_or_an_address_already_invited(client, org_admin, org_member,
+                                                                      organisation):
     client.force_login(org_admin)
     before = _state(organisation)
-    response = client.post(f"/organisations/{organisation.slug}/membres/",
-                           {"email": "inconnu@example.org", "role": "member"})
-    assert response.status_code == 200
-    assert "inconnu@example.org" in str(response.context["form"].errors["email"])
-    assert "error-summary" in response.content.decode()
+    response = _invite(client, organisation, org_member.email, role="admin")
+    assert response.status_code == 200 and response.context["form"].errors["email"]
     assert _state(organisation) == before
+    _invite(client, organisation, "nouvelle@example.org")
+    response = _invite(client, organisation, "Nouvelle@example.org")
+    assert "déjà invitée" in str(response.context["form"].errors["email"])
+    assert Invitation.objects.count() == 1
 
 
-def test_it_refuses_an_existing_member_twice(client, org_admin, org_member, organisation):
+def test_a_member_can_leave_but_not_the_last_admin(client, org_admin, org_member, organisation):
+    client.force_login(org_member)
+    page = client.get(organisation.get_absolute_url()).content.decode().replace("&#x27;", "'")
+    assert "Quitter l'organisation" in page
+    client.post(f"/organisations/{organisation.slug}/quitter/")
+    assert not Membership.objects.filter(organisation=organisation, user=org_member).exists()
     client.force_login(org_admin)
-    before = _state(organisation)
-    response = client.post(f"/organisations/{organisation.slug}/membres/",
-                           {"email": org_member.email, "role": "admin"})
-    assert response.status_code == 200
-    assert response.context["form"].errors["email"]
-    assert _state(organisation) == before
-
-
-def test_it_refuses_to_add_a_deactivated_account(client, org_admin, organisation):
-    UserFactory(email="parti@example.org", is_active=False)
-    client.force_login(org_admin)
-    before = _state(organisation)
-    response = client.post(f"/organisations/{organisation.slug}/membres/", {"email": "parti@example.org",
-                                                                           "role": "member"})
-    assert response.status_code == 200
-    assert _state(organisation) == before
+    response = client.post(f"/organisations/{organisation.slug}/quitter/", follow=True)
+    assert "seule personne à l'administrer" in response.content.decode().replace("&#x27;", "'")
+    assert Membership.objects.filter(organisation=organisation, user=org_admin).exists()
 
 
 def test_it_changes_a_role(client, org_admin, org_member, organisation):

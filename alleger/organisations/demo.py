@@ -1,5 +1,7 @@
 """Demo organisations: an association, a local SME, the city and a sponsor foundation."""
 
+from django.utils import timezone
+
 from alleger.territories.models import TerritoryRole
 from alleger.territories.services import territory_role_grant
 
@@ -35,6 +37,11 @@ def load(context) -> None:
                 membership_add(organisation=organisation, email=people[member].email,
                                role=Membership.Role.MEMBER, actor=people[admin])
         context.organisations[key] = organisation
+    # Their registrations were checked when the city opened its window: verified (the city by the platform team).
+    Organisation.objects.filter(pk__in=[o.pk for k, o in context.organisations.items() if k != "city"],
+                                verified_at__isnull=True).update(verified_at=timezone.now(), verified_by=people["martha"])
+    Organisation.objects.filter(pk=context.organisations["city"].pk, verified_at__isnull=True).update(
+        verified_at=timezone.now())
     territory_role_grant(territory=city, user=people["martha"], role=TerritoryRole.Role.MODERATOR)
     territory_role_grant(territory=city, user=people["remi"], role=TerritoryRole.Role.CELL)
     # The farm lends equipment to projects: it asked to become a sponsor of the city, and Martha accepted.

@@ -29,6 +29,11 @@ class Organisation(models.Model):
         _("mécène"), default=False,
         help_text=_("Peut abonder des fonds de doublement et soutenir des projets."),
     )
+    #: Checked by a moderator of its territory or the platform team (its registration, its public contact):
+    #: until then anyone may have created it, and every page that names it says so.
+    verified_at = models.DateTimeField(_("identité vérifiée le"), null=True, blank=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("vérifiée par"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -41,6 +46,10 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("organisations:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
 
 class Membership(models.Model):

@@ -45,6 +45,12 @@ def belongs_to_requesting_organisation(user, request) -> bool:
     return is_active_account(user) and request is not None and belongs_to(user, request.organisation_id)
 
 
+@rules.predicate
+def moderates_organisation_territory(user, organisation) -> bool:
+    return organisation is not None and organisation.territory_id is not None and is_moderator_of(
+        user, organisation.territory)
+
+
 rules.add_perm("organisations.add_organisation", is_active_account)
 rules.add_perm("organisations.change_organisation", is_organisation_admin | is_platform_admin)
 rules.add_perm("organisations.manage_members", is_organisation_admin | is_platform_admin)
@@ -55,3 +61,6 @@ add_binding_perm("organisations.request_sponsorship", is_organisation_admin)
 # Four eyes: a member of the organisation never decides its own request.
 add_binding_perm("organisations.decide_sponsorship",
                  (moderates_request_territory | is_platform_admin) & ~belongs_to_requesting_organisation)
+# Four eyes: nobody vouches for an organisation they belong to.
+add_binding_perm("organisations.verify",
+                 (moderates_organisation_territory | is_platform_admin) & ~is_organisation_member)

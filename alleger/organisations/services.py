@@ -1,4 +1,5 @@
 import secrets
+import unicodedata
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -24,9 +25,39 @@ def _unique_slug(name: str) -> str:
 
 
 @transaction.atomic
+def organisation_verify(*, organisation: Organisation, actor: User, verified: bool) -> Organisation:
+    """A moderator of its territory (or the platform team), who is not a member, vouches for it — or no longer."""
+    if not actor.has_perm("organisations.verify", organisation):
+        raise Refused("forbidden", _("Seule la modération du territoire de l'organisation, hors de ses membres, "
+                                     "vérifie son identité."), status=403)
+    organisation = _lock(organisation)
+    organisation.verified_at, organisation.verified_by = (timezone.now(), actor) if verified else (None, None)
+    organisation.save(update_fields=["verified_at", "verified_by"])
+    audit_record(actor=actor, action="organisation.verify" if verified else "organisation.unverify",
+                 target=organisation)
+    return organisation
+
+
+def name_key(name: str) -> str:
+    """What two names that read the same share: « VILLE DE SAINT-ÉTIENNE » is « Ville de Saint-Etienne »."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
+
+
+def _check_name_free(name: str, *, other_than: Organisation | None = None) -> None:
+    same = [o for o in Organisation.objects.exclude(pk=other_than.pk if other_than else None).only("name", "slug")
+            if name_key(o.name) == name_key(name)] if name_key(name) else []
+    if same:
+        raise Refused("name_taken", _("Une organisation porte déjà ce nom. S'il s'agit de la vôtre, demandez à ses "
+                                      "administrateurs de vous inviter ; sinon, précisez le nom (ville, quartier…)."),
+                      status=409)
+
+
+@transaction.atomic
 def organisation_create(*, creator: User, name: str, kind: str, description: str = "", website: str = "",
                         territory=None, is_sponsor: bool = False, slug: str | None = None) -> Organisation:
-    """Create an organisation; its creator becomes its first admin."""
+    """Create an organisation; its creator becomes its first admin. It is not verified until a moderator says so."""
+    _check_name_free(name)
     organisation = Organisation(name=name, kind=kind, description=description, website=website,
                                 territory=territory, is_sponsor=is_sponsor, slug=slug or _unique_slug(name))
     organisation.full_clean()
@@ -38,8 +69,14 @@ def organisation_create(*, creator: User, name: str, kind: str, description: str
 
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, actor: User, **fields) -> Organisation:
+    if "name" in fields:
+        _check_name_free(fields["name"], other_than=organisation)
+    renamed = any(key in fields and fields[key] != getattr(organisation, key) for key in ("name", "kind"))
     for key, value in fields.items():
         setattr(organisation, key, value)
+    if renamed and organisation.verified_at:
+        # What was verified was this name and this kind: another one is checked again.
+        organisation.verified_at, organisation.verified_by = None, None
     organisation.full_clean()
     organisation.save()
     audit_record(actor=actor, action="organisation.update", target=organisation, fields=sorted(fields))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("<slug:slug>/", views.organisation_detail, name="detail"),
     path("<slug:slug>/quitter/", views.leave, name="leave"),
+    path("<slug:slug>/verifier/", views.verify, name="verify"),
     path("<slug:slug>/invitations/<int:invitation_id>/annuler/", views.invitation_cancel, name="invitation_cancel"),
     path("<slug:slug>/modifier/", views.organisation_edit, name="edit"),
     path("<slug:slug>/membres/", views.members, name="members"),

@@ -47,6 +47,7 @@ def organisation_detail(request, slug):
         "organisation": organisation,
         "members": selectors.organisation_members(organisation),
         "can_manage": request.user.has_perm("organisations.manage_members", organisation),
+        "can_verify": request.user.has_perm("organisations.verify", organisation),
         "is_member": request.user.is_authenticated and organisation.memberships.filter(user=request.user).exists(),
         "can_request_sponsorship": request.user.has_perm("organisations.request_sponsorship", organisation),
         "sections": sections.of("organisation", request, organisation),
@@ -59,10 +60,15 @@ def organisation_create(request):
         raise PermissionDenied
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organisation = services.organisation_create(creator=request.user, **form.cleaned_data)
-        messages.success(request, _("L'organisation est créée ; vous en êtes l'administrateur."))
-        return redirect(organisation)
-    return render(request, "organisations/form.html", {"form": form, "organisation": None})
+        try:
+            organisation = services.organisation_create(creator=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_refusal(form, exc, "name")
+        else:
+            messages.success(request, _("L'organisation est créée ; vous en êtes l'administrateur."))
+            return redirect(organisation)
+    return render(request, "organisations/form.html", {"form": form, "organisation": None},
+                  status=400 if form.errors else 200)
 
 
 @login_required
@@ -70,10 +76,16 @@ def organisation_edit(request, slug):
     organisation = _organisation_for(request, slug, "organisations.change_organisation")
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        services.organisation_update(organisation=organisation, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Modifications enregistrées."))
-        return redirect(organisation)
-    return render(request, "organisations/form.html", {"form": form, "organisation": organisation})
+        try:
+            services.organisation_update(organisation=Organisation.objects.get(pk=organisation.pk),
+                                         actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_refusal(form, exc, "name")
+        else:
+            messages.success(request, _("Modifications enregistrées."))
+            return redirect(organisation)
+    return render(request, "organisations/form.html", {"form": form, "organisation": organisation},
+                  status=400 if form.errors else 200)
 
 
 @login_required
@@ -216,4 +228,18 @@ def leave(request, slug):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Vous avez quitté %(name)s.") % {"name": organisation.name})
+    return redirect(organisation)
+
+
+@login_required
+@require_POST
+def verify(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    verified = request.POST.get("verified") == "yes"
+    try:
+        services.organisation_verify(organisation=organisation, actor=request.user, verified=verified)
+    except ValidationError as exc:
+        raise PermissionDenied(" ".join(exc.messages)) from None
+    messages.success(request, _("L'identité de l'organisation est marquée comme vérifiée.") if verified
+                     else _("La vérification de l'organisation est retirée."))
     return redirect(organisation)

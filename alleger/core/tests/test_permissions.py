@@ -41,6 +41,9 @@ MATRIX = {
     ("organisations.contribute_as", "sponsor_org"): (_, _, _, _, _, _, _, _),
     ("organisations.request_sponsorship", "organisation"): (_, _, _, Y, _, _, _, _),
     ("organisations.request_sponsorship", "sponsor_org"): (_, _, _, _, _, _, _, _),
+    # Vouching for an organisation: its territory's moderators and the platform team, never its members
+    ("organisations.verify", "organisation"): (_, _, _, _, Y, _, _, Y),
+    ("organisations.verify", "sponsor_org"): (_, _, _, _, Y, _, _, Y),
     ("organisations.decide_sponsorship", "sponsorship_request"): (_, _, _, _, Y, _, _, Y),
     ("organisations.decide_sponsorship", "sponsorship_request_elsewhere"): (_, _, _, _, _, _, _, Y),
 }

@@ -46,7 +46,8 @@ def test_binding_permissions_are_the_ones_a_superuser_may_not_shortcut():
     assert BINDING_FOR_SUPERUSERS == {
         "assets.review_proposal", "discussions.decide", "funding.cancel_contribution", "funding.confirm_receipt",
         "funding.review_project", "kits.review_kit", "organisations.contribute_as",
-        "organisations.decide_sponsorship", "organisations.request_sponsorship", "proposals.answer_proposal",
+        "organisations.decide_sponsorship", "organisations.request_sponsorship", "organisations.verify",
+        "proposals.answer_proposal",
         "places.review_place",
         "cell.decide_response", "cell.propose_response", "cell.propose_as_response",
     }

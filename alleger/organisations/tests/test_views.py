@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.messages import get_messages
+from django.utils.text import slugify
 
 from alleger.core.models import AuditEvent
 from alleger.organisations.models import Invitation, Membership, Organisation
@@ -46,15 +47,18 @@ def test_it_creates_an_organisation_with_its_creator_as_admin(client, resident, 
 
 def test_it_gives_a_new_organisation_a_unique_slug(client, resident):
     client.force_login(resident)
-    for _ in range(2):
-        client.post("/organisations/nouvelle/", {"name": "Vélo Solidaire", "kind": "collective"})
-    assert sorted(Organisation.objects.values_list("slug", flat=True)) == ["velo-solidaire", "velo-solidaire-2"]
+    # Two names alike in their first 70 characters, which the slug keeps
+    long = "Association des habitants et des commerçants du quartier Jacquard pour le vélo"
+    for end in (" solidaire", " partagé"):
+        client.post("/organisations/nouvelle/", {"name": long + end, "kind": "collective"})
+    base = slugify(long)[:70]
+    assert sorted(Organisation.objects.values_list("slug", flat=True)) == [base, f"{base}-2"]
 
 
 def test_it_refuses_an_invalid_organisation(client, resident):
     client.force_login(resident)
     response = client.post("/organisations/nouvelle/", {"name": "", "kind": "sect"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert set(response.context["form"].errors) == {"name", "kind"}
     assert not Organisation.objects.exists()
     assert not AuditEvent.objects.exists()
@@ -318,3 +322,51 @@ def test_the_detail_page_shows_members_and_sanitised_description(client, organis
 
 def test_an_unknown_organisation_is_404(client):
     assert client.get("/organisations/nexiste-pas/").status_code == 404
+
+
+# --- verification ---------------------------------------------------------------
+
+
+def test_a_name_that_reads_like_an_existing_organisation_s_is_refused(client, resident, organisation):
+    # « LE CAFÉ D'A COTE » is « Le Café d'à Côté »: nobody passes for an organisation by its name
+    client.force_login(resident)
+    response = client.post("/organisations/nouvelle/", {"name": "  LE CAFÉ D'A COTE ", "kind": "public_body"})
+    assert response.status_code == 400
+    assert "Une organisation porte déjà ce nom" in response.content.decode().replace("&#x27;", "'")
+    assert Organisation.objects.count() == 1
+
+
+def test_a_new_organisation_says_it_is_not_verified_until_a_moderator_verifies_it(
+        client, resident, moderator, territory):
+    client.force_login(resident)
+    client.post("/organisations/nouvelle/", {"name": "Ville de Nulle-Part", "kind": "public_body",
+                                             "territory": territory.pk})
+    fake = Organisation.objects.get(name="Ville de Nulle-Part")
+    page = client.get(fake.get_absolute_url()).content.decode().replace("&#x27;", "'")
+    assert "non vérifiée" in page and "Identité non vérifiée" in page
+    assert "Marquer l'identité comme vérifiée" not in page  # not for its own creator
+    assert client.post(f"/organisations/{fake.slug}/verifier/", {"verified": "yes"}).status_code == 403
+
+    client.force_login(moderator)
+    assert "Marquer l'identité comme vérifiée" in client.get(fake.get_absolute_url()).content.decode().replace(
+        "&#x27;", "'")
+    client.post(f"/organisations/{fake.slug}/verifier/", {"verified": "yes"})
+    fake.refresh_from_db()
+    assert fake.verified_at is not None and fake.verified_by == moderator
+    assert "✓ vérifiée" in client.get("/organisations/").content.decode()
+    assert AuditEvent.objects.filter(action="organisation.verify", actor=moderator).count() == 1
+
+    # What was verified is a name: renamed, it is checked again
+    client.force_login(resident)
+    client.post(f"/organisations/{fake.slug}/modifier/", {"name": "Ville de Partout", "kind": "public_body",
+                                                         "territory": territory.pk})
+    fake.refresh_from_db()
+    assert (fake.name, fake.verified_at) == ("Ville de Partout", None)
+
+
+def test_a_moderator_does_not_verify_an_organisation_she_belongs_to(client, moderator, organisation):
+    MembershipFactory(organisation=organisation, user=moderator)
+    client.force_login(moderator)
+    assert client.post(f"/organisations/{organisation.slug}/verifier/", {"verified": "yes"}).status_code == 403
+    organisation.refresh_from_db()
+    assert organisation.verified_at is None

@@ -5,6 +5,7 @@ from html import unescape
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
     ["table", "strikethrough"]
@@ -35,7 +36,13 @@ def render_markdown(text: str, top: int = 2) -> str:
 
     `top` is the level of the text's first headings: 2 where it is the page's body (under its <h1>),
     3 in a section under an <h2>, so that « ## Étapes » does not sit at the level of the section's own
-    heading. « # » and « ## » both give `top` (the page owns its one <h1>); deeper ones follow, to h6."""
+    heading. « # » and « ## » both give `top` (the page owns its one <h1>); deeper ones follow, to h6.
+    `top=0` is for a comment: no headings at all (« # Titre énorme » would enter the page's outline), its
+    lines stay paragraphs.
+
+    An image from another site becomes a link to it: the Content-Security-Policy would block it (a broken
+    image), and a reader's browser should not fetch whatever a writer points it at. The site's own
+    images (a path, « /media/… ») stay images."""
     text = text or ""
     return _render_cached(text, top) if len(text) <= CACHED_LENGTH else _render(text, top)
 
@@ -46,11 +53,25 @@ def _render_cached(text: str, top: int) -> str:
     return _render(text, top)
 
 
+def _outside_images_as_links(children: list[Token]) -> list[Token]:
+    kept = []
+    for child in children:
+        src = child.attrGet("src") if child.type == "image" else None
+        if src is None or (str(src).startswith("/") and not str(src).startswith("//")):
+            kept.append(child)
+            continue
+        kept += [Token("link_open", "a", 1, attrs={"href": str(src)}),
+                 Token("text", "", 0, content=child.content or str(src)), Token("link_close", "a", -1)]
+    return kept
+
+
 def _render(text: str, top: int = 2) -> str:
     tokens = _md.parse(text)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(6, max(int(token.tag[1]), 2) + top - 2)}"
+            token.tag = "p" if top == 0 else f"h{min(6, max(int(token.tag[1]), 2) + top - 2)}"
+        elif token.type == "inline" and token.children:
+            token.children = _outside_images_as_links(token.children)
     html = _md.renderer.render(tokens, _md.options, {})
     return nh3.clean(
         html,

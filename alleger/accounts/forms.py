@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from alleger.core.images import image_clean
@@ -20,7 +21,10 @@ class SignupExtraForm(forms.Form):
 
     def signup(self, request, user):
         user.display_name = self.cleaned_data["display_name"]
-        user.save(update_fields=["display_name"])
+        # The e-mails speak the language the person signed up in (the confirmation that follows included).
+        language = translation.get_language_from_request(request) if request is not None else ""
+        user.preferred_language = language if language in dict(settings.LANGUAGES) else ""
+        user.save(update_fields=["display_name", "preferred_language"])
 
 
 class ProfileForm(forms.ModelForm):

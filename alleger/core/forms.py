@@ -1,5 +1,6 @@
 """What the apps' forms share: one way to show a service's refusal on a form, and the photo form."""
 
+import re
 from collections.abc import Mapping
 
 from django import forms
@@ -24,6 +25,21 @@ def storable_integer(value) -> None:
         raise ValidationError(_("Ce nombre est trop grand."), code="too_large")
 
 
+#: Blanks at either end of a text field: what str.strip() takes, and the invisible characters it leaves
+#: (zero-width space, non-joiner and joiner, word joiner, BOM, soft hyphen), so that « \u200b\u200b » is empty.
+_END_BLANKS = re.compile("^[\\s\u200b-\u200d\u2060\ufeff\u00ad]+|[\\s\u200b-\u200d\u2060\ufeff\u00ad]+$")
+_char_to_python = forms.CharField.to_python
+
+
+def _stripped_to_python(self, value):
+    value = _char_to_python(self, value)
+    if self.strip and isinstance(value, str) and value:
+        value = _END_BLANKS.sub("", value)
+        if not value:
+            return self.empty_value
+    return value
+
+
 def install_default_validators() -> None:
     """Every date and number field of every form (ours, model forms, the admin's) checks these
     (core's AppConfig.ready): a year 1 or a 20-digit count is a clear form error, never a 500."""
@@ -33,6 +49,8 @@ def install_default_validators() -> None:
     # Their subclasses keep their own (none): a float or a decimal is not an integer column.
     forms.FloatField.default_validators = []
     forms.DecimalField.default_validators = []
+    # A text made of invisible characters is empty: a required name or comment refuses it.
+    forms.CharField.to_python = _stripped_to_python
 
 
 def _shown(form, name: str | None) -> str | None:

@@ -157,3 +157,12 @@ def test_a_reset_link_works_only_once(client, resident, mailoutbox):
 def test_a_reset_for_an_unknown_address_sends_no_reset_link(client, mailoutbox):
     client.post("/accounts/password/reset/", {"email": "personne@example.org"})
     assert all("password/reset/key/" not in m.body for m in mailoutbox)
+
+
+def test_a_person_who_signs_up_in_english_gets_the_e_mails_in_english(client, mailoutbox, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    _signup(client)
+    assert User.objects.get(email="nouvelle@example.org").preferred_language == "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    _signup(client, email="francaise@example.org")
+    assert User.objects.get(email="francaise@example.org").preferred_language == "fr"

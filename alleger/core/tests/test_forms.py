@@ -65,3 +65,26 @@ def test_no_view_puts_a_refusal_on_a_form_by_hand():
     found += [f"{path}:{number}" for path in Path(alleger.__file__).parent.rglob("views/*.py")
               for number, line in enumerate(path.read_text().splitlines(), 1) if hand_made.search(line)]
     assert found == []
+
+
+def test_a_text_of_invisible_characters_is_empty_and_a_required_field_refuses_it():
+    from django import forms as django_forms
+
+    class NameForm(django_forms.Form):
+        name = django_forms.CharField(max_length=50)
+
+    assert NameForm({"name": "\u200b\u200b"}).errors["name"] == ["Ce champ est obligatoire."]
+    assert NameForm({"name": "\ufeff \u2060\u00ad"}).errors["name"] == ["Ce champ est obligatoire."]
+    form = NameForm({"name": " \u200bZoé 👩\u200d🔧\u200c "})
+    assert form.is_valid() and form.cleaned_data["name"] == "Zoé 👩\u200d🔧"  # the emoji's joiner stays
+
+
+def test_a_display_name_of_zero_width_spaces_is_refused(client, resident, db):
+    from alleger.accounts.models import User
+
+    client.force_login(resident)
+    response = client.post("/compte/", {"display_name": "\u200b\u200b", "bio": ""})
+    assert "display_name" in response.context["form"].errors
+    assert User.objects.get(pk=resident.pk).display_name == resident.display_name
+    client.post("/compte/", {"display_name": "Zoé", "bio": ""})  # the same form takes a real name
+    assert User.objects.get(pk=resident.pk).display_name == "Zoé"

@@ -30,6 +30,12 @@ def contribution_received(contribution):
     transaction.on_commit(lambda: send_receipt(contribution.pk))
 
 
+def payment_received(contribution):
+    """The moderation confirmed that an offline payment arrived: its contributor is told."""
+    _send_later("payment_received", [contribution.contributor], {"contribution": contribution,
+                                                                  "project": contribution.project})
+
+
 def goal_reached(project):
     _send_later("goal_reached", _holder_and_followers(project), {"project": project})
 

@@ -19,7 +19,7 @@ RECEIPT = "funding/email/contribution_received.txt"
 @db_task(retries=5, retry_delay=60)
 def send_receipt(contribution_id: int) -> int:
     """E-mail a contribution's receipt to its contributor. Returns how many were sent (0 or 1)."""
-    contribution = Contribution.objects.select_related("project", "contributor").filter(pk=contribution_id).first()
+    contribution = Contribution.objects.select_related("project", "contributor", "reward", "organisation").filter(pk=contribution_id).first()
     if contribution is None:
         return 0
     # `message` gives nothing to a closed account.

@@ -417,4 +417,5 @@ def contribution_confirm_receipt(*, contribution: Contribution, actor, now=None)
     audit_record(actor=actor, action="contribution.confirm_receipt", target=contribution,
                  amount_cents=contribution.amount_cents, project=project.pk)
     contribution.refresh_from_db()
+    notifications.payment_received(contribution)
     return contribution

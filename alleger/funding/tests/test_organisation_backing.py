@@ -19,10 +19,14 @@ def project(territory, moderator):
     return published_project(territory=territory, moderator=moderator)
 
 
-def test_an_admin_gives_as_the_organisation_who_pays_is_kept(project, organisation, org_admin):
-    contribution = contribute(project, org_admin, 2_500, organisation=organisation)
+def test_an_admin_gives_as_the_organisation_who_pays_is_kept(project, organisation, org_admin, mailoutbox,
+                                                            django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        contribution = contribute(project, org_admin, 2_500, organisation=organisation)
     stored = Contribution.objects.get(pk=contribution.pk)
     assert (stored.organisation_id, stored.contributor_id) == (organisation.pk, org_admin.pk)
+    # The receipt, to the person who pays, says in whose name
+    assert "au nom de l'organisation Le Café d'à Côté" in mailoutbox[-1].body
 
 
 @pytest.mark.parametrize("who", ["org_member", "other_resident"])

@@ -277,6 +277,34 @@ def test_given_an_offline_promise_when_a_moderator_confirms_receipt_then_money_e
     assert books_problems() == []
 
 
+def test_the_offline_receipt_says_how_it_counts_and_the_confirmation_is_e_mailed(
+        project, backers, moderator, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        contribution = contribute(project, backers[0], 2_500, provider="offline", now=DURING)
+    receipt = mailoutbox[-1].body.replace("\u202f", " ").replace("\xa0", " ")
+    assert "Elle compte déjà dans la collecte du projet" in receipt  # not « comptée dès que… », which it was not
+    with django_capture_on_commit_callbacks(execute=True):
+        contribution_confirm_receipt(contribution=contribution, actor=moderator, now=DURING)
+    mail = mailoutbox[-1]
+    assert mail.to == [backers[0].email] and project.title in mail.subject
+    assert "a bien reçu votre paiement de 25 €" in mail.body.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_a_loan_s_receipt_says_it_is_a_loan_with_its_instalments(
+        territory, holder, moderator, backers, mailoutbox, django_capture_on_commit_callbacks):
+    from alleger.territories.models import Territory
+    from alleger.testing.money import published_project
+
+    Territory.objects.filter(pk=territory.pk).update(allow_loan=True)
+    territory.refresh_from_db()
+    lending = published_project(territory=territory, holder=holder, moderator=moderator, accepts_loan=True,
+                                loan_term_months=12, now=DURING - timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        contribute(lending, backers[0], 10_000, kind=Contribution.Kind.LOAN, now=DURING)
+    body = mailoutbox[-1].body.replace("\u202f", " ").replace("\xa0", " ")
+    assert "Votre prêt sans intérêt de 100 €" in body and "en 12 mensualités" in body
+
+
 def test_given_a_card_contribution_when_confirming_receipt_then_not_pending(project, backers, moderator):
     contribution = contribute(project, backers[0], 2_500, now=DURING)
     refused("not_pending", contribution_confirm_receipt, contribution=contribution, actor=moderator)

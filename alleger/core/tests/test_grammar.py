@@ -17,7 +17,20 @@ from alleger.testing.factories import TerritoryFactory
 def test_de_elides_before_a_vowel_sound(name, elided):
     assert elides(name) is elided
     with translation.override("fr"):
-        assert of_name(name) == (f"d'{name}" if elided else f"de {name}")
+        assert of_name(name) == ("du Havre" if name == "Le Havre" else f"d'{name}" if elided else f"de {name.strip()}")
+
+
+@pytest.mark.parametrize("name, french, english", [
+    ("Le Café d'à Côté", "du Café d'à Côté", "of Le Café d'à Côté"), ("Les Amis du parc", "des Amis du parc",
+                                                                     "of Les Amis du parc"),
+    ("La Fabrique", "de La Fabrique", "of La Fabrique"), ("L'Atelier", "de L'Atelier", "of L'Atelier"),
+    ("Atelier Soleil", "d'Atelier Soleil", "of Atelier Soleil"),
+])
+def test_de_contracts_with_a_name_s_own_article(name, french, english, translated):  # noqa: F811
+    with translation.override("fr"):
+        assert of_name(name) == french
+    with translation.override("en"):
+        assert of_name(name) == english
 
 
 @pytest.mark.django_db

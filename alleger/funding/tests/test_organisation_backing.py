@@ -58,7 +58,7 @@ def test_the_form_offers_the_organisation_the_backers_list_and_the_organisation_
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Contribution.objects.get().organisation == organisation
     mine = client.get(reverse("funding:my_contributions")).content.decode()
-    assert f"au nom de {escape(organisation.name)}" in mine
+    assert "au nom du Café d&#x27;à Côté" in mine
     page = client_of(other_resident).get(project.get_absolute_url()).content.decode()
     assert f'<li><a href="{organisation.get_absolute_url()}">' in page
     members_view = client_of(org_member).get(organisation.get_absolute_url()).content.decode()
@@ -119,7 +119,7 @@ def test_the_holder_and_the_moderators_see_who_paid_and_for_which_organisation(
     for user, url in ((project.holder, reverse("funding:manage", args=[project.slug])),
                       (moderator, reverse("funding:offline_payments", args=[territory.slug]))):
         page = client_of(user).get(url).content.decode()
-        assert escape(org_admin.public_name) in page and f"au nom de {escape(organisation.name)}" in page, url
+        assert escape(org_admin.public_name) in page and "au nom du Café d&#x27;à Côté" in page, url
 
 
 def test_each_backer_is_named_once_the_latest_first_and_the_others_are_counted(

@@ -211,7 +211,7 @@ def test_home_page_stays_french_by_default(client, translated, territory):
 @pytest.mark.django_db
 def test_territory_and_organisation_pages_in_english(client, translated, territory):
     html = _get(client, territory.get_absolute_url(), "en")
-    assert "Territorial window rules" in html and "Règles de la fenêtre" not in html
+    assert "The territory’s rules" in html and "Règles du territoire" not in html
     assert "Neighbourhoods" in html
     html = _get(client, "/organisations/", "en")
     assert "All types" in html and "Tous les types" not in html

@@ -103,7 +103,7 @@ class ProjectForm(forms.Form):
         limits = "; ".join(
             _("%(name)s : de %(min)s à %(max)s jours") % {"name": t.name, "min": t.campaign_min_days,
                                                           "max": t.campaign_max_days} for t in shown)
-        self.fields["duration_days"].help_text = _("Selon la fenêtre territoriale. %(limits)s.") % {"limits": limits}
+        self.fields["duration_days"].help_text = _("Selon le territoire. %(limits)s.") % {"limits": limits}
         goals = "; ".join(_("%(name)s : %(max)s au plus") % {"name": t.name, "max": euros(t.max_goal_cents)}
                           for t in shown)
         self.fields["goal"].help_text = _(
@@ -112,8 +112,8 @@ class ProjectForm(forms.Form):
         loans = [t.name for t in shown if t.allow_loan]
         self.fields["accepts_loan"].help_text = (
             _("Possibles ici : %(names)s. Jamais de prêt avec intérêts.") % {"names": ", ".join(loans)} if loans
-            else _("Aucune fenêtre n'accepte de prêts pour l'instant.") if len(shown) > 1
-            else _("Cette fenêtre n'accepte pas de prêts."))
+            else _("Aucun territoire n'accepte de prêts pour l'instant.") if len(shown) > 1
+            else _("Ce territoire n'accepte pas de prêts."))
 
     @staticmethod
     def initial_for(project: Project) -> dict:

@@ -40,21 +40,21 @@ def _check_rules(project: Project) -> None:
     if project.goal_cents is None or project.goal_cents <= 0:
         raise Refused("invalid", _("L'objectif doit être un montant positif."))
     if project.goal_cents > territory.max_goal_cents:
-        raise Refused("goal_too_high", _("Sur cette fenêtre, l'objectif ne dépasse pas %(max)s : petits projets seulement.")
+        raise Refused("goal_too_high", _("Dans ce territoire, l'objectif ne dépasse pas %(max)s : petits projets seulement.")
                       % {"max": euros(territory.max_goal_cents)})
     if not territory.campaign_min_days <= project.duration_days <= territory.campaign_max_days:
         raise Refused("bad_duration", _("Une campagne dure ici de %(min)s à %(max)s jours.")
                       % {"min": territory.campaign_min_days, "max": territory.campaign_max_days})
     if project.accepts_loan and not territory.allow_loan:
-        raise Refused("kind_not_accepted", _("Cette fenêtre n'accepte pas les prêts sans intérêt."))
+        raise Refused("kind_not_accepted", _("Ce territoire n'accepte pas les prêts sans intérêt."))
     if project.accepts_loan and not project.loan_term_months:
         raise Refused("invalid", _("Indiquez en combien de mois les prêts seront remboursés."))
     if project.accepts_donation and not (territory.allow_donation or territory.allow_reward):
-        raise Refused("kind_not_accepted", _("Cette fenêtre n'accepte pas les dons."))
+        raise Refused("kind_not_accepted", _("Ce territoire n'accepte pas les dons."))
     if not (project.accepts_donation or project.accepts_loan):
         raise Refused("invalid", _("Acceptez au moins un type de contribution."))
     if project.call_id and project.call.territory_id != territory.pk:
-        raise Refused("invalid", _("Cet appel à projets appartient à une autre fenêtre."))
+        raise Refused("invalid", _("Cet appel à projets appartient à un autre territoire."))
 
 
 def _check_and_save(project: Project, image) -> None:
@@ -119,7 +119,7 @@ def project_submit(*, project: Project, actor, now=None) -> Project:
     project = Project.objects.select_for_update().get(pk=project.pk)
     _check_rules(project)
     if project.accepts_donation and not project.territory.allow_donation and not project.rewards.exists():
-        raise Refused("invalid", _("Cette fenêtre n'accepte que les dons avec contrepartie : ajoutez-en une."))
+        raise Refused("invalid", _("Ce territoire n'accepte que les dons avec contrepartie : ajoutez-en une."))
     moved = Project.objects.filter(pk=project.pk, status__in=EDITABLE).update(
         status=Project.Status.SUBMITTED, submitted_at=now)
     if not moved:
@@ -171,7 +171,7 @@ def reward_save(*, project: Project, actor, reward: Reward | None = None, title:
                 min_amount_cents: int, quantity=None, estimated_delivery=None) -> Reward:
     project = Project.objects.select_for_update().select_related("territory").get(pk=project.pk)
     if not project.territory.allow_reward:
-        raise Refused("kind_not_accepted", _("Cette fenêtre n'accepte pas les dons avec contrepartie."))
+        raise Refused("kind_not_accepted", _("Ce territoire n'accepte pas les dons avec contrepartie."))
     if project.status not in EDITABLE + (Project.Status.PUBLISHED,):
         raise Refused("not_editable", _("Les contreparties ne se modifient plus après la campagne."))
     if reward is None:

@@ -15,7 +15,7 @@ def theme_save(*, territory, actor, name: str, slug: str, description: str = "",
     """Create a theme of a territory, or change one; `featured` puts it "à la Une"."""
     theme = theme or Theme(territory=territory)
     if theme.territory_id != territory.pk:
-        raise Refused("invalid", _("Ce thème appartient à une autre fenêtre."))
+        raise Refused("invalid", _("Ce thème appartient à un autre territoire."))
     theme.name, theme.slug, theme.description, theme.featured = name, slug, description, featured
     theme.full_clean()
     theme.save()
@@ -30,7 +30,7 @@ def call_create(*, territory, actor, title: str, slug: str, description: str, op
     if closes_at <= opens_at:
         raise Refused("invalid", _("La clôture d'un appel vient après son ouverture."))
     if pool is not None and pool.territory_id != territory.pk:
-        raise Refused("invalid", _("Ce fonds de doublement appartient à une autre fenêtre."))
+        raise Refused("invalid", _("Ce fonds de doublement appartient à un autre territoire."))
     call = Call(territory=territory, title=title, slug=slug, description=description, opens_at=opens_at,
                 closes_at=closes_at, pool=pool)
     call.full_clean()

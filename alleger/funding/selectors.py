@@ -63,6 +63,9 @@ def project_page(project: Project, *, user=None) -> dict:
     needs = list(project.needs.annotate(offer_count=Count("offers")).order_by("pk"))
     backers, more_backers = _backers(project)
     anonymous_count = project.contributions.filter(status__in=Contribution.ACTIVE, anonymous=True).count()
+    # Offline promises count in the total (paid or dropped after the deadline): the page says how much.
+    promised_cents = project.contributions.filter(status=Contribution.Status.PENDING).aggregate(
+        s=Sum("amount_cents"))["s"] or 0
     pools = list(MatchingPool.objects.filter(matches__project=project).select_related("sponsor").annotate(
         matched=Sum("matches__amount_cents", filter=Q(matches__project=project,
                                                      matches__status__in=[Match.Status.COMMITTED,
@@ -76,6 +79,7 @@ def project_page(project: Project, *, user=None) -> dict:
         "backers": backers,
         "more_backers": more_backers,
         "anonymous_count": anonymous_count,
+        "promised_cents": promised_cents,
         "pools": pools,
         "days_left": days_left(project),
         "percent_bar": min(100, project.percent),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from alleger.core.forms import add_refusal
 from alleger.core.ratelimit import limit
+from alleger.core.templatetags.alleger import euros
 from alleger.organisations.selectors import organisations_administered_by
 
 from .. import selectors
@@ -133,11 +134,18 @@ def cancel(request, contribution_id):
     # can still be cancelled (funding.cancel_contribution) the service says again, with its reason.
     contribution = get_object_or_404(Contribution.objects.select_related("project"), pk=contribution_id,
                                      contributor=request.user)
+    was = contribution.status
     try:
         contribution_services.contribution_cancel(contribution=contribution, actor=request.user)
     except ValidationError as exc:
         _refusal_message(request, exc)
     else:
-        messages.success(request, _("Votre contribution est annulée : rien ne vous sera prélevé, ou vous êtes "
-                                    "remboursé·e."))
+        amount = euros(contribution.amount_cents)
+        if was == Contribution.Status.CAPTURED:
+            text = _("Votre contribution de %(amount)s est annulée : elle vous est remboursée.")
+        elif contribution.provider == "offline":
+            text = _("Votre contribution de %(amount)s est annulée : n'envoyez pas le paiement annoncé.")
+        else:
+            text = _("Votre contribution de %(amount)s est annulée : votre carte ne sera pas débitée.")
+        messages.success(request, text % {"amount": amount})
     return redirect("funding:my_contributions")

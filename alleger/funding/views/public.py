@@ -146,6 +146,7 @@ def _render_project(request, project, *, offer_forms=None, support_form=None, re
         "commentable": project.status in selectors.PUBLIC_STATUSES,
         **{key: deferred(lambda key: page()[key], key) for key in (
             "rewards", "stretch_goals", "updates", "supports", "backers", "more_backers", "anonymous_count", "pools", "days_left",
+            "promised_cents",
             "percent_bar")},
         "following": deferred(selectors.is_following, project, user),
         "needs": deferred(needs),

@@ -254,7 +254,7 @@ def test_it_cancels_a_contribution(client, project, reward, resident):
     contribution = pledge(project, resident, 1_000, reward=reward)
     client.force_login(resident)
     assert "Annuler cette contribution" in _body(client.get(reverse("funding:my_contributions")))
-    response = client.post(reverse("funding:cancel", args=[contribution.pk]))
+    response = client.post(reverse("funding:cancel", args=[contribution.pk]), follow=True)
     assert response.status_code == 302 and response["Location"] == reverse("funding:my_contributions")
     contribution.refresh_from_db()
     project.refresh_from_db()
@@ -280,3 +280,15 @@ def test_it_is_too_late_to_cancel_in_the_last_24_hours(client, project, resident
     assert "jusqu'à 24 heures avant la fin" in " ".join(_messages(response))
     contribution.refresh_from_db()
     assert contribution.status == Contribution.Status.AUTHORISED
+
+
+@pytest.mark.parametrize("provider, says", [
+    ("simulated_card", "Votre contribution de 25 € est annulée : votre carte ne sera pas débitée."),
+    ("offline", "Votre contribution de 25 € est annulée : n'envoyez pas le paiement annoncé."),
+])
+def test_cancelling_says_what_becomes_of_the_money(client, project, resident, provider, says):
+    contribution = pledge(project, resident, 2_500, provider=provider)
+    client.force_login(resident)
+    response = client.post(reverse("funding:cancel", args=[contribution.pk]), follow=True)
+    assert [m.replace("\u202f", " ").replace("\xa0", " ") for m in _messages(response)] == [says]
+    assert Contribution.objects.get(pk=contribution.pk).status == Contribution.Status.CANCELLED

@@ -126,6 +126,15 @@ def test_the_project_page_shows_the_campaign(client, project, reward, resident):
     assert "mailto:?subject=Le%20Caf%C3%A9" in body
 
 
+def test_the_project_page_says_how_much_of_its_total_is_promised_offline(client, project, resident,
+                                                                         other_resident):
+    pledge(project, resident, 2_500, provider="offline")
+    pledge(project, other_resident, 1_000)
+    body = _body(client.get(project.get_absolute_url())).replace("\u202f", " ").replace("\xa0", " ")
+    assert "<strong>35 €</strong>" in body  # the promise counts…
+    assert "dont 25 € promis par virement, chèque ou espèces, en attente de réception" in body  # …and says so
+
+
 def test_the_project_page_has_opengraph_metadata(client, project):
     meta = _meta(client.get(project.get_absolute_url()))
     assert meta["og:title"] == "Le Café d'à Côté"

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from alleger.territories.models import Territory
@@ -45,8 +46,9 @@ class _TypeOfTheTerritory(forms.Form):
 class ProposeForm(_TypeOfTheTerritory):
     territory = forms.ModelChoiceField(label=_("Territoire"), queryset=Territory.objects.order_by("name"),
                                        empty_label=None)
+    # No type chosen for the person: the first one of the list made a flower box a tool cabinet.
     asset_type = forms.ModelChoiceField(label=_("Type de dispositif"), queryset=AssetType.objects.none(),
-                                        empty_label=None)
+                                        empty_label=_("— Choisissez un type —"))
     name = forms.CharField(label=_("Nom"), max_length=150,
                            help_text=_("Par exemple : « Pied d'arbre devant le 12 rue de la Paix »."))
     description = forms.CharField(label=_("Ce que c'est"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -86,8 +88,13 @@ class RevealForm(forms.Form):
 
 
 class CabinetCodeForm(forms.Form):
-    code = forms.CharField(label=_("Nouveau code"), max_length=30, min_length=1,
-                           widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    """A padlock's or a key safe's code: digits, as its dials show them (from 3 to 10)."""
+
+    code = forms.CharField(label=_("Nouveau code"), max_length=10, min_length=3,
+                           help_text=_("De 3 à 10 chiffres, tels que sur le cadenas ou la boîte à clés."),
+                           validators=[RegexValidator(r"^[0-9]+$", _("Le code ne comporte que des chiffres, "
+                                                                     "sans espace ni lettre."))],
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}))
 
 
 class ImportForm(_TypeOfTheTerritory):

@@ -33,6 +33,11 @@ class KitForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["territory"].queryset = Territory.objects.order_by("name")
+        # Django's « --------- » says nothing: each empty choice says what it means here.
+        self.fields["territory"].empty_label = _("— Valable partout —")
+        self.fields["organisation"].empty_label = _("— À titre personnel —")
+        for name in ("category", "axis"):
+            self.fields[name].choices = [("", _("— Choisissez —")), *self.fields[name].choices[1:]]
         # One signs a kit only for an organisation one belongs to (keep the current one when editing).
         organisations = organisations_of(user)
         if self.instance.pk and self.instance.organisation_id:

@@ -77,6 +77,14 @@ def test_the_manager_changes_the_code_and_sees_the_log(client_of, org_admin, res
     assert "2468" in client_of(resident).post(f"/dispositifs/{cabinet.pk}/armoire/code/", {"accept": "on"}).text
 
 
+@pytest.mark.parametrize("typed", ["12", "48 21", "abcd", "4821a", "12345678901"])
+def test_a_code_is_3_to_10_digits_and_anything_else_is_refused_unchanged(client_of, org_admin, cabinet, typed):
+    response = client_of(org_admin).post(f"/dispositifs/{cabinet.pk}/armoire/", {"code": typed})
+    assert response.status_code in (200, 400) and response.context["form"].errors["code"]
+    cabinet.refresh_from_db()
+    assert cabinet.cabinet_code == CODE
+
+
 def test_a_resident_cannot_manage_the_cabinet(client_of, resident, cabinet):
     client = client_of(resident)
     assert client.get(f"/dispositifs/{cabinet.pk}/armoire/").status_code == 403
@@ -86,7 +94,8 @@ def test_a_resident_cannot_manage_the_cabinet(client_of, resident, cabinet):
 
 
 @pytest.mark.parametrize("code, message", [("", "Ce champ est obligatoire"), (CODE, "déjà le code"),
-                                           ("x" * 31, "30 caractères")])
+                                           ("1" * 11, "10 caractères"),
+                                           ("48 21", "que des chiffres")])
 def test_a_bad_new_code_is_refused_and_changes_nothing(client_of, moderator, cabinet, code, message):
     response = client_of(moderator).post(f"/dispositifs/{cabinet.pk}/armoire/", {"code": code})
     assert response.status_code == 400 and message in response.text

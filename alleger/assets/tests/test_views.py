@@ -106,6 +106,17 @@ def test_the_sign_has_the_kits_the_conditions_and_a_qr_code_to_the_page(client, 
     assert 'viewBox="0 0 ' in svg and "width=" not in svg and "height=" not in svg
 
 
+def test_the_proposal_form_chooses_no_type_for_the_person(client_of, resident, territory):
+    trees = AssetTypeFactory(territory=territory)
+    client = client_of(resident)
+    page = client.get("/dispositifs/proposer/").content.decode()
+    assert '<option value="" selected>— Choisissez un type —</option>' in page
+    response = client.post("/dispositifs/proposer/", {
+        "territory": territory.pk, "name": "Bac à fleurs", "lat": "45.43", "lon": "4.37", "status": "openable"})
+    assert response.status_code == 400 and response.context["form"].errors["asset_type"]
+    assert not Asset.objects.filter(name="Bac à fleurs").exists() and trees.pk
+
+
 def test_a_resident_proposes_and_a_moderator_publishes(client_of, resident, moderator, territory):
     trees = AssetTypeFactory(territory=territory)
     client = client_of(resident)

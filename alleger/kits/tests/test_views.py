@@ -76,7 +76,9 @@ def test_the_main_navigation_links_to_the_kits(client):
 
 def test_it_creates_a_draft_with_its_first_version(client, resident, territory):
     client.force_login(resident)
-    assert client.get("/kits/nouveau/").status_code == 200
+    page = client.get("/kits/nouveau/").content.decode()
+    # Each empty choice says what it means, never Django's « --------- »
+    assert "---------" not in page and "— Valable partout —" in page and "— À titre personnel —" in page
     response = client.post("/kits/nouveau/", {**FORM, "territory": territory.pk})
     kit = Kit.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/kits/{kit.slug}/"

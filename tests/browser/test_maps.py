@@ -33,23 +33,22 @@ def test_the_javascript_notice_shows_only_without_javascript(new_context, live_s
     assert NEEDS_JS in notice.inner_text() and notice.is_visible()
 
 
-def test_the_asset_map_legend_names_the_colours_of_its_markers(page, live_server, assets, check_axe):
+def test_the_asset_map_legend_names_the_colours_and_shapes_of_its_markers(page, live_server, assets, check_axe):
     page.goto(live_server.url + "/dispositifs/?territoire=villeclaire", wait_until="load")
     page.wait_for_selector("#assets-map[data-loaded]")
     legend = page.locator("#assets-map-legend")
     expect(page.get_by_role("region", name="Carte des dispositifs")).to_have_accessible_description(
         "Légende de la carte et de la liste Ouvert : on peut y intervenir Pourrait être ouvert : fermé pour l'instant, on peut proposer de l'ouvrir "
         "Fermé : pas d'intervention possible Plusieurs dispositifs proches : leur nombre ; cliquez pour zoomer")
-    legend_colours = set(legend.locator(".asset-dot").evaluate_all(
-        "dots => dots.map(d => getComputedStyle(d).borderTopColor)"))
-    marker_colours = set(page.locator("#assets-map path.leaflet-interactive").evaluate_all(
-        "paths => paths.map(p => { const probe = document.createElement('i'); probe.style.color = p.getAttribute('stroke');"
-        " document.body.append(probe); const c = getComputedStyle(probe).color; probe.remove(); return c; })"))
-    assert len(marker_colours) == 3 and marker_colours == legend_colours
-    # The list alternative shows the same dot beside each status
-    list_colours = set(page.locator("table.asset-table .asset-dot").evaluate_all(
-        "dots => dots.map(d => getComputedStyle(d).borderTopColor)"))
-    assert list_colours == legend_colours
+    # Each status has its colour and its shape (WCAG 1.4.1: not a colour alone), the same in the legend,
+    # on the map and in the list: a circle open, a diamond openable, a square closed
+    look = "dots => dots.map(d => { const s = getComputedStyle(d); return [s.borderTopColor, s.borderRadius, s.transform]; })"
+    legend_looks = {tuple(x) for x in legend.locator(".asset-dot").evaluate_all(look)}
+    marker_looks = {tuple(x) for x in page.locator("#assets-map .asset-marker .asset-dot").evaluate_all(look)}
+    assert len(legend_looks) == 3 and marker_looks == legend_looks
+    assert len({radius + transform for _colour, radius, transform in legend_looks}) == 3  # three shapes
+    list_looks = {tuple(x) for x in page.locator("table.asset-table .asset-dot").evaluate_all(look)}
+    assert list_looks == legend_looks
     check_axe(page)
 
 

@@ -26,8 +26,10 @@ def test_the_printed_qr_code_scans_to_the_asset_page(page, live_server, territor
 
     qr = page.locator(".sign-qr svg")
     box = qr.bounding_box()
-    # 45 mm is 170 CSS pixels: the whole code is drawn at that size, not cropped.
-    assert box is not None and 165 <= box["width"] <= 175 and 165 <= box["height"] <= 175
+    # Printed, 70 mm (265 CSS pixels) at the foot of the page: the whole code at that size, not cropped.
+    assert box is not None and 260 <= box["width"] <= 270 and 260 <= box["height"] <= 270
+    sign = page.locator(".sign").bounding_box()
+    assert box["y"] + box["height"] > sign["y"] + sign["height"] * 0.6  # in the lower part, not mid-page
 
 
 def test_on_a_phone_the_sign_s_caption_stays_inside_its_frame(page, live_server, territory, settings):

@@ -6,6 +6,7 @@ from babel.numbers import format_currency, format_percent
 from django import template
 from django.conf import settings
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,12 @@ def markdown_filter(text, top=2):
 def markdown_inline(text):
     """Markdown inside a line of text (no paragraphs): « Thème **à la Une** » → bold, not asterisks."""
     return mark_safe(render_markdown_inline(text))  # noqa: S308 — sanitised by nh3
+
+
+@register.filter
+def break_after_slashes(url):
+    """An address that a line may break only after its slashes (<wbr>), never inside a number or a word."""
+    return mark_safe("/<wbr>".join(escape(part) for part in str(url).split("/")))  # noqa: S308 — parts escaped
 
 
 @register.filter

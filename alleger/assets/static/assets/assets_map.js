@@ -53,7 +53,11 @@
                 .addTo(layer);
             } else {
               p.status_label = labels[p.status] || p.status;
-              L.circleMarker(at, { radius: 6, color: colours[p.status] || "#1f5f4a", weight: 2, fillOpacity: 0.6 })
+              // A shape per status as well as a colour (WCAG 1.4.1): ● open, ◆ openable, ■ closed, as in the legend.
+              var status = colours[p.status] ? p.status : "open";
+              var dot = L.divIcon({ className: "asset-marker", html: '<span class="asset-dot asset-dot-' + status + '"></span>',
+                                    iconSize: [16, 16] });
+              L.marker(at, { icon: dot, title: p.name + " · " + p.status_label, keyboard: false })
                 .bindPopup(popup(p)).addTo(layer);
             }
           });

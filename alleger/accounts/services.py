@@ -38,14 +38,22 @@ def profile_update(*, user: User, display_name: str, bio: str, neighbourhood=Non
     return user
 
 
+#: ApiToken.name's column.
+TOKEN_NAME_MAX = 80
+
+
 @transaction.atomic
 def api_token_create(*, user: User, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
     """Create a token and return it with its raw value, which is never stored."""
     if expires_in_days is not None and not 1 <= expires_in_days <= 365:
         raise Refused("invalid_expiry", _("Un jeton expire au plus tôt dans 1 jour et au plus tard dans 365 jours."))
+    name = (name or "").strip()
+    if len(name) > TOKEN_NAME_MAX:
+        # Refused, not cut: the name is how its owner tells a token from another.
+        raise Refused("invalid", _("Le nom d'un jeton fait au plus %(max)s caractères.") % {"max": TOKEN_NAME_MAX})
     raw = ApiToken.generate_raw()
     expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
-    token = ApiToken.objects.create(user=user, name=name[:80] or "API", key_hash=token_hash(raw),
+    token = ApiToken.objects.create(user=user, name=name or "API", key_hash=token_hash(raw),
                                     hint=raw[: len(ApiToken.PREFIX) + 4], expires_at=expires_at)
     audit_record(actor=user, action="account.token_create", target=token,
                  expires_at=expires_at.isoformat() if expires_at else None)

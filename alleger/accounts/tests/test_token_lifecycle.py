@@ -129,3 +129,24 @@ def test_the_profile_lists_last_use_and_expiry(client, resident):
     body = client.get("/compte/").content.decode()
     assert "Dernier usage" in body and "Expiration" in body
     assert timezone.localtime(token.expires_at).strftime("%d/%m/%Y") in body
+
+
+def test_a_password_change_is_e_mailed_even_without_tokens(client, resident, password, mailoutbox,
+                                                           django_capture_on_commit_callbacks):
+    # Whoever changed it (the person, or someone who got into the account), the owner hears of it
+    client.force_login(resident)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/change/", {"oldpassword": password, "password1": NEW_PASSWORD,
+                                                   "password2": NEW_PASSWORD})
+    notices = [m for m in mailoutbox if m.to == [resident.email] and "mot de passe" in m.subject.lower()]
+    assert len(notices) == 1, [m.subject for m in mailoutbox]
+
+
+def test_a_token_s_name_too_long_is_refused_not_cut(client, resident, password):
+    response = client.post("/api/v1/auth/token", {"email": resident.email, "password": password, "name": "x" * 81},
+                           content_type="application/json")
+    assert response.status_code == 400 and "80 caractères" in response.json()["message"]
+    assert not ApiToken.objects.exists()
+    response = client.post("/api/v1/auth/token", {"email": resident.email, "password": password, "name": "x" * 80},
+                           content_type="application/json")
+    assert response.status_code == 201 and ApiToken.objects.get().name == "x" * 80

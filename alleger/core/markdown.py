@@ -1,5 +1,6 @@
 """Markdown for user-written text: markdown-it-py renders, nh3 sanitises."""
 
+import re
 from functools import lru_cache
 from html import unescape
 
@@ -97,3 +98,19 @@ def markdown_to_text(text: str) -> str:
     """The words of a Markdown text without its markup, on one line (feed summaries, excerpts)."""
     html = render_markdown(text)
     return " ".join(unescape(nh3.clean(html, tags=set())).split())
+
+
+_BLOCK_END = re.compile(r"</(p|li|h[2-6]|blockquote|pre|tr)>|<br ?/?>|<hr ?/?>")
+
+
+def markdown_as_text(text: str) -> str:
+    """A Markdown text as a plain-text e-mail shows it: its words and paragraphs, none of its markup
+    (« On **creuse** samedi » reads « On creuse samedi »; a link keeps its address in brackets)."""
+    html = render_markdown(text)
+    html = re.sub(r'<a href="([^"]+)"[^>]*>(.*?)</a>', lambda m: f"{m[2]} ({unescape(m[1])})"
+                  if unescape(m[1]) != unescape(m[2]) else m[2], html)
+    html = re.sub(r"<li>", "- ", html)
+    html = _BLOCK_END.sub("\n", html)
+    lines = [" ".join(unescape(nh3.clean(line, tags=set())).split()) for line in html.split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return re.sub(r"(?m)^(- .*)\n\n(?=- )", r"\1\n", text)  # a list's items on consecutive lines

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from alleger.core import grammar
-from alleger.core.markdown import render_markdown, render_markdown_inline
+from alleger.core.markdown import markdown_as_text, render_markdown, render_markdown_inline
 
 register = template.Library()
 
@@ -20,6 +20,12 @@ register = template.Library()
 def markdown_filter(text, top=2):
     """`{{ text|markdown }}` under the page's <h1>; `{{ text|markdown:3 }}` in a section under an <h2>."""
     return mark_safe(render_markdown(text, int(top)))  # noqa: S308 — sanitised by nh3
+
+
+@register.filter
+def markdown_text(text):
+    """`{{ text|markdown_text }}` in a plain-text e-mail: the words and paragraphs, no markup."""
+    return markdown_as_text(text)
 
 
 @register.filter

@@ -150,3 +150,10 @@ def test_headings_start_at_the_level_the_page_gives_them():
     # In a section under an <h2> (a project's story, a kit's steps): from h3, never past h6
     assert levels(render_markdown(source, top=3)) == ["h3", "h3", "h4", "h6"]
     assert "Étapes" in render_markdown(source, top=3)
+
+
+def test_markdown_as_text_keeps_words_paragraphs_and_link_addresses():
+    from alleger.core.markdown import markdown_as_text
+
+    text = markdown_as_text("On **creuse** samedi.\n\nRendez-vous [au jardin](https://ex.org/j) :\n\n- pelles\n- gants")
+    assert text == "On creuse samedi.\n\nRendez-vous au jardin (https://ex.org/j) :\n\n- pelles\n- gants"

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from alleger.core import numbers
 from alleger.core.location import LocationField, Point
 from alleger.core.numbers import IntegerField
-from alleger.core.templatetags.alleger import euros
+from alleger.core.templatetags.alleger import euros, semicolon
 from alleger.organisations.models import Organisation
 from alleger.territories.models import Territory
 
@@ -100,12 +100,13 @@ class ProjectForm(forms.Form):
         self.fields["themes"].queryset = themes
         self.fields["call"].queryset = calls
         self.fields["location"].widget.bbox = territory.bbox if territory is not None else None
-        limits = "; ".join(
+        # « ; » as the language writes it (a space before it in French)
+        limits = (semicolon() + " ").join(
             _("%(name)s : de %(min)s à %(max)s jours") % {"name": t.name, "min": t.campaign_min_days,
                                                           "max": t.campaign_max_days} for t in shown)
         self.fields["duration_days"].help_text = _("Selon le territoire. %(limits)s.") % {"limits": limits}
-        goals = "; ".join(_("%(name)s : %(max)s au plus") % {"name": t.name, "max": euros(t.max_goal_cents)}
-                          for t in shown)
+        goals = (semicolon() + " ").join(
+            _("%(name)s : %(max)s au plus") % {"name": t.name, "max": euros(t.max_goal_cents)} for t in shown)
         self.fields["goal"].help_text = _(
             "En dessous de ce montant à la fin de la campagne, personne ne paie. Petits projets seulement : "
             "%(limits)s.") % {"limits": goals}

@@ -231,6 +231,8 @@ def test_the_holder_posts_an_update(client, project, holder, resident, mailoutbo
     assert response.status_code == 302
     assert ProjectUpdate.objects.get().title == "Les travaux commencent"
     assert resident.email in [to for m in mailoutbox for to in m.to]
+    news = next(m for m in mailoutbox if resident.email in m.to)
+    assert "Samedi, peinture." in news.body and "**" not in news.body  # the words, not the Markdown
     # The holder is told how many people it went to
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "Nouvelle publiée et envoyée par courriel à 1 personne qui contribue au projet ou le suit."]
@@ -303,13 +305,17 @@ def test_the_holder_tracks_reward_fulfilment(client, project, reward, holder, re
     assert not contribution.reward_fulfilled
 
 
-def test_the_holder_answers_offers(client, project, holder, resident):
+def test_the_holder_answers_offers(client, project, holder, resident, mailoutbox,
+                                   django_capture_on_commit_callbacks):
     need = NeedFactory(project=project)
     offer = Offer.objects.create(need=need, author=resident, message="J'ai une camionnette.")
     client.force_login(holder)
     url = reverse("funding:offer_status", args=[project.slug, offer.pk])
     assert "J&#x27;ai une camionnette." in _body(client.get(reverse("funding:manage", args=[project.slug])))
-    client.post(url, {"status": "accepted", "answer": "Merci !"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"status": "accepted", "answer": "Merci !"})
+    # The e-mail names the help and the project it answers
+    assert f"Votre proposition d'aide (« {need.title} ») pour « {project.title} » est acceptée" in mailoutbox[-1].body
     offer.refresh_from_db()
     assert (offer.status, offer.answer) == (Offer.Status.ACCEPTED, "Merci !")
     client.post(url, {"status": "done"})

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,7 +45,7 @@ def test_a_moderator_accepts_a_project(client, draft, moderator, resident):
     assert draft.deadline - draft.published_at == timedelta(days=60)
 
 
-def test_asking_for_changes_needs_a_message(client, draft, moderator):
+def test_asking_for_changes_needs_a_message(client, draft, moderator, mailoutbox, django_capture_on_commit_callbacks):
     draft.status = Project.Status.SUBMITTED
     draft.save()
     client.force_login(moderator)
@@ -55,7 +56,10 @@ def test_asking_for_changes_needs_a_message(client, draft, moderator):
     assert "Expliquez votre décision" in _body(response)
     draft.refresh_from_db()
     assert draft.status == Project.Status.SUBMITTED
-    client.post(url, {f"review-{draft.pk}-decision": "request_changes",
-                      f"review-{draft.pk}-message": "Précisez le budget."})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {f"review-{draft.pk}-decision": "request_changes",
+                          f"review-{draft.pk}-message": "Précisez le budget."})
     draft.refresh_from_db()
     assert (draft.status, draft.review_message) == (Project.Status.CHANGES_REQUESTED, "Précisez le budget.")
+    # The e-mail leads where the changes are made
+    assert f"Modifier le projet : {settings.SITE_URL}/projets/{draft.slug}/modifier/" in mailoutbox[-1].body

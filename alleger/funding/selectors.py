@@ -62,14 +62,17 @@ def project_page(project: Project, *, user=None) -> dict:
     stretch = list(project.stretch_goals.all())
     needs = list(project.needs.annotate(offer_count=Count("offers")).order_by("pk"))
     backers, more_backers = _backers(project)
-    anonymous_count = project.contributions.filter(status__in=Contribution.ACTIVE, anonymous=True).count()
+    anonymous_count = project.contributions.filter(status__in=backing_statuses(project), anonymous=True).count()
     # Offline promises count in the total (paid or dropped after the deadline): the page says how much.
     promised_cents = project.contributions.filter(status=Contribution.Status.PENDING).aggregate(
         s=Sum("amount_cents"))["s"] or 0
+    # A failed campaign's matches went back to their pools: the page says what each had pledged, and that
+    # it was given back, as it does of the project's matched total.
+    counted = [Match.Status.COMMITTED, Match.Status.RELEASED] + (
+        [Match.Status.RETURNED] if project.status == Project.Status.FAILED else [])
     pools = list(MatchingPool.objects.filter(matches__project=project).select_related("sponsor").annotate(
         matched=Sum("matches__amount_cents", filter=Q(matches__project=project,
-                                                     matches__status__in=[Match.Status.COMMITTED,
-                                                                          Match.Status.RELEASED]))).distinct())
+                                                     matches__status__in=counted))).distinct())
     return {
         "rewards": rewards,
         "stretch_goals": [(g, project.total_cents >= g.amount_cents) for g in stretch],
@@ -91,12 +94,20 @@ def project_page(project: Project, *, user=None) -> dict:
 BACKERS_SHOWN = 20
 
 
+def backing_statuses(project: Project) -> tuple[str, ...]:
+    """The contributions that back a project on its page: the live ones, and, once a campaign failed, those
+    its failure gave back (voided or refunded) — its backers did back it; withdrawn ones never count."""
+    if project.status == Project.Status.FAILED:
+        return (*Contribution.ACTIVE, Contribution.Status.VOIDED, Contribution.Status.REFUNDED)
+    return Contribution.ACTIVE
+
+
 def _backers(project: Project) -> tuple[list[dict], int]:
     """The named backers, each once, the latest to give first: ([{"organisation", "person"}], how many more).
 
     A backer is the organisation a contribution was given for, else the person who gave as themself;
     who gives twice is listed once."""
-    groups = (project.contributions.filter(status__in=Contribution.ACTIVE, anonymous=False)
+    groups = (project.contributions.filter(status__in=backing_statuses(project), anonymous=False)
               .annotate(person=Case(When(organisation__isnull=True, then=F("contributor_id")),
                                     output_field=BigIntegerField()))
               .values("organisation_id", "person").annotate(last=Max("created_at")).order_by("-last", "-person"))

@@ -296,3 +296,20 @@ def test_the_project_page_shows_a_small_map_with_a_text_alternative(client, proj
     assert "Quartier Jacquard, Saint-Étienne · <a href" in text and "latitude" not in text
     geojson = page.context["geojson"]
     assert geojson["features"][0]["geometry"] == {"type": "Point", "coordinates": [4.37, 45.43]}
+
+
+def test_a_failed_campaign_s_page_names_its_backers_and_says_the_match_went_back(client, territory, moderator):
+    from alleger.funding.services import settlement
+    from alleger.testing.factories import UserFactory
+    from alleger.testing.money import DAY, T0, contribute, published_project, sponsor_pool
+
+    failed = published_project(territory=territory, moderator=moderator, goal_cents=100_000, now=T0)
+    sponsor_pool(territory=territory, amount_cents=50_000, name="Fonds Nature en ville")
+    contribute(failed, UserFactory(display_name="Bernard"), 3_000, now=T0 + DAY)
+    settlement.settle_project(project_id=failed.pk, now=T0 + 31 * DAY)
+    failed.refresh_from_db()
+    assert failed.status == "failed"
+    body = _body(client.get(failed.get_absolute_url())).replace("\u202f", " ").replace("\xa0", " ")
+    assert "Bernard" in body and "soyez la première personne" not in body  # its backer did back it
+    assert "Fonds Nature en ville" in body and "30 €" in body  # what the pool had pledged…
+    assert "(rendu aux fonds : la campagne n'a pas atteint son objectif)" in body  # …and that it went back

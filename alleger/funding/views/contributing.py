@@ -21,8 +21,10 @@ from ..forms import (
 )
 from ..models import Contribution
 from ..providers import get_provider
+from ..rules import has_stake_in_project
 from ..services import contributions as contribution_services
 from ..services import loans as loan_services
+from ..services import matching
 from ._shared import (
     _open_for_contributions,
     _project_for,
@@ -108,6 +110,10 @@ def contribute(request, slug):
         "schedule_amount": schedule_amount,
         "cancellable_until": contribution_services.cancellable_until(project),
         "offline_enabled": "offline" in dict(form.fields["provider"].choices),
+        # Told before paying, not only in the receipt: which pools add to a gift, and by how much.
+        "matching_pools": [p for p in matching.pools_for(project).select_related("sponsor")
+                           if p.trigger == p.Trigger.FIRST_EURO and p.balance_cents > 0],
+        "own_project": has_stake_in_project(request.user, project),
     })
 
 

@@ -292,3 +292,20 @@ def test_cancelling_says_what_becomes_of_the_money(client, project, resident, pr
     response = client.post(reverse("funding:cancel", args=[contribution.pk]), follow=True)
     assert [m.replace("\u202f", " ").replace("\xa0", " ") for m in _messages(response)] == [says]
     assert Contribution.objects.get(pk=contribution.pk).status == Contribution.Status.CANCELLED
+
+
+def test_the_contribution_form_says_before_paying_how_a_pool_adds_to_the_gift(client, territory, moderator,
+                                                                               resident):
+    from alleger.testing.money import published_project, sponsor_pool
+
+    project = published_project(territory=territory, moderator=moderator)
+    sponsor_pool(territory=territory, amount_cents=50_000, name="Fonds Nature en ville",
+                 cap_per_contribution_cents=2_000)
+    client.force_login(resident)
+    body = _body(client.get(reverse("funding:contribute", args=[project.slug]))).replace(
+        "\u202f", " ").replace("\xa0", " ")
+    assert "Votre don doublé" in body and "(« Fonds Nature en ville ») ajoute 100 % de votre don" in body
+    assert "jusqu&#x27;à 20 € par don" in body or "jusqu'à 20 € par don" in body
+    client.force_login(project.holder)  # her own project: no pool would add to it, and the page says so
+    body = _body(client.get(reverse("funding:contribute", args=[project.slug]))).replace("&#x27;", "'")
+    assert "n'abondent pas les dons à son propre projet" in body and "ajoute 100 %" not in body

@@ -72,3 +72,11 @@ api.add_router("/flags", flags_router, tags=["discussions"])
 api.add_router("/watch", watch_router, tags=["watch"])
 api.add_router("/challenges", challenges_router, tags=["challenges"])
 api.add_router("/metrics", metrics_router, tags=["metrics"])
+
+
+@api.get("", auth=None, include_in_schema=False)
+def index(request):
+    """/api/v1/ itself: where the documentation and the schema are, rather than a bare « not found »."""
+    prefix = request.path.rstrip("/")
+    return {"name": "Alléger API", "version": "1", "documentation": f"{prefix}/docs",
+            "openapi": f"{prefix}/openapi.json", "guide": "docs/api.md"}

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from alleger.core.api import ErrorOut, Page
-from alleger.territories.models import Neighbourhood, Territory
+from alleger.territories.models import Neighbourhood
+from alleger.territories.selectors import territory_named
 
 from . import challenges as selectors
 from .metrics import DEFINITIONS
@@ -114,7 +115,7 @@ def _workshop_out(request, w) -> dict:
 @challenges_router.get("", response=list[ChallengeOut], auth=None, summary="Challenges (défis urbains)")
 def challenge_list(request, filters: Query[ChallengeFilters]):
     """Open and closed challenges, newest first; drafts are never listed."""
-    territory = get_object_or_404(Territory, slug=filters.territory) if filters.territory else None
+    territory = territory_named(filters.territory) if filters.territory else None
     qs = selectors.public_challenges(territory=territory, status=filters.status)
     return [_out(request, c) for c in filters.of(qs)]
 
@@ -178,7 +179,7 @@ def metric_list(request, filters: Query[MetricFilters]):
     qs = (Metric.objects.filter(key__in=list(DEFINITIONS)).select_related("territory", "neighbourhood")
           .order_by("day", "territory_id", "key", "dimension", "pk"))
     if filters.territory:
-        qs = qs.filter(territory=get_object_or_404(Territory, slug=filters.territory))
+        qs = qs.filter(territory=territory_named(filters.territory))
     if filters.neighbourhood == "none":
         qs = qs.filter(neighbourhood=None)
     elif filters.neighbourhood:

@@ -17,6 +17,7 @@ from alleger.core.errors import Refused
 from alleger.core.numbers import CardNumber, WholeNumber
 from alleger.core.ratelimit import limit
 from alleger.organisations.models import Organisation
+from alleger.territories.selectors import territory_named
 
 from . import selectors
 from .models import Contribution, Project, Reward
@@ -110,9 +111,8 @@ def project_list(request, filters: Query[ProjectFilters]):
     """Public projects (in campaign, funded or not funded), newest campaigns first."""
     territory = None
     if filters.territory:
-        from alleger.territories.models import Territory
 
-        territory = get_object_or_404(Territory, slug=filters.territory)
+        territory = territory_named(filters.territory)
     qs = selectors.project_list(territory=territory, status=filters.status, theme=filters.theme,
                                 neighbourhood=filters.neighbourhood, q=filters.q)
     return [_project_out(request, p) for p in filters.of(qs)]

@@ -25,6 +25,7 @@ from alleger.funding.models import Project
 from alleger.kits.models import Kit
 from alleger.organisations.models import Organisation
 from alleger.territories.models import Territory
+from alleger.territories.selectors import territory_named
 
 from . import selectors, services
 from .models import Intervention
@@ -161,7 +162,7 @@ def _organisation(slug: str | None) -> Organisation | None:
 @router.get("", response=list[InterventionOut], auth=None)
 def intervention_list(request, filters: Query[InterventionFilters]):
     """Interventions, newest first; filters: territory (slug), status, kit (slug), asset (id)."""
-    territory = get_object_or_404(Territory, slug=filters.territory) if filters.territory else None
+    territory = territory_named(filters.territory) if filters.territory else None
     kit = get_object_or_404(Kit, slug=filters.kit) if filters.kit else None
     asset = get_object_or_404(Asset, pk=filters.asset) if filters.asset is not None else None
     qs = selectors.intervention_search(territory=territory, status=filters.status, kit=kit, asset=asset,
@@ -249,7 +250,7 @@ def interventions_geojson(request, bbox: str | None = None, status: Intervention
     A malformed or inverted box answers 400 `{"code": "invalid_bbox", "message": …}`, as the assets' map does.
     """
     qs = selectors.intervention_search(
-        territory=get_object_or_404(Territory, slug=territory) if territory else None, status=status,
+        territory=territory_named(territory) if territory else None, status=status,
         kit=get_object_or_404(Kit, slug=kit) if kit else None, bbox=parse_bbox(bbox) if bbox else None)
     if not status:
         qs = qs.exclude(status=Intervention.Status.ABANDONED)  # the map shows what is, was and will be done

@@ -6,14 +6,13 @@ import json
 from typing import Literal
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from alleger.core.api import ErrorOut, Page, api_enum
 from alleger.core.errors import Refused
-from alleger.territories.models import Territory
+from alleger.territories.selectors import territory_named
 
 from . import hours, selectors
 from .models import Access, Place, PlaceType, Profile, ServiceKind, Wheelchair
@@ -155,7 +154,7 @@ def _instant(search: PlaceSearch, now: dt.datetime) -> dt.datetime | None:
 def _found(search: PlaceSearch) -> tuple[list[Place], dt.datetime]:
     if (search.lat is None) != (search.lon is None):
         raise Refused("invalid_point", _("Donnez la latitude et la longitude ensemble."))
-    territory = get_object_or_404(Territory, slug=search.territory) if search.territory else None
+    territory = territory_named(search.territory) if search.territory else None
     now = timezone.now()
     instant = _instant(search, now)
     near = selectors.Point(search.lat, search.lon, "") if search.lat is not None else None

@@ -13,7 +13,7 @@ from alleger.accounts.auth import AUTH
 from alleger.core.api import Page
 from alleger.core.ratelimit import limit
 from alleger.discussions.selectors import is_hidden
-from alleger.territories.models import Territory
+from alleger.territories.selectors import territory_named
 
 from . import selectors, services
 from .models import Proposal
@@ -71,7 +71,7 @@ def _visible(request, proposal_id: int) -> Proposal:
 @router.get("", response=list[ProposalOut], auth=None)
 def proposal_list(request, filters: Query[ProposalFilters]):
     """Proposals, newest first or most supported first (`sort=supports`); hidden ones are left out."""
-    territory = get_object_or_404(Territory, slug=filters.territory) if filters.territory else None
+    territory = territory_named(filters.territory) if filters.territory else None
     qs = selectors.proposal_list(territory=territory, status=filters.status, kind=filters.kind,
                                  sort="soutiens" if filters.sort == "supports" else "recent", q=filters.q)
     return [_out(request, p) for p in filters.of(qs)]

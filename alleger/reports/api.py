@@ -10,7 +10,7 @@ from ninja.responses import Status
 from alleger.accounts.auth import AUTH
 from alleger.core.api import Page, api_enum
 from alleger.core.ratelimit import limit
-from alleger.territories.models import Territory
+from alleger.territories.selectors import territory_named
 
 from . import selectors, services
 from .models import Report, ReportCategory
@@ -80,7 +80,7 @@ class ReportFilters(Page):
 @router.get("", response=list[ReportOut], auth=None)
 def report_list(request, filters: Query[ReportFilters]):
     """Reports, newest first. The reporter's identity is never listed unless they chose to show their name."""
-    territory = get_object_or_404(Territory, slug=filters.territory) if filters.territory else None
+    territory = territory_named(filters.territory) if filters.territory else None
     qs = selectors.report_list(territory=territory, status=filters.status, category=filters.category,
                                q=filters.q)
     return [_out(request, r) for r in filters.of(qs.select_related("reporter"))]
@@ -120,7 +120,7 @@ def report_create(request, payload: ReportIn):
     """Report a problem; it is routed to the service in charge of the category."""
     if not request.user.has_perm("reports.add_report"):
         raise PermissionDenied
-    territory = get_object_or_404(Territory, slug=payload.territory)
+    territory = territory_named(payload.territory)
     category = ReportCategory.objects.filter(territory=territory, service_code=payload.category).first()
     report = services.report_create(
         territory=territory, category=category, reporter=request.user, description=payload.description,

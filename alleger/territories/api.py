@@ -1,8 +1,8 @@
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from . import selectors
 from .models import Territory
+from .selectors import territory_named
 
 router = Router()
 
@@ -69,7 +69,7 @@ def territory_list(request):
 @router.get("/{slug}", response=TerritoryDetailOut, auth=None)
 def territory_detail(request, slug: str):
     """One territory, with its boundary and its neighbourhoods as GeoJSON."""
-    territory = get_object_or_404(Territory, slug=slug)
+    territory = territory_named(slug)
     return {
         **_out(request, territory),
         "description": territory.description,

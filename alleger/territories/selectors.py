@@ -1,4 +1,7 @@
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
+
+from alleger.core.errors import Refused
 
 from .geometry import contains
 from .models import Neighbourhood, Territory, TerritoryRole
@@ -6,6 +9,15 @@ from .models import Neighbourhood, Territory, TerritoryRole
 
 def territory_list() -> QuerySet[Territory]:
     return Territory.objects.annotate(neighbourhood_count=Count("neighbourhoods")).order_by("name")
+
+
+def territory_named(slug: str) -> Territory:
+    """The territory a request names by its slug; an unknown one is a 404 that says which (the API's filters)."""
+    territory = Territory.objects.filter(slug=slug).first()
+    if territory is None:
+        raise Refused("not_found", _("Territoire inconnu : « %(slug)s ». Les territoires : "
+                                             "/api/v1/territories.") % {"slug": slug[:80]}, status=404)
+    return territory
 
 
 def neighbourhood_list(territory: Territory) -> QuerySet[Neighbourhood]:

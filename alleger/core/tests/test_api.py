@@ -37,3 +37,18 @@ def test_an_authenticated_endpoint_answers_401_json_to_a_visitor(client):
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["code"] == "unauthenticated"
     assert response.json()["message"]
+
+
+def test_the_api_s_root_says_where_its_documentation_is(client, db):
+    response = client.get("/api/v1/")
+    assert response.status_code == 200
+    assert response.json()["documentation"] == "/api/v1/docs" and response.json()["openapi"] == "/api/v1/openapi.json"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/projects?territory=nulle-part", "/api/v1/reports?territory=nulle-part",
+                                  "/api/v1/territories/nulle-part"])
+def test_an_unknown_territory_is_a_404_that_names_it(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"  # the documented code; the message names it
+    assert "Territoire inconnu : « nulle-part »" in response.json()["message"]

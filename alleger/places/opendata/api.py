@@ -1,10 +1,9 @@
 """The places' open data on the API (same data as /lieux/donnees/…); the assembly adds the router:
 `api.add_router("/places/opendata", places_opendata_router, tags=["places"])` in alleger/api.py."""
 
-from django.shortcuts import get_object_or_404
 from ninja import Router
 
-from alleger.territories.models import Territory
+from alleger.territories.selectors import territory_named
 
 from . import di_export, lmn_json, lmn_rows
 
@@ -12,7 +11,7 @@ router = Router()
 
 
 def _territory(slug: str | None):
-    return get_object_or_404(Territory, slug=slug) if slug else None
+    return territory_named(slug) if slug else None
 
 
 @router.get("/lieux-mediation-numerique", response=list[dict], summary="Places in the « lieux de médiation "

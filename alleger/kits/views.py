@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alleger.core import sections
+from alleger.core import qr, sections
 from alleger.core.errors import Forbidden, Refused
 from alleger.core.forms import add_refusal
 from alleger.core.fragments import deferred, remembered
@@ -65,6 +65,9 @@ def kit_detail(request, slug):
         "review_form": deferred(ReviewForm),
         # What higher apps add (places: « s'applique aussi aux lieux »), through core.sections.
         "sections": sections.of("kit", request, kit),
+        # On paper, where the kit is online: its address and a QR code (printed only).
+        "print_url": deferred(lambda: qr.absolute(request, kit.get_absolute_url())),
+        "print_qr": deferred(lambda: qr.qr_svg(qr.absolute(request, kit.get_absolute_url()), svgclass="print-qr")),
     })
 
 

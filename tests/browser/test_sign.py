@@ -46,3 +46,19 @@ def test_on_a_phone_the_sign_s_caption_stays_inside_its_frame(page, live_server,
         box = page.locator(part).bounding_box()
         assert footer["x"] <= box["x"] and box["x"] + box["width"] <= footer["x"] + footer["width"] + 0.5, part
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_printed_kit_says_where_it_is_online_with_a_qr_code_and_no_action_button(page, live_server, territory,
+                                                                                  settings):
+    from alleger.testing.kits_factories import make_kit
+
+    settings.SITE_URL = live_server.url
+    kit = make_kit(territory=territory, status="published", title="Fleurir les trottoirs")
+    page.set_viewport_size({"width": 794, "height": 1123})
+    page.goto(f"{live_server.url}{kit.get_absolute_url()}", wait_until="load")
+    assert not page.locator(".print-link").is_visible()  # on screen, the page is its own link
+    page.emulate_media(media="print")
+    assert page.locator(".print-link").is_visible()
+    assert not page.get_by_text("Déclarer une intervention avec ce kit").is_visible()  # no button on paper
+    shot = Image.open(io.BytesIO(page.locator(".print-link").screenshot()))
+    assert [barcode.text for barcode in zxingcpp.read_barcodes(shot)] == [f"{live_server.url}{kit.get_absolute_url()}"]

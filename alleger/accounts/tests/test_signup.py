@@ -6,6 +6,7 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from alleger.accounts.models import User
+from alleger.core.tests.test_translations import compiled_locale, translated  # noqa: F401
 from alleger.testing.factories import UserFactory
 
 NEW_PASSWORD = "un-autre-mot-de-passe-long"
@@ -166,3 +167,8 @@ def test_a_person_who_signs_up_in_english_gets_the_e_mails_in_english(client, ma
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     _signup(client, email="francaise@example.org")
     assert User.objects.get(email="francaise@example.org").preferred_language == "fr"
+
+
+def test_the_sign_up_button_says_what_it_does_in_french(client, translated):  # noqa: F811
+    body = client.get("/accounts/signup/").content.decode()
+    assert "Créer un compte" in body and "Création de compte" not in body

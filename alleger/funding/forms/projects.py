@@ -61,10 +61,15 @@ class ProjectForm(forms.Form):
     image_alt = forms.CharField(label=_("Description de l'image"), max_length=200, required=False,
                                 help_text=_("Ce que montre l'image, pour les personnes qui ne la voient pas."))
     location = LocationField(label=_("Lieu (facultatif)"), required=False)
-    themes = forms.ModelMultipleChoiceField(label=_("Thèmes"), queryset=Theme.objects.none(), required=False,
-                                            widget=forms.CheckboxSelectMultiple)
-    call = forms.ModelChoiceField(label=_("Appel à projets"), queryset=Call.objects.none(), required=False,
-                                  empty_label=_("Aucun"))
+    # Offered for every territory until one is chosen: one of another territory is said so, not « 7 n'en fait
+    # pas partie ».
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Thèmes"), queryset=Theme.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Ce thème n'est pas celui du territoire choisi : choisissez parmi les "
+                                            "thèmes de ce territoire.")})
+    call = forms.ModelChoiceField(
+        label=_("Appel à projets"), queryset=Call.objects.none(), required=False, empty_label=_("Aucun"),
+        error_messages={"invalid_choice": _("Cet appel à projets n'est pas celui du territoire choisi.")})
     goal = EurosField(label=_("Objectif minimal (en euros)"),
                       help_text=_("En dessous de ce montant à la fin de la campagne, personne ne paie."))
     duration_days = IntegerField(label=_("Durée de la campagne (en jours)"), min_value=1, max_value=365)

@@ -56,6 +56,15 @@ def test_it_creates_a_draft(client, territory, resident, neighbourhood):
     assert project.neighbourhood == neighbourhood and list(project.themes.all()) == [theme]
 
 
+def test_a_theme_of_another_territory_is_refused_in_words(client, territory, other_territory, resident):
+    elsewhere = ThemeFactory(territory=other_territory, name="Tiers-lieux", slug="tiers-lieux")
+    client.force_login(resident)
+    response = client.post(reverse("funding:create"), {**_project_data(territory), "themes": [elsewhere.pk]})
+    errors = " ".join(response.context["form"].errors["themes"])
+    assert "n'est pas celui du territoire choisi" in errors and str(elsewhere.pk) not in errors
+    assert not Project.objects.exists()
+
+
 @pytest.mark.parametrize("place", [
     {"location": "45.430000, 4.370000", "location_lat": "45.43", "location_lon": "4.37"},  # the map picker
     {"location": "45,43 4,37"},  # without JavaScript, decimal commas

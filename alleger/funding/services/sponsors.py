@@ -17,6 +17,12 @@ def pool_create(*, sponsor, actor, name: str, territory, initial_cents: int, ide
         raise Refused("forbidden", _("Seul un mécène peut ouvrir un fonds de doublement."), status=403)
     if initial_cents < 0:
         raise Refused("invalid", _("Le montant doit être positif."))
+    # Two active pools of one name on a project's page read as one counted twice (and a form sent twice
+    # would open two): the name tells them apart.
+    if MatchingPool.objects.filter(sponsor=sponsor, territory=territory, active=True,
+                                   name__iexact=(name or "").strip()).exists():
+        raise Refused("duplicate_name", _("Vous avez déjà un fonds ouvert de ce nom sur ce territoire : "
+                                          "alimentez-le, ou donnez un autre nom au nouveau."), status=409)
     pool = MatchingPool(sponsor=sponsor, name=name, territory=territory, **rules)
     pool.full_clean()
     pool.save()

@@ -56,6 +56,17 @@ def test_a_sponsor_opens_and_tops_up_a_pool(client, territory, sponsor, sponsor_
     assert "2\u202f500\u00a0€" in _body(client.get(reverse("funding:sponsor")))
 
 
+def test_a_second_open_pool_of_the_same_name_is_refused(client, territory, sponsor, sponsor_organisation):
+    client.force_login(sponsor)
+    form = {"pool-sponsor": sponsor_organisation.pk, "pool-name": "Fonds Nature en ville", "pool-territory": territory.pk,
+            "pool-initial": "200", "pool-trigger": "first_euro", "pool-factor_percent": "100"}
+    assert client.post(reverse("funding:pool_create"), {**form, "pool-idempotency_key": "a"}).status_code == 302
+    response = client.post(reverse("funding:pool_create"), {**form, "pool-name": "fonds nature en ville ",
+                                                            "pool-idempotency_key": "b"})
+    assert "déjà un fonds ouvert de ce nom" in _body(response).replace("&#x27;", "'")
+    assert MatchingPool.objects.count() == 1
+
+
 def test_a_lump_sum_pool_needs_a_threshold(client, territory, sponsor, sponsor_organisation):
     client.force_login(sponsor)
     response = client.post(reverse("funding:pool_create"), {

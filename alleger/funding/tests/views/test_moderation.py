@@ -63,3 +63,16 @@ def test_asking_for_changes_needs_a_message(client, draft, moderator, mailoutbox
     assert (draft.status, draft.review_message) == (Project.Status.CHANGES_REQUESTED, "Précisez le budget.")
     # The e-mail leads where the changes are made
     assert f"Modifier le projet : {settings.SITE_URL}/projets/{draft.slug}/modifier/" in mailoutbox[-1].body
+
+
+def test_the_holder_reads_why_her_project_was_refused_on_its_page(client, draft, holder, moderator):
+    draft.status = Project.Status.SUBMITTED
+    draft.save()
+    client.force_login(moderator)
+    client.post(reverse("funding:review", args=[draft.slug]), {f"review-{draft.pk}-decision": "refuse",
+                                                              f"review-{draft.pk}-message": "Hors du territoire."})
+    draft.refresh_from_db()
+    assert draft.status == Project.Status.REFUSED
+    client.force_login(holder)
+    body = _body(client.get(draft.get_absolute_url()))
+    assert "Message de la modération" in body and "Hors du territoire." in body

@@ -36,6 +36,16 @@ def payment_received(contribution):
                                                                   "project": contribution.project})
 
 
+def offline_refund_due(contributions):
+    """Offline money received and now owed back (withdrawn, or its campaign failed): the territory's moderators
+    pay it back by hand, as it came; each is told which, to whom and how much."""
+    by_territory = {}
+    for c in contributions:
+        by_territory.setdefault(c.project.territory_id, []).append(c)
+    for items in by_territory.values():
+        _send_later("offline_refund_due", territory_moderators(items[0].project.territory), {"contributions": items})
+
+
 def goal_reached(project):
     _send_later("goal_reached", _holder_and_followers(project), {"project": project})
 

@@ -36,7 +36,8 @@ def warnings(user) -> list[str]:
     now = timezone.now()
     live = list(_live(user))
     withdrawn = [c for c in live if _withdrawable(c, now)]
-    kept = [c for c in live if not _withdrawable(c, now)]
+    # Already paid (captured) and no longer withdrawable: nothing more is due, nothing to say.
+    kept = [c for c in live if not _withdrawable(c, now) and c.status != Contribution.Status.CAPTURED]
     texts = []
     if withdrawn:
         texts.append(ngettext(

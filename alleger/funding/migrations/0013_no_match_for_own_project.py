@@ -1,10 +1,12 @@
-"""A sponsor's pool does not match a gift to one's own project.
+"""A sponsor's pool does not match a gift to one's own project, nor a gift of its own sponsor.
 
 Before, the holder backing her own project, or a member of the organisation that carries it, drew the
 pool's match: a sponsor paid the holder for giving herself money. The stored recorder (migration 0006)
 now skips the first-euro match when the contributor is the project's holder or a member of its
 organisation, or gives in that organisation's name, as `matching.match_contribution` does
-(`matching.is_own_project`); its text is 0006's with these edits, each asserted to apply.
+(`matching.is_own_project`); and a pool skips a gift given in its sponsor's name or by one of its sponsor's
+members (`matching.is_own_sponsor`): a foundation does not double itself. Its text is 0006's with these
+edits, each asserted to apply.
 """
 
 from importlib import import_module
@@ -26,6 +28,12 @@ EDITS = [
      "    -- The first first-euro pool that has something to give matches this contribution.\n"
      "    FOREACH v_pool IN ARRAY v_pools LOOP\n"
      "        EXIT WHEN v_own;\n"),
+    # Nor does a pool match its own sponsor: a gift in its name or by one of its members.
+    ("        CONTINUE WHEN v_pool.trigger <> 'first_euro';\n",
+     "        CONTINUE WHEN v_pool.trigger <> 'first_euro';\n"
+     "        CONTINUE WHEN p_organisation = v_pool.sponsor_id OR EXISTS (\n"
+     "            SELECT 1 FROM organisations_membership om\n"
+     "             WHERE om.organisation_id = v_pool.sponsor_id AND om.user_id = p_contributor);\n"),
 ]
 
 

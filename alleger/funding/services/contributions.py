@@ -373,6 +373,8 @@ def contribution_cancel(*, contribution: Contribution, actor, now=None) -> Contr
     payment = get_provider(contribution.provider)
     if contribution.status == Contribution.Status.CAPTURED:
         result = payment.refund(contribution, idempotency_key=f"cancel-refund:{contribution.pk}")
+        if result.ok and contribution.provider == "offline":
+            notifications.offline_refund_due([contribution])  # money that came by hand goes back by hand
         if result.ok:
             ledger.transfer(kind=Transfer.Kind.REFUND, source=ledger.escrow_key(project.pk),
                             destination=ledger.contributor_key(contribution.contributor_id),

@@ -75,6 +75,12 @@ def is_own_project(project: Project, contribution: Contribution) -> bool:
         organisation_id=project.organisation_id, user_id=contribution.contributor_id).exists()
 
 
+def is_own_sponsor(pool: MatchingPool, contribution: Contribution) -> bool:
+    """Given in the pool's sponsor's name or by one of its members: a foundation does not double itself."""
+    return contribution.organisation_id == pool.sponsor_id or Membership.objects.filter(
+        organisation_id=pool.sponsor_id, user_id=contribution.contributor_id).exists()
+
+
 def match_contribution(*, project: Project, contribution: Contribution,
                        pools: list[MatchingPool] | None = None) -> int:
     """Commit the first applicable pool's match for a new contribution (none for one's own project).
@@ -86,6 +92,8 @@ def match_contribution(*, project: Project, contribution: Contribution,
         return 0
     for pool in pools:
         if pool.trigger != MatchingPool.Trigger.FIRST_EURO:
+            continue
+        if is_own_sponsor(pool, contribution):
             continue
         if pool.max_matches_per_contributor is not None:
             already = Match.objects.filter(pool=pool, contribution__contributor_id=contribution.contributor_id,

@@ -270,6 +270,7 @@ def _unwind_batch(project, batch, now, report) -> None:
     _return_matches(list(Match.objects.filter(contribution__in=batch, status=Match.Status.COMMITTED)
                          .order_by("pool_id", "pk")))
     notifications.campaign_failed_to_contributors([c for c in batch if c.status != Contribution.Status.CAPTURED])
+    notifications.offline_refund_due([c for c in refunded if c.provider == "offline"])
 
 
 def _lock_pools_of(matches) -> None:

@@ -56,6 +56,15 @@ def test_the_page_says_what_closing_the_account_will_do_then_does_it(client, res
     assert Booking.objects.get(pk=holdings["booking"].pk).status == Booking.Status.CANCELLED  # the slot is free again
 
 
+def test_money_already_paid_to_a_funded_campaign_is_not_said_to_be_due(client, resident, territory):
+    funded = ProjectFactory(live=True, territory=territory, title="Le four", deadline=timezone.now() + dt.timedelta(hours=3))
+    paid = pledge(funded, resident, 2_000)
+    Contribution.objects.filter(pk=paid.pk).update(status=Contribution.Status.CAPTURED)
+    client.force_login(resident)
+    assert "restent dues" not in client.get("/compte/supprimer/").content.decode()
+    assert "reste due" not in client.get("/compte/supprimer/").content.decode()
+
+
 def test_a_person_with_nothing_going_on_is_told_nothing_more(client, resident):
     client.force_login(resident)
     assert "Ce qui se passera aussi" not in client.get("/compte/supprimer/").content.decode()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from alleger.core.forms import add_refusal
 from alleger.core.ratelimit import limit
 from alleger.core.templatetags.alleger import euros
+from alleger.organisations.rules import belongs_to
 from alleger.organisations.selectors import organisations_administered_by
 
 from .. import selectors
@@ -112,7 +113,8 @@ def contribute(request, slug):
         "offline_enabled": "offline" in dict(form.fields["provider"].choices),
         # Told before paying, not only in the receipt: which pools add to a gift, and by how much.
         "matching_pools": [p for p in matching.pools_for(project).select_related("sponsor")
-                           if p.trigger == p.Trigger.FIRST_EURO and p.balance_cents > 0],
+                           if p.trigger == p.Trigger.FIRST_EURO and p.balance_cents > 0
+                           and not belongs_to(request.user, p.sponsor_id)],  # a pool never doubles its sponsor
         "own_project": has_stake_in_project(request.user, project),
     })
 
@@ -147,7 +149,10 @@ def cancel(request, contribution_id):
         _refusal_message(request, exc)
     else:
         amount = euros(contribution.amount_cents)
-        if was == Contribution.Status.CAPTURED:
+        if was == Contribution.Status.CAPTURED and contribution.provider == "offline":
+            text = _("Votre contribution de %(amount)s est annulée : la modération vous rendra la somme reçue, "
+                     "comme vous l'avez versée, et vous écrira.")
+        elif was == Contribution.Status.CAPTURED:
             text = _("Votre contribution de %(amount)s est annulée : elle vous est remboursée.")
         elif contribution.provider == "offline":
             text = _("Votre contribution de %(amount)s est annulée : n'envoyez pas le paiement annoncé.")

@@ -290,6 +290,18 @@ def test_the_offline_receipt_says_how_it_counts_and_the_confirmation_is_e_mailed
     assert "a bien reçu votre paiement de 25 €" in mail.body.replace("\u202f", " ").replace("\xa0", " ")
 
 
+def test_offline_money_received_then_withdrawn_is_owed_back_and_the_moderators_are_told(
+        project, backers, moderator, mailoutbox, django_capture_on_commit_callbacks):
+    contribution = contribute(project, backers[0], 4_500, provider="offline", now=DURING)
+    contribution_confirm_receipt(contribution=contribution, actor=moderator, now=DURING)
+    with django_capture_on_commit_callbacks(execute=True):
+        contribution_cancel(contribution=reload(contribution), actor=backers[0], now=DURING)
+    notice = [m for m in mailoutbox if m.to == [moderator.email]]
+    assert len(notice) == 1 and "à rendre" in notice[0].subject
+    assert contribution.provider_reference in notice[0].body and "45 €" in notice[0].body.replace("\u202f", " ").replace(
+        "\xa0", " ")
+
+
 def test_a_loan_s_receipt_says_it_is_a_loan_with_its_instalments(
         territory, holder, moderator, backers, mailoutbox, django_capture_on_commit_callbacks):
     from alleger.territories.models import Territory

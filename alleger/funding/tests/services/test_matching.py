@@ -56,6 +56,23 @@ def test_given_a_gift_to_one_s_own_project_then_no_pool_matches_it(territory, pr
     assert books_problems() == []
 
 
+def test_given_a_gift_from_a_pool_s_own_sponsor_then_that_pool_does_not_match_it(territory, project, backers):
+    from alleger.organisations.models import Membership
+    from alleger.testing.factories import MembershipFactory, OrganisationFactory
+
+    foundation = OrganisationFactory(is_sponsor=True, territory=territory, name="Fondation Nouveau Monde")
+    own = sponsor_pool(territory=territory, amount_cents=100_000, sponsor=foundation)
+    other = sponsor_pool(territory=territory, amount_cents=100_000)
+    MembershipFactory(organisation=foundation, user=backers[0], role=Membership.Role.ADMIN)
+    # In its name or as one of its people: its own pool passes, the next one matches as for anyone
+    assert contribute(project, backers[0], 1_000, now=DURING, organisation=foundation).matched_cents == 1_000
+    assert contribute(project, backers[0], 500, now=DURING).matched_cents == 500
+    assert (reload(own).balance_cents, reload(other).balance_cents) == (100_000, 98_500)
+    assert contribute(project, backers[1], 1_000, now=DURING).matched_cents == 1_000  # others: the first pool
+    assert reload(own).balance_cents == 99_000
+    assert books_problems() == []
+
+
 def test_given_a_cap_per_contribution_then_a_large_gift_is_matched_up_to_it(territory, project, backers):
     sponsor_pool(territory=territory, amount_cents=100_000, cap_per_contribution_cents=2_000)
     assert contribute(project, backers[0], 5_000, now=DURING).matched_cents == 2_000

@@ -1,3 +1,4 @@
+import re
 import secrets
 import unicodedata
 
@@ -38,9 +39,14 @@ def organisation_verify(*, organisation: Organisation, actor: User, verified: bo
     return organisation
 
 
+_ARTICLE = re.compile(r"^(?:les?\s+|la\s+|l['’]\s*)")
+
+
 def name_key(name: str) -> str:
     """What two names that read the same share: « VILLE DE SAINT-ÉTIENNE » is « Ville de Saint-Etienne »."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    # « Le Café d'à Côté » is « Café d'à côté »: a leading article is not what tells two names apart.
+    folded = _ARTICLE.sub("", name.casefold().strip())
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(c for c in decomposed if c.isalnum())
 
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from alleger.core import sections
 from alleger.core.forms import add_refusal
+from alleger.core.grammar import of_name
 from alleger.territories.models import TerritoryRole
 
 from . import selectors, services
@@ -74,15 +75,23 @@ def organisation_create(request):
 @login_required
 def organisation_edit(request, slug):
     organisation = _organisation_for(request, slug, "organisations.change_organisation")
+    was_verified = organisation.verified_at is not None
     form = OrganisationForm(request.POST or None, instance=organisation)
+    if was_verified:
+        form.fields["name"].help_text = _("L'identité de l'organisation est vérifiée sous ce nom et ce type : en "
+                                          "changer retire la vérification, jusqu'à ce que la modération la refasse.")
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_update(organisation=Organisation.objects.get(pk=organisation.pk),
-                                         actor=request.user, **form.cleaned_data)
+            saved = services.organisation_update(organisation=Organisation.objects.get(pk=organisation.pk),
+                                                 actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_refusal(form, exc, "name")
         else:
             messages.success(request, _("Modifications enregistrées."))
+            if was_verified and saved.verified_at is None:
+                messages.warning(request, _("Le nom ou le type a changé : l'organisation n'est plus marquée comme "
+                                            "vérifiée, jusqu'à ce que la modération de son territoire la vérifie "
+                                            "à nouveau."))
             return redirect(organisation)
     return render(request, "organisations/form.html", {"form": form, "organisation": organisation},
                   status=400 if form.errors else 200)
@@ -208,7 +217,7 @@ def invitation(request, token):
             messages.error(request, " ".join(exc.messages))
             return redirect(invitation)
         if accept:
-            messages.success(request, _("Vous êtes membre de %(name)s.") % {"name": invitation.organisation.name})
+            messages.success(request, _("Vous êtes membre %(of_name)s.") % {"of_name": of_name(invitation.organisation.name)})
             return redirect(invitation.organisation)
         messages.success(request, _("Invitation déclinée."))
         return redirect("core:home")

@@ -79,4 +79,4 @@ def index(request):
     """/api/v1/ itself: where the documentation and the schema are, rather than a bare « not found »."""
     prefix = request.path.rstrip("/")
     return {"name": "Alléger API", "version": "1", "documentation": f"{prefix}/docs",
-            "openapi": f"{prefix}/openapi.json", "guide": "docs/api.md"}
+            "openapi": f"{prefix}/openapi.json"}

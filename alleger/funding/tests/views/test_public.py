@@ -303,7 +303,9 @@ def test_a_failed_campaign_s_page_names_its_backers_and_says_the_match_went_back
     from alleger.testing.factories import UserFactory
     from alleger.testing.money import DAY, T0, contribute, published_project, sponsor_pool
 
-    failed = published_project(territory=territory, moderator=moderator, goal_cents=100_000, now=T0)
+    failed = published_project(territory=territory, moderator=moderator, goal_cents=100_000, now=T0,
+                               rewards=[{"title": "Un pain", "min_amount_cents": 1_000}])
+    NeedFactory(project=failed, title="Des bras pour le four")
     sponsor_pool(territory=territory, amount_cents=50_000, name="Fonds Nature en ville")
     contribute(failed, UserFactory(display_name="Bernard"), 3_000, now=T0 + DAY)
     settlement.settle_project(project_id=failed.pk, now=T0 + 31 * DAY)
@@ -312,4 +314,9 @@ def test_a_failed_campaign_s_page_names_its_backers_and_says_the_match_went_back
     body = _body(client.get(failed.get_absolute_url())).replace("\u202f", " ").replace("\xa0", " ")
     assert "Bernard" in body and "soyez la première personne" not in body  # its backer did back it
     assert "Fonds Nature en ville" in body and "30 €" in body  # what the pool had pledged…
-    assert "(rendu aux fonds : la campagne n'a pas atteint son objectif)" in body  # …and that it went back
+    assert "(rendu aux fonds : la campagne n'a pas atteint son objectif)" in body
+    # Nothing invites to act for a campaign that is over: no help asked, no reward to come
+    assert "Ils et elles ont soutenu le projet" in body and "aucune contrepartie ne sera livrée" in body
+    client.force_login(UserFactory())
+    body = _body(client.get(failed.get_absolute_url())).replace("&#x27;", "'")
+    assert "Proposer mon aide" not in body and "ces besoins ne reçoivent plus de propositions" in body  # …and that it went back

@@ -180,8 +180,9 @@ def mine(request):
 @router.post("", response={201: BookingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
              auth=AUTH, summary="Book a slot")
 def book(request, payload: BookingIn):
-    """Every rule is checked: refusals such as `slot_taken`, `full` (join the waitlist), `closed`,
-    `too_late`, `too_early`, `training_required`, `members_only`, `quota`, `too_many_no_shows`."""
+    """Every rule is checked: refusals such as `slot_taken`, `changeover` (the buffer around a booking), `full`
+    (join the waitlist), `closed`, `too_late`, `too_early`, `training_required`, `members_only`, `quota`,
+    `too_many_no_shows`."""
     r = get_object_or_404(Resource.objects.select_related("place", "training"), pk=payload.resource)
     if not request.user.has_perm("bookings.view_resource", r):
         raise Http404

@@ -14,7 +14,7 @@ class SlotForm(forms.Form):
     """A slot: a day, a start time and a number of slots."""
 
     #: Where each service refusal goes (core.forms.add_refusal).
-    REFUSAL_FIELDS = {"closed": "start", "too_late": "day", "too_early": "day", "too_long": "slots",
+    REFUSAL_FIELDS = {"closed": "start", "changeover": "start", "too_late": "day", "too_early": "day", "too_long": "slots",
                       "invalid_seats": "seats", "invalid_range": "start"}
 
     day = forms.DateField(label=_("Jour"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

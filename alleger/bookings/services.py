@@ -190,6 +190,12 @@ def _taken(resource: Resource, user, start, end) -> Refused:
     """The refusal of a slot someone holds: not « just booked », nor a waitlist, when it is the person's own."""
     if _own_overlap(resource, user, start, end):
         return _already_booked()
+    if resource.buffer_minutes and not Booking.objects.filter(resource=resource, status__in=ACTIVE, start__lt=end,
+                                                              end__gt=start).exists():
+        # Nobody holds these minutes: only the changeover time around a booking does.
+        return Refused("changeover", _("Ce créneau touche une réservation : il faut %(b)d minutes de battement entre "
+                                       "deux réservations. Choisissez un créneau un peu plus tôt ou plus tard.")
+                       % {"b": resource.buffer_minutes}, status=409)
     return Refused("slot_taken", _("Ce créneau vient d'être réservé. Choisissez-en un autre ou inscrivez-vous "
                                    "sur la liste d'attente."), status=409)
 

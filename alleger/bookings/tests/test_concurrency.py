@@ -57,7 +57,8 @@ def test_overlapping_but_different_ranges_never_both_pass(room):
     picks = list(itertools.islice(itertools.cycle(ranges), 30))
     results = all_at_once(30, lambda i: services.booking_create(
         resource=room, user=people[i], start=picks[i][0], end=picks[i][1], now=NOW).pk)
-    assert {r[1] for r in results if r[0] == "refused"} == {"slot_taken"}
+    # Taken, or held only by the changeover time around a booking
+    assert {r[1] for r in results if r[0] == "refused"} <= {"slot_taken", "changeover"}
     assert sum(r[0] == "ok" for r in results) >= 1
     assert overlaps_of(room) == []
 

@@ -40,7 +40,7 @@ def test_a_capacity_one_room_refuses_an_overlap_and_its_buffer(room, resident, o
     book(room, resident, at(1, 10))
     refused("slot_taken", book, room, other_resident, at(1, 10))
     # 11:00 starts inside the 15-minute buffer after 10:00-11:00
-    refused("slot_taken", book, room, other_resident, at(1, 11))
+    refused("changeover", book, room, other_resident, at(1, 11))
     assert book(room, other_resident, at(1, 12)).status == Status.CONFIRMED
 
 

@@ -53,6 +53,12 @@ def test_the_grid_tells_a_booked_slot_from_the_changeover_time_around_it(client,
     assert rows["15:00–16:00"].startswith("indisponible (battement de 15 min)")
     assert rows["13:00–14:00"].startswith("indisponible (battement de 15 min)")
     assert rows["16:00–17:00"].startswith("libre")
+    # Asking for it anyway says why, not « vient d'être réservé » with a waitlist
+    client.force_login(UserFactory())
+    response = client.post(f"/reservations/ressources/{room.pk}/reserver/", slot_post(tomorrow(15)))
+    page = response.content.decode().replace('&#x27;', "'")
+    assert response.status_code == 409 and "il faut 15 minutes de battement" in page
+    assert "vient d'être réservé" not in page and "liste d'attente" not in page.split("<main")[1].split("</form>")[0]
 
 
 def test_book_from_the_form_then_a_refusal_with_its_message_and_the_waitlist(client_of, room, resident,
@@ -147,9 +153,11 @@ def test_the_public_feed_shows_busy_and_free_without_names(client, room, residen
 
 
 def test_a_busy_period_keeps_its_uid_when_an_earlier_one_is_cancelled(client, room, resident):
-    # A calendar matches events by UID: a later event must keep its own when an earlier booking goes
-    first = services.booking_create(resource=room, user=resident, start=tomorrow(10), end=tomorrow(11))
-    services.booking_create(resource=room, user=resident, start=tomorrow(15), end=tomorrow(16))
+    # A calendar matches events by UID: a later event must keep its own when an earlier booking goes.
+    # Two days ahead: tomorrow at 10:00 is inside the room's 24-hour cancellation limit after 10:00 today.
+    later = dt.timedelta(days=2)
+    first = services.booking_create(resource=room, user=resident, start=tomorrow(10) + later, end=tomorrow(11) + later)
+    services.booking_create(resource=room, user=resident, start=tomorrow(15) + later, end=tomorrow(16) + later)
 
     def uids():
         body = client.get(f"/reservations/ressources/{room.pk}/disponibilites.ics").content
@@ -158,7 +166,7 @@ def test_a_busy_period_keeps_its_uid_when_an_earlier_one_is_cancelled(client, ro
     before = uids()
     services.booking_cancel(booking=first, actor=resident)
     after = uids()
-    assert len(before) == 2 and list(after.items()) == [(tomorrow(15), before[tomorrow(15)])]
+    assert len(before) == 2 and list(after.items()) == [(tomorrow(15) + later, before[tomorrow(15) + later])]
 
 
 def test_the_manager_page_attendance_and_trainings(client_of, room, laser, training, resident, org_member):

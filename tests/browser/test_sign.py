@@ -60,5 +60,9 @@ def test_a_printed_kit_says_where_it_is_online_with_a_qr_code_and_no_action_butt
     page.emulate_media(media="print")
     assert page.locator(".print-link").is_visible()
     assert not page.get_by_text("Déclarer une intervention avec ce kit").is_visible()  # no button on paper
+    # The last thing printed, after the interventions and the variants
+    assert page.evaluate("""() => { const f = document.querySelector('.print-link'); const all = [...document.querySelectorAll(
+        'main h2, main section')].filter(e => e.checkVisibility()); return all.every(e => e.getBoundingClientRect().top
+        <= f.getBoundingClientRect().top); }""")
     shot = Image.open(io.BytesIO(page.locator(".print-link").screenshot()))
     assert [barcode.text for barcode in zxingcpp.read_barcodes(shot)] == [f"{live_server.url}{kit.get_absolute_url()}"]

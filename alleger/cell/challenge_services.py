@@ -113,10 +113,10 @@ def _room_refusal(refusal: Refused, *, room, start: datetime.datetime, end: date
                          "autre semaine ou une autre salle.") % names)
         else:
             message = _slots_refusal(room, names, window, start, end)
-    elif refusal.code in ("slot_taken", "full"):
+    elif refusal.code in ("slot_taken", "changeover", "full"):
         buffer = datetime.timedelta(minutes=room.buffer_minutes)
         taken = busy_ranges(room, since=start - buffer, until=end + buffer)
-        if refusal.code == "slot_taken" and taken:
+        if refusal.code in ("slot_taken", "changeover") and taken:
             message = _("La salle « %(room)s » (%(place)s) est déjà réservée %(when)s : choisissez d'autres heures "
                         "ou une autre salle.") % {**names, "when": ", ".join(_busy(s, e) for s, e, _seats in taken)}
             if room.buffer_minutes:

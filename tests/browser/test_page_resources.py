@@ -95,6 +95,7 @@ def test_the_main_pages_load_every_resource(page, production_server, demo, setti
     page.locator("[data-pick-map]").click()
     marker = page.locator("[data-pick-map] img.leaflet-marker-icon")
     marker.wait_for()
-    page.wait_for_load_state("networkidle")
-    assert marker.evaluate("i => i.complete && i.naturalWidth > 0")
+    # Loaded and decoded: under load the image may finish after the network goes quiet, so wait for it
+    page.wait_for_function("() => { const i = document.querySelector('[data-pick-map] img.leaflet-marker-icon');"
+                           " return i && i.complete && i.naturalWidth > 0; }", timeout=15_000)
     assert problems == []

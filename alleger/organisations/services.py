@@ -51,9 +51,9 @@ def name_key(name: str) -> str:
 
 
 def _check_name_free(name: str, *, other_than: Organisation | None = None) -> None:
-    same = [o for o in Organisation.objects.exclude(pk=other_than.pk if other_than else None).only("name", "slug")
-            if name_key(o.name) == name_key(name)] if name_key(name) else []
-    if same:
+    key = name_key(name)
+    others = Organisation.objects.exclude(pk=other_than.pk) if other_than else Organisation.objects.all()
+    if key and any(name_key(other) == key for other in others.values_list("name", flat=True)):
         raise Refused("name_taken", _("Une organisation porte déjà ce nom. S'il s'agit de la vôtre, demandez à ses "
                                       "administrateurs de vous inviter ; sinon, précisez le nom (ville, quartier…)."),
                       status=409)

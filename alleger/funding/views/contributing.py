@@ -13,14 +13,13 @@ from django.views.decorators.http import require_POST
 from alleger.core.forms import add_refusal
 from alleger.core.ratelimit import limit
 from alleger.core.templatetags.alleger import euros
-from alleger.organisations.rules import belongs_to
-from alleger.organisations.selectors import organisations_administered_by
+from alleger.organisations.selectors import organisations_administered_by, organisations_of
 
 from .. import selectors
 from ..forms import (
     ContributeForm,
 )
-from ..models import Contribution
+from ..models import Contribution, MatchingPool
 from ..providers import get_provider
 from ..rules import has_stake_in_project
 from ..services import contributions as contribution_services
@@ -112,9 +111,10 @@ def contribute(request, slug):
         "cancellable_until": contribution_services.cancellable_until(project),
         "offline_enabled": "offline" in dict(form.fields["provider"].choices),
         # Told before paying, not only in the receipt: which pools add to a gift, and by how much.
-        "matching_pools": [p for p in matching.pools_for(project).select_related("sponsor")
-                           if p.trigger == p.Trigger.FIRST_EURO and p.balance_cents > 0
-                           and not belongs_to(request.user, p.sponsor_id)],  # a pool never doubles its sponsor
+        # (a pool never doubles its own sponsor: not those of the person's organisations)
+        "matching_pools": list(matching.pools_for(project).select_related("sponsor").filter(
+            trigger=MatchingPool.Trigger.FIRST_EURO, balance_cents__gt=0).exclude(
+            sponsor__in=organisations_of(request.user))),
         "own_project": has_stake_in_project(request.user, project),
     })
 

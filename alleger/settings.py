@@ -188,6 +188,8 @@ TEMPLATES = [
                 "alleger.core.context_processors.site",
                 "alleger.core.context_processors.roles",
             ],
+            # Django's `date` filter with French's « 1er janvier » (alleger/core/templatetags/dates.py).
+            "builtins": ["alleger.core.templatetags.dates"],
         },
     },
 ]

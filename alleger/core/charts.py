@@ -10,10 +10,11 @@ Why not a charting library: docs/architecture.md, « Charts ».
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from alleger.core.grammar import date_format
 from alleger.core.templatetags.alleger import euros, whole_percent
 
 WIDTH, HEIGHT = 640, 240

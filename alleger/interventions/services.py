@@ -27,11 +27,11 @@ from collections.abc import Callable
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from alleger.assets.models import Asset
 from alleger.core.errors import Refused
+from alleger.core.grammar import date_format
 from alleger.core.images import image_clean
 from alleger.core.services import audit_record
 from alleger.kits.models import Kit

@@ -21,7 +21,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from alleger.core import search
+from alleger.core import grammar, search
 from alleger.core.templatetags.alleger import semicolon
 from alleger.territories.models import Neighbourhood, Territory, TerritoryRole
 
@@ -178,7 +178,7 @@ def day_name(moment: dt.datetime) -> str:
 
 
 def day_and_month(moment: dt.datetime) -> str:
-    return formats.date_format(moment, "j F" if _french() else "F j")
+    return grammar.date_format(moment, "j F" if _french() else "F j")
 
 
 def timing_text(timing: Timing) -> str:

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from alleger.core.collation import NATURAL
+
 
 class AssetType(models.Model):
     """A kind of asset in a territory's dataset: tree pit, bench, wall, parking space, tool cabinet…"""
@@ -11,7 +13,7 @@ class AssetType(models.Model):
     territory = models.ForeignKey("territories.Territory", verbose_name=_("territoire"), on_delete=models.CASCADE,
                                   related_name="asset_types")
     slug = models.SlugField(_("identifiant"), max_length=60)
-    name = models.CharField(_("nom"), max_length=100)
+    name = models.CharField(_("nom"), max_length=100, db_collation=NATURAL)
     kits = models.ManyToManyField("kits.Kit", verbose_name=_("kits applicables"), blank=True,
                                   related_name="asset_types")
 
@@ -47,7 +49,7 @@ class Asset(models.Model):
                                   related_name="assets")
     asset_type = models.ForeignKey(AssetType, verbose_name=_("type"), on_delete=models.PROTECT,
                                    related_name="assets")
-    name = models.CharField(_("nom"), max_length=150)
+    name = models.CharField(_("nom"), max_length=150, db_collation=NATURAL)
     description = models.TextField(_("ce que c'est (Markdown)"), blank=True)
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))

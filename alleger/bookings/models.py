@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from alleger.core.collation import NATURAL
 from alleger.places import hours
 
 
@@ -45,7 +46,7 @@ class Training(models.Model):
 
     place = models.ForeignKey("places.Place", verbose_name=_("lieu"), on_delete=models.CASCADE,
                               related_name="trainings")
-    name = models.CharField(_("formation"), max_length=150)
+    name = models.CharField(_("formation"), max_length=150, db_collation=NATURAL)
     description = models.TextField(_("description"), blank=True)
     validity_days = models.PositiveIntegerField(
         _("validité (jours)"), null=True, blank=True,
@@ -71,7 +72,7 @@ class Resource(models.Model):
 
     place = models.ForeignKey("places.Place", verbose_name=_("lieu"), on_delete=models.CASCADE,
                               related_name="resources")
-    name = models.CharField(_("nom"), max_length=150)
+    name = models.CharField(_("nom"), max_length=150, db_collation=NATURAL)
     kind = models.CharField(_("type"), max_length=10, choices=ResourceKind.choices)
     description = models.TextField(_("description"), blank=True)
     capacity = models.PositiveIntegerField(_("capacité"), default=1,

@@ -4,6 +4,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from alleger.core.collation import NATURAL
+
 
 class Metric(models.Model):
     """One figure of one day, for a territory and one neighbourhood (or none), of one kind.
@@ -62,7 +64,7 @@ class SavedWatch(models.Model):
                              related_name="saved_watches")
     territory = models.ForeignKey("territories.Territory", verbose_name=_("territoire"), on_delete=models.CASCADE,
                                   related_name="saved_watches")
-    name = models.CharField(_("nom"), max_length=80)
+    name = models.CharField(_("nom"), max_length=80, db_collation=NATURAL)
     filters = models.JSONField(_("filtres"), default=dict, blank=True)
     frequency = models.CharField(_("résumé par e-mail"), max_length=8, choices=Frequency.choices,
                                  default=Frequency.WEEKLY)
@@ -175,7 +177,7 @@ class Challenge(models.Model):
                                   related_name="challenges")
     neighbourhoods = models.ManyToManyField("territories.Neighbourhood", verbose_name=_("quartiers"), blank=True,
                                             related_name="challenges")
-    title = models.CharField(_("titre"), max_length=150)
+    title = models.CharField(_("titre"), max_length=150, db_collation=NATURAL)
     problem = models.TextField(_("le problème (Markdown)"), max_length=10_000)
     indicators = models.TextField(_("les indicateurs à faire bouger"), max_length=3_000, blank=True)
     starts_on = models.DateField(_("début"))
@@ -341,7 +343,7 @@ class IndicatorSeries(models.Model):
     """A series of figures the cell follows for a challenge (uploaded as CSV): one name, one unit."""
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="series")
-    name = models.CharField(_("nom"), max_length=120)
+    name = models.CharField(_("nom"), max_length=120, db_collation=NATURAL)
     unit = models.CharField(_("unité"), max_length=30)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

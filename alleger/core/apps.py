@@ -12,7 +12,7 @@ class Config(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_migrate
 
-        from alleger.core import fragments, search  # noqa: F401 — the write watch; the SQLite fold function
+        from alleger.core import collation, fragments, search  # noqa: F401 — the SQLite collation; the write watch; the SQLite fold function
         from alleger.core.forms import install_default_validators
         from alleger.core.sites import sync_site
 

@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from alleger.core.collation import NATURAL
 from alleger.core.errors import Refused
 
 
 class Theme(models.Model):
     territory = models.ForeignKey("territories.Territory", on_delete=models.CASCADE, related_name="themes")
-    name = models.CharField(_("nom"), max_length=80)
+    name = models.CharField(_("nom"), max_length=80, db_collation=NATURAL)
     slug = models.SlugField(max_length=80)
     description = models.TextField(_("présentation"), blank=True)
     featured = models.BooleanField(_("à la Une"), default=False)
@@ -45,7 +46,7 @@ class MatchingPool(models.Model):
         LUMP_SUM = "lump_sum", _("Une somme forfaitaire quand un seuil est atteint")
 
     sponsor = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="pools")
-    name = models.CharField(_("nom"), max_length=150)
+    name = models.CharField(_("nom"), max_length=150, db_collation=NATURAL)
     description = models.TextField(_("présentation"), blank=True)
     # Scope: a pool applies to projects of its territory, optionally narrowed
     # to one theme or one call for projects.
@@ -91,7 +92,7 @@ class Call(models.Model):
     """An "appel à projets": a window, criteria, and an optional matching pool."""
 
     territory = models.ForeignKey("territories.Territory", on_delete=models.CASCADE, related_name="calls")
-    title = models.CharField(_("titre"), max_length=150)
+    title = models.CharField(_("titre"), max_length=150, db_collation=NATURAL)
     slug = models.SlugField(max_length=80)
     description = models.TextField(_("présentation et critères (Markdown)"))
     opens_at = models.DateTimeField(_("ouverture"))
@@ -127,7 +128,7 @@ class Project(models.Model):
         "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="projects",
         verbose_name=_("porté par l'organisation"),
     )
-    title = models.CharField(_("titre"), max_length=120)
+    title = models.CharField(_("titre"), max_length=120, db_collation=NATURAL)
     slug = models.SlugField(max_length=140, unique=True)
     summary = models.CharField(_("résumé"), max_length=280)
     story = models.TextField(_("histoire (Markdown)"))

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alleger.core.collation import NATURAL
+
 
 class Status(models.TextChoices):
     PLANNED = "planned", _("Prévue")
@@ -48,7 +50,7 @@ class Intervention(models.Model):
     project = models.ForeignKey(
         "funding.Project", verbose_name=_("financée par le projet"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="interventions")
-    title = models.CharField(_("titre"), max_length=150)
+    title = models.CharField(_("titre"), max_length=150, db_collation=NATURAL)
     description = models.TextField(_("description (Markdown)"))
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))

@@ -5,6 +5,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from alleger.core.collation import NATURAL
+
 
 class Category(models.TextChoices):
     GREENING = "greening", _("Végétalisation")
@@ -76,7 +78,7 @@ class Kit(models.Model):
     Frequency = Frequency
     Status = Status
 
-    title = models.CharField(_("titre"), max_length=150)
+    title = models.CharField(_("titre"), max_length=150, db_collation=NATURAL)
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
     summary = models.CharField(_("résumé"), max_length=300)
     territory = models.ForeignKey(

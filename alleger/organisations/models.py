@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from alleger.core.collation import NATURAL
+
 
 class Organisation(models.Model):
     """An association, company, public body or informal collective.
@@ -16,7 +18,7 @@ class Organisation(models.Model):
         PUBLIC_BODY = "public_body", _("Organisme public")
         COLLECTIVE = "collective", _("Collectif informel")
 
-    name = models.CharField(_("nom"), max_length=150)
+    name = models.CharField(_("nom"), max_length=150, db_collation=NATURAL)
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     description = models.TextField(_("présentation (Markdown)"), blank=True)

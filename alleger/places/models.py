@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from alleger.core.collation import NATURAL
+
 from . import hours
 
 
@@ -89,7 +91,7 @@ class Place(models.Model):
                                   related_name="places")
     neighbourhood = models.ForeignKey("territories.Neighbourhood", verbose_name=_("quartier"), null=True,
                                       blank=True, on_delete=models.SET_NULL, related_name="places")
-    name = models.CharField(_("nom"), max_length=150)
+    name = models.CharField(_("nom"), max_length=150, db_collation=NATURAL)
     summary = models.CharField(_("en une phrase"), max_length=280, blank=True)
     description = models.TextField(_("présentation (Markdown)"), blank=True)
     place_type = models.CharField(_("type de lieu"), max_length=20, choices=PlaceType.choices)
@@ -215,7 +217,7 @@ class Service(models.Model):
     ProviderKind = ProviderKind
 
     place = models.ForeignKey(Place, verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="services")
-    name = models.CharField(_("nom"), max_length=150)
+    name = models.CharField(_("nom"), max_length=150, db_collation=NATURAL)
     kind = models.CharField(_("nature"), max_length=20, choices=ServiceKind.choices)
     description = models.TextField(_("description (Markdown)"), blank=True)
     opening_hours = models.CharField(

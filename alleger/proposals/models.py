@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from alleger.core.collation import NATURAL
+
 
 class Kind(models.TextChoices):
     OPEN_SPACE = "open_space", _("Ouvrir un espace fermé")
@@ -43,7 +45,7 @@ class Proposal(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.PROTECT,
                                related_name="proposals")
     kind = models.CharField(_("type de proposition"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("titre"), max_length=150)
+    title = models.CharField(_("titre"), max_length=150, db_collation=NATURAL)
     body = models.TextField(_("la proposition"), max_length=10_000)
     asset = models.ForeignKey("assets.Asset", verbose_name=_("dispositif concerné"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="resident_proposals")

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from alleger.core.collation import NATURAL
+
 
 class ReportCategory(models.Model):
     """A kind of problem in a territory, routed to the service in charge (an Open311 "service")."""
@@ -14,7 +16,7 @@ class ReportCategory(models.Model):
     territory = models.ForeignKey("territories.Territory", verbose_name=_("territoire"), on_delete=models.CASCADE,
                                   related_name="report_categories")
     service_code = models.SlugField(_("code du service (Open311)"), max_length=60)
-    name = models.CharField(_("nom"), max_length=120)
+    name = models.CharField(_("nom"), max_length=120, db_collation=NATURAL)
     description = models.TextField(_("description"), blank=True)
     group = models.CharField(_("groupe"), max_length=80, blank=True,
                              help_text=_("Pour regrouper les catégories, par exemple « Voirie » ou « Propreté »."))

@@ -13,11 +13,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from alleger.core.collation import NATURAL
+
 
 class PopulationGrid(models.Model):
     territory = models.ForeignKey("territories.Territory", verbose_name=_("territoire"), on_delete=models.CASCADE,
                                   related_name="population_grids")
-    name = models.CharField(_("nom"), max_length=150)
+    name = models.CharField(_("nom"), max_length=150, db_collation=NATURAL)
     source = models.CharField(_("source"), max_length=200, blank=True,
                               help_text=_("Par exemple « INSEE, Filosofi 2017, carroyage à 200 m »."))
     variant = models.CharField(_("format"), max_length=10, blank=True)
@@ -73,7 +75,7 @@ class Study(models.Model):
                                   related_name="studies")
     grid = models.ForeignKey(PopulationGrid, verbose_name=_("carroyage"), on_delete=models.PROTECT,
                              related_name="studies")
-    title = models.CharField(_("titre"), max_length=150)
+    title = models.CharField(_("titre"), max_length=150, db_collation=NATURAL)
     question = models.TextField(_("question posée"), blank=True)
     # Which places: those offering a service of this kind, or of this profile, or of this type (one of the three).
     #: Comma-separated service kinds (places.ServiceKind), e.g. "digital_help,internet".

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from alleger.core.collation import NATURAL
 from alleger.core.grammar import of_name
 
 from .theme import check_contrast, hex_colour
@@ -23,7 +24,7 @@ class Territory(models.Model):
         REGION = "region", _("Région")
         FEDERATION = "federation", _("Fédération de quartiers")
 
-    name = models.CharField(_("nom"), max_length=120)
+    name = models.CharField(_("nom"), max_length=120, db_collation=NATURAL)
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.CITY)
     tagline = models.CharField(_("accroche"), max_length=200, blank=True)
@@ -116,7 +117,7 @@ class Territory(models.Model):
 
 class Neighbourhood(models.Model):
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="neighbourhoods")
-    name = models.CharField(_("nom"), max_length=120)
+    name = models.CharField(_("nom"), max_length=120, db_collation=NATURAL)
     slug = models.SlugField(_("identifiant"), max_length=80)
     boundary = models.JSONField(_("contour (GeoJSON)"))
     min_lat = models.FloatField(db_index=True)

@@ -147,6 +147,9 @@ class Series(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("bookings:series_detail", args=[self.pk])
+
 
 class Status(models.TextChoices):
     HELD = "held", _("Proposée (liste d'attente)")

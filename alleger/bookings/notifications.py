@@ -1,9 +1,12 @@
 """E-mails of the bookings track, queued after the transaction that caused them commits (alleger.core.mail).
 
 The person who books hears of every change to their booking that they did not make themselves on the
-page: its confirmation (and what cancelling it allows), a place cancelling it, and a slot freed for
+page: its confirmation (and what cancelling it allows; a weekly series in one e-mail, with the dates it could not
+book), a place cancelling it, and a slot freed for
 them from the waitlist, which they must confirm before its hold runs out.
 """
+
+import datetime as dt
 
 from alleger.core.mail import send_later
 
@@ -22,3 +25,10 @@ def booking_cancelled_by_place(booking, *, reason: str) -> None:
 
 def hold_offered(booking) -> None:
     _send("hold_offered", booking)
+
+
+def series_booked(series, bookings) -> None:
+    conflicts = [{**c, "day": dt.date.fromisoformat(c["date"])} for c in series.conflicts]
+    send_later("bookings/email/series_booked.txt", [series.user], {
+        "series": series, "bookings": bookings, "conflicts": conflicts,
+        "total_cents": sum(b.price_cents for b in bookings)})

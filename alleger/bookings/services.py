@@ -525,6 +525,9 @@ def series_book(*, resource: Resource, user, start: dt.datetime, end: dt.datetim
         raise Refused("invalid_weeks", _("Entre 1 et %(n)d semaines.") % {"n": MAX_WEEKS})
     if organisation is not None and not belongs_to(user, organisation.pk):
         raise Refused("not_a_member", _("Vous n'êtes pas membre de ce groupe."), status=403)
+    if start < now:  # else its past weeks would be listed as so many conflicts, and the rest booked
+        raise Refused("too_late", _("La première date de la série est passée : choisissez une date à venir."),
+                      status=409)
     zone = timezone.get_current_timezone()
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
     with transaction.atomic():
@@ -546,6 +549,7 @@ def series_book(*, resource: Resource, user, start: dt.datetime, end: dt.datetim
                           % {"reason": conflicts[0]["message"]}, status=409)
         series.conflicts = conflicts
         series.save(update_fields=["conflicts"])
+        notifications.series_booked(series, list(series.bookings.order_by("start")))
     return series
 
 

@@ -225,6 +225,26 @@ def test_a_recurring_group_booking_reports_its_conflicts(room, org_member, organ
             weeks=2, title="x", organisation=organisation, now=NOW)
 
 
+def test_a_series_is_confirmed_in_one_e_mail_with_the_dates_it_could_not_book(
+        room, org_member, resident, django_capture_on_commit_callbacks, mailoutbox):
+    book(room, resident, at(8, 18))  # the second week is taken
+    with django_capture_on_commit_callbacks(execute=True):
+        series = services.series_book(resource=room, user=org_member, start=at(1, 18), end=at(1, 20), weeks=3,
+                                      title="Répétition de la chorale", now=NOW)
+    [message] = [m for m in mailoutbox if m.to == [org_member.email]]
+    assert message.subject == "[Alléger] Série réservée : Salle Jacquard, 2 dates"
+    assert "Votre série « Répétition de la chorale »" in message.body
+    assert "mardi 15 janvier 2030 : Ce créneau vient d'être réservé" in message.body.split("Dates non réservées")[1]
+    assert message.body.count("18:00–20:00") == 2
+    assert series.get_absolute_url() in message.body
+
+
+def test_a_series_cannot_start_in_the_past(room, org_member):
+    refused("too_late", services.series_book, resource=room, user=org_member, start=at(-7, 18), end=at(-7, 20),
+            weeks=4, title="Chorale", now=NOW)
+    assert not Booking.objects.exists()
+
+
 def test_a_recurring_booking_keeps_its_local_time_across_a_change_of_time(room, org_member):
     # From Tuesday 19 March 2030, 18:00: the clocks go forward on the 31st.
     start = dt.datetime(2030, 3, 19, 18, tzinfo=at(0, 0).tzinfo)

@@ -5,7 +5,7 @@ and the view tests see them.
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.utils import translation
 
@@ -34,11 +34,13 @@ def _fast_and_isolated(settings, tmp_path):
     the default language afterwards (a request's LocaleMiddleware leaves its own active)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     mapcache.forget()  # the map's per-process memo and LRU, like the shared cache
     fragments.forget()  # the values and people remembered per data version, likewise
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     mapcache.forget()
     translation.deactivate()
 

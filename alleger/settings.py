@@ -237,10 +237,24 @@ SESSION_ENGINE = "alleger.core.sessions"
 AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = envurl("REDIS_URL", {"redis", "rediss", "unix"})
+# Two caches. "default" holds what must be the same for every web process: the rate limits (allauth's
+# and ours, alleger.core.ratelimit), which a per-process memory would multiply by the number of processes.
+# "pages" holds what any process can remake: whole pages, fragments and map answers (alleger.core.cache,
+# alleger.core.fragments, alleger.assets.mapcache). With REDIS_URL both are Redis. Without it, "default" is a
+# table of the database (alleger_cache, made by `migrate`), and "pages" each process's memory;
+# SHARED_CACHE=memory keeps "default" in memory too, for one process only (the tests).
+SHARED_CACHE = envstr("SHARED_CACHE", "database")
+if SHARED_CACHE not in ("database", "memory"):
+    raise ImproperlyConfigured(f"SHARED_CACHE must be database or memory, not {SHARED_CACHE!r}.")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {alias: {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+              for alias in ("default", "pages")}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "alleger_cache"}
+        if SHARED_CACHE == "database" else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    }
 
 # Background jobs (e-mail notifications, alleger.core.mail) on huey. With
 # REDIS_URL they go to a Redis queue that `alleger run_huey` works, with

@@ -42,7 +42,7 @@ from collections import OrderedDict
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
@@ -237,13 +237,13 @@ def answer(bbox, *, status: str | None = None, type_slug: str | None = None, kit
 
 def _shared(key, box, filters, seconds: int) -> Answer:
     shared_key = "alleger:map:" + hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()
-    stored = cache.get(shared_key)
+    stored = caches["pages"].get(shared_key)
     if stored is not None:
         found = Answer(*stored)
     else:
         found = _compute(box, filters)
         # Plain tuples, not Answer: a pickle of a class would break when it moves.
-        cache.set(shared_key, tuple(found), seconds)
+        caches["pages"].set(shared_key, tuple(found), seconds)
     return found
 
 

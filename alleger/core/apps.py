@@ -19,3 +19,11 @@ class Config(AppConfig):
         install_default_validators()
 
         post_migrate.connect(sync_site, sender=apps.get_app_config("sites"), dispatch_uid="alleger_sync_site")
+        post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="alleger_cache_table")
+
+
+def _create_cache_table(sender, using, **kwargs):
+    """The database's cache table (settings.CACHES, without Redis), made or kept by every `migrate`."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)

@@ -13,7 +13,7 @@ import hashlib
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils.cache import patch_cache_control
 
 
@@ -35,7 +35,7 @@ def public_page(view):
             return view(request, *args, **kwargs)
         raw = f"{request.get_full_path()}|{request.LANGUAGE_CODE}"
         key = "alleger:page:" + hashlib.sha256(raw.encode()).hexdigest()
-        cached = cache.get(key)
+        cached = caches["pages"].get(key)
         if cached is not None:
             return cached
         response = view(request, *args, **kwargs)
@@ -43,7 +43,7 @@ def public_page(view):
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             patch_cache_control(response, public=True, max_age=seconds)
-            cache.set(key, response, seconds)
+            caches["pages"].set(key, response, seconds)
         return response
 
     return wrapper

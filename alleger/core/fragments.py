@@ -47,7 +47,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache as django_cache
+from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate, pre_migrate
@@ -370,10 +370,10 @@ def shared(name: str, request, parts: tuple, render, *, per_path: bool = True) -
     key = cache_key(name, request, version, parts, per_path=per_path)
     text = _texts.get(key)
     if text is None:
-        text = django_cache.get(key)
+        text = caches["pages"].get(key)
         if text is None:
             text = str(render())
-            django_cache.set(key, text, seconds)
+            caches["pages"].set(key, text, seconds)
         _texts.set(key, text, seconds)
     return fill(text, request)
 

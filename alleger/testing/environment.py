@@ -16,6 +16,9 @@ os.environ.setdefault("ALLEGER_VAR_DIR", tempfile.mkdtemp(prefix="alleger-test-"
 # Background jobs run at once, so a test sees the e-mails its action sent;
 # alleger/core/tests/test_mail.py works a real queue.
 os.environ.setdefault("TASKS_IMMEDIATE", "true")
+# One process per test database: the rate limits may live in its memory (alleger/core/tests/test_settings.py
+# checks the database's cache, shared by processes, which is the default).
+os.environ.setdefault("SHARED_CACHE", "memory")
 
 # Hypothesis judges correctness here, not speed: on a busy two-core machine its
 # timing checks (per-example deadline, slow input generation) fail at random.

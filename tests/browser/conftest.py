@@ -170,12 +170,14 @@ def _fast_and_fresh(settings):
     """Cheap password hashing (the live server thread sees this setting too) and an
     empty cache, where allauth counts its per-IP rate limits: every browser comes
     from 127.0.0.1, so sign-ups and logins would otherwise add up across tests."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 PASSWORD = "Trottoir-Fleuri-2025"

@@ -1,16 +1,16 @@
 """Anonymous visitors' public pages are cached; anyone with a cookie gets a live render."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from alleger.territories.models import Territory
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    caches["pages"].clear()
     yield
-    cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.mark.django_db

@@ -53,8 +53,8 @@ def test_the_svg_is_valid_xml_with_role_title_and_desc(kind):
     assert svg.get("role") == "img" and svg.get("aria-labelledby") == "c-title c-desc"
     assert svg.find(f"{SVG}title").text == "Dons"
     desc = svg.find(f"{SVG}desc").text
-    assert desc.startswith("Par jour. Du 30 mars 2026 au 1 avr. 2026, 3 périodes.")
-    assert "Valeur la plus haute : 6\u202f000\u00a0€ (1 avr. 2026)." in desc
+    assert desc.startswith("Par jour. Du 30 mars 2026 au 1er avr. 2026, 3 périodes.")
+    assert "Valeur la plus haute : 6\u202f000\u00a0€ (1er avr. 2026)." in desc
     if kind == "bar":
         assert len(svg.findall(f".//{SVG}rect")) == 3
     else:
@@ -68,7 +68,7 @@ def test_every_period_is_in_the_table_the_empty_ones_too():
         ["Jour", "Nombre", "Montant", "Cumul"],
         ["30 mars 2026", "1", "10,50\u00a0€", "10,50\u00a0€"],
         ["31 mars 2026", "0", "0\u00a0€", "10,50\u00a0€"],
-        ["1 avr. 2026", "3", "6\u202f000\u00a0€", "6\u202f010,50\u00a0€"],
+        ["1er avr. 2026", "3", "6\u202f000\u00a0€", "6\u202f010,50\u00a0€"],
     ]
 
 

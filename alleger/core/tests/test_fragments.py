@@ -4,7 +4,7 @@ for every person, whoever filled the cache; a write shows at once."""
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 
@@ -54,10 +54,10 @@ def test_nobody_sees_a_page_filled_by_someone_else_but_their_own(demo, first):
     fresh = {}
     for person in PEOPLE:
         for path in _pages():
-            cache.clear()
+            caches["pages"].clear()
             fresh[person, path] = _page(clients[person], path)
     # When `first` fills the cache, then everyone asks for the same pages
-    cache.clear()
+    caches["pages"].clear()
     for path in _pages():
         _page(clients[first], path)
     # Then each gets exactly their own page, as rendered anew
@@ -171,10 +171,10 @@ def test_this_processs_copy_of_a_fragment_expires_with_the_shared_cache(db, rf, 
         return fragments.shared("t", request, (), render)
 
     assert get() == "text 1"
-    cache.clear()  # the shared cache gone: the process's copy still answers, within the minute
+    caches["pages"].clear()  # the shared cache gone: the process's copy still answers, within the minute
     assert get() == "text 1"
     now[0] += 61
-    cache.clear()
+    caches["pages"].clear()
     assert get() == "text 2"
     assert len(calls) == 2
 

@@ -94,3 +94,20 @@ def test_csp_lets_images_come_from_the_tile_server_and_object_storage(tmp_path):
     assert result.stdout.splitlines()[-1].split() == [
         "'self'", "data:", "https://*.tiles.example.org:8443", "https://s3.example.net",
         "https://images.example.com"]
+
+
+def test_without_redis_the_rate_limits_are_shared_by_every_web_process(tmp_path):
+    """Each web process has its own memory: limits counted there would be multiplied by the number of
+    processes. Without REDIS_URL, `migrate` makes the database's cache table, and a count made by one
+    process is seen by another (here, two `manage.py` processes on the same SQLite file)."""
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "SHARED_CACHE": None}
+    assert _run(tmp_path, "migrate", "--noinput", **database).returncode == 0
+    first = _run(tmp_path, "shell", "-c", "from django.core.cache import cache, caches\n"
+                 "cache.set('alleger:test', [1, 2, 3], 60)\nprint(type(caches['default']).__name__, type(caches['pages']).__name__)",
+                 **database)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines()[-1].split() == ["DatabaseCache", "LocMemCache"]
+    second = _run(tmp_path, "shell", "-c", "from django.core.cache import cache\nprint(cache.get('alleger:test'))",
+                  **database)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.splitlines()[-1] == "[1, 2, 3]"

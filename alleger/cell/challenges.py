@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alleger.core import charts
-from alleger.funding.models import Match, Project
+from alleger.funding.models import Contribution, Match, Project
 from alleger.interventions.models import Intervention
 from alleger.kits.models import Kit
 from alleger.organisations.models import Membership
@@ -96,7 +96,8 @@ class Summary:
 def progress(challenge: Challenge, items: list[ChallengeResponse]) -> tuple[dict[int, Progress], Summary]:
     """Per response (by pk): money raised and backers of a project, interventions done with a kit (on the
     challenge's territory since it started), projects of a call, matches of a pool, supports of a proposal.
-    At most three queries, whatever the number of responses."""
+    Backers are people: one who backs two projects of a call, or of the challenge, counts once. At most five
+    queries, whatever the number of responses."""
     found: dict[int, Progress] = {}
     kit_ids = [r.kit_id for r in items if r.kind == "kit"]
     call_ids = [r.call_id for r in items if r.kind == "call"]
@@ -111,8 +112,10 @@ def progress(challenge: Challenge, items: list[ChallengeResponse]) -> tuple[dict
     if call_ids:
         call_sums = {row["call"]: row for row in Project.objects.filter(call__in=call_ids, status__in=PUBLIC_PROJECT)
                      .order_by().values("call").annotate(n=Count("pk"), pledged=Sum("pledged_cents"),
-                                                         matched=Sum("matched_cents"),
-                                                         backers=Sum("contributors_count"))}
+                                                         matched=Sum("matched_cents"))}
+        for call_id, backers in (_backing(project__call__in=call_ids).values("project__call")
+                                 .annotate(n=Count("contributor", distinct=True)).values_list("project__call", "n")):
+            call_sums[call_id]["backers"] = backers
     pool_sums = {}
     if pool_ids:
         pool_sums = dict(Match.objects.filter(pool__in=pool_ids, status__in=("committed", "released")).order_by()
@@ -147,13 +150,21 @@ def progress(challenge: Challenge, items: list[ChallengeResponse]) -> tuple[dict
             summary.by_kind[r.kind] = summary.by_kind.get(r.kind, 0) + 1
             if r.kind == "project":
                 summary.raised_cents += p.raised_cents
-                summary.backers += p.backers
             elif r.kind == "intervention":
                 summary.interventions_done += p.interventions_done
             elif r.kind == "kit":
                 kits_used += p.interventions_done
     summary.kits_used = kits_used
+    accepted = [r.project_id for r in items if r.kind == "project" and r.status == ChallengeResponse.Status.ACCEPTED]
+    if accepted:
+        summary.backers = _backing(project__in=accepted).values("contributor").distinct().count()
     return found, summary
+
+
+def _backing(**projects):
+    """The active contributions to the projects a challenge shows (as `contributors_count` counts them)."""
+    return (Contribution.objects.filter(status__in=Contribution.ACTIVE, project__status__in=PUBLIC_PROJECT,
+                                        **projects).order_by())
 
 
 # --- what a holder may propose ------------------------------------------------------------------------

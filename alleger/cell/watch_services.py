@@ -175,6 +175,12 @@ TARGETS = {
 }
 
 
+def target_visible(obj, user) -> bool:
+    """Whether `user` may see the item at all (its app's view permission: a project's draft stays its
+    holder's, an asset or a place under review its proposer's and the moderators')."""
+    return user.has_perm(f"{obj._meta.app_label}.view_{obj._meta.model_name}", obj)
+
+
 def target_of(key: str):
     """The object of a target key such as "funding.project:12", or a 404 refusal."""
     label, _sep, pk = (key or "").partition(":")
@@ -272,7 +278,8 @@ def cell_act(*, actor, territory, target, kind: str, note: str = "", organisatio
     if not actor.has_perm("cell.act_on_watch", territory):
         raise Refused("forbidden", _("Seule la cellule d'innovation du territoire agit depuis sa veille."),
                       status=403)
-    if target._meta.label_lower not in TARGETS or not target_territory_ok(target, territory):
+    if (target._meta.label_lower not in TARGETS or not target_territory_ok(target, territory)
+            or not target_visible(target, actor)):
         raise Refused("unknown_target", _("Élément inconnu."), status=404)
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:

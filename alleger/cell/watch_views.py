@@ -119,7 +119,7 @@ def watch_item(request, slug, target):
         obj = watch_services.target_of(target)
     except Refused:
         raise Http404 from None
-    if not watch_services.target_territory_ok(obj, territory):
+    if not watch_services.target_territory_ok(obj, territory) or not watch_services.target_visible(obj, request.user):
         raise Http404
     can_act = request.user.has_perm("cell.act_on_watch", territory)
     organisations = list(o for o in support_organisations_of(request.user)

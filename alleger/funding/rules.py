@@ -10,7 +10,7 @@ from alleger.organisations.rules import (
     is_organisation_member,
     is_sponsor_member,
 )
-from alleger.territories.rules import is_moderator_of
+from alleger.territories.rules import is_cell_member_of, is_moderator_of
 
 from .selectors import PUBLIC_STATUSES, is_cancellable
 
@@ -41,6 +41,13 @@ def is_project_owner(user, project) -> bool:
 @rules.predicate
 def moderates_project_territory(user, project) -> bool:
     return project is not None and is_moderator_of(user, project.territory)
+
+
+@rules.predicate
+def cell_sees_submitted_project(user, project) -> bool:
+    """The innovation cell sees it all (DESIGN.md), once its holder has submitted it: a draft stays theirs."""
+    return (project is not None and project.status != project.Status.DRAFT
+            and is_cell_member_of(user, project.territory))
 
 
 @rules.predicate
@@ -77,7 +84,7 @@ def can_support_for(user, organisation) -> bool:
 
 
 rules.add_perm("funding.view_project", is_public_project | is_project_owner | moderates_project_territory
-               | is_platform_admin)
+               | cell_sees_submitted_project | is_platform_admin)
 rules.add_perm("funding.add_project", is_active_account)
 rules.add_perm("funding.change_project", is_project_owner)
 rules.add_perm("funding.manage_project", is_project_owner | is_platform_admin)

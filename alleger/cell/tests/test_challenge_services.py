@@ -147,3 +147,19 @@ def test_a_workshop_is_added_by_the_cell(challenge, cell_member, resident):
     assert challenge.workshops.get() == workshop
     with pytest.raises(Refused):
         services.workshop_add(challenge=challenge, actor=resident, held_at=timezone.now(), place_name="Ici")
+
+
+def test_a_person_backing_two_answering_projects_is_one_backer(challenge, territory, cell_member, resident):
+    from alleger.cell.challenges import progress
+    from alleger.testing.funding_factories import pledge
+
+    first, second = (published_project(territory=territory, holder=UserFactory()) for _ in range(2))
+    both, one = UserFactory(), UserFactory()
+    pledge(first, both, 1_000)
+    pledge(second, both, 2_000)
+    pledge(second, one, 500)
+    for project in (first, second):
+        services.response_link(challenge=challenge, actor=cell_member, kind="project", target=project)
+    found, summary = progress(challenge, list(challenge.responses.all()))
+    assert sorted(p.backers for p in found.values()) == [1, 2]  # each project counts its own
+    assert summary.backers == 2  # the challenge counts people: « both » once

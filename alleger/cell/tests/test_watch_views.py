@@ -328,3 +328,23 @@ def test_the_feed_links_each_saved_watch_to_its_filters(client_of, territory, ce
     page = client_of(cell_member).get(url(territory)).content.decode()
     assert '<a href="?kind=report">Les signalements</a> · chaque semaine' in page
     assert reverse("cell:watches") in page
+
+
+def test_a_draft_is_its_holder_s_alone_but_a_submitted_project_is_the_cell_s_to_read(
+        client_of, territory, cell_member, resident):
+    from alleger.funding.models import Project
+
+    draft = ProjectFactory(territory=territory, holder=resident, title="Mon brouillon secret")
+    submitted = ProjectFactory(territory=territory, holder=resident, title="Déposé pour relecture",
+                               status=Project.Status.SUBMITTED, submitted_at=timezone.now())
+    client = client_of(cell_member)
+    draft_item = reverse("cell:watch_item", args=[territory.slug, f"funding.project:{draft.pk}"])
+    assert client.get(draft_item).status_code == 404
+    assert client.post(draft_item, {"kind": "follow"}).status_code == 404
+    assert not CellAction.objects.exists()
+    # What the feed lists (« déposé pour relecture ») the cell can open, there and on the project's own page.
+    feed = client.get(url(territory, kind="project")).content.decode()
+    assert "Déposé pour relecture" in feed and "Mon brouillon secret" not in feed
+    assert client.get(submitted.get_absolute_url()).status_code == 200
+    item = reverse("cell:watch_item", args=[territory.slug, f"funding.project:{submitted.pk}"])
+    assert client.get(item).status_code == 200

@@ -38,6 +38,7 @@ MATRIX = {
     ("funding.view_project", "own_draft"): (_, Y, _, _, Y, _, _, Y),
     ("funding.view_project", "org_draft"): (_, _, _, Y, Y, _, _, Y),
     ("funding.view_project", "elsewhere_draft"): (_, _, _, _, _, _, _, Y),
+    ("funding.view_project", "submitted"): (_, _, _, _, Y, Y, _, Y),  # the cell sees it once submitted
     ("funding.add_project", None): (_, Y, Y, Y, Y, Y, Y, Y),
     ("funding.change_project", "own_draft"): (_, Y, _, _, _, _, _, Y),
     ("funding.change_project", "org_draft"): (_, _, _, Y, _, _, _, Y),
@@ -94,6 +95,7 @@ def objects(territory, other_territory, organisation, sponsor_organisation, resi
         None: None,
         "published": published,
         "own_draft": ProjectFactory(territory=territory, holder=resident),
+        "submitted": ProjectFactory(holder=other_resident, **submitted),
         "org_draft": ProjectFactory(territory=territory, organisation=organisation, holder=other_resident),
         "elsewhere_draft": ProjectFactory(territory=other_territory, holder=other_resident),
         "resident_contribution": contribution,

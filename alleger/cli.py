@@ -1,6 +1,7 @@
 """The `alleger` command: run the demo, serve, build translations, or any manage.py command.
 
-    alleger demo [--port N]      migrate, load the demo data, serve on http://127.0.0.1:8000 (or port N)
+    alleger demo [--port N]      migrate, load the demo data, serve on http://127.0.0.1:8000 (or port N),
+                                 with the periodic jobs (alleger worker) beside it
     alleger serve [--port N]     serve with gunicorn (configuration from the environment)
     alleger build                compile translations and collect static files
     alleger <django command>     any manage.py command (migrate, demo_data, settle, …)
@@ -117,6 +118,12 @@ def demo(host: str = "127.0.0.1", port: int = 8000) -> None:
     collect_static()
     _django("migrate", "--noinput", "--verbosity", "0")
     _django("demo_data")
+    # The periodic jobs (settlement, holds, metrics…) beside the server, as a deployment runs them: a campaign
+    # past its deadline settles, a dashboard follows the day. The server takes this process's place (exec), so
+    # the worker watches this pid and stops with it, whatever stops it.
+    import subprocess
+
+    subprocess.Popen([sys.executable, "-m", "alleger.cli", "worker", "--parent", str(os.getpid())])
     print(f"\nAlléger runs on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     serve(host, port)
 

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -83,5 +84,7 @@ def dashboard(request, slug):
         "occupancy_chart": deferred(selectors.occupancy_chart, territory, period, neighbourhood, where=where),
         "coverages": deferred(selectors.coverage, territory, neighbourhood),
         "glossary": deferred(selectors.glossary),
+        # The figures come from the metrics job (alleger worker), not the live tables: say how fresh they are.
+        "every_minutes": dict(settings.PERIODIC_JOBS).get("metrics", 3600) // 60,
     }
     return render(request, "cell/dashboard.html", context)

@@ -1,3 +1,4 @@
+import os
 import signal
 import time
 
@@ -14,12 +15,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="run every job once, then exit")
+        parser.add_argument("--parent", type=int, help="stop as soon as this process is no longer its parent "
+                                                       "(alleger demo's server, gone)")
 
-    def handle(self, *args, once=False, **options):
+    def handle(self, *args, once=False, parent=None, **options):
         stopping = []
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+        try:
+            self._loop(once, parent, stopping)
+        except KeyboardInterrupt:  # Ctrl+C on `alleger demo` reaches the whole process group: a quiet stop
+            pass
+
+    def _loop(self, once, parent, stopping):
         next_run = {name: 0.0 for name, _ in settings.PERIODIC_JOBS}
-        while not stopping:
+        while not stopping and (parent is None or os.getppid() == parent):
             now = time.monotonic()
             for name, every in settings.PERIODIC_JOBS:
                 if once or now >= next_run[name]:
@@ -35,3 +44,4 @@ class Command(BaseCommand):
             if once:
                 return
             time.sleep(1)
+

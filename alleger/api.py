@@ -8,6 +8,7 @@ from ninja import Swagger
 
 from alleger.accounts.api import auth_router
 from alleger.accounts.api import router as accounts_router
+from alleger.accounts.auth import PUBLIC
 from alleger.assets.api import router as assets_router
 from alleger.bookings.api import router as bookings_router
 from alleger.cell.api import challenges_router, metrics_router
@@ -50,7 +51,8 @@ api = Api(
 )
 
 api.add_router("/auth", auth_router, tags=["auth"])
-api.add_router("/territories", territories_router, tags=["territories"])
+# Territories sit below accounts (alleger/layers): their public endpoints take PUBLIC from here.
+api.add_router("/territories", territories_router, tags=["territories"], auth=PUBLIC)
 api.add_router("/organisations", organisations_router, tags=["organisations"])
 api.add_router("/me", accounts_router, tags=["me"])
 api.add_router("/me/contributions", me_router, tags=["contributions"])

@@ -1,7 +1,9 @@
 """Who calls the API: a personal token (`Authorization: Bearer …`) or the browser session."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from ninja.security import HttpBearer, django_auth
+from ninja import security
+from ninja.security import HttpBearer
 
 from alleger.core.api import CredentialsRefused, anonymous
 
@@ -26,9 +28,24 @@ class BearerToken(HttpBearer):
         return user
 
 
+class SessionAuth(security.SessionAuth):
+    """The browser's session, its CSRF token checked on a write. A request without a session cookie is not a
+    browser's: it gets no CSRF refusal (403) but, with no token either, the API's 401 `unauthenticated` and its
+    WWW-Authenticate, as docs/api.md says."""
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        return super().__call__(request)
+
+
 #: Authenticated endpoints accept a personal token or the browser session.
-AUTH = [BearerToken(), django_auth]
+AUTH = [BearerToken(), SessionAuth()]
 
 #: Public endpoints that show more to whoever presents a token or a session (a draft to its author).
 #: A token that is presented must be valid (401 otherwise); no credentials at all is the anonymous visitor.
 OPTIONAL_AUTH = [*AUTH, anonymous]
+
+#: Public endpoints, the same for everyone: no credentials needed, but a token that is presented must be
+#: valid (401 otherwise), as everywhere in the API; no session is read.
+PUBLIC = [BearerToken(), anonymous]

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
+from alleger.accounts.auth import PUBLIC
 from alleger.core.api import ErrorOut
 from alleger.core.location import parse_bbox
 
@@ -74,7 +75,7 @@ class AssetOut(Schema):
 @router.get(
     "assets.geojson",
     response={200: FeatureCollectionOut, 400: ErrorOut},
-    auth=None,
+    auth=PUBLIC,
     summary="Assets in a bounding box (GeoJSON)",
 )
 def assets_geojson(request, filters: Query[BboxQuery]):
@@ -110,7 +111,7 @@ def assets_geojson(request, filters: Query[BboxQuery]):
     return mapcache.respond(request, found)
 
 
-@router.get("assets/{asset_id}", response={200: AssetOut, 404: ErrorOut}, auth=None,
+@router.get("assets/{asset_id}", response={200: AssetOut, 404: ErrorOut}, auth=PUBLIC,
             summary="One published asset")
 def asset_get(request, asset_id: int):
     """A published asset, with its applicable kits (its own and its type's). A tool cabinet's access code

@@ -6,7 +6,8 @@ language middleware have nothing to add to it, and on a street-level box they
 cost more than the answer itself (which usually comes from `mapcache`). Placed
 right after SecurityMiddleware (its headers still apply), MapMiddleware answers
 a well-formed request itself. Anything it cannot take as is — a bad or missing
-box, an unknown status, a repeated parameter — goes on to the ninja view, which
+box, an unknown status, a repeated parameter, an Authorization header whose token must be checked (a 401
+when invalid, as everywhere in the API) — goes on to the ninja view, which
 answers exactly as it always has (400 `{code, message}` in the visitor's
 language); the ninja route remains the documented one (OpenAPI) and gives the
 same answers as this shortcut, through the same `mapcache.answer`.
@@ -29,7 +30,8 @@ class MapMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info != PATH or request.method not in ("GET", "HEAD"):
+        if (request.path_info != PATH or request.method not in ("GET", "HEAD")
+                or "HTTP_AUTHORIZATION" in request.META):  # a token presented is checked, by the ninja route
             return self.get_response(request)
         found = self._answer(request)
         if found is None:

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from alleger.accounts.auth import AUTH
+from alleger.accounts.auth import AUTH, PUBLIC
 from alleger.core.api import ErrorOut
 from alleger.places.models import Place
 
@@ -122,19 +122,19 @@ def _place_or_404(pk):
     return get_object_or_404(Place, pk=pk, moderation=Place.Moderation.PUBLISHED)
 
 
-@router.get("resources", response=list[ResourceOut], auth=None, summary="Bookable resources")
+@router.get("resources", response=list[ResourceOut], auth=PUBLIC, summary="Bookable resources")
 def resources(request, place: int | None = None):
     return [_resource_out(r) for r in selectors.bookable_resources(_place_or_404(place))]
 
 
-@router.get("resources/{int:resource_id}", response={200: ResourceOut, 404: ErrorOut}, auth=None,
+@router.get("resources/{int:resource_id}", response={200: ResourceOut, 404: ErrorOut}, auth=PUBLIC,
             summary="One bookable resource")
 def resource(request, resource_id: int):
     r = get_object_or_404(selectors.bookable_resources(), pk=resource_id)
     return _resource_out(r)
 
 
-@router.get("free-slots", response=list[SpareOut], auth=None, summary="Spare capacity: free slots (open data)")
+@router.get("free-slots", response=list[SpareOut], auth=PUBLIC, summary="Spare capacity: free slots (open data)")
 def free_slots(request, filters: Query[SpareQuery]):
     """The free slots of every bookable resource in the coming weeks (at most 21 days), with their free seats."""
     return _spare(_place_or_404(filters.place), filters.days)
@@ -152,7 +152,7 @@ class SpareFeatureCollectionOut(Schema):
     features: list[SpareFeatureOut]
 
 
-@router.get("free-slots.geojson", response=SpareFeatureCollectionOut, auth=None,
+@router.get("free-slots.geojson", response=SpareFeatureCollectionOut, auth=PUBLIC,
             summary="Spare capacity by place (GeoJSON, open data)")
 def free_slots_geojson(request, filters: Query[SpareQuery]):
     """One point per place with its resources, each with its count of free slots and its next free ones."""

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
+from alleger.accounts.auth import PUBLIC
 from alleger.core.api import ErrorOut, Page
 from alleger.territories.models import Neighbourhood
 from alleger.territories.selectors import territory_named
@@ -112,7 +113,7 @@ def _workshop_out(request, w) -> dict:
             "participants_count": w.participants_count, "participants": w.participants, "minutes": w.minutes}
 
 
-@challenges_router.get("", response=list[ChallengeOut], auth=None, summary="Challenges (défis urbains)")
+@challenges_router.get("", response=list[ChallengeOut], auth=PUBLIC, summary="Challenges (défis urbains)")
 def challenge_list(request, filters: Query[ChallengeFilters]):
     """Open and closed challenges, newest first; drafts are never listed."""
     territory = territory_named(filters.territory) if filters.territory else None
@@ -120,7 +121,7 @@ def challenge_list(request, filters: Query[ChallengeFilters]):
     return [_out(request, c) for c in filters.of(qs)]
 
 
-@challenges_router.get("/{int:challenge_id}", response={200: ChallengeDetailOut, 404: ErrorOut}, auth=None,
+@challenges_router.get("/{int:challenge_id}", response={200: ChallengeDetailOut, 404: ErrorOut}, auth=PUBLIC,
                        summary="One challenge, its accepted responses with their progress, workshops and series")
 def challenge_get(request, challenge_id: int):
     challenge = get_object_or_404(selectors.public_challenges(), pk=challenge_id)
@@ -173,7 +174,7 @@ METRICS_DOC = ("The rows the metrics job computed, one per (territory, day, neig
                + "; ".join(f"`{d.key}` ({d.unit})" for d in DEFINITIONS.values()) + ".")
 
 
-@metrics_router.get("", response={200: list[MetricOut], 404: ErrorOut}, auth=None,
+@metrics_router.get("", response={200: list[MetricOut], 404: ErrorOut}, auth=PUBLIC,
                     summary="Daily metrics (the dashboards' rows)", description=METRICS_DOC)
 def metric_list(request, filters: Query[MetricFilters]):
     qs = (Metric.objects.filter(key__in=list(DEFINITIONS)).select_related("territory", "neighbourhood")

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from alleger.accounts.auth import AUTH
+from alleger.accounts.auth import AUTH, PUBLIC
 from alleger.core.markdown import render_markdown
 from alleger.core.ratelimit import limit
 
@@ -79,7 +79,7 @@ def _visible_target(request, ref: str):
     return obj
 
 
-@comments_router.get("", response=list[CommentOut], auth=None)
+@comments_router.get("", response=list[CommentOut], auth=PUBLIC)
 def comment_list(request, filters: Query[CommentFilters]):
     """A content's comments in thread order (each reply follows its comment); removed ones never appear."""
     target = _visible_target(request, filters.target)

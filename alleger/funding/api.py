@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
 
-from alleger.accounts.auth import AUTH
+from alleger.accounts.auth import AUTH, PUBLIC
 from alleger.core.api import Page
 from alleger.core.errors import Refused
 from alleger.core.numbers import CardNumber, WholeNumber
@@ -106,7 +106,7 @@ class ProjectFilters(Page):
     q: str = Field("", max_length=100, description="Words searched in the title and summary, accents and case ignored.")
 
 
-@projects_router.get("", response=list[ProjectOut], auth=None)
+@projects_router.get("", response=list[ProjectOut], auth=PUBLIC)
 def project_list(request, filters: Query[ProjectFilters]):
     """Public projects (in campaign, funded or not funded), newest campaigns first."""
     territory = None
@@ -118,7 +118,7 @@ def project_list(request, filters: Query[ProjectFilters]):
     return [_project_out(request, p) for p in filters.of(qs)]
 
 
-@projects_router.get("/{int:project_id}", response=ProjectDetailOut, auth=None)
+@projects_router.get("/{int:project_id}", response=ProjectDetailOut, auth=PUBLIC)
 def project_detail(request, project_id: int):
     project = get_object_or_404(Project.objects.select_related("territory", "neighbourhood"), pk=project_id)
     if not request.user.has_perm("funding.view_project", project):

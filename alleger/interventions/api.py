@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from alleger.accounts.auth import AUTH
+from alleger.accounts.auth import AUTH, PUBLIC
 from alleger.assets.models import Asset
 from alleger.core.api import ErrorOut, Page, api_enum
 from alleger.core.errors import Refused
@@ -159,7 +159,7 @@ def _organisation(slug: str | None) -> Organisation | None:
     return organisation
 
 
-@router.get("", response=list[InterventionOut], auth=None)
+@router.get("", response=list[InterventionOut], auth=PUBLIC)
 def intervention_list(request, filters: Query[InterventionFilters]):
     """Interventions, newest first; filters: territory (slug), status, kit (slug), asset (id)."""
     territory = territory_named(filters.territory) if filters.territory else None
@@ -170,7 +170,7 @@ def intervention_list(request, filters: Query[InterventionFilters]):
     return [_out(request, i) for i in filters.of(qs)]
 
 
-@router.get("/{int:intervention_id}", response=InterventionDetailOut, auth=None)
+@router.get("/{int:intervention_id}", response=InterventionDetailOut, auth=PUBLIC)
 def intervention_detail(request, intervention_id: int):
     return _detail(request, intervention_id)
 
@@ -242,7 +242,7 @@ def journal_add(request, intervention_id: int, payload: JournalIn):
                         "created_at": entry.created_at, "photos": []})
 
 
-@geojson_router.get("", auth=None)
+@geojson_router.get("", auth=PUBLIC)
 def interventions_geojson(request, bbox: str | None = None, status: InterventionStatus | None = None,
                           kit: str | None = None, territory: str | None = None):
     """RFC 7946 GeoJSON of interventions (done ones included): `bbox=minlon,minlat,maxlon,maxlat`.

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from alleger.accounts.auth import AUTH, OPTIONAL_AUTH
+from alleger.accounts.auth import AUTH, OPTIONAL_AUTH, PUBLIC
 from alleger.core.api import Pagination, api_enum
 from alleger.core.ratelimit import limit
 from alleger.territories.models import Territory
@@ -138,7 +138,7 @@ def _kit_for(request, slug: str, perm: str) -> Kit:
     return kit
 
 
-@router.get("", response=list[KitOut], auth=None)
+@router.get("", response=list[KitOut], auth=PUBLIC)
 @paginate(Pagination)
 def kit_list(request, filters: Query[KitFilters]):
     """Published kits; `territory` keeps the kits valid everywhere as well."""

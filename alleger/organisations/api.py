@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
+from alleger.accounts.auth import PUBLIC
 from alleger.core.api import api_enum
 
 from . import selectors
@@ -35,7 +36,7 @@ def _out(request, organisation) -> dict:
     }
 
 
-@router.get("", response=list[OrganisationOut], auth=None)
+@router.get("", response=list[OrganisationOut], auth=PUBLIC)
 def organisation_list(request, kind: OrganisationKind | None = None,
                       q: str = Query("", max_length=100, description="Words searched in the name and presentation, "
                                      "accents and case ignored.")):
@@ -43,6 +44,6 @@ def organisation_list(request, kind: OrganisationKind | None = None,
     return [_out(request, o) for o in selectors.organisation_list(kind=kind, q=q)]
 
 
-@router.get("/{slug}", response=OrganisationOut, auth=None)
+@router.get("/{slug}", response=OrganisationOut, auth=PUBLIC)
 def organisation_detail(request, slug: str):
     return _out(request, get_object_or_404(selectors.organisation_list(), slug=slug))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from alleger.accounts.auth import PUBLIC
 from alleger.core.api import ErrorOut, Page, api_enum
 from alleger.core.errors import Refused
 from alleger.territories.selectors import territory_named
@@ -188,7 +189,7 @@ def _out(request, place: Place, at: dt.datetime, kind: str = "") -> dict:
     }
 
 
-@router.get("", response={200: list[PlaceOut], 400: ErrorOut, 404: ErrorOut}, auth=None,
+@router.get("", response={200: list[PlaceOut], 400: ErrorOut, 404: ErrorOut}, auth=PUBLIC,
             summary="Shared places, open now or at an instant")
 def place_list(request, filters: Query[PlaceFilters]):
     """Published shared places with their services, by name (nearest first with `lat` and `lon`).
@@ -202,7 +203,7 @@ def place_list(request, filters: Query[PlaceFilters]):
     return [_out(request, p, at, filters.service or "") for p in filters.of(places)]
 
 
-@router.get("/{place_id}", response={200: PlaceDetailOut, 404: ErrorOut}, auth=None, summary="One shared place")
+@router.get("/{place_id}", response={200: PlaceDetailOut, 404: ErrorOut}, auth=PUBLIC, summary="One shared place")
 def place_get(request, place_id: int):
     place = selectors.place_public(place_id)
     if place is None:
@@ -217,7 +218,7 @@ def place_get(request, place_id: int):
     }
 
 
-@geojson_router.get("", response={200: PlaceFeatureCollection, 400: ErrorOut, 404: ErrorOut}, auth=None,
+@geojson_router.get("", response={200: PlaceFeatureCollection, 400: ErrorOut, 404: ErrorOut}, auth=PUBLIC,
                     summary="Shared places (GeoJSON)")
 def places_geojson(request, filters: Query[PlaceSearch]):
     """The same search as `/places`, as an RFC 7946 FeatureCollection (`application/geo+json`): Point

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from alleger.accounts.auth import AUTH
+from alleger.accounts.auth import AUTH, PUBLIC
 from alleger.core.api import Page
 from alleger.core.ratelimit import limit
 from alleger.discussions.selectors import is_hidden
@@ -68,7 +68,7 @@ def _visible(request, proposal_id: int) -> Proposal:
     return proposal
 
 
-@router.get("", response=list[ProposalOut], auth=None)
+@router.get("", response=list[ProposalOut], auth=PUBLIC)
 def proposal_list(request, filters: Query[ProposalFilters]):
     """Proposals, newest first or most supported first (`sort=supports`); hidden ones are left out."""
     territory = territory_named(filters.territory) if filters.territory else None
@@ -77,7 +77,7 @@ def proposal_list(request, filters: Query[ProposalFilters]):
     return [_out(request, p) for p in filters.of(qs)]
 
 
-@router.get("/{int:proposal_id}", response=ProposalDetailOut, auth=None)
+@router.get("/{int:proposal_id}", response=ProposalDetailOut, auth=PUBLIC)
 def proposal_detail(request, proposal_id: int):
     p = _visible(request, proposal_id)
     return {**_out(request, p), "body": p.body, "answer": p.answer, "answered_at": p.answered_at,

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from alleger.accounts.auth import AUTH
+from alleger.accounts.auth import AUTH, PUBLIC
 from alleger.core.api import Page, api_enum
 from alleger.core.ratelimit import limit
 from alleger.territories.selectors import territory_named
@@ -77,7 +77,7 @@ class ReportFilters(Page):
                    "accents and case ignored.")
 
 
-@router.get("", response=list[ReportOut], auth=None)
+@router.get("", response=list[ReportOut], auth=PUBLIC)
 def report_list(request, filters: Query[ReportFilters]):
     """Reports, newest first. The reporter's identity is never listed unless they chose to show their name."""
     territory = territory_named(filters.territory) if filters.territory else None
@@ -86,7 +86,7 @@ def report_list(request, filters: Query[ReportFilters]):
     return [_out(request, r) for r in filters.of(qs.select_related("reporter"))]
 
 
-@router.get("/{int:report_id}", response=ReportDetailOut, auth=None)
+@router.get("/{int:report_id}", response=ReportDetailOut, auth=PUBLIC)
 def report_detail(request, report_id: int):
     report = get_object_or_404(Report.objects.select_related("territory", "category", "neighbourhood", "reporter"),
                                pk=report_id)

@@ -60,13 +60,13 @@ def _out(request, territory: Territory) -> dict:
     }
 
 
-@router.get("", response=list[TerritoryOut], auth=None)
+@router.get("", response=list[TerritoryOut])
 def territory_list(request):
     """Every territory ("fenêtre territoriale") with the rules its projects follow."""
     return [_out(request, t) for t in selectors.territory_list()]
 
 
-@router.get("/{slug}", response=TerritoryDetailOut, auth=None)
+@router.get("/{slug}", response=TerritoryDetailOut)
 def territory_detail(request, slug: str):
     """One territory, with its boundary and its neighbourhoods as GeoJSON."""
     territory = territory_named(slug)

@@ -23,7 +23,9 @@ from alleger.interventions.models import Intervention
 from alleger.kits.models import Kit
 from alleger.proposals.models import Proposal
 from alleger.reports.models import Report
+from alleger.testing.bookings_factories import ResourceFactory
 from alleger.testing.discussions_factories import make_proposal
+from alleger.testing.factories import OrganisationFactory
 from alleger.testing.interventions_factories import make_intervention, published_kit
 from alleger.testing.money import published_project
 from alleger.testing.places_factories import france_services
@@ -53,7 +55,9 @@ def content(territory, resident, moderator):
                                          ends_on=day, status="open")
     Metric.objects.create(territory=territory, day=day, key="contributions", value=1)
     place = france_services(territory)
-    return {"place_id": place.pk, "slug": territory.slug, "kit_slug": kit.slug, "intervention_id": intervention.pk,
+    organisation = OrganisationFactory(territory=territory)
+    resource = ResourceFactory(place=place)
+    return {"organisation_slug": organisation.slug, "resource_id": resource.pk, "place_id": place.pk, "slug": territory.slug, "kit_slug": kit.slug, "intervention_id": intervention.pk,
             "report_id": report.pk, "project_id": project.pk, "proposal_id": proposal.pk,
             "asset_id": intervention.asset_id, "challenge_id": challenge.pk}
 
@@ -70,6 +74,8 @@ def fill(path: str, values: dict | None = None, *, default: str = "1") -> str:
         name = match.group(1)
         if name == "slug" and "/kits/" in path:
             name = "kit_slug"
+        if name == "slug" and "/organisations/" in path:
+            name = "organisation_slug"
         return str(values.get(name, default))
 
     return re.sub(r"\{(\w+)\}", value, path)
@@ -288,6 +294,11 @@ def test_csrf_is_checked_for_the_session_only_and_refused_in_json(content, resid
 
     client.logout()
     assert client.post(**body, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 201
+    # No session cookie and no token: not a CSRF refusal but the API's 401, naming the scheme to use.
+    anonymous = Client(enforce_csrf_checks=True)
+    response = anonymous.post(**body)
+    assert_json_error(response, 401, "unauthenticated")
+    assert response["WWW-Authenticate"] == "Bearer"
 
 
 def test_a_fault_of_ours_is_a_json_500_and_is_reported(content, monkeypatch, caplog):
@@ -340,7 +351,9 @@ def test_optional_authentication_is_documented_as_optional(document):
     kit = document["paths"]["/api/v1/kits/{slug}"]["get"]
     assert security(kit) == [{"BearerToken": []}, {"SessionAuth": []}, {}]
     assert {} not in security(document["paths"]["/api/v1/me"]["get"])
-    assert "security" not in document["paths"]["/api/v1/territories"]["get"]
+    # Public: no credentials needed, but a token presented is checked (401 when invalid).
+    assert security(document["paths"]["/api/v1/territories"]["get"]) == [{"BearerToken": []}, {}]
+    assert security(document["paths"]["/api/v1/reports"]["get"]) == [{"BearerToken": []}, {}]
     assert set(document["components"]["securitySchemes"]) == {"BearerToken", "SessionAuth"}
 
 
@@ -359,10 +372,11 @@ def test_the_documented_security_is_what_each_endpoint_does(client, document, co
 @pytest.mark.parametrize("header", ["Bearer alg_nope", "Bearer ", "Bearer not-even-prefixed"])
 def test_an_invalid_token_is_refused_even_where_authentication_is_optional(client, document, content, token,
                                                                             header):
-    optional = [(path, verb) for path, verb, op in operations(document) if {} in security(op)]
+    optional = {(path, verb): op for path, verb, op in operations(document) if {} in security(op)}
     assert ("/api/v1/kits/{slug}", "get") in optional
-    for path, verb in optional:
-        url = fill(path, content)
+    assert ("/api/v1/reports", "get") in optional and ("/api/v1/territories", "get") in optional  # public ones
+    for (path, verb), op in optional.items():
+        url = f"{fill(path, content)}?{required_query(op)}"
         assert getattr(client, verb)(url).status_code == 200  # anonymous, no header
         assert getattr(client, verb)(url, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
         response = getattr(client, verb)(url, HTTP_AUTHORIZATION=header)

@@ -10,9 +10,11 @@ from alleger.core.mail import send_later
 
 def report_routed(report) -> None:
     """The service in charge of the category receives the new report, with the reporter's contact."""
+    from .selectors import attribute_answers
+
     category = report.category
     send_later("reports/email/routed.txt", [(category.service_email, settings.LANGUAGE_CODE)],
-               {"report": report, "category": category})
+               {"report": report, "category": category, "answers": attribute_answers(report)})
 
 
 def report_status_changed(report, update) -> None:

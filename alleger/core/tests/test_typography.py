@@ -93,3 +93,14 @@ def test_the_error_summary_of_a_form_writes_the_colon_of_the_language(language, 
     with translation.override(language):
         html = render_to_string("components/form_fields.html", {"form": _Form(data={})})
     assert f'<a href="#id_title">{expected}' in html
+
+
+class _Choices(forms.Form):
+    days = forms.MultipleChoiceField(label="Days", choices=[("mo", "Monday"), ("tu", "Tuesday")],
+                                     widget=forms.CheckboxSelectMultiple)
+
+
+def test_the_error_summary_links_a_group_of_checkboxes_to_the_group():
+    """A group has no label `for` (Django's id_for_label is empty): the link goes to the group's element."""
+    html = render_to_string("components/form_fields.html", {"form": _Choices(data={})})
+    assert '<a href="#id_days">' in html and 'id="id_days"' in html and 'href="#"' not in html

@@ -56,6 +56,19 @@ def test_a_report_is_routed_to_the_service_of_its_category(territory, resident, 
     assert AuditEvent.objects.filter(action="report.create", target_id=str(report.pk)).exists()
 
 
+def test_the_service_reads_the_place_in_plain_coordinates_and_the_answers_in_words(
+        territory, resident, django_capture_on_commit_callbacks):
+    bikes = make_category(territory=territory, attributes=[BRAKES])
+    with django_capture_on_commit_callbacks(execute=True):
+        make_report(category=bikes, reporter=resident, lat=45.4397, lon=4.3872, attributes={"panne": "freins"})
+    body = mail.outbox[0].body
+    # Dots, not the French decimal comma (« 45,439700, 4,387200 » reads as four numbers), and a map link.
+    assert "Coordonnées (latitude, longitude) : 45.439700, 4.387200" in body
+    assert "https://www.openstreetmap.org/?mlat=45.439700&mlon=4.387200" in body
+    assert "Lieu :  " not in body
+    assert "Qu'est-ce qui ne fonctionne pas ? Freins" in body and "panne :" not in body and "freins\n" not in body
+
+
 def test_the_routing_note_is_stored_in_the_site_s_language_whatever_the_reporter_s(
         territory, resident, category, translated):  # noqa: F811 (the fixture)
     """Everyone reads the stored note (the timeline, Open311's status_notes): not in English because

@@ -11,7 +11,6 @@ typed about themselves; contributions only as a count and an amount per project 
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
 import io
@@ -33,7 +32,7 @@ from django.utils.translation import gettext as __
 from django.utils.translation import gettext_lazy as _
 
 from alleger.assets.models import Asset
-from alleger.core.text import csv_cell
+from alleger.core.text import spreadsheet_csv
 from alleger.discussions.selectors import without_hidden
 from alleger.funding.models import Contribution, Project
 from alleger.interventions.models import Intervention
@@ -313,25 +312,6 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
 
 # --- writers ----------------------------------------------------------------------------------------
 
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, float | Decimal):
-        return _number(value).replace(".", ",")
-    return str(value)
-
-
-def _number(value) -> str:
-    """A decimal number without noise: 6 decimals at most for coordinates, no trailing zeros but for money."""
-    if isinstance(value, float):
-        value = Decimal(repr(round(value, 6)))
-    if value.as_tuple().exponent == -2:  # euros keep their cents
-        return f"{value:f}"
-    return f"{value.normalize():f}"
-
-
 def _json_value(value):
     if isinstance(value, float):
         return round(value, 6)
@@ -343,13 +323,7 @@ def _json_value(value):
 def to_csv(dataset: Dataset, rows: list[dict]) -> bytes:
     """French spreadsheet CSV, as the other exports: a byte order mark, semicolons, decimal commas, and every
     cell through the formula guard (core.text.csv_cell)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(list(dataset.columns))
-    for row in rows:
-        writer.writerow([csv_cell(_csv_value(row[c])) for c in dataset.columns])
-    return out.getvalue().encode()
+    return spreadsheet_csv(dataset.columns, rows).encode()
 
 
 def to_json(dataset: Dataset, rows: list[dict]) -> bytes:

@@ -19,7 +19,10 @@ Stripping rather than refusing: these characters are never typed on purpose
 that meets them in the wild drops them.
 """
 
+import csv
+import io
 import re
+from decimal import Decimal
 
 from django.http import QueryDict
 
@@ -85,3 +88,30 @@ def csv_cell(value) -> str:
     if text[:1] in ("\t", "\r") or _FORMULA.match(text):
         return "'" + text
     return text
+
+
+def spreadsheet_value(value) -> str:
+    """A value as a French spreadsheet reads it: decimal commas (6 decimals at most, no trailing zeros but
+    for money's cents), « oui »/« non », nothing for None."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float | Decimal):
+        if isinstance(value, float):
+            value = Decimal(repr(round(value, 6)))
+        text = f"{value:f}" if value.as_tuple().exponent == -2 else f"{value.normalize():f}"
+        return text.replace(".", ",")
+    return str(value)
+
+
+def spreadsheet_csv(columns, rows) -> str:
+    """Rows (dicts) as the CSV a French spreadsheet opens as is: a byte order mark (UTF-8), semicolons, CRLF,
+    decimal commas, and every cell through the formula guard (`csv_cell`). Every export writes this."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(list(columns))
+    for row in rows:
+        writer.writerow([csv_cell(spreadsheet_value(row.get(column))) for column in columns])
+    return out.getvalue()

@@ -1,4 +1,3 @@
-import csv
 import json
 
 from django.contrib import messages
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from alleger.core.errors import Refused
 from alleger.core.forms import add_refusal
-from alleger.core.text import csv_cell
+from alleger.core.text import spreadsheet_csv
 from alleger.places.models import PlaceType, Profile, ServiceKind
 from alleger.territories.geometry import polygon_from_geojson
 from alleger.territories.models import Territory
@@ -196,11 +195,8 @@ def study_export(request, pk, table, fmt):
             {"type": "Feature", "geometry": _geometry(study, table, row), "properties": row} for row in rows]}
         response = HttpResponse(json.dumps(collection, ensure_ascii=False), content_type="application/geo+json")
     else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        columns = list(rows[0]) if rows else []
-        writer = csv.writer(response)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([csv_cell(row.get(c)) for c in columns])
+        # As every export: the CSV a French spreadsheet opens as is (semicolons, decimal commas, UTF-8 marked).
+        response = HttpResponse(spreadsheet_csv(list(rows[0]) if rows else [], rows),
+                                content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

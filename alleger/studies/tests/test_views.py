@@ -118,13 +118,16 @@ def test_every_table_downloads_as_csv_and_geojson(client_of, study, cell_member,
     client = client_of(cell_member)
     response = client.get(reverse("studies:export", args=[study.pk, table, "csv"]))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert rows
+    # As every export, what a French spreadsheet opens as is: UTF-8 marked, semicolons, decimal commas.
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows and None not in rows[0]
     response = client.get(reverse("studies:export", args=[study.pk, table, "geojson"]))
     data = json.loads(response.content)
     assert data["type"] == "FeatureCollection" and len(data["features"]) == len(rows)
     if table == "carreaux":
         assert len(rows) == len(TOWN) and {"cell", "distance", "population"} <= set(rows[0])
+        assert "," in rows[0]["lat"] and "." not in rows[0]["lat"]
     if table == "lieux":
         # A place's name that looks like a formula is not one in a spreadsheet.
         assert "'=HYPERLINK(\"x\")" in [r["name"] for r in rows]

@@ -65,7 +65,8 @@ def resource_detail(request, pk, *, form=None, series_form=None, waitlist_offer=
     if not user.has_perm("bookings.view_resource", resource):
         raise Http404
     can_book = user.has_perm("bookings.book_resource", resource)
-    grid = selectors.slot_grid(resource, days=GRID_DAYS)
+    week, weeks, since, days_shown = _week_shown(request, resource)
+    grid = selectors.slot_grid(resource, since=since, days=days_shown)
     days = {}
     for slot in grid:
         days.setdefault(timezone.localtime(slot.start).date(), []).append(slot)
@@ -96,7 +97,25 @@ def resource_detail(request, pk, *, form=None, series_form=None, waitlist_offer=
         "training_valid": training_valid,
         # One-click slots for who may book them now; the form stays for everyone (and says why not).
         "quick_book": can_book and (not resource.training_id or training_valid),
+        "week_shown": week, "last_week": weeks - 1, "previous_week": week - 1, "next_week": week + 1,
+        "first_day": timezone.localtime(since).date(),
+        "last_day": timezone.localtime(since).date() + dt.timedelta(days=days_shown - 1),
     }, status=status)
+
+
+def _week_shown(request, resource: Resource):
+    """Which week of the booking window the page shows (`?semaine=N`, 0 for the seven days from now; anything
+    else is the nearest week there is), the number of weeks, and when and for how many days its grid runs."""
+    now = timezone.now()
+    weeks = resource.book_ahead_days // GRID_DAYS + 1
+    raw = request.GET.get("semaine", "")
+    week = min(max(int(raw), 0), weeks - 1) if raw.isascii() and raw.isdigit() and len(raw) < 4 else 0
+    if week == 0:
+        return 0, weeks, now, GRID_DAYS
+    start_day = timezone.localdate(now) + dt.timedelta(days=GRID_DAYS * week)
+    since = timezone.make_aware(dt.datetime.combine(start_day, dt.time()))
+    horizon = now + dt.timedelta(days=resource.book_ahead_days + 1)
+    return week, weeks, since, max(1, min(GRID_DAYS, (horizon - since).days + 1))
 
 
 @login_required

@@ -7,7 +7,6 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
-from django.utils.formats import date_format
 from icalendar import Calendar
 
 from alleger.bookings import services
@@ -20,6 +19,7 @@ from alleger.bookings.models import (
     WaitlistEntry,
 )
 from alleger.core import sections
+from alleger.core.grammar import date_format
 from alleger.testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +41,27 @@ def test_a_visitor_sees_the_list_and_the_resource_and_is_asked_to_log_in(client,
     assert room.name in listing and "une réservation à la fois" in listing and "1 place," not in listing
     page = client.get(room.get_absolute_url()).content.decode().replace('&#x27;', "'")
     assert "Connectez-vous pour réserver" in page and "Créneaux des sept prochains jours" in page
+
+
+def test_the_grid_pages_through_the_weeks_of_the_booking_window(client, room, resident):
+    """Booked up to 60 days ahead: the page shows the seven days from now, then each week after, up to the
+    window's end, and a date beyond the first week can be seen (and booked) without typing it."""
+    later = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=16), dt.time(10)))
+    services.booking_create(resource=room, user=resident, start=later, end=later + dt.timedelta(hours=1))
+    page = client.get(room.get_absolute_url()).content.decode()
+    assert "Créneaux des sept prochains jours" in page and 'href="?semaine=1#creneaux-titre"' in page
+    assert "Semaine précédente" not in page
+    week = client.get(room.get_absolute_url(), {"semaine": "2"}).content.decode().replace("&#x27;", "'")
+    first = timezone.localdate() + dt.timedelta(days=14)
+    assert f"Créneaux du {date_format(first, 'l j F')} au {date_format(first + dt.timedelta(days=6), 'l j F')}" in week
+    day = week.split(f"<h3>{date_format(later, 'l j F')}</h3>")[1].split("<h3>")[0]
+    assert "10:00–11:00 · complet" in day and "11:00–12:00" in day
+    assert 'href="?semaine=1#creneaux-titre"' in week and 'href="?semaine=3#creneaux-titre"' in week
+    # The last week (day 56 to 61) has no « next »; anything else shows the nearest week there is.
+    last = client.get(room.get_absolute_url(), {"semaine": "99"}).content.decode()
+    assert "Semaine suivante" not in last and "Semaine précédente" in last
+    for bad in ("-1", "abc", "1e9", "٣"):
+        assert "Créneaux des sept prochains jours" in client.get(room.get_absolute_url(), {"semaine": bad}).content.decode()
 
 
 def test_the_grid_tells_a_booked_slot_from_the_changeover_time_around_it(client, room, resident):
@@ -278,7 +299,8 @@ def test_a_place_cancels_with_a_reason_the_person_is_told_and_past_the_deadline_
     manager = client_of(org_member)
     page = manager.get(booking.get_absolute_url()).content.decode()
     assert 'name="reason"' in page and "Motif, envoyé par courriel à" in page
-    assert "Mes réservations" not in page and ".ics" not in page  # not the manager's own booking
+    content = page.split('id="contenu"', 1)[1]
+    assert "Mes réservations" not in content and ".ics" not in content  # not the manager's own booking
     with django_capture_on_commit_callbacks(execute=True):
         response = manager.post(f"/reservations/{booking.pk}/annuler/", {"reason": "Salle inondée."}, follow=True)
     assert "en est prévenu·e par courriel" in response.content.decode()

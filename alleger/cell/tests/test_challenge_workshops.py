@@ -7,12 +7,12 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 
 from alleger.bookings.models import Booking
 from alleger.cell import challenge_services as services
 from alleger.cell.models import Challenge, Workshop
 from alleger.core.errors import Refused
+from alleger.core.grammar import date_format
 from alleger.core.models import AuditEvent
 from alleger.testing.bookings_factories import PlaceFactory, ResourceFactory
 from alleger.testing.factories import UserFactory

@@ -54,7 +54,8 @@ def _expected(territory: Territory) -> dict[str, re.Pattern]:
         "kits": "/kits/", "a kit": r"/kits/(?!nouveau/|relecture/)[\w-]+/", "assets": "/dispositifs/",
         "an asset": r"/dispositifs/\d+/", "interventions": "/interventions/", "an intervention": r"/interventions/\d+/",
         "reports": "/signalements/", "report form": r"/signalements/t/[\w-]+/nouveau/", "proposals": "/propositions/",
-        "organisations": "/organisations/", "places": "/lieux/", "a place": r"/lieux/\d+/", "legal notice": "/mentions-legales/", "privacy": "/confidentialite/",
+        "organisations": "/organisations/", "places": "/lieux/", "a place": r"/lieux/\d+/", "bookings": "/reservations/",
+        "a bookable resource": r"/reservations/ressources/\d+/", "legal notice": "/mentions-legales/", "privacy": "/confidentialite/",
         "accessibility": "/accessibilite/", "terms": "/conditions-utilisation/",
     }
     return {name: re.compile(pattern) for name, pattern in pages.items()}
@@ -67,7 +68,8 @@ def saint_etienne(demo):
 
 ROLES = {  # who, and the pages their role adds; None is a visitor
     None: {},
-    "clemence": {"my contributions": "/contributions/", "my account": "/compte/"},
+    "clemence": {"my contributions": "/contributions/", "my account": "/compte/",
+                 "my bookings": "/reservations/mes-reservations/"},
     "helene": {"sponsor space": "/mecenat/"},
     "martha": {"moderation queue": "/moderation/"},
 }
@@ -97,7 +99,7 @@ def test_the_menu_groups_the_four_tracks(client):
     for heading in ("Financer", "Agir", "Partager des lieux", "Innover ensemble"):
         assert heading in menu
     for href in ("/projets/", "/kits/", "/dispositifs/", "/interventions/", "/signalements/", "/propositions/",
-                 "/organisations/", "/lieux/", "/lieux/?ouvert=maintenant", "/etudes/", "/cellule/"):
+                 "/organisations/", "/lieux/", "/lieux/?ouvert=maintenant", "/reservations/", "/etudes/", "/cellule/"):
         assert f'href="{href}"' in menu
     # Every track is built: nothing is announced « bientôt » any more.
     assert "bientôt" not in menu and "nav-soon" not in menu
@@ -108,7 +110,7 @@ def test_role_links_show_only_to_those_who_have_the_role(client, resident, spons
     assert "/mecenat/" not in _menu(client) and "/contributions/" not in _menu(client)
     client.force_login(resident)
     menu = _menu(client)
-    assert 'href="/contributions/"' in menu
+    assert 'href="/contributions/"' in menu and 'href="/reservations/mes-reservations/"' in menu
     assert "/mecenat/" not in menu and 'href="/moderation/"' not in menu
     client.force_login(sponsor)
     menu = _menu(client)

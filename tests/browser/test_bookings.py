@@ -82,7 +82,7 @@ def test_book_a_room_see_it_in_the_calendar_feed_then_cancel(page, live_server, 
     assert Booking.objects.count() == 1
 
     page.goto(live_server.url + booking.get_absolute_url())
-    page.get_by_role("link", name="Mes réservations").first.click()
+    page.locator("main").get_by_role("link", name="Mes réservations").click()
     page.get_by_role("button", name="Créer un lien d'agenda").click()
     feed_url = page.locator(".feed-url").inner_text()
     check_axe(page)

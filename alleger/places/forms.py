@@ -105,6 +105,14 @@ class ProposeForm(_PlaceFields):
         hours.validate(value)
         return value
 
+    def clean(self):
+        data = super().clean()
+        if data.get("service_hours") and not data.get("service_name"):
+            # Hours without a service would be dropped without a word: a place's hours are its services'.
+            self.add_error("service_name", _("Nommez le service dont ce sont les horaires (par exemple « Accueil »), "
+                                             "ou laissez les horaires vides."))
+        return data
+
     def service(self) -> dict | None:
         data = self.cleaned_data
         if not data.get("service_name"):

@@ -49,6 +49,12 @@ def validate(expression: str) -> None:
               "horaires vides et cochez « sur rendez-vous » ; sinon donnez les jours et les heures, par exemple "
               "« Th 14:00-17:00 \"sur rendez-vous\" ».") % {"expr": expression},
             code="opening_hours_comment_only")
+    if re.search(r"\bSH\b", re.sub(r'"[^"]*"', "", expression)):
+        # The library reads « SH » but knows no school holidays (France's differ by zone): it would be ignored.
+        raise ValidationError(
+            _("Les vacances scolaires (« SH ») ne sont pas connues ici : elles changent selon la zone. Donnez les "
+              "dates de fermeture elles-mêmes, par exemple « Mo-Fr 09:00-18:00; Dec 19-Jan 03 off »."),
+            code="opening_hours_school_holidays")
     try:
         parse(expression)
     except Exception as exc:  # opening-hours-py raises its own SyntaxError subclass

@@ -88,7 +88,11 @@ def place_search(*, territory: Territory | None = None, profile: str = "", place
 
 
 def _services(place: Place, kind: str = "") -> list[Service]:
-    return [s for s in place.services.all() if not kind or s.kind == kind]
+    """The services (of `kind`) that say when the place is open: those open to all, or, when it has none,
+    its members-only ones. A fab lab's members-only session on Saturday morning does not make it « open »
+    to a visitor who would find the door closed to them until the afternoon."""
+    found = [s for s in place.services.all() if not kind or s.kind == kind]
+    return [s for s in found if s.access != Service.Access.MEMBERS] or found
 
 
 def place_is_open(place: Place, at: dt.datetime, *, kind: str = "") -> bool:

@@ -150,3 +150,19 @@ def test_geojson_is_rfc_7946(places):
     assert feature["properties"]["open_now"] is False
     assert feature["properties"]["next_opening"] == "2026-12-05T14:00:00+01:00"
     assert feature["properties"]["profiles"] == ["creation"]
+
+
+def test_a_members_only_session_does_not_make_a_place_open_to_all(territory):
+    """Saturday 10:00: the fab lab's members-only training runs, the public opens at 14:00."""
+    saturday_10am = dt.datetime(2026, 12, 5, 10, 0, tzinfo=PARIS)
+    lab = PlaceFactory(territory=territory, name="Fab lab")
+    ServiceFactory(place=lab, name="Formation laser (membres)", opening_hours="Sa 09:00-12:00",
+                   access="members")
+    ServiceFactory(place=lab, name="Accès libre", opening_hours="Sa 14:00-18:00")
+    assert not selectors.place_is_open(lab, saturday_10am)
+    timing = selectors.place_timing(lab, saturday_10am)
+    assert not timing.is_open and timing.next_opening == saturday_10am.replace(hour=14)
+    # A place whose every service is for its members keeps their hours.
+    club = PlaceFactory(territory=territory, name="Club")
+    ServiceFactory(place=club, opening_hours="Sa 09:00-12:00", access="members")
+    assert selectors.place_is_open(club, saturday_10am)

@@ -105,6 +105,10 @@ def test_propose_a_place_through_the_form(client_of, resident, territory):
     response = client.post("/lieux/proposer/", data)
     assert response.status_code == 400 and "Horaires illisibles" in response.content.decode()
     assert not Place.objects.exists()
+    # Hours without the service they belong to are not dropped without a word.
+    response = client.post("/lieux/proposer/", {**data, "service_name": "", "service_hours": "Mo-Sa 08:00-20:00"})
+    assert response.status_code == 400 and "Nommez le service dont ce sont les horaires" in response.content.decode()
+    assert not Place.objects.exists()
     response = client.post("/lieux/proposer/", {**data, "service_hours": "Mo-Sa 08:00-20:00"})
     place = Place.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/lieux/{place.pk}/"

@@ -79,12 +79,59 @@ def place_search(*, territory: Territory | None = None, profile: str = "", place
         places = places.filter(neighbourhood__slug=neighbourhood_slug)
     if wheelchair:
         places = places.filter(wheelchair=Wheelchair.YES)
-    if search.words(text):
-        matching = search.matching(Place.objects.all(), text, ("name", "summary", "address", "city",
-                                                                "neighbourhood__name", "shared_what"), max_words=5)
-        in_services = search.matching(Service.objects.all(), text, ("name", "provider_name"), max_words=5)
-        places = places.filter(Q(pk__in=matching.values("pk")) | Q(pk__in=in_services.values("place_id")))
+    for word in search.words(text, max_words=5):
+        in_place = search.matching(Place.objects.all(), word, PLACE_TEXT)
+        in_services = search.matching(Service.objects.all(), word, ("name", "provider_name"))
+        found = Q(pk__in=in_place.values("pk")) | Q(pk__in=in_services.values("place_id"))
+        kinds, types = _offered(word)
+        if kinds:
+            found |= Q(pk__in=Service.objects.filter(kind__in=kinds).values("place_id"))
+        if types:
+            found |= Q(place_type__in=types)
+        places = places.filter(found)
     return places
+
+
+#: The text of a place that a search reads (its services' names and providers too, and what they offer).
+PLACE_TEXT = ("name", "summary", "address", "city", "neighbourhood__name", "shared_what")
+
+#: What people type for what a service offers or what a place is, beyond the names of the kinds (French and
+#: English, folded; a word matches the start of one of these).
+OFFER_WORDS = {
+    Service.Kind.PRINTING: "imprimer imprimante impression photocopie photocopieuse scanner scan print copy",
+    Service.Kind.INTERNET: "ordinateur wifi internet computer",
+    Service.Kind.DIGITAL_HELP: "numerique informatique aide digital help",
+    Service.Kind.PROCEDURES: "demarche papiers administratif formulaire paperwork forms",
+    Service.Kind.TOOL_LENDING: "outil perceuse emprunter pret tool drill borrow lend",
+    Service.Kind.REPAIR: "reparer reparation repair fix",
+    Service.Kind.WORKSPACE: "bureau poste travail coworking desk office work",
+    Service.Kind.MEETING_ROOM: "salle reunion room meeting",
+    Service.Kind.FABRICATION: "imprimante 3d laser decoupe fablab maker",
+    Service.Kind.EVENTS: "salle fete evenement hall party event",
+    Service.Kind.WORKSHOPS: "atelier formation cours workshop training class",
+    Service.Kind.PARCELS: "colis relais parcel",
+    Service.Kind.GARDENING: "jardin potager garden",
+    Service.Kind.FOOD: "manger repas cuisine food meal",
+}
+
+
+def _offered(word: str) -> tuple[list[str], list[str]]:
+    """The service kinds and place types `word` (folded) names: by the start of a word of their name, in
+    French or in English, or of the words people use for them (OFFER_WORDS)."""
+
+    def names(value, label) -> set[str]:
+        with translation.override("en"):
+            english = str(label)
+        with translation.override("fr"):
+            french = str(label)
+        return set(search.fold(f"{french} {english} {OFFER_WORDS.get(value, '')}").replace("'", " ").split())
+
+    def starts(words) -> bool:
+        return len(word) >= 3 and any(w.startswith(word) for w in words)
+
+    kinds = [value for value, label in Service.Kind.choices if starts(names(value, label))]
+    types = [value for value, label in Place.PlaceType.choices if starts(names(value, label))]
+    return kinds, types
 
 
 def _services(place: Place, kind: str = "") -> list[Service]:

@@ -114,6 +114,11 @@ def test_filters_profile_type_kind_neighbourhood_wheelchair(territory, places):
     ("caf", ["France Services du Crêt de Roch"]),  # a service's name
     ("Élise", ["France Services du Crêt de Roch"]),  # the address, accents folded both ways
     ("piscine", []),
+    # What a service offers, in either language: the fab lab's laser cutter, France Services' procedures.
+    ("laser", ["Fab lab de Jacquard"]),
+    ("démarches", ["France Services du Crêt de Roch"]),
+    ("paperwork", ["France Services du Crêt de Roch"]),
+    ("fab", ["Fab lab de Jacquard"]),  # the place's kind, as its name
 ])
 def test_text_search_ignores_accents_and_case(places, text, expected):
     assert [p.name for p in selectors.place_search(text=text)] == expected

@@ -103,6 +103,10 @@ class WatchItem:
 
 Selector = Callable[[Filters, int], Iterable[WatchItem]]
 
+#: The kinds whose item sums up a day (a project's contributions, a place's bookings of the day): one item per day,
+#: dated by its latest event.
+DAY_AGGREGATES = frozenset({"contributions", "bookings"})
+
 
 @dataclass(frozen=True)
 class Kind:

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import feedgenerator
+from django.utils import feedgenerator, timezone
 from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import get_language
@@ -43,8 +43,11 @@ def _territory_for(request, slug):
 
 
 def atom_id(url: str, item) -> str:
-    """An Atom entry's id is an IRI: the event's words (« de la journée ») percent-encoded, never a space."""
-    return f"{url}#" + quote(f"{item.kind}-{item.event}-{item.date.isoformat()}", safe="-:.+")
+    """An Atom entry's id is an IRI: the event's words (« de la journée ») percent-encoded, never a space.
+    A day's aggregate (a project's contributions of the day) keeps one id all day, its <updated> moving with
+    its latest event, so that a reader updates the entry instead of adding one per contribution."""
+    when = timezone.localdate(item.date).isoformat() if item.kind in watch.DAY_AGGREGATES else item.date.isoformat()
+    return f"{url}#" + quote(f"{item.kind}-{item.event}-{when}", safe="-:.+")
 
 
 @login_required
@@ -237,7 +240,7 @@ def watch_atom(request, token):
         title = clean_text(f"{kind} · {item.title}" + (f" ({item.event})" if item.event else ""))
         feed.add_item(title=title, link=url, unique_id=atom_id(url, item),
                       description=escape(Truncator(clean_text(item.summary)).chars(400)), pubdate=item.date,
-                      categories=[kind])
+                      updateddate=item.date, categories=[kind])
     response = HttpResponse(content_type=feed.content_type)
     response["Cache-Control"] = "private, no-store"
     feed.write(response, "utf-8")

@@ -261,6 +261,14 @@ def test_save_a_watch_read_its_secret_feed_and_revoke_it(client_of, territory, c
     assert len(ids) > 1 and not [i for i in ids if " " in i]  # IRIs: the event's words percent-encoded
     day = SimpleNamespace(kind="place", event="Réservations de la journée", date=timezone.now())
     assert " " not in atom_id("https://alleger.example/lieux/9/", day)
+    assert body.count("<updated>") == len(ids)  # the feed's and each entry's (RFC 4287 §4.1.2)
+    # A day's contributions to a project: one entry all day long, whatever the time of its latest one.
+    morning = timezone.make_aware(datetime.datetime(2026, 12, 5, 9, 0))
+    first, later = (SimpleNamespace(kind="contributions", event="de la journée", date=when)
+                    for when in (morning, morning + datetime.timedelta(hours=5)))
+    assert atom_id("https://alleger.example/projets/x/", first) == atom_id("https://alleger.example/projets/x/", later)
+    tomorrow = SimpleNamespace(kind="contributions", event="de la journée", date=morning + datetime.timedelta(days=1))
+    assert atom_id("https://alleger.example/projets/x/", tomorrow) != atom_id("https://alleger.example/projets/x/", first)
 
     old = saved.token
     client.force_login(cell_member)

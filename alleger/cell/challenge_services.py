@@ -152,6 +152,10 @@ def _slots_refusal(room, names, window, start, end) -> str:
     return message
 
 
+#: The longest workshop (a weekend's hackathon fits; a series of meetings is one workshop per meeting).
+WORKSHOP_MAX = datetime.timedelta(days=3)
+
+
 @transaction.atomic
 def workshop_add(*, challenge: Challenge, actor, held_at: datetime.datetime, place_name: str = "",
                  place_url: str = "", room=None, ends_at: datetime.datetime | None = None,
@@ -171,6 +175,9 @@ def workshop_add(*, challenge: Challenge, actor, held_at: datetime.datetime, pla
                                        "deux."))
     if ends_at is not None and ends_at <= held_at:
         raise Refused("ends_before", _("L'atelier doit finir après son début."))
+    if ends_at is not None and ends_at - held_at > WORKSHOP_MAX:
+        raise Refused("too_long", _("Un atelier dure au plus %(n)d jours : pour une suite de rencontres, ajoutez un "
+                                    "atelier par rencontre.") % {"n": WORKSHOP_MAX.days})
     if participants_count is not None and participants_count < 0:
         raise Refused("invalid", _("Le nombre de participants ne peut pas être négatif."))
     booking = None

@@ -193,12 +193,16 @@ def response_link(request, slug, pk):
             form.add_error("ref", _("Aucun objet de cette nature ne porte ce numéro ou cet identifiant."))
         else:
             try:
-                services.response_link(challenge=challenge, actor=request.user, kind=kind, target=target,
-                                       note=form.cleaned_data["note"])
+                response = services.response_link(challenge=challenge, actor=request.user, kind=kind,
+                                                  target=target, note=form.cleaned_data["note"])
             except Refused as exc:
                 add_refusal(form, exc, "ref")
             else:
-                messages.success(request, _("Réponse ajoutée au défi."))
+                if response.status == ChallengeResponse.Status.PROPOSED:  # what the member holds: four eyes
+                    messages.success(request, _("Réponse proposée au défi : vous la portez, un autre membre de la "
+                                                "cellule ou l'équipe de la plateforme décide de la retenir."))
+                else:
+                    messages.success(request, _("Réponse ajoutée au défi."))
                 return redirect(challenge.get_absolute_url() + "#reponses")
     return challenge_detail(request, slug, pk, forms={"link": form})
 

@@ -147,6 +147,13 @@ def test_a_workshop_is_added_by_the_cell(challenge, cell_member, resident):
     assert challenge.workshops.get() == workshop
     with pytest.raises(Refused):
         services.workshop_add(challenge=challenge, actor=resident, held_at=timezone.now(), place_name="Ici")
+    # Ten years is not a workshop (a weekend's hackathon is): refused, nothing written.
+    with pytest.raises(Refused) as refusal:
+        services.workshop_add(challenge=challenge, actor=cell_member, held_at=timezone.now(), place_name="Ici",
+                              ends_at=timezone.now() + datetime.timedelta(days=3650))
+    assert refusal.value.code == "too_long" and challenge.workshops.count() == 1
+    services.workshop_add(challenge=challenge, actor=cell_member, held_at=timezone.now(), place_name="Hackathon",
+                          ends_at=timezone.now() + datetime.timedelta(days=2))
 
 
 def test_a_person_backing_two_answering_projects_is_one_backer(challenge, territory, cell_member, resident):

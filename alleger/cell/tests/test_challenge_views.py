@@ -162,3 +162,17 @@ def test_a_kit_s_uses_in_english_with_their_plurals(client, challenge):
     page = text(client.get(challenge.get_absolute_url()))
     assert "2 interventions done with this kit, 1 planned in the territory since the challenge began" in page
     assert "(s)" not in page
+
+
+def test_linking_what_one_holds_says_it_is_only_proposed(client, challenge):
+    """Four eyes: Rémi links his own kit, it is proposed, and the page says so rather than « ajoutée »."""
+    from alleger.kits.models import Kit
+
+    remi = demo_person("remi")
+    kit = Kit.objects.filter(author=remi, status="published").exclude(challenge_responses__challenge=challenge).first()
+    client.force_login(remi)
+    response = client.post(reverse("cell:response_link", args=["saint-etienne", challenge.pk]),
+                           {"kind": "kit", "ref": kit.slug, "note": ""}, follow=True)
+    assert challenge.responses.get(kit=kit).status == "proposed"
+    page = text(response)
+    assert "Réponse proposée au défi : vous la portez" in page and "Réponse ajoutée au défi" not in page

@@ -217,7 +217,7 @@ def test_a_resident_adds_a_photo_without_its_metadata(client_of, resident, terri
     assert photo.uploaded_by == resident
     with Image.open(photo.image.path) as stored:
         assert "Appareil secret" not in str(dict(stored.getexif()))
-    assert 'alt="Le tilleul"' in client.get(asset.get_absolute_url()).text
+    assert "<figcaption>Le tilleul</figcaption>" in client.get(asset.get_absolute_url()).text
 
 
 def test_a_visitor_cannot_propose_nor_add_photos(client, territory):

@@ -65,7 +65,7 @@ def test_the_page_shows_the_images_under_the_steps_and_the_api_lists_them(client
     services.kit_image_add(kit=kit, actor=kit.author, image=jpeg(), alt="Arroser chaque semaine", step=3)
     page = client.get(kit.get_absolute_url()).text
     steps = page.index('id="section-steps"')
-    assert page.index('alt="Arroser chaque semaine"') > steps
+    assert page.index("Arroser chaque semaine</figcaption>") > steps  # described by its caption
     assert "Étape 3 — Arroser chaque semaine" in page
     images = client.get(f"/api/v1/kits/{kit.slug}").json()["images"]
     assert [(i["alt"], i["step"]) for i in images] == [("Arroser chaque semaine", 3)]

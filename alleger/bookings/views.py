@@ -97,6 +97,8 @@ def resource_detail(request, pk, *, form=None, series_form=None, waitlist_offer=
         "training_valid": training_valid,
         # One-click slots for who may book them now; the form stays for everyone (and says why not).
         "quick_book": can_book and (not resource.training_id or training_valid),
+        # A slot starting before this no longer cancels online once booked: the grid says so before the click.
+        "cancel_limit": timezone.now() + dt.timedelta(hours=resource.cancel_hours),
         "week_shown": week, "last_week": weeks - 1, "previous_week": week - 1, "next_week": week + 1,
         "first_day": timezone.localtime(since).date(),
         "last_day": timezone.localtime(since).date() + dt.timedelta(days=days_shown - 1),

@@ -2,6 +2,7 @@
 the manager's page, trainings, occupancy, the place and profile sections."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.template.loader import render_to_string
@@ -62,6 +63,26 @@ def test_the_grid_pages_through_the_weeks_of_the_booking_window(client, room, re
     assert "Semaine suivante" not in last and "Semaine précédente" in last
     for bad in ("-1", "abc", "1e9", "٣"):
         assert "Créneaux des sept prochains jours" in client.get(room.get_absolute_url(), {"semaine": bad}).content.decode()
+
+
+def test_a_slot_that_would_no_longer_cancel_online_says_so_before_it_is_booked(client_of, room, resident):
+    """Cancelled online up to 24 h before: a slot starting sooner is marked on its button."""
+    page = client_of(resident).get(room.get_absolute_url()).content.decode()
+    buttons = re.findall(r'<button type="submit" class="slot-button">(.*?)</button>', page, re.S)
+    limit = timezone.now() + dt.timedelta(hours=24)
+    marked = [b for b in buttons if "non annulable en ligne" in b]
+    assert marked and len(marked) < len(buttons)
+    for button in buttons:
+        start = re.search(r"(\d\d):(\d\d)–", button)
+        day = re.search(r'<span class="visually-hidden"> (.*?)</span>', button).group(1)
+        assert ("non annulable en ligne" in button) == any(
+            date_format(timezone.localtime(s.start), "l j F") == day and timezone.localtime(s.start).strftime("%H:%M")
+            == start.group(0)[:-1] and s.start < limit for s in _slots(room))
+
+
+def _slots(room):
+    from alleger.bookings import selectors
+    return selectors.slot_grid(room, days=7)
 
 
 def test_the_grid_tells_a_booked_slot_from_the_changeover_time_around_it(client, room, resident):

@@ -165,3 +165,15 @@ def managed_resources(user):
         Q(place__operator__memberships__user=user)
         | Q(place__territory__roles__user=user, place__territory__roles__role=TerritoryRole.Role.MODERATOR)
     ).distinct().order_by("place__name", "name")
+
+
+def stranded_bookings(resource: Resource, *, now: dt.datetime | None = None) -> list[Booking]:
+    """The bookings to come that the resource's rules no longer hold: outside its opening hours (a closed
+    day added, hours cut) or on a resource that is no longer bookable. They stay confirmed until someone
+    decides: the manager is told, with each one, to warn the person or cancel it."""
+    now = now or timezone.now()
+    coming = list(Booking.objects.filter(resource=resource, status__in=ACTIVE, start__gte=now)
+                  .select_related("user").order_by("start", "pk"))
+    if not resource.active:
+        return coming
+    return [b for b in coming if slots.window_of(resource.opening_hours, b.start, b.end) is None]

@@ -10,10 +10,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alleger.core import charts
 from alleger.core.forms import add_refusal
+from alleger.core.grammar import date_format
+from alleger.core.templatetags.alleger import semicolon
 from alleger.organisations.models import Organisation
 from alleger.places import selectors as place_selectors
 from alleger.places.models import Place
@@ -399,6 +402,18 @@ def resource_edit(request, place_pk, pk=None):
             add_refusal(form, exc)
         else:
             messages.success(request, _("La ressource « %(name)s » est enregistrée.") % {"name": resource.name})
+            stranded = selectors.stranded_bookings(resource)
+            if stranded:
+                messages.warning(request, ngettext(
+                    "Une réservation à venir n'est plus dans ses horaires ou n'est plus réservable : %(list)s. Elle "
+                    "reste confirmée : prévenez la personne, ou annulez-la depuis la réservation (elle en sera "
+                    "prévenue par courriel).",
+                    "%(n)d réservations à venir ne sont plus dans ses horaires ou ne sont plus réservables : "
+                    "%(list)s. Elles restent confirmées : prévenez les personnes, ou annulez-les depuis chaque "
+                    "réservation (elles en seront prévenues par courriel).", len(stranded)) % {
+                    "n": len(stranded), "list": (semicolon() + " ").join(
+                        f"{date_format(timezone.localtime(b.start), 'l j F, H:i')} ({b.user.public_name})"
+                        for b in stranded[:10]) + (" …" if len(stranded) > 10 else "")})
             return redirect("bookings:manage", place_pk=place.pk)
     return render(request, "bookings/resource_form.html", {"place": place, "resource": resource, "form": form})
 

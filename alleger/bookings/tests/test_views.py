@@ -311,6 +311,28 @@ def test_a_place_manager_adds_and_changes_a_resource_audited_and_bad_hours_are_r
                 .order_by("pk")) == ["resource.create", "resource.change"]
     assert "Salle du jardin" in client.get(f"/reservations/lieux/{place.pk}/gestion/").content.decode()
 
+    # Closed on the day someone booked: the booking stays, and the manager is told which one to deal with.
+    booked = services.booking_create(resource=resource, user=UserFactory(display_name="Odile"),
+                                     start=_next_weekday(10), end=_next_weekday(11))
+    closed_day = timezone.localtime(booked.start).strftime("%b %d").replace(" 0", " ")
+    response = client.post(f"/reservations/lieux/{place.pk}/ressources/{resource.pk}/modifier/",
+                           {**fields, "capacity": 6, "opening_hours": f"Mo-Fr 09:00-18:00; {closed_day} off"},
+                           follow=True)
+    page = response.content.decode().replace("&#x27;", "'")
+    assert "Une réservation à venir n'est plus dans ses horaires" in page and "(Odile)" in page
+    assert Booking.objects.get(pk=booked.pk).status == Status.CONFIRMED
+    # A change that leaves every booking in its hours says nothing of the kind.
+    response = client.post(f"/reservations/lieux/{place.pk}/ressources/{resource.pk}/modifier/",
+                           {**fields, "capacity": 6}, follow=True)
+    assert "n'est plus dans ses horaires" not in response.content.decode().replace("&#x27;", "'")
+
+
+def _next_weekday(hour):
+    day = timezone.localdate() + dt.timedelta(days=2)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
 
 def test_a_place_cancels_with_a_reason_the_person_is_told_and_past_the_deadline_no_button_lies(
         client_of, room, resident, org_member, django_capture_on_commit_callbacks, mailoutbox):

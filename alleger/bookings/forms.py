@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alleger.core.forms import EurosField
+
 from .models import Resource
 from .services import MAX_WEEKS
 
@@ -76,6 +78,23 @@ class ResourceForm(forms.ModelForm):
                   "buffer_minutes", "book_ahead_days", "min_notice_minutes", "cancel_hours", "max_future_bookings",
                   "pricing", "price_cents", "training", "active"]
 
+    #: Typed in euros (« 25 », « 12,50 »), kept in cents; a manager typing 25 meant 25 €, not 0,25 €.
+    price_cents = EurosField(label=_("Prix par créneau (en euros)"), min_cents=0, max_cents=1_000_000,
+                             required=False, help_text=_("Pour une ressource payante ; réglé sur place."))
+
     def __init__(self, *args, place, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["training"].queryset = place.trainings.order_by("name")
+
+    def clean_price_cents(self):
+        return self.cleaned_data.get("price_cents") or 0
+
+    def clean(self):
+        data = super().clean()
+        pricing, price = data.get("pricing"), data.get("price_cents")
+        if pricing == Resource.Pricing.PAID and price == 0:
+            self.add_error("price_cents", _("Une ressource payante a un prix : donnez-le, ou choisissez « Gratuit »."))
+        elif pricing == Resource.Pricing.FREE and price:
+            self.add_error("price_cents", _("Une ressource gratuite n'a pas de prix : laissez-le vide, ou choisissez "
+                                            "« Payant »."))
+        return data

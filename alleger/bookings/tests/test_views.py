@@ -311,6 +311,18 @@ def test_a_place_manager_adds_and_changes_a_resource_audited_and_bad_hours_are_r
                 .order_by("pk")) == ["resource.create", "resource.change"]
     assert "Salle du jardin" in client.get(f"/reservations/lieux/{place.pk}/gestion/").content.decode()
 
+    # The price is typed in euros: « 25 » is 25 €, and a paid resource has a price, a free one none.
+    edit = f"/reservations/lieux/{place.pk}/ressources/{resource.pk}/modifier/"
+    for pricing, price, error in (("paid", "0", "Une ressource payante a un prix"),
+                                  ("free", "5", "Une ressource gratuite n'a pas de prix")):
+        refused = client.post(edit, {**fields, "pricing": pricing, "price_cents": price})
+        assert refused.status_code == 200 and error in refused.content.decode().replace("&#x27;", "'")
+    assert client.post(edit, {**fields, "capacity": 6, "pricing": "paid", "price_cents": "25"}).status_code == 302
+    resource.refresh_from_db()
+    assert (resource.pricing, resource.price_cents) == ("paid", 2500)
+    assert 'value="25"' in client.get(edit).content.decode()
+    fields = {**fields, "pricing": "paid", "price_cents": "25"}
+
     # Closed on the day someone booked: the booking stays, and the manager is told which one to deal with.
     booked = services.booking_create(resource=resource, user=UserFactory(display_name="Odile"),
                                      start=_next_weekday(10), end=_next_weekday(11))

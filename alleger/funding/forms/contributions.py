@@ -5,12 +5,13 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from alleger.core import numbers
+from alleger.core.forms import EurosField
 from alleger.core.templatetags.alleger import euros
 from alleger.organisations.models import Organisation
 
 from ..models import Contribution, Offer, Project, Support
 from ..providers import CARD_OK, enabled_providers
-from .fields import EurosField, _idempotency_field
+from .fields import _idempotency_field
 
 
 class RadioSelect(forms.RadioSelect):

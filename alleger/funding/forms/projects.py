@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from alleger.core import numbers
+from alleger.core.forms import EurosField, euros_for_input
 from alleger.core.location import LocationField, Point
 from alleger.core.numbers import IntegerField
 from alleger.core.templatetags.alleger import euros, semicolon
@@ -13,7 +14,7 @@ from alleger.territories.models import Territory
 
 from ..models import Call, Need, Project, Theme
 from ..services.projects import Decision
-from .fields import EurosField, _markdown_help, euros_for_input
+from .fields import _markdown_help
 
 # --- listing ------------------------------------------------------------------
 

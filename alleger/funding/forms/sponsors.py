@@ -3,12 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from alleger.core.forms import EurosField
 from alleger.core.numbers import IntegerField
 from alleger.organisations.models import Organisation
 from alleger.territories.models import Territory
 
 from ..models import MatchingPool, Theme
-from .fields import EurosField, _idempotency_field
+from .fields import _idempotency_field
 
 
 class PoolForm(forms.Form):

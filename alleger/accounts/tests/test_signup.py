@@ -172,3 +172,19 @@ def test_a_person_who_signs_up_in_english_gets_the_e_mails_in_english(client, ma
 def test_the_sign_up_button_says_what_it_does_in_french(client, translated):  # noqa: F811
     body = client.get("/accounts/signup/").content.decode()
     assert "Créer un compte" in body and "Création de compte" not in body
+
+
+def test_an_account_without_a_language_takes_the_one_it_logs_in_with(client, resident, password, settings):
+    """Made before sign-up stored it: its e-mails came in French to someone who reads English."""
+    resident.preferred_language = ""
+    resident.save(update_fields=["preferred_language"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert client.post("/accounts/login/", {"login": resident.email, "password": password}).status_code == 302
+    resident.refresh_from_db()
+    assert resident.preferred_language == "en"
+    # A language the person chose stays theirs, whatever they browse in.
+    client.logout()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    client.post("/accounts/login/", {"login": resident.email, "password": password})
+    resident.refresh_from_db()
+    assert resident.preferred_language == "en"

@@ -67,7 +67,7 @@ def challenge_detail(request, slug, pk, *, forms=None):
         "territory": challenge.territory,
         "challenge": challenge,
         "neighbourhoods": list(challenge.neighbourhoods.order_by("name")),
-        "workshops": list(challenge.workshops.select_related("room__place")),
+        "workshops": list(challenge.workshops.select_related("room__place", "booking")),
         "accepted": [r for r in items if r.status == "accepted"],
         "pending": [r for r in items if r.status == "proposed"],
         "declined": [r for r in items if r.status == "declined"],

@@ -283,6 +283,7 @@ def place_section(request, place) -> dict | None:
     now = timezone.now()
     workshops = list(Workshop.objects.filter(room__place=place, held_at__gte=now,
                                              challenge__status__in=(Challenge.Status.OPEN, Challenge.Status.CLOSED))
+                     .exclude(booking__status="cancelled")  # the room is no longer held for it
                      .select_related("challenge__territory", "room").order_by("held_at", "pk")[:10])
     answered = list(Challenge.objects.filter(responses__place=place, responses__status=ChallengeResponse.Status.ACCEPTED)
                     .exclude(status=Challenge.Status.DRAFT).select_related("territory").order_by("-starts_on", "pk"))

@@ -248,6 +248,12 @@ class Workshop(models.Model):
         return f"{self.challenge_id} {self.held_at:%Y-%m-%d} {self.place_label}"
 
     @property
+    def room_released(self) -> bool:
+        """Its room's booking was cancelled (by the place, or from the booking's page): the room is no longer
+        held for it, whatever the workshop still says."""
+        return self.booking_id is not None and self.booking.status == "cancelled"
+
+    @property
     def place_label(self) -> str:
         return str(self.room.place) if self.room_id else self.place_name
 

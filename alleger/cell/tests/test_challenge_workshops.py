@@ -244,3 +244,19 @@ def test_the_place_page_lists_the_coming_workshops_of_public_challenges(client, 
     assert "Ateliers à venir dans ce lieu" in page
     assert f'href="{challenge.get_absolute_url()}#atelier-{coming.pk}"' in page
     assert "Encore secret" not in page  # a draft's workshop is the cell's business
+
+
+def test_a_workshop_whose_room_booking_is_cancelled_says_so_and_invites_no_one_there(client, challenge,
+                                                                                       cell_member, room):
+    from alleger.bookings.services import booking_cancel
+    from alleger.cell.watch_services import invitable_workshops
+
+    workshop = services.workshop_add(challenge=challenge, actor=cell_member, room=room, held_at=at(5, 18),
+                                     ends_at=at(5, 20))
+    assert list(invitable_workshops(challenge.territory)) == [workshop]
+    booking_cancel(booking=workshop.booking, actor=cell_member)
+    page = client.get(challenge.get_absolute_url()).content.decode().replace("&#x27;", "'")
+    assert "la réservation de la salle a été annulée : lieu à confirmer" in page
+    assert list(invitable_workshops(challenge.territory)) == []
+    place_page = client.get(room.place.get_absolute_url()).content.decode().replace("&#x27;", "'")
+    assert "un atelier du défi « Moins de biodéchets »" not in place_page

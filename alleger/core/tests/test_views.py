@@ -87,3 +87,16 @@ def test_the_base_template_is_accessible(client):
     assert '<main id="contenu"' in body
     assert 'role="banner"' in body and 'role="contentinfo"' in body
     assert '<label for="language-select">' in body
+
+
+@pytest.mark.django_db
+def test_after_a_form_sent_back_with_errors_the_language_switch_returns_to_the_form_s_page(client, resident):
+    """The address a form posts to may answer only POST (a 405 once switched): back to the page it was on."""
+    client.force_login(resident)
+    page = client.post("/lieux/proposer/", {}, HTTP_REFERER="http://testserver/lieux/proposer/").content.decode()
+    form = page.split('class="language-switch"', 1)[1].split("</form>", 1)[0]
+    assert 'name="next" type="hidden" value="http://testserver/lieux/proposer/"' in form
+    back = client.get("/langue/", {"language": "en", "next": "http://testserver/lieux/proposer/"})
+    assert back.status_code == 302 and client.get(back["Location"]).status_code == 200
+    page = client.get("/organisations/").content.decode()
+    assert 'value="/organisations/"' in page.split('class="language-switch"', 1)[1].split("</form>", 1)[0]

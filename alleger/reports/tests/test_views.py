@@ -227,6 +227,9 @@ def test_the_report_page_shows_a_small_map_with_a_text_alternative(client, categ
     assert "Place Jacquard · <a href=\"https://www.openstreetmap.org/?mlat=45.44&amp;mlon=4.39#map=17/45.44/4.39\"" in page
     unlocated = make_report(category=category, lat=None, lon=None, address="Gare", attributes={"panne": "freins"})
     assert "data-map" not in client.get(f"/signalements/{unlocated.pk}/").content.decode()
+    # Without an address, the place in words says where the point is (the map needs JavaScript).
+    pinned = make_report(category=category, lat=45.43971, lon=4.38725, attributes={"panne": "freins"})
+    assert "un point sur la carte (45.43971, 4.38725)" in client.get(f"/signalements/{pinned.pk}/").content.decode()
 
 
 def test_a_reporter_may_show_their_name(client, resident, category):

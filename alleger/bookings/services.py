@@ -352,6 +352,24 @@ def booking_cancel(*, booking: Booking, actor, reason: str = "", now: dt.datetim
     return booking
 
 
+def series_cancel(*, series: Series, actor, now: dt.datetime | None = None) -> tuple[int, list[Booking]]:
+    """The person who booked a series cancels its dates to come at once: each one still cancellable online
+    (before its deadline) is cancelled and its slot offered to the waitlist. Returns how many were, and the
+    dates kept because it is too late for them (the person warns the place)."""
+    now = _now(now)
+    if actor.pk != series.user_id:
+        raise Refused("forbidden", _("Seule la personne qui a réservé la série l'annule."), status=403)
+    cancelled, kept = 0, []
+    for booking in series.bookings.filter(status__in=(Status.HELD, Status.CONFIRMED), start__gt=now).order_by(
+            "start").select_related("resource__place"):
+        if booking.status == Status.CONFIRMED and now > cancel_until(booking):
+            kept.append(booking)
+            continue
+        booking_cancel(booking=booking, actor=actor, now=now)
+        cancelled += 1
+    return cancelled, kept
+
+
 def booking_check_in(*, booking: Booking, actor, now: dt.datetime | None = None) -> Booking:
     now = _now(now)
     if not (booking.start - CHECK_IN_EARLY <= now < booking.end):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("ressources/<int:pk>/attente/", views.resource_waitlist, name="waitlist"),
     path("ressources/<int:pk>/recurrente/", views.resource_series, name="series"),
     path("series/<int:pk>/", views.series_detail, name="series_detail"),
+    path("series/<int:pk>/annuler/", views.series_cancel, name="series_cancel"),
     path("ressources/<int:pk>/disponibilites.ics", views.resource_feed, name="resource_feed"),
     path("mes-reservations/", views.mine, name="mine"),
     path("attente/<int:pk>/quitter/", views.waitlist_leave, name="waitlist_leave"),

@@ -193,10 +193,33 @@ def series_detail(request, pk):
                                                                        series.resource.place):
         raise Http404
     conflicts = [{**c, "day": dt.date.fromisoformat(c["date"])} for c in series.conflicts]
+    bookings = list(series.bookings.order_by("start"))
+    now = timezone.now()
     return render(request, "bookings/series.html", {
-        "series": series, "resource": series.resource, "conflicts": conflicts,
-        "bookings": list(series.bookings.order_by("start")),
+        "series": series, "resource": series.resource, "conflicts": conflicts, "bookings": bookings,
+        "coming": sum(b.status in (Status.HELD, Status.CONFIRMED) and b.start > now for b in bookings),
     })
+
+
+@login_required
+@require_POST
+def series_cancel(request, pk):
+    series = get_object_or_404(Series, pk=pk, user=request.user)
+    try:
+        cancelled, kept = services.series_cancel(series=series, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("bookings:series_detail", pk=series.pk)
+    message = ngettext("%(n)d date annulée ; son créneau est proposé à la liste d'attente.",
+                       "%(n)d dates annulées ; leurs créneaux sont proposés à la liste d'attente.", cancelled) % {
+        "n": cancelled}
+    if kept:
+        message += " " + ngettext(
+            "Trop tard pour annuler en ligne %(list)s : prévenez le lieu.",
+            "Trop tard pour annuler en ligne %(list)s : prévenez le lieu.", len(kept)) % {
+            "list": (semicolon() + " ").join(date_format(timezone.localtime(b.start), "l j F, H:i") for b in kept)}
+    messages.success(request, message)
+    return redirect("bookings:series_detail", pk=series.pk)
 
 
 def resource_feed(request, pk):

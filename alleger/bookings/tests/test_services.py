@@ -239,6 +239,18 @@ def test_a_series_is_confirmed_in_one_e_mail_with_the_dates_it_could_not_book(
     assert series.get_absolute_url() in message.body
 
 
+def test_a_series_is_cancelled_at_once_but_for_the_dates_too_close_to_cancel_online(room, org_member, resident):
+    series = services.series_book(resource=room, user=org_member, start=at(1, 18), end=at(1, 20), weeks=3,
+                                  title="Chorale", now=NOW)
+    refused("forbidden", services.series_cancel, series=series, actor=resident, now=NOW)
+    # The first date starts in 33 hours, the deadline is 24 hours: at its 10th hour, the first is too late.
+    later = at(1, 18) - dt.timedelta(hours=10)
+    cancelled, kept = services.series_cancel(series=series, actor=org_member, now=later)
+    assert cancelled == 2 and [b.start for b in kept] == [at(1, 18)]
+    assert [b.status for b in series.bookings.order_by("start")] == [Status.CONFIRMED, Status.CANCELLED,
+                                                                       Status.CANCELLED]
+
+
 def test_a_series_cannot_start_in_the_past(room, org_member):
     refused("too_late", services.series_book, resource=room, user=org_member, start=at(-7, 18), end=at(-7, 20),
             weeks=4, title="Chorale", now=NOW)

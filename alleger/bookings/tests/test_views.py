@@ -151,6 +151,15 @@ def test_a_recurring_booking_lists_its_conflicts(client_of, room, resident, org_
     conflict = timezone.localtime(tomorrow(18) + dt.timedelta(weeks=2)).date()
     assert date_format(conflict, "l j F Y") in page and conflict.isoformat() not in page  # a date in words
     assert client_of(UserFactory()).get(response["Location"]).status_code == 404  # not someone else's
+    assert client_of(UserFactory()).post(f"/reservations/series/{series.pk}/annuler/").status_code == 404
+
+    # Its dates to come are cancelled in one go from its page (the first may be too close: it stays, named).
+    assert "Annuler les 3 dates à venir" in page
+    member = client_of(org_member)
+    done = member.post(f"/reservations/series/{series.pk}/annuler/", follow=True).content.decode()
+    assert "annulées ; leurs créneaux sont proposés à la liste d'attente" in done.replace('&#x27;', "'")
+    assert not series.bookings.filter(status=Status.CONFIRMED, start__gt=tomorrow(18)).exists()
+    assert "Annuler les 3 dates à venir" not in done
 
     # A series none of whose dates can be booked is a refusal on the form, and nothing is kept
     taken = {f"serie-{k}": v for k, v in slot_post(tomorrow(18) + dt.timedelta(weeks=2)).items()}

@@ -18,6 +18,7 @@ from alleger.core.forms import add_refusal
 from alleger.core.grammar import date_format
 from alleger.core.templatetags.alleger import semicolon
 from alleger.organisations.models import Organisation
+from alleger.organisations.rules import belongs_to
 from alleger.places import selectors as place_selectors
 from alleger.places.models import Place
 
@@ -188,9 +189,11 @@ def resource_series(request, pk):
 
 @login_required
 def series_detail(request, pk):
-    series = get_object_or_404(Series.objects.select_related("resource__place"), pk=pk)
-    if series.user_id != request.user.pk and not request.user.has_perm("bookings.manage_place",
-                                                                       series.resource.place):
+    series = get_object_or_404(Series.objects.select_related("resource__place", "organisation"), pk=pk)
+    # The person who booked it, the place's managers, and the members of the group it was booked for.
+    if (series.user_id != request.user.pk
+            and not request.user.has_perm("bookings.manage_place", series.resource.place)
+            and not (request.user.is_authenticated and belongs_to(request.user, series.organisation_id))):
         raise Http404
     conflicts = [{**c, "day": dt.date.fromisoformat(c["date"])} for c in series.conflicts]
     bookings = list(series.bookings.order_by("start"))

@@ -21,7 +21,7 @@ from alleger.bookings.models import (
 )
 from alleger.core import sections
 from alleger.core.grammar import date_format
-from alleger.testing.factories import UserFactory
+from alleger.testing.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +152,13 @@ def test_a_recurring_booking_lists_its_conflicts(client_of, room, resident, org_
     assert date_format(conflict, "l j F Y") in page and conflict.isoformat() not in page  # a date in words
     assert client_of(UserFactory()).get(response["Location"]).status_code == 404  # not someone else's
     assert client_of(UserFactory()).post(f"/reservations/series/{series.pk}/annuler/").status_code == 404
+    # The group it was booked for sees it (its other members too); cancelling stays the booker's.
+    fellow = UserFactory()
+    MembershipFactory(organisation=organisation, user=fellow)
+    assert "pour " + organisation.name in client_of(fellow).get(response["Location"]).content.decode().replace(
+        "&#x27;", "'")
+    assert client_of(fellow).post(f"/reservations/series/{series.pk}/annuler/").status_code == 404
+    assert series.bookings.filter(status=Status.CONFIRMED).count() == 3
 
     # Its dates to come are cancelled in one go from its page (the first may be too close: it stays, named).
     assert "Annuler les 3 dates à venir" in page

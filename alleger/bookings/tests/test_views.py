@@ -56,7 +56,7 @@ def test_the_grid_pages_through_the_weeks_of_the_booking_window(client, room, re
     first = timezone.localdate() + dt.timedelta(days=14)
     assert f"Créneaux du {date_format(first, 'l j F')} au {date_format(first + dt.timedelta(days=6), 'l j F')}" in week
     day = week.split(f"<h3>{date_format(later, 'l j F')}</h3>")[1].split("<h3>")[0]
-    assert "10:00–11:00 · complet" in day and "11:00–12:00" in day
+    assert "10:00–11:00 · réservé" in day and "11:00–12:00" in day  # one booking at a time: not « complet »
     assert 'href="?semaine=1#creneaux-titre"' in week and 'href="?semaine=3#creneaux-titre"' in week
     # The last week (day 56 to 61) has no « next »; anything else shows the nearest week there is.
     last = client.get(room.get_absolute_url(), {"semaine": "99"}).content.decode()
@@ -91,7 +91,7 @@ def test_the_grid_tells_a_booked_slot_from_the_changeover_time_around_it(client,
     day = page.split(f"<h3>{date_format(timezone.localdate(tomorrow(14)), 'l j F')}</h3>")[1].split("<h3>")[0]
     rows = {line.split(" · ")[0].split(">")[-1]: line.split(" · ")[1] for line in day.splitlines()
             if line.strip().startswith("<span>") and " · " in line}
-    assert rows["14:00–15:00"].startswith("complet")
+    assert rows["14:00–15:00"].startswith("réservé")
     assert rows["15:00–16:00"].startswith("indisponible (battement de 15 min)")
     assert rows["13:00–14:00"].startswith("indisponible (battement de 15 min)")
     assert rows["16:00–17:00"].startswith("libre")

@@ -108,6 +108,9 @@ def gunicorn_args(app: str, host: str, port: int, workers: int) -> list[str]:
 def serve(host: str, port: int, workers: int | None = None) -> None:
     """Replace this process with gunicorn serving the WSGI application."""
     workers = workers or int(os.environ.get("WEB_CONCURRENCY", "3"))
+    # The rate limits' table without Redis (settings.CACHES): `migrate` makes it, but a deployment that drops
+    # REDIS_URL and restarts without migrating would refuse every login. Idempotent, and nothing with Redis.
+    _django("createcachetable")
     args = gunicorn_args("alleger.wsgi:application", host, port, workers)
     os.execvp(sys.executable, [sys.executable, "-m", *args])
 

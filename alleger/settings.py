@@ -251,7 +251,9 @@ if REDIS_URL:
               for alias in ("default", "pages")}
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "alleger_cache"}
+        # Django's cull would forget a third of the live counts past MAX_ENTRIES (300 by default).
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "alleger_cache",
+                    "OPTIONS": {"MAX_ENTRIES": 100_000}}
         if SHARED_CACHE == "database" else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
     }

@@ -21,7 +21,13 @@ def _remember_language(sender, request, user, **kwargs):
 
     if user.preferred_language or request is None:
         return
-    language = translation.get_language_from_request(request)
+    # The cookie of the language switch, else the browser's first language we speak; never the site's
+    # default taken for a choice.
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if language not in dict(settings.LANGUAGES):
+        header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+        spoken = [code.split("-")[0] for code, _q in translation.trans_real.parse_accept_lang_header(header)]
+        language = next((code for code in spoken if code in dict(settings.LANGUAGES)), None)
     if language in dict(settings.LANGUAGES):
         type(user).objects.filter(pk=user.pk, preferred_language="").update(preferred_language=language)
         user.preferred_language = language

@@ -45,10 +45,12 @@ class Slot:
         return self.free > 0
 
 
-def slot_grid(resource: Resource, *, since: dt.datetime | None = None, days: int = 14) -> list[Slot]:
-    """Each slot of the coming `days` days with its free seats (capacity minus the peak held)."""
+def slot_grid(resource: Resource, *, since: dt.datetime | None = None, days: int = 14,
+              until: dt.datetime | None = None) -> list[Slot]:
+    """Each slot of the coming `days` days (or until `until`) with its free seats (capacity minus the peak
+    held)."""
     since = since or timezone.now()
-    until = since + dt.timedelta(days=min(days, resource.book_ahead_days + 1))
+    until = until or since + dt.timedelta(days=min(days, resource.book_ahead_days + 1))
     grid = slots.slots(resource.opening_hours, resource.slot_minutes, since, until)
     if not grid:
         return []

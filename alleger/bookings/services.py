@@ -365,7 +365,10 @@ def series_cancel(*, series: Series, actor, now: dt.datetime | None = None) -> t
         if booking.status == Status.CONFIRMED and now > cancel_until(booking):
             kept.append(booking)
             continue
-        booking_cancel(booking=booking, actor=actor, now=now)
+        try:
+            booking_cancel(booking=booking, actor=actor, now=now)
+        except Refused:  # cancelled meanwhile (another tab, the place): nothing left to do for it
+            continue
         cancelled += 1
     return cancelled, kept
 

@@ -69,8 +69,10 @@ def resource_detail(request, pk, *, form=None, series_form=None, waitlist_offer=
     if not user.has_perm("bookings.view_resource", resource):
         raise Http404
     can_book = user.has_perm("bookings.book_resource", resource)
-    week, weeks, since, days_shown = _week_shown(request, resource)
-    grid = selectors.slot_grid(resource, since=since, days=days_shown)
+    week, weeks, since, until = _week_shown(request, resource)
+    # Only what may be booked: a slot starting past the booking window would be refused (too_early).
+    horizon = timezone.now() + dt.timedelta(days=resource.book_ahead_days)
+    grid = [s for s in selectors.slot_grid(resource, since=since, until=until) if s.start <= horizon]
     days = {}
     for slot in grid:
         days.setdefault(timezone.localtime(slot.start).date(), []).append(slot)
@@ -105,23 +107,22 @@ def resource_detail(request, pk, *, form=None, series_form=None, waitlist_offer=
         "cancel_limit": timezone.now() + dt.timedelta(hours=resource.cancel_hours),
         "week_shown": week, "last_week": weeks - 1, "previous_week": week - 1, "next_week": week + 1,
         "first_day": timezone.localtime(since).date(),
-        "last_day": timezone.localtime(since).date() + dt.timedelta(days=days_shown - 1),
+        "last_day": timezone.localtime(until - dt.timedelta(microseconds=1)).date(),
     }, status=status)
 
 
 def _week_shown(request, resource: Resource):
-    """Which week of the booking window the page shows (`?semaine=N`, 0 for the seven days from now; anything
-    else is the nearest week there is), the number of weeks, and when and for how many days its grid runs."""
+    """Which week of the booking window the page shows (`?semaine=N`: 0 for today and the six days after,
+    then each next seven days; anything else is the nearest week there is), how many there are, and the
+    instants its grid runs between (from now, for the first; from midnight, for the others)."""
     now = timezone.now()
     weeks = resource.book_ahead_days // GRID_DAYS + 1
     raw = request.GET.get("semaine", "")
     week = min(max(int(raw), 0), weeks - 1) if raw.isascii() and raw.isdigit() and len(raw) < 4 else 0
-    if week == 0:
-        return 0, weeks, now, GRID_DAYS
-    start_day = timezone.localdate(now) + dt.timedelta(days=GRID_DAYS * week)
-    since = timezone.make_aware(dt.datetime.combine(start_day, dt.time()))
-    horizon = now + dt.timedelta(days=resource.book_ahead_days + 1)
-    return week, weeks, since, max(1, min(GRID_DAYS, (horizon - since).days + 1))
+    first = timezone.localdate(now) + dt.timedelta(days=GRID_DAYS * week)
+    start = timezone.make_aware(dt.datetime.combine(first, dt.time()))
+    end = timezone.make_aware(dt.datetime.combine(first + dt.timedelta(days=GRID_DAYS), dt.time()))
+    return week, weeks, max(start, now), end
 
 
 @login_required
@@ -213,15 +214,18 @@ def series_cancel(request, pk):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("bookings:series_detail", pk=series.pk)
-    message = ngettext("%(n)d date annulée ; son créneau est proposé à la liste d'attente.",
-                       "%(n)d dates annulées ; leurs créneaux sont proposés à la liste d'attente.", cancelled) % {
-        "n": cancelled}
+    parts = []
+    if cancelled:
+        parts.append(ngettext("%(n)d date annulée ; son créneau est proposé à la liste d'attente.",
+                              "%(n)d dates annulées ; leurs créneaux sont proposés à la liste d'attente.",
+                              cancelled) % {"n": cancelled})
     if kept:
-        message += " " + ngettext(
-            "Trop tard pour annuler en ligne %(list)s : prévenez le lieu.",
-            "Trop tard pour annuler en ligne %(list)s : prévenez le lieu.", len(kept)) % {
-            "list": (semicolon() + " ").join(date_format(timezone.localtime(b.start), "l j F, H:i") for b in kept)}
-    messages.success(request, message)
+        parts.append(ngettext(
+            "Trop tard pour annuler en ligne la date du %(list)s : prévenez le lieu.",
+            "Trop tard pour annuler en ligne les dates des %(list)s : prévenez le lieu.", len(kept)) % {
+            "list": (semicolon() + " ").join(date_format(timezone.localtime(b.start), "l j F, H:i") for b in kept)})
+    (messages.success if cancelled else messages.warning)(
+        request, " ".join(parts) or _("Aucune date à venir à annuler."))
     return redirect("bookings:series_detail", pk=series.pk)
 
 

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+#: The database's cache table (settings.CACHES without Redis).
+CACHE_TABLE = "alleger_cache"
+
 
 class Config(AppConfig):
     name = "alleger.core"
@@ -20,6 +23,9 @@ class Config(AppConfig):
 
         post_migrate.connect(sync_site, sender=apps.get_app_config("sites"), dispatch_uid="alleger_sync_site")
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="alleger_cache_table")
+        # The rate limits' counts (the database's cache, without Redis) change nothing a page shows: writing
+        # them must not change the data version, which would throw away every shared fragment and map answer.
+        fragments.ignore_table(CACHE_TABLE)
 
 
 def _create_cache_table(sender, using, **kwargs):

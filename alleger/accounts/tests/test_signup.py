@@ -188,3 +188,16 @@ def test_an_account_without_a_language_takes_the_one_it_logs_in_with(client, res
     client.post("/accounts/login/", {"login": resident.email, "password": password})
     resident.refresh_from_db()
     assert resident.preferred_language == "en"
+
+
+def test_a_browser_s_language_we_do_not_speak_is_not_taken_for_a_choice(client, resident, password):
+    resident.preferred_language = ""
+    resident.save(update_fields=["preferred_language"])
+    client.post("/accounts/login/", {"login": resident.email, "password": password}, HTTP_ACCEPT_LANGUAGE="de-DE")
+    resident.refresh_from_db()
+    assert resident.preferred_language == ""
+    client.logout()
+    client.post("/accounts/login/", {"login": resident.email, "password": password},
+                HTTP_ACCEPT_LANGUAGE="de-DE,en-GB;q=0.8")
+    resident.refresh_from_db()
+    assert resident.preferred_language == "en"

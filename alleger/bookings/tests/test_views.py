@@ -58,9 +58,12 @@ def test_the_grid_pages_through_the_weeks_of_the_booking_window(client, room, re
     day = week.split(f"<h3>{date_format(later, 'l j F')}</h3>")[1].split("<h3>")[0]
     assert "10:00–11:00 · réservé" in day and "11:00–12:00" in day  # one booking at a time: not « complet »
     assert 'href="?semaine=1#creneaux-titre"' in week and 'href="?semaine=3#creneaux-titre"' in week
-    # The last week (day 56 to 61) has no « next »; anything else shows the nearest week there is.
+    # The last week (from day 56, up to the 60th: no slot past the window) has no « next »; anything else shows
+    # the nearest week there is.
     last = client.get(room.get_absolute_url(), {"semaine": "99"}).content.decode()
     assert "Semaine suivante" not in last and "Semaine précédente" in last
+    beyond = timezone.localdate() + dt.timedelta(days=61)
+    assert f"<h3>{date_format(beyond, 'l j F')}</h3>" not in last  # past the 60 days: it would be refused
     for bad in ("-1", "abc", "1e9", "٣"):
         assert "Créneaux des sept prochains jours" in client.get(room.get_absolute_url(), {"semaine": bad}).content.decode()
 

@@ -231,3 +231,21 @@ def test_the_log_out_form_of_a_cached_account_menu_carries_a_token_that_logs_out
     response = client.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counting_a_rate_limit_in_the_database_s_cache_changes_no_page(settings):
+    """Without Redis the rate limits are rows of the cache table: a login attempt is not a change of the data
+    (else every attempt would throw away every shared fragment and map answer)."""
+    from django.core.cache import caches
+    from django.core.management import call_command
+
+    from alleger.core.models import DataVersion
+
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                                                      "LOCATION": "alleger_cache"}}
+    call_command("createcachetable", verbosity=0)
+    before = DataVersion.objects.get(pk=1).version
+    caches["default"].set("alleger:ratelimit:test", [1.0], 60)
+    caches["default"].delete("alleger:ratelimit:test")
+    assert DataVersion.objects.get(pk=1).version == before

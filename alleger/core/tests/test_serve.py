@@ -163,3 +163,14 @@ def test_demo_and_build_refuse_to_run_without_the_front_end_packages(settings, t
         (tmp_path / path).mkdir(parents=True)
     cli.collect_static()
     assert collected == [("collectstatic", "--noinput", "--verbosity", "0")]
+
+
+def test_serve_makes_the_rate_limits_table_before_the_server_starts(monkeypatch):
+    """Without Redis the rate limits live in a table: a deployment restarted without `migrate` still has it."""
+    from alleger import cli
+
+    steps = []
+    monkeypatch.setattr(cli, "_django", lambda *argv: steps.append(argv))
+    monkeypatch.setattr(cli.os, "execvp", lambda program, args: steps.append(("exec", args[3])))
+    cli.serve("127.0.0.1", 8000, workers=1)
+    assert steps == [("createcachetable",), ("exec", "alleger.wsgi:application")]

@@ -39,7 +39,7 @@ def test_the_dashboard_shows_the_period_against_the_previous_one(client, territo
     page = text(response)
     assert "Tableau de bord de Villeneuve" in page
     # Computed by the hourly metrics job, not live: the page says so.
-    assert "Ces chiffres sont recalculés toutes les 60 minutes" in page
+    assert "Ces chiffres sont recalculés toutes les heures" in page
     # 15 € in the last 30 days, 10 € in the 30 before: +50 %.
     assert "Argent collecté (net) 15 € 10 € +50 %" in page
     assert "Les Prés 15 € 1 0" in page  # the per-neighbourhood table

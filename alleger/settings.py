@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.sitemaps",
+    "corsheaders",
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",
@@ -148,6 +149,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Cross-origin reads and token writes of the APIs from a browser app elsewhere (CORS_* below), before the
+    # map's shortcut so its answers carry the headers too.
+    "corsheaders.middleware.CorsMiddleware",
     # Answers the public map GeoJSON before the session/auth/CSRF stack (alleger/assets/middleware.py).
     "alleger.assets.middleware.MapMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -173,6 +177,14 @@ MIDDLEWARE = [
 ROOT_URLCONF = "alleger.urls"
 WSGI_APPLICATION = "alleger.wsgi.application"
 SITE_ID = 1
+
+# The JSON API and Open311 may be called from a web page of any origin (a city's own map, a civic-tech app):
+# with a token, never with this site's cookies (no credentials: a browser sends none across origins), so any
+# origin is safe. Pages are not shared.
+CORS_URLS_REGEX = r"^/(api/v1|open311/v2)/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["Retry-After", "WWW-Authenticate", "ETag"]
 
 TEMPLATES = [
     {

@@ -95,3 +95,19 @@ def test_a_cached_page_never_repeats_a_nonce_in_its_header(client, settings):
     assert not set(header_nonces[0]) & set(header_nonces[1])
     _assert_strict(second, "cached /")
 
+
+
+@pytest.mark.django_db
+def test_the_apis_answer_a_web_page_of_another_origin_but_never_with_this_site_s_cookies(client):
+    origin = {"HTTP_ORIGIN": "https://carte.ville.example"}
+    for path in ("/api/v1/territories", "/open311/v2/services.json"):
+        response = client.get(path, **origin)  # an answer or an error: the page elsewhere must read either
+        assert response["Access-Control-Allow-Origin"] == "*", path
+        assert "Access-Control-Allow-Credentials" not in response
+    # A token write is preflighted: the browser may send Authorization and JSON.
+    preflight = client.options("/api/v1/reports", HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+                               HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type", **origin)
+    assert preflight.status_code == 200 and "authorization" in preflight["Access-Control-Allow-Headers"]
+    # The map's shortcut answers with the header too; the pages never do.
+    assert client.get("/api/v1/assets.geojson?bbox=4.38,45.43,4.39,45.44", **origin)["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in client.get("/organisations/", **origin)

@@ -440,8 +440,10 @@ def test_the_middleware_answers_before_the_session_and_language_stack(client, te
     client.force_login(user)
     response = _get(client)
     assert response["X-Content-Type-Options"] == "nosniff"  # SecurityMiddleware, before it, still applies
-    # Nothing from the middleware after it: no language, no Vary on the cookie, no frame options
-    assert "Content-Language" not in response and "Vary" not in response and "X-Frame-Options" not in response
+    # Nothing from the middleware after it: no language, no Vary on the cookie, no frame options (CORS, before
+    # it, varies on the Origin only)
+    assert "Content-Language" not in response and "X-Frame-Options" not in response
+    assert response.get("Vary", "origin").lower() == "origin"
     assert not response.cookies
 
 

@@ -327,10 +327,27 @@ def mask_csrf_secret(secret: str) -> str:
     return mask + "".join([_CSRF_CHARS[_CSRF_INDEX[char] + shift] for char, shift in zip(secret, shifts, strict=True)])
 
 
+def _raw_key(name: str, request, version, parts, per_path: bool) -> tuple:
+    """What tells a fragment's text from another's: its name, the data version, the language, the page's
+    path (unless `per_path` is false) and its parts (strings and numbers)."""
+    return (name, version, getattr(request, "LANGUAGE_CODE", ""), _full_path(request) if per_path else "", parts)
+
+
+def _full_path(request) -> str:
+    """`request.get_full_path()`, once per request (a page asks it for each of its fragments)."""
+    path = getattr(request, "_alleger_full_path", None)
+    if path is None:
+        path = request._alleger_full_path = request.get_full_path()
+    return path
+
+
 def cache_key(name: str, request, version, parts, *, per_path: bool = True) -> str:
-    raw = repr((name, version, getattr(request, "LANGUAGE_CODE", ""),
-                request.get_full_path() if per_path else "", parts))
-    return "alleger:fragment:" + hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
+    """The fragment's key in the shared cache: a digest of its raw key."""
+    return _digest(_raw_key(name, request, version, parts, per_path))
+
+
+def _digest(raw: tuple) -> str:
+    return "alleger:fragment:" + hashlib.blake2b(repr(raw).encode(), digest_size=20).hexdigest()
 
 
 def personal(name: str, request, user, render, parts: tuple = ()) -> str:
@@ -367,14 +384,17 @@ def shared(name: str, request, parts: tuple, render, *, per_path: bool = True) -
     version = data_version(request) if cacheable else None
     if version is None:
         return fill(render(), request)
-    key = cache_key(name, request, version, parts, per_path=per_path)
-    text = _texts.get(key)
+    # This process's copies are keyed by the raw key itself (its parts are strings and numbers): the
+    # digest, which the shared cache needs, is computed only when the copy is missing.
+    raw = _raw_key(name, request, version, parts, per_path)
+    text = _texts.get(raw)
     if text is None:
+        key = _digest(raw)
         text = caches["pages"].get(key)
         if text is None:
             text = str(render())
             caches["pages"].set(key, text, seconds)
-        _texts.set(key, text, seconds)
+        _texts.set(raw, text, seconds)
     return fill(text, request)
 
 
@@ -389,10 +409,10 @@ class Texts:
     def __init__(self, max_chars: int):
         self.max_chars = max_chars
         self._chars = 0
-        self._values: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self._values: OrderedDict[tuple, tuple[float, str]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: tuple) -> str | None:
         with self._lock:
             found = self._values.get(key)
             if found is None:
@@ -403,7 +423,7 @@ class Texts:
             self._values.move_to_end(key)
             return found[1]
 
-    def set(self, key: str, text: str, seconds: float) -> None:
+    def set(self, key: tuple, text: str, seconds: float) -> None:
         if len(text) > self.max_chars // 64:
             return  # a very long fragment is left to the shared cache
         with self._lock:
@@ -414,7 +434,7 @@ class Texts:
             while self._chars > self.max_chars:
                 self._drop(next(iter(self._values)))
 
-    def _drop(self, key: str) -> None:
+    def _drop(self, key: tuple) -> None:
         self._chars -= len(self._values.pop(key)[1])
 
     def clear(self) -> None:

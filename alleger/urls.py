@@ -8,6 +8,9 @@ from alleger.api import api
 urlpatterns = [
     path("", include("alleger.core.urls")),
     path("", include("alleger.pages.urls")),
+    # Early: its pages are the most visited, and Django tries the patterns in order. None of its
+    # patterns matches a path another include below answers.
+    path("", include("alleger.funding.urls")),
     path("t/", include("alleger.territories.urls")),
     path("organisations/", include("alleger.organisations.urls")),
     path("kits/", include("alleger.kits.urls")),
@@ -24,7 +27,6 @@ urlpatterns = [
     path("cellule/", include("alleger.cell.urls")),
     path("", include("alleger.discussions.urls")),
     path("compte/", include("alleger.accounts.urls")),
-    path("", include("alleger.funding.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -132,6 +132,19 @@ def _feature(row, types, prefix) -> dict:
                            "url": f"{prefix}{pk}/"}}
 
 
+def _features(rows, prefix) -> list[dict]:
+    """`_feature` of each row, in one loop (a street's answer is mostly this: 2 to 3 µs a feature)."""
+    types = _types()
+    out = []
+    append = out.append
+    for pk, lon, lat, name, type_id, status in rows:
+        slug, type_name = types.get(type_id) or _type_of(types, type_id)
+        append({"type": "Feature", "id": pk, "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"id": pk, "name": name, "type": slug, "type_name": type_name, "status": status,
+                               "url": f"{prefix}{pk}/"}})
+    return out
+
+
 def _cursor():
     """A cursor for the map's reads. On PostgreSQL, psycopg's own with server-side binding: the
     parameters go apart from the statement (Django's cursor quotes them into it, in Python, on every
@@ -162,9 +175,8 @@ def geojson(bbox, **filters) -> bytes:
         cursor.execute(features_sql, params)
         rows = cursor.fetchall()
         if len(rows) <= MAX_FEATURES:
-            types = _types()
             return orjson.dumps({"type": "FeatureCollection", "bbox": box, "clustered": False,
-                                 "features": [_feature(row, types, prefix) for row in rows]})
+                                 "features": _features(rows, prefix)})
         cursor.execute(clusters_sql, params)
         cells = cursor.fetchall()
         singles = [one for count, _lon, _lat, one in cells if count == 1]

@@ -87,7 +87,8 @@ def load(context) -> None:
                     place=place, name=training_name,
                     defaults={"validity_days": 365,
                               "description": "Une heure avec un animateur : sécurité, réglages, premier projet."})[0]
-            created[spec["name"]] = services.resource_save(resource=Resource(place=place, **spec), actor=None)
+            resource = Resource(place=place, notify_email=place.email, **spec)
+            created[spec["name"]] = services.resource_save(resource=resource, actor=None)
     if not created or manager is None:
         return
     now = timezone.now()

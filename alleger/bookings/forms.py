@@ -76,7 +76,7 @@ class ResourceForm(forms.ModelForm):
         model = Resource
         fields = ["name", "kind", "description", "capacity", "opening_hours", "slot_minutes", "max_slots",
                   "buffer_minutes", "book_ahead_days", "min_notice_minutes", "cancel_hours", "max_future_bookings",
-                  "pricing", "price_cents", "training", "active"]
+                  "pricing", "price_cents", "training", "active", "notify_email"]
 
     #: Typed in euros (« 25 », « 12,50 »), kept in cents; a manager typing 25 meant 25 €, not 0,25 €.
     price_cents = EurosField(label=_("Prix par créneau (en euros)"), min_cents=0, max_cents=1_000_000,
@@ -85,6 +85,8 @@ class ResourceForm(forms.ModelForm):
     def __init__(self, *args, place, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["training"].queryset = place.trainings.order_by("name")
+        if self.instance.pk is None and not self.is_bound and not self.initial.get("notify_email"):
+            self.initial["notify_email"] = place.email  # the place's own address, to begin with
 
     def clean_price_cents(self):
         return self.cleaned_data.get("price_cents") or 0

@@ -102,6 +102,10 @@ class Resource(models.Model):
     training = models.ForeignKey(Training, verbose_name=_("formation requise"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="resources")
     active = models.BooleanField(_("réservable"), default=True)
+    notify_email = models.EmailField(
+        _("prévenir à cette adresse"), blank=True,
+        help_text=_("Chaque réservation et chaque annulation faite par la personne y est signalée par courriel "
+                    "(l'adresse du lieu, la vôtre…). Vide : personne n'est prévenu."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -316,13 +316,15 @@ def cancel_until(booking: Booking) -> dt.datetime:
 def _confirm(booking: Booking, now: dt.datetime) -> None:
     until = cancel_until(booking)
     notifications.booking_confirmed(booking, cancel_until=until, cancellable=now <= until)
+    notifications.place_told_booked([booking])
 
 
 def booking_cancel(*, booking: Booking, actor, reason: str = "", now: dt.datetime | None = None,
-                   account_closed: bool = False) -> Booking:
+                   account_closed: bool = False, tell_place: bool = True) -> Booking:
     """The person cancels before the deadline (a hold may be declined any time); the manager any time,
     and the person is told by e-mail, with the manager's `reason` if given. A person closing their
-    account releases every booking to come, past the deadline too (`account_closed`): nobody will come."""
+    account releases every booking to come, past the deadline too (`account_closed`): nobody will come.
+    A cancellation by the person is signalled to the place (`tell_place=False`: the caller does it)."""
     now = _now(now)
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
@@ -347,6 +349,8 @@ def booking_cancel(*, booking: Booking, actor, reason: str = "", now: dt.datetim
         if by_manager:
             audit_record(actor=actor, action="booking.cancel", target=booking, reason=reason)
             notifications.booking_cancelled_by_place(booking, reason=reason)
+        elif tell_place and booking.status == Status.CONFIRMED:  # a hold declined was never the place's
+            notifications.place_told_cancelled([booking])
     offer_freed(resource, now=now)
     booking.refresh_from_db()
     return booking
@@ -359,17 +363,21 @@ def series_cancel(*, series: Series, actor, now: dt.datetime | None = None) -> t
     now = _now(now)
     if actor.pk != series.user_id:
         raise Refused("forbidden", _("Seule la personne qui a réservé la série l'annule."), status=403)
-    cancelled, kept = 0, []
+    cancelled, kept, gone = 0, [], []
     for booking in series.bookings.filter(status__in=(Status.HELD, Status.CONFIRMED), start__gt=now).order_by(
             "start").select_related("resource__place"):
         if booking.status == Status.CONFIRMED and now > cancel_until(booking):
             kept.append(booking)
             continue
+        was_confirmed = booking.status == Status.CONFIRMED
         try:
-            booking_cancel(booking=booking, actor=actor, now=now)
+            booking_cancel(booking=booking, actor=actor, now=now, tell_place=False)
         except Refused:  # cancelled meanwhile (another tab, the place): nothing left to do for it
             continue
+        if was_confirmed:
+            gone.append(booking)
         cancelled += 1
+    notifications.place_told_cancelled(gone, series=series)  # one e-mail for the series
     return cancelled, kept
 
 
@@ -570,7 +578,9 @@ def series_book(*, resource: Resource, user, start: dt.datetime, end: dt.datetim
                           % {"reason": conflicts[0]["message"]}, status=409)
         series.conflicts = conflicts
         series.save(update_fields=["conflicts"])
-        notifications.series_booked(series, list(series.bookings.order_by("start")))
+        booked = list(series.bookings.order_by("start"))
+        notifications.series_booked(series, booked)
+        notifications.place_told_booked(booked, series=series)
     return series
 
 

@@ -78,3 +78,73 @@ def test_a_freed_slot_is_offered_by_e_mail_with_its_deadline_then_confirmed(room
     assert held.get_absolute_url() in offer.body
     _claimed, mails = sent(services.hold_claim, booking=held, user=resident, now=NOW + dt.timedelta(minutes=5))
     assert mails[resident.email].subject.startswith("[Alléger] Réservation confirmée : Salle Jacquard")
+
+
+# --- the place, at the address its manager gave for the resource ---------------------------------------------
+
+
+PLACE_BOX = "reservations@fabrique.example"
+
+
+def test_the_place_is_told_of_each_booking_and_each_cancellation_made_by_the_person(room, resident, org_member, sent):
+    room.notify_email = PLACE_BOX
+    room.save()
+    booking, mails = sent(services.booking_create, resource=room, user=resident, start=at(2, 10), end=at(2, 11),
+                          purpose="Réunion du jardin partagé", now=NOW)
+    told = mails[PLACE_BOX]
+    assert told.subject == "[Alléger] Nouvelle réservation : Salle Jacquard, mercredi 9 janvier"
+    assert f"{resident.public_name} a réservé « Salle Jacquard » (La Fabrique)." in told.body
+    assert "Quand : mercredi 9 janvier 2030, 10:00–11:00" in told.body
+    assert "Objet : Réunion du jardin partagé" in told.body
+    assert f"/reservations/lieux/{room.place_id}/gestion/" in told.body  # the place's bookings
+    assert resident.email not in told.body  # the person's address stays theirs, as on the manager's page
+    assert set(mails) == {resident.email, PLACE_BOX}
+
+    _cancelled, mails = sent(services.booking_cancel, booking=booking, actor=resident, now=NOW)
+    told = mails[PLACE_BOX]
+    assert told.subject == "[Alléger] Réservation annulée : Salle Jacquard, mercredi 9 janvier"
+    assert f"{resident.public_name} a annulé sa réservation de « Salle Jacquard » (La Fabrique)." in told.body
+    assert "Le créneau est de nouveau libre" in told.body
+
+    # The place cancelling itself is not told of what it did; the person is
+    other = services.booking_create(resource=room, user=resident, start=at(3, 10), end=at(3, 11), now=NOW)
+    _cancelled, mails = sent(services.booking_cancel, booking=other, actor=org_member, now=NOW)
+    assert set(mails) == {resident.email}
+
+
+def test_without_an_address_the_place_is_told_nothing(room, resident, sent):
+    assert room.notify_email == ""
+    _booking, mails = sent(services.booking_create, resource=room, user=resident, start=at(2, 10), end=at(2, 11),
+                           now=NOW)
+    assert set(mails) == {resident.email}
+
+
+def test_a_place_is_told_of_a_series_booked_or_cancelled_in_one_e_mail(room, org_member, sent, organisation):
+    room.notify_email = PLACE_BOX
+    room.save()
+    series, mails = sent(services.series_book, resource=room, user=org_member, start=at(1, 18), end=at(1, 20),
+                         weeks=3, title="Répétitions de la chorale", organisation=organisation, now=NOW)
+    assert len([m for m in mail.outbox if m.to == [PLACE_BOX]]) == 1
+    told = mails[PLACE_BOX]
+    assert told.subject == "[Alléger] Série réservée : Salle Jacquard, 3 dates"
+    assert f"({organisation.name}) a réservé « Salle Jacquard »" in told.body
+    assert "Série : Répétitions de la chorale" in told.body
+    for day in ("mardi 8 janvier 2030", "mardi 15 janvier 2030", "mardi 22 janvier 2030"):
+        assert f"- {day}, 18:00–20:00" in told.body
+
+    _result, mails = sent(services.series_cancel, series=series, actor=org_member, now=NOW)
+    assert len([m for m in mail.outbox if m.to == [PLACE_BOX]]) == 1
+    told = mails[PLACE_BOX]
+    assert told.subject == "[Alléger] Série annulée : Salle Jacquard, 3 dates"
+    assert f"{org_member.public_name} a annulé les dates à venir de sa série « Répétitions de la chorale »" in told.body
+    assert told.body.count("18:00–20:00") == 3 and "Les créneaux sont de nouveau libres" in told.body
+
+
+def test_the_place_is_told_in_english_when_the_site_speaks_english(room, resident, sent, settings):
+    settings.LANGUAGE_CODE = "en"
+    room.notify_email = PLACE_BOX
+    room.save()
+    _booking, mails = sent(services.booking_create, resource=room, user=resident, start=at(2, 10), end=at(2, 11),
+                           now=NOW)
+    assert mails[PLACE_BOX].subject == "[Alléger] New booking: Salle Jacquard, Wednesday 9 January"
+    assert "booked “Salle Jacquard” (La Fabrique)." in mails[PLACE_BOX].body

@@ -300,10 +300,13 @@ def test_a_place_manager_adds_and_changes_a_resource_audited_and_bad_hours_are_r
     MembershipFactory(organisation=organisation, user=manager, role=Membership.Role.ADMIN)
     from alleger.testing.bookings_factories import PlaceFactory
 
-    place = PlaceFactory(operator=organisation)
+    place = PlaceFactory(operator=organisation, email="accueil@jardin.example")
     client.force_login(UserFactory())
     assert client.get(f"/reservations/lieux/{place.pk}/ressources/nouvelle/").status_code == 403
     client.force_login(manager)
+    # A new resource tells the place's own address of its bookings, until the manager changes it
+    new = client.get(f"/reservations/lieux/{place.pk}/ressources/nouvelle/").content.decode()
+    assert 'name="notify_email" value="accueil@jardin.example"' in new
     fields = {"name": "Salle du jardin", "kind": "room", "capacity": 1, "opening_hours": "Mo-Fr 09:00-18:00",
               "slot_minutes": 60, "max_slots": 4, "buffer_minutes": 0, "book_ahead_days": 60,
               "min_notice_minutes": 0, "cancel_hours": 0, "max_future_bookings": 0, "pricing": "free",
@@ -320,7 +323,11 @@ def test_a_place_manager_adds_and_changes_a_resource_audited_and_bad_hours_are_r
     response = client.post(f"/reservations/lieux/{place.pk}/ressources/nouvelle/", fields)
     assert response.status_code == 302
     resource = place.resources.get()
-    assert resource.name == "Salle du jardin"
+    assert resource.name == "Salle du jardin" and resource.notify_email == ""  # emptied: nobody is told
+    assert client.post(f"/reservations/lieux/{place.pk}/ressources/{resource.pk}/modifier/",
+                       {**fields, "notify_email": "pas une adresse"}).status_code == 200
+    resource.refresh_from_db()
+    assert resource.notify_email == ""
     response = client.post(f"/reservations/lieux/{place.pk}/ressources/{resource.pk}/modifier/",
                            {**fields, "capacity": 6})
     assert response.status_code == 302

@@ -350,6 +350,12 @@ class Contribution(models.Model):
     receipt_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                              on_delete=models.PROTECT, related_name="+", db_index=False)
     ended_at = models.DateTimeField(null=True, blank=True)
+    #: Offline money owed back (withdrawn, or its campaign failed) and handed back as it came: when, and the
+    #: moderator who says so (never the contributor nor the holder). The ledger's refund already moved it
+    #: from the escrow to the contributor's account; this records the hand that paid it.
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", db_index=False)
 
     class Meta:
         verbose_name = _("contribution")
@@ -361,6 +367,12 @@ class Contribution(models.Model):
             models.CheckConstraint(condition=Q(matched_cents__gte=0), name="contribution_match_non_negative"),
             models.CheckConstraint(condition=Q(kind="donation") | Q(reward__isnull=True),
                                    name="contribution_loans_have_no_reward"),
+            # Only offline money that was received and is owed back can be handed back, and by someone.
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True, returned_by__isnull=True)
+                | Q(returned_at__isnull=False, returned_by__isnull=False, provider="offline",
+                    receipt_confirmed_by__isnull=False, status__in=["refunded", "cancelled"]),
+                name="contribution_returned_only_offline_money_owed"),
         ]
         # Every index is one more entry written by each pledge, under its project's lock: a hot campaign
         # pays for each. So no index serves only LIKE (Django's `_like` twins), and the columns that

@@ -36,6 +36,12 @@ def payment_received(contribution):
                                                                   "project": contribution.project})
 
 
+def payment_returned(contribution):
+    """The moderation handed back offline money owed to its contributor: they are told, and can answer."""
+    _send_later("payment_returned", [contribution.contributor], {"contribution": contribution,
+                                                                  "project": contribution.project})
+
+
 def offline_refund_due(contributions):
     """Offline money received and now owed back (withdrawn, or its campaign failed): the territory's moderators
     pay it back by hand, as it came; each is told which, to whom and how much."""

@@ -145,11 +145,20 @@ def offline_awaiting(territory) -> QuerySet[Contribution]:
             .select_related("project", "contributor", "organisation").order_by("created_at"))
 
 
+def offline_owed(territory) -> QuerySet[Contribution]:
+    """Offline money received in the territory and owed back to its contributors, not yet handed back:
+    every one of them (a debt does not scroll away), the oldest first."""
+    return (Contribution.objects.filter(project__territory=territory, provider="offline",
+                                        status__in=[Contribution.Status.REFUNDED, Contribution.Status.CANCELLED],
+                                        receipt_confirmed_by__isnull=False, returned_at__isnull=True)
+            .select_related("project", "contributor", "organisation").order_by("ended_at", "pk"))
+
+
 def offline_confirmed(territory, limit: int = 50) -> QuerySet[Contribution]:
     """The latest receipts confirmed in the territory, with who confirmed them."""
     return (Contribution.objects.filter(project__territory=territory, provider="offline",
                                         receipt_confirmed_by__isnull=False)
-            .select_related("project", "contributor", "organisation", "receipt_confirmed_by")
+            .select_related("project", "contributor", "organisation", "receipt_confirmed_by", "returned_by")
             .order_by("-captured_at")[:limit])
 
 

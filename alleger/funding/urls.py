@@ -40,6 +40,7 @@ territory = [
     path("moderation/paiements/", views.offline_payments, name="offline_payments"),
     path("moderation/paiements/<int:contribution_id>/recu/", views.confirm_receipt,
          name="confirm_receipt"),
+    path("moderation/paiements/<int:contribution_id>/rendu/", views.confirm_returned, name="confirm_returned"),
     path("appels/<slug:call>/", views.call_detail, name="call"),
 ]
 sponsors = [

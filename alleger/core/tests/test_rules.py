@@ -45,6 +45,7 @@ def test_binding_permissions_are_the_ones_a_superuser_may_not_shortcut():
     # Money and four-eyes decisions: the rule decides, even for the platform team (see accounts.models.User).
     assert BINDING_FOR_SUPERUSERS == {
         "assets.review_proposal", "discussions.decide", "funding.cancel_contribution", "funding.confirm_receipt",
+        "funding.confirm_returned",
         "funding.review_project", "kits.review_kit", "organisations.contribute_as",
         "organisations.decide_sponsorship", "organisations.request_sponsorship", "organisations.verify",
         "proposals.answer_proposal",

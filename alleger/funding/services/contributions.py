@@ -391,6 +391,37 @@ def contribution_cancel(*, contribution: Contribution, actor, now=None) -> Contr
     return contribution
 
 
+#: The statuses of a contribution whose money, once received, is owed back to its contributor.
+OWED_BACK = (Contribution.Status.REFUNDED, Contribution.Status.CANCELLED)
+
+
+@transaction.atomic
+def contribution_confirm_returned(*, contribution: Contribution, actor, now=None) -> Contribution:
+    """A moderator says that offline money owed back (withdrawn, or its campaign failed) was handed back to
+    its contributor, as it came. The ledger's refund already moved it out of escrow; this records when and
+    by whom, once, and tells the contributor (who can answer if it never reached them)."""
+    now = now or timezone.now()
+    project = _lock_project(contribution.project_id)
+    # Four eyes, as for the receipt: whoever would gain from a false « rendu » does not say it.
+    if contribution.contributor_id == actor.pk or has_stake_in_project(actor, project):
+        raise Refused("conflict_of_interest", _(
+            "Vous ne pouvez pas confirmer la réception d'une contribution que vous avez faite, ni d'une "
+            "contribution à un projet que vous portez ou que porte votre organisation : un autre modérateur "
+            "doit le faire."), status=403)
+    moved = Contribution.objects.filter(
+        pk=contribution.pk, provider="offline", status__in=OWED_BACK, receipt_confirmed_by__isnull=False,
+        returned_at__isnull=True,
+    ).update(returned_at=now, returned_by=actor)
+    if not moved:
+        raise Refused("not_owed", _("Cette contribution n'a rien à rendre : elle n'a pas été reçue hors ligne, "
+                                    "elle reste due au projet, ou elle a déjà été rendue."), status=409)
+    audit_record(actor=actor, action="contribution.confirm_returned", target=contribution,
+                 amount_cents=contribution.amount_cents, project=project.pk)
+    contribution.refresh_from_db()
+    notifications.payment_returned(contribution)
+    return contribution
+
+
 @transaction.atomic
 def contribution_confirm_receipt(*, contribution: Contribution, actor, now=None) -> Contribution:
     """A moderator confirms that an offline payment (transfer, cheque, cash) arrived: money enters escrow."""

@@ -58,6 +58,12 @@ MATRIX = {
     ("funding.confirm_receipt", "admin_contribution"): (_, _, _, _, Y, _, _, _),
     ("funding.confirm_receipt", "to_moderator_project"): (_, _, _, _, _, _, _, Y),
     ("funding.confirm_receipt", "to_moderator_org_project"): (_, _, _, _, _, _, _, Y),
+    # Handing back offline money owed: the same hands as the receipt
+    ("funding.confirm_returned", "resident_contribution"): (_, _, _, _, Y, _, _, Y),
+    ("funding.confirm_returned", "moderator_contribution"): (_, _, _, _, _, _, _, Y),
+    ("funding.confirm_returned", "admin_contribution"): (_, _, _, _, Y, _, _, _),
+    ("funding.confirm_returned", "to_moderator_project"): (_, _, _, _, _, _, _, Y),
+    ("funding.confirm_returned", "to_moderator_org_project"): (_, _, _, _, _, _, _, Y),
     ("funding.offer_help", None): (_, Y, Y, Y, Y, Y, Y, Y),
     ("funding.create_pool", "sponsor_org"): (_, _, _, _, _, _, Y, Y),
     ("funding.create_pool", "organisation"): (_, _, _, _, _, _, _, Y),

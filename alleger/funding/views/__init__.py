@@ -22,7 +22,13 @@ from .holding import (  # noqa: F401
     rewards_fulfilled,
     stretch_goal_add,
 )
-from .moderation import confirm_receipt, offline_payments, project_review, review_queue  # noqa: F401
+from .moderation import (  # noqa: F401
+    confirm_receipt,
+    confirm_returned,
+    offline_payments,
+    project_review,
+    review_queue,
+)
 from .places import project_place  # noqa: F401
 from .public import (  # noqa: F401
     call_detail,

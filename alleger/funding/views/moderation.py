@@ -61,6 +61,7 @@ def offline_payments(request, territory):
     return render(request, "funding/moderation_payments.html", {
         "territory": territory,
         "contributions": selectors.offline_awaiting(territory),
+        "owed": selectors.offline_owed(territory),
         "confirmed": selectors.offline_confirmed(territory),
     })
 
@@ -79,4 +80,21 @@ def confirm_receipt(request, territory, contribution_id):
     else:
         messages.success(request, _("Réception confirmée : %(amount)s sont en séquestre pour « %(title)s ».")
                          % {"amount": euros(contribution.amount_cents), "title": contribution.project.title})
+    return redirect("funding:offline_payments", territory=territory)
+
+
+@login_required
+@require_POST
+def confirm_returned(request, territory, contribution_id):
+    contribution = get_object_or_404(Contribution.objects.select_related("project__territory", "contributor"),
+                                     pk=contribution_id, project__territory__slug=territory)
+    if not request.user.has_perm("funding.confirm_returned", contribution):
+        raise PermissionDenied
+    try:
+        contribution_services.contribution_confirm_returned(contribution=contribution, actor=request.user)
+    except ValidationError as exc:
+        _refusal_message(request, exc)
+    else:
+        messages.success(request, _("C'est noté : %(amount)s rendus à %(name)s ; la personne en est prévenue.")
+                         % {"amount": euros(contribution.amount_cents), "name": contribution.contributor.public_name})
     return redirect("funding:offline_payments", territory=territory)

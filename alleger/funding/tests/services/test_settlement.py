@@ -17,7 +17,11 @@ from alleger.funding.providers import (
     Result,
 )
 from alleger.funding.services import settlement
-from alleger.funding.services.contributions import contribution_confirm_receipt
+from alleger.funding.services.contributions import (
+    contribution_cancel,
+    contribution_confirm_receipt,
+    contribution_confirm_returned,
+)
 from alleger.testing.money import (
     DAY,
     HOUR,
@@ -28,7 +32,7 @@ from alleger.testing.money import (
     sponsor_pool,
 )
 
-from .support import DEADLINE, DURING, GOAL, audited, reload
+from .support import DEADLINE, DURING, GOAL, audited, refused, reload
 
 pytestmark = pytest.mark.django_db
 
@@ -170,6 +174,54 @@ def test_given_a_failed_campaign_when_settled_then_holds_voided_payments_refunde
     settlement.settle_due(now=DEADLINE + 30 * DAY)
     settlement.settle_project(project_id=project.pk, now=DEADLINE + 30 * DAY)
     assert money_snapshot() == before
+
+
+def test_offline_money_owed_back_is_handed_back_once_by_a_moderator_with_no_stake_and_its_contributor_told(
+        territory, project, backers, moderator, django_capture_on_commit_callbacks, mailoutbox):
+    from django.db import IntegrityError, transaction
+
+    from alleger.territories.models import TerritoryRole
+    from alleger.testing.factories import TerritoryRoleFactory, UserFactory
+
+    received = contribute(project, backers[1], 5_000, provider="offline", now=DURING)
+    withdrawn = contribute(project, backers[2], 2_000, provider="offline", now=DURING)
+    card = contribute(project, backers[0], 10_000, now=DURING)
+    for offline in (received, withdrawn):
+        contribution_confirm_receipt(contribution=offline, actor=moderator, now=DURING)
+    # Received and still the project's: nothing to hand back
+    refused("not_owed", contribution_confirm_returned, contribution=received, actor=moderator, now=DURING)
+    contribution_cancel(contribution=withdrawn, actor=backers[2], now=DURING + HOUR)
+    settlement.settle_project(project_id=project.pk, now=DEADLINE)  # failed: the rest is owed back too
+    assert (reload(received).status, reload(withdrawn).status) == (Contribution.Status.REFUNDED,
+                                                                   Contribution.Status.CANCELLED)
+    # Whoever would gain from a false « rendu » does not say it: the contributor, the holder
+    refused("conflict_of_interest", contribution_confirm_returned, contribution=received, actor=backers[1], now=DEADLINE)
+    refused("conflict_of_interest", contribution_confirm_returned, contribution=received, actor=project.holder,
+            now=DEADLINE)
+    # A card's refund went back through the card: nothing to hand back by hand
+    refused("not_owed", contribution_confirm_returned, contribution=card, actor=moderator, now=DEADLINE)
+
+    before = money_snapshot()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for offline in (received, withdrawn):
+            contribution_confirm_returned(contribution=offline, actor=moderator, now=DEADLINE + DAY)
+    assert money_snapshot() == before  # the ledger's refund already moved the money out of escrow
+    assert (reload(received).returned_at, received.returned_by) == (DEADLINE + DAY, moderator)
+    assert reload(withdrawn).returned_by == moderator
+    assert audited("contribution.confirm_returned", received) and audited("contribution.confirm_returned", withdrawn)
+    told = {m.to[0]: m for m in mailoutbox}
+    assert told[backers[1].email].subject == f"[Alléger] Paiement rendu pour « {project.title} »"
+    assert "votre paiement de 50\u00a0€" in told[backers[1].email].body
+    assert received.provider_reference in told[backers[1].email].body
+    # Once: a second « rendu » is refused and changes nothing
+    other = TerritoryRoleFactory(territory=territory, role=TerritoryRole.Role.MODERATOR, user=UserFactory()).user
+    refused("not_owed", contribution_confirm_returned, contribution=received, actor=other, now=DEADLINE + 2 * DAY)
+    assert reload(received).returned_by == moderator
+    assert books_problems() == []
+    # The database refuses a « rendu » on money that is not owed back, whatever the code above it does
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Contribution.objects.filter(pk=card.pk).update(returned_at=DEADLINE, returned_by=moderator)
 
 
 def test_given_a_refund_the_provider_refuses_then_the_job_ends_reports_it_and_retries_next_time(

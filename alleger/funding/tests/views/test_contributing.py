@@ -219,6 +219,29 @@ def test_an_offline_payment_waits_for_a_moderator(client, project, resident, mod
     assert "n'est pas en attente" in " ".join(_messages(response))
     assert contribution.transfers.count() == 1
 
+    # Withdrawn, the money received is owed back: listed to be returned, then confirmed returned, once.
+    from alleger.funding.services.contributions import contribution_cancel
+
+    contribution_cancel(contribution=contribution, actor=resident)
+    returned = reverse("funding:confirm_returned", args=["saint-etienne", contribution.pk])
+    page = _body(client.get(payments))
+    assert "Paiements à rendre" in page and f'action="{returned}"' in page and resident.email in page
+    client.force_login(other_resident)
+    assert client.post(returned).status_code == 403
+    client.force_login(resident)  # the contributor cannot say it reached them: a moderator does
+    assert client.post(returned).status_code == 403
+    contribution.refresh_from_db()
+    assert contribution.returned_at is None
+    client.force_login(moderator)
+    response = client.post(returned, follow=True)
+    assert "30\u00a0€ rendus à" in " ".join(_messages(response))
+    page = _body(response)
+    assert f'action="{returned}"' not in page and "rendu le" in page
+    contribution.refresh_from_db()
+    assert contribution.returned_by == moderator
+    response = client.post(returned, follow=True)
+    assert "n'a rien à rendre" in " ".join(_messages(response)).replace("&#x27;", "'")
+
 
 def test_a_loan_shows_its_repayment_schedule(client, territory, holder, resident):
     territory.allow_loan = True

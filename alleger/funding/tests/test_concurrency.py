@@ -168,3 +168,28 @@ def test_given_pools_shared_by_live_and_ending_campaigns_when_all_move_at_once_t
         assert pool.balance_cents == ledger.balance(ledger.pool_key(pool.pk)) >= 0
     assert MatchingPool.objects.filter(balance_cents__lt=0).count() == 0
     assert books_problems() == []
+
+
+def test_offline_money_owed_back_confirmed_returned_by_eight_moderators_at_once_is_returned_once(territory, campaign):
+    from alleger.core.models import AuditEvent
+    from alleger.funding.services.contributions import (
+        contribution_confirm_receipt,
+        contribution_confirm_returned,
+    )
+    from alleger.territories.models import TerritoryRole
+    from alleger.testing.factories import TerritoryRoleFactory
+
+    moderators = [TerritoryRoleFactory(territory=territory, role=TerritoryRole.Role.MODERATOR,
+                                       user=UserFactory()).user for _ in range(8)]
+    backer = UserFactory()
+    offline = contribute(campaign, backer, 3_000, provider="offline")
+    contribution_confirm_receipt(contribution=offline, actor=moderators[0])
+    contribution_cancel(contribution=offline, actor=backer)
+    results = all_at_once(8, lambda i: contribution_confirm_returned(
+        contribution=Contribution.objects.get(pk=offline.pk), actor=moderators[i]).returned_by_id)
+    assert sum(r[0] == "ok" for r in results) == 1
+    assert [r[1] for r in results if r[0] == "refused"] == ["not_owed"] * 7
+    offline.refresh_from_db()
+    assert offline.returned_by_id == next(r[1] for r in results if r[0] == "ok")
+    assert AuditEvent.objects.filter(action="contribution.confirm_returned").count() == 1
+    assert books_problems() == []

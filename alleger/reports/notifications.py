@@ -1,4 +1,4 @@
-"""E-mails of reports: routing to the service in charge, status changes to the reporter.
+"""E-mails of reports: routing to the service in charge, its receipt and status changes to the reporter.
 
 Each is queued after the transaction that caused it commits (alleger.core.mail).
 """
@@ -17,10 +17,22 @@ def report_routed(report) -> None:
                {"report": report, "category": category, "answers": attribute_answers(report)})
 
 
+def _reporter_mailbox(report) -> list:
+    """The address the reporter gave (or their account's), in their account's language if it is theirs."""
+    to = report.notification_email()
+    if not to:
+        return []
+    language = report.reporter.preferred_language if report.reporter and not report.contact_email else ""
+    return [(to, language)]
+
+
+def report_received(report) -> None:
+    """The reporter gets the report's number and the link to follow it, as soon as it is recorded."""
+    send_later("reports/email/received.txt", _reporter_mailbox(report), {"report": report})
+
+
 def report_status_changed(report, update) -> None:
     """The reporter hears of each new status or note (not of the changes they make themselves)."""
-    to = report.notification_email()
-    if not to or (update.author_id is not None and update.author_id == report.reporter_id):
+    if update.author_id is not None and update.author_id == report.reporter_id:
         return
-    language = report.reporter.preferred_language if report.reporter and not report.contact_email else ""
-    send_later("reports/email/status_changed.txt", [(to, language)], {"report": report, "update": update})
+    send_later("reports/email/status_changed.txt", _reporter_mailbox(report), {"report": report, "update": update})

@@ -194,6 +194,7 @@ def report_create(*, territory, category: ReportCategory | None, reporter, descr
     audit_record(actor=reporter, action="report.create", target=report, category=category.service_code,
                  source=source)
     notifications.report_routed(report)
+    notifications.report_received(report)
     return report
 
 

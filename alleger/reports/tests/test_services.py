@@ -45,15 +45,34 @@ def test_a_report_is_routed_to_the_service_of_its_category(territory, resident, 
                                                            django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         report = make_report(category=category, reporter=resident, address="Place de l'Hôtel de Ville")
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == ["velos@ville.example"]
+    sent = {m.to[0]: m for m in mail.outbox}
+    assert set(sent) == {"velos@ville.example", resident.email} and len(mail.outbox) == 2
+    message = sent["velos@ville.example"]
     assert f"n° {report.pk}" in message.subject and "Vélo partagé en panne" in message.subject
     assert "Freins HS." in message.body and f"/signalements/{report.pk}/" in message.body
     # The service gets the reporter's contact, to follow up.
     assert resident.email in message.body
     assert report.updates.get().status == Status.OPEN
     assert AuditEvent.objects.filter(action="report.create", target_id=str(report.pk)).exists()
+    # The reporter gets the report's number and the link to follow it, at once.
+    receipt = sent[resident.email]
+    assert receipt.subject == f"[Alléger] Signalement n° {report.pk} enregistré : Vélo partagé en panne"
+    assert f"enregistré sous le n° {report.pk} et transmis à" in receipt.body
+    assert f"/signalements/{report.pk}/" in receipt.body and "Place de l'Hôtel de Ville" in receipt.body
+
+
+def test_the_receipt_goes_to_the_contact_address_given_and_to_nobody_without_one(
+        territory, category, django_capture_on_commit_callbacks):
+    from django.contrib.auth.models import AnonymousUser
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_report(category=category, reporter=AnonymousUser(), address="Rue de la Paix",
+                    contact_email="Jo@Example.org")
+    assert sorted(m.to[0] for m in mail.outbox) == ["jo@example.org", "velos@ville.example"]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_report(category=category, reporter=AnonymousUser(), address="Rue de la Paix")
+    assert [m.to[0] for m in mail.outbox] == ["velos@ville.example"]
 
 
 def test_the_service_reads_the_place_in_plain_coordinates_and_the_answers_in_words(
@@ -87,7 +106,8 @@ def test_each_category_routes_to_its_own_service(territory, resident, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         make_report(category=lights, reporter=resident)
         make_report(category=bikes, reporter=resident)
-    assert [m.to for m in mail.outbox] == [["eclairage@ville.example"], ["velos@ville.example"]]
+    services_told = [m.to for m in mail.outbox if m.to != [resident.email]]
+    assert services_told == [["eclairage@ville.example"], ["velos@ville.example"]]
 
 
 def test_the_report_is_placed_in_its_neighbourhood(territory, neighbourhood, category):

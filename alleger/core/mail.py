@@ -22,7 +22,8 @@ def message(template: str, recipient, context: dict) -> EmailMessage | None:
     """One e-mail from `template`, in the recipient's language; None for a closed account.
 
     `recipient` is a user, or an (address, language) pair for a mailbox that
-    is not an account (the service in charge of a report category).
+    is not an account (the service in charge of a report category). A context's
+    `unsubscribe_url` (a path) also goes in the List-Unsubscribe headers.
     """
     if isinstance(recipient, tuple):
         address, language = recipient
@@ -38,7 +39,13 @@ def message(template: str, recipient, context: dict) -> EmailMessage | None:
         text = get_template(template).template.render(Context({**context, "SITE_URL": settings.SITE_URL},
                                                               autoescape=False))
     subject, _, body = text.strip().partition("\n")
-    return EmailMessage(subject=f"[Alléger] {subject.strip()}", body=body.strip() + "\n", to=[address])
+    headers = {}
+    if context.get("unsubscribe_url"):
+        # RFC 2369 and RFC 8058: a mail program offers « unsubscribe » and may POST the link itself.
+        headers = {"List-Unsubscribe": f"<{settings.SITE_URL}{context['unsubscribe_url']}>",
+                   "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    return EmailMessage(subject=f"[Alléger] {subject.strip()}", body=body.strip() + "\n", to=[address],
+                        headers=headers)
 
 
 def send_each_later(template: str, pairs) -> None:

@@ -172,6 +172,9 @@ class Project(models.Model):
 
     followers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="followed_projects",
                                        through="ProjectFollower")
+    #: People who asked, from an e-mail's link, not to receive this project's news any more (contributors
+    #: included, who get them without following); following it again lifts it.
+    news_stopped_by = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -52,17 +52,25 @@ def offline_refund_due(contributions):
         _send_later("offline_refund_due", territory_moderators(items[0].project.territory), {"contributions": items})
 
 
+def _news(template: str, project, users, context: dict) -> None:
+    """A project's news, each reader with the link that stops them (its holder gets none: it is theirs)."""
+    from .services.projects import news_stop_url
+
+    _send_each_later(template, [(user, {**context, "unsubscribe_url": None if user.pk == project.holder_id
+                                        else news_stop_url(project, user)}) for user in users])
+
+
 def goal_reached(project):
-    _send_later("goal_reached", _holder_and_followers(project), {"project": project})
+    _news("goal_reached", project, _holder_and_followers(project), {"project": project})
 
 
 def last_48_hours(project):
-    _send_later("last_48_hours", _followers_and_contributors(project), {"project": project})
+    _news("last_48_hours", project, _followers_and_contributors(project), {"project": project})
 
 
 def campaign_ended(project):
     """To the holder and followers; contributors hear about their own money separately."""
-    _send_later("campaign_ended", _holder_and_followers(project), {"project": project})
+    _news("campaign_ended", project, _holder_and_followers(project), {"project": project})
 
 
 def campaign_failed_to_contributors(contributions):
@@ -85,7 +93,7 @@ def paid_out(project, *, amount_cents: int):
 
 
 def update_posted(update, recipients):
-    _send_later("update_posted", recipients, {"update": update, "project": update.project})
+    _news("update_posted", update.project, recipients, {"update": update, "project": update.project})
 
 
 def offer_received(offer):
@@ -112,4 +120,4 @@ def _followers_and_contributors(project):
     ids = set(project.followers.values_list("pk", flat=True)) | set(
         Contribution.objects.filter(project=project, status__in=Contribution.ACTIVE)
         .values_list("contributor_id", flat=True))
-    return User.objects.filter(pk__in=ids)
+    return User.objects.filter(pk__in=ids - set(project.news_stopped_by.values_list("pk", flat=True)))

@@ -19,6 +19,7 @@ projects = [
     path("<slug:slug>/relecture/", views.project_review, name="review"),
     path("<slug:slug>/contribuer/", views.contribute, name="contribute"),
     path("<slug:slug>/suivre/", views.follow, name="follow"),
+    path("<slug:slug>/nouvelles/arreter/<str:token>/", views.news_stop, name="news_stop"),
     path("<slug:slug>/gerer/", views.manage, name="manage"),
     path("<slug:slug>/contributeurs.csv", views.contributors_csv, name="contributors_csv"),
     path("<slug:slug>/nouvelles/", views.post_update, name="post_update"),

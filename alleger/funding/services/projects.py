@@ -2,7 +2,9 @@
 
 from datetime import timedelta
 
+from django.core import signing
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -210,8 +212,39 @@ def stretch_goal_save(*, project: Project, actor, amount_cents: int, title: str)
 def project_follow(*, project: Project, user, follow: bool = True) -> None:
     if follow:
         project.followers.add(user)
+        project.news_stopped_by.remove(user)  # following again brings the news back
     else:
         project.followers.remove(user)
+
+
+#: The salt of the links that stop a project's news: signed, so only the person e-mailed has theirs.
+NEWS_STOP_SALT = "alleger.funding.news-stop"
+
+
+def news_stop_url(project: Project, user) -> str:
+    """The path, in a project's news e-mail, that stops them for this person (no login: the link is theirs)."""
+    token = signing.dumps([user.pk, project.pk], salt=NEWS_STOP_SALT, compress=False)
+    return reverse("funding:news_stop", kwargs={"slug": project.slug, "token": token})
+
+
+def news_stop_reader(project: Project, token: str):
+    """The person a news-stop link was made for, if the link is genuine and for this project; else None."""
+    from django.contrib.auth import get_user_model
+
+    try:
+        user_id, project_id = signing.loads(token, salt=NEWS_STOP_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if project_id != project.pk:
+        return None
+    return get_user_model().objects.filter(pk=user_id, is_active=True).first()
+
+
+@transaction.atomic
+def news_stop(*, project: Project, user) -> None:
+    """No more news of this project for this person: unfollowed, and left out as a contributor too."""
+    project.followers.remove(user)
+    project.news_stopped_by.add(user)
 
 
 @transaction.atomic
@@ -223,6 +256,8 @@ def update_post(*, project: Project, author, title: str, body: str) -> ProjectUp
     for user in project.followers.all():
         recipients.setdefault(user.pk, user)
     recipients.pop(author.pk, None)
+    for stopped in project.news_stopped_by.values_list("pk", flat=True):
+        recipients.pop(stopped, None)
     notifications.update_posted(update, recipients.values())
     update.sent_to = len(recipients)
     return update

@@ -33,6 +33,7 @@ from .places import project_place  # noqa: F401
 from .public import (  # noqa: F401
     call_detail,
     follow,
+    news_stop,
     offer,
     offer_resource,
     project_detail,

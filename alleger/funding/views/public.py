@@ -10,7 +10,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from alleger.bookings import selectors as booking_selectors
 from alleger.core.cache import public_page
@@ -169,6 +170,21 @@ def _render_project(request, project, *, offer_forms=None, support_form=None, re
 @public_page
 def project_detail(request, slug):
     return _render_project(request, _project_for(request, slug))
+
+
+@csrf_exempt  # RFC 8058: a mail program posts the link itself, without cookies; the signed link is the proof
+@require_http_methods(["GET", "HEAD", "POST"])
+def news_stop(request, slug, token):
+    """The link at the foot of a project's news: a page that asks (a link opened by a mail scanner stops
+    nothing), then a POST — from that page, or from the mail program's « unsubscribe » — that stops them."""
+    project = get_object_or_404(Project, slug=slug)
+    reader = project_services.news_stop_reader(project, token)
+    if reader is None:  # cut when copied, or made for another project: said on the page, as a 404
+        return render(request, "funding/news_stop.html", {"project": project, "invalid": True}, status=404)
+    done = request.method == "POST"
+    if done:
+        project_services.news_stop(project=project, user=reader)
+    return render(request, "funding/news_stop.html", {"project": project, "done": done})
 
 
 @login_required

@@ -248,6 +248,74 @@ def test_the_holder_posts_an_update(client, project, holder, resident, mailoutbo
     assert "<strong>peinture</strong>" in _body(client.get(project.get_absolute_url()))
 
 
+def test_a_reader_stops_a_project_s_news_from_the_e_mail_s_link_without_logging_in(
+        client, project, holder, resident, other_resident, mailoutbox, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    from alleger.funding.services import projects as project_services
+
+    pledge(project, resident, 2_000)  # a contributor gets the news without following
+    project_services.project_follow(project=project, user=other_resident)
+
+    def post_update(title):
+        mailoutbox.clear()
+        client.force_login(holder)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("funding:post_update", args=[project.slug]),
+                        {"update-title": title, "update-body": "Bienvenue."})
+        return {m.to[0]: m for m in mailoutbox}
+
+    news = post_update("Les travaux commencent")
+    assert set(news) == {resident.email, other_resident.email}
+    message = news[resident.email]
+    link = re.search(r"^http://\S+/nouvelles/arreter/\S+/$", message.body, re.M).group(0)
+    # Mail programs offer « unsubscribe » and may post the link themselves (RFC 2369, RFC 8058)
+    assert message.extra_headers["List-Unsubscribe"] == f"<{link}>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    path = link.removeprefix("http://127.0.0.1:8000")
+    assert path != link
+
+    browser = Client(enforce_csrf_checks=True)  # no session, no CSRF cookie: as a mail program posts
+    page = _body(browser.get(path))
+    assert "Ne plus recevoir ses nouvelles" in page and "robots" in page
+    assert not project.news_stopped_by.exists()  # opening the link (a mail scanner does) stops nothing
+    response = browser.post(path, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200 and "vous ne recevrez plus les nouvelles" in _body(response)
+    # Another project's link, or a link cut when copied, stops nothing and says so
+    other = ProjectFactory(live=True, territory=project.territory)
+    token = path.rstrip("/").rsplit("/", 1)[1]
+    for wrong in (path[:-6] + "/", reverse("funding:news_stop", args=[other.slug, token])):
+        refused = browser.post(wrong)
+        assert refused.status_code == 404 and "pas valide" in _body(refused)
+    assert not other.news_stopped_by.exists()
+
+    # The follower stops too, from theirs: neither gets the next news, nor the last 48 hours'
+    Client().post(news[other_resident.email].extra_headers["List-Unsubscribe"].strip("<>")
+                  .removeprefix("http://127.0.0.1:8000"))
+    assert set(project.news_stopped_by.all()) == {resident, other_resident}
+    assert not project.followers.filter(pk=other_resident.pk).exists()
+    assert post_update("Deuxième nouvelle") == {}
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        from alleger.funding import notifications
+        notifications.last_48_hours(project)
+    assert mailoutbox == []
+    # Following again brings the news back
+    project_services.project_follow(project=project, user=other_resident)
+    assert set(post_update("Troisième nouvelle")) == {other_resident.email}
+
+
+def test_a_project_s_holder_gets_no_link_to_stop_their_own_news(project, holder, mailoutbox,
+                                                                 django_capture_on_commit_callbacks):
+    from alleger.funding import notifications
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.goal_reached(project)
+    [message] = mailoutbox
+    assert message.to == [holder.email]
+    assert "List-Unsubscribe" not in message.extra_headers and "/nouvelles/arreter/" not in message.body
+
+
 def test_an_update_nobody_receives_says_so(client, project, holder):
     client.force_login(holder)
     response = client.post(reverse("funding:post_update", args=[project.slug]),

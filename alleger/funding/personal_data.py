@@ -20,6 +20,8 @@ def export(user) -> list[dict]:
         "reward": c.reward.title if c.reward else None,
         "on_behalf_of": c.organisation.name if c.organisation else None,
         "anonymous": c.anonymous, "message": c.message,
+        # Offline money owed back: when the moderation says it handed it back
+        "returned_at": c.returned_at.isoformat() if c.returned_at else None,
     } for c in rows]
 
 

@@ -209,6 +209,10 @@ def test_offline_money_owed_back_is_handed_back_once_by_a_moderator_with_no_stak
     assert money_snapshot() == before  # the ledger's refund already moved the money out of escrow
     assert (reload(received).returned_at, received.returned_by) == (DEADLINE + DAY, moderator)
     assert reload(withdrawn).returned_by == moderator
+    # The contributor's data export says when their money was handed back
+    from alleger.funding.personal_data import export
+
+    assert [row["returned_at"] for row in export(backers[1])] == [(DEADLINE + DAY).isoformat()]
     assert audited("contribution.confirm_returned", received) and audited("contribution.confirm_returned", withdrawn)
     told = {m.to[0]: m for m in mailoutbox}
     assert told[backers[1].email].subject == f"[Alléger] Paiement rendu pour « {project.title} »"

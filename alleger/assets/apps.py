@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,8 +11,14 @@ class Config(AppConfig):
 
     def ready(self):
         from alleger.discussions import registry
+        from alleger.territories import moderation
+
+        from . import selectors
 
         registry.register(self.get_model("Asset"), key="asset", view_perm="assets.view_asset", author="manager_id")
+        moderation.register_link("assets", label=_("Propositions de dispositifs à relire"), order=17,
+                                 url=lambda t: reverse("assets:review_queue"),
+                                 count=selectors.proposals_waiting_count)
 
         from . import signals
 

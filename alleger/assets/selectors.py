@@ -101,6 +101,11 @@ def moderated_territories(user) -> QuerySet[Territory]:
         .order_by("name")
 
 
+def proposals_waiting_count(territory) -> int:
+    """Proposals about the territory's assets waiting for a moderator's review."""
+    return AssetProposal.objects.filter(status=Asset.Moderation.PROPOSED, asset__territory=territory).count()
+
+
 def review_queue(user) -> QuerySet[AssetProposal]:
     """Pending proposals in the territories the person moderates, oldest first."""
     return (AssetProposal.objects.filter(status=Asset.Moderation.PROPOSED,

@@ -24,4 +24,5 @@ class Config(AppConfig):
                           commentable=False)
         context_processors.register_role("moderator", lambda user: user.has_perm("discussions.view_queue"))
         moderation.register_link("flags", label=_("Contenus signalés"), order=40,
-                                 url=lambda t: reverse("discussions:queue") + f"?territoire={t.slug}")
+                                 url=lambda t: reverse("discussions:queue") + f"?territoire={t.slug}",
+                                 count=selectors.waiting_count)

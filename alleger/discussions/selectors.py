@@ -106,6 +106,12 @@ def without_hidden(queryset):
     return queryset.exclude(Exists(hidden))
 
 
+def waiting_count(territory: Territory) -> int:
+    """Flagged or hidden contents of the territory waiting for a moderator's decision."""
+    return ModerationItem.objects.filter(territory=territory, status__in=(
+        ModerationItem.Status.FLAGGED, ModerationItem.Status.HIDDEN)).count()
+
+
 def moderation_queue(user, territory: Territory | None = None):
     """Flagged and hidden contents the person moderates, most flagged first."""
     items = (ModerationItem.objects

@@ -19,6 +19,7 @@ class Config(AppConfig):
         from . import personal_data as funding_personal_data
         from . import place_sections
         from . import sections as funding_sections
+        from . import selectors as funding_selectors
 
         # Questions and comments on a project; the holder's answers are marked and she hears of each one.
         registry.register(self.get_model("Project"), key="project", view_perm="funding.view_project",
@@ -41,6 +42,9 @@ class Config(AppConfig):
         sections.register("place", "funding", template="funding/_place_section.html",
                           context=place_sections.place_section, order=20)
         moderation.register_link("projects", label=_("Projets à relire"), order=10,
-                                 url=lambda t: reverse("funding:review_queue", args=[t.slug]))
-        moderation.register_link("payments", label=_("Paiements hors ligne à confirmer"), order=20,
-                                 url=lambda t: reverse("funding:offline_payments", args=[t.slug]))
+                                 url=lambda t: reverse("funding:review_queue", args=[t.slug]),
+                                 count=funding_selectors.submitted_count)
+        moderation.register_link("payments", label=_("Paiements hors ligne à confirmer ou à rendre"), order=20,
+                                 url=lambda t: reverse("funding:offline_payments", args=[t.slug]),
+                                 count=lambda t: (funding_selectors.offline_awaiting(t).count()
+                                                  + funding_selectors.offline_owed(t).count()))

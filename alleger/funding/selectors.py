@@ -145,6 +145,11 @@ def offline_awaiting(territory) -> QuerySet[Contribution]:
             .select_related("project", "contributor", "organisation").order_by("created_at"))
 
 
+def submitted_count(territory) -> int:
+    """Projects of the territory waiting for a moderator's review."""
+    return Project.objects.filter(territory=territory, status=Project.Status.SUBMITTED).count()
+
+
 def offline_owed(territory) -> QuerySet[Contribution]:
     """Offline money received in the territory and owed back to its contributors, not yet handed back:
     every one of them (a debt does not scroll away), the oldest first."""

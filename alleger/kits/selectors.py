@@ -33,6 +33,11 @@ def kits_of(user) -> QuerySet[Kit]:
     return Kit.objects.filter(author=user).order_by("-updated_at")
 
 
+def submitted_count(territory) -> int:
+    """Kits of the territory waiting for a moderator's review."""
+    return Kit.objects.filter(territory=territory, status=Kit.Status.SUBMITTED).count()
+
+
 def review_queue(user) -> QuerySet[Kit]:
     """Submitted kits this person may review: their territories', and kits without one for platform admins."""
     if not (user.is_authenticated and user.is_active):

@@ -46,6 +46,11 @@ def sponsorship_requests_to_decide(user) -> QuerySet[SponsorshipRequest]:
     return qs.exclude(organisation__memberships__user=user).distinct().order_by("created_at")
 
 
+def sponsorship_requests_pending_count(territory) -> int:
+    """Requests to become a sponsor in the territory, waiting for a moderator's decision."""
+    return SponsorshipRequest.objects.filter(territory=territory, status=SponsorshipRequest.Status.PENDING).count()
+
+
 def sponsorship_requests_of(organisation: Organisation) -> QuerySet[SponsorshipRequest]:
     return organisation.sponsorship_requests.select_related("territory").order_by("-created_at")
 

@@ -24,9 +24,16 @@ class Config(AppConfig):
         from alleger.core import sections
         from alleger.territories import moderation
 
-        moderation.register_link("places", label=_("Lieux proposés à relire"), order=25, url=_review_queue_url)
+        moderation.register_link("places", label=_("Lieux proposés à relire"), order=25, url=_review_queue_url,
+                                 count=_proposed_count)
         from . import links
 
         links.register_sections()
         sections.register("territory", "places", template="places/_territory_section.html",
                           context=_territory_section, order=15, stylesheet="places/places.css")
+
+
+def _proposed_count(territory) -> int:
+    from .models import Moderation, Place
+
+    return Place.objects.filter(territory=territory, moderation=Moderation.PROPOSED).count()

@@ -169,15 +169,28 @@ def test_a_moderator_reaches_every_queue_from_the_territory_page_and_nobody_else
         client, city, resident):
     from alleger.territories.models import TerritoryRole
 
+    from alleger.testing.funding_factories import ProjectFactory
+
     TerritoryRole.objects.create(territory=city, user=resident, role=TerritoryRole.Role.MODERATOR)
     client.force_login(resident)
     body = client.get(f"/t/{city.slug}/").content.decode()
-    # Registered by funding, organisations and discussions (territories imports none of them), in order.
-    expected = [f'<a href="/t/{city.slug}/moderation/projets/">Projets à relire</a>',
-                f'<a href="/t/{city.slug}/moderation/paiements/">Paiements hors ligne à confirmer</a>',
-                '<a href="/organisations/mecenat/demandes/">Demandes de mécénat</a>',
-                f'<a href="/moderation/?territoire={city.slug}">Contenus signalés</a>']
+    # Registered by funding, kits, assets, places, organisations and discussions (territories imports none of
+    # them), in order, each with what waits in it
+    expected = [f'<a href="/t/{city.slug}/moderation/projets/">Projets à relire</a> — rien en attente',
+                '<a href="/kits/relecture/">Kits à relire</a> — rien en attente',
+                '<a href="/dispositifs/relecture/">Propositions de dispositifs à relire</a> — rien en attente',
+                f'<a href="/t/{city.slug}/moderation/paiements/">Paiements hors ligne à confirmer ou à rendre</a>',
+                '<a href="/lieux/relecture/',
+                '<a href="/organisations/mecenat/demandes/">Demandes de mécénat</a> — rien en attente',
+                f'<a href="/moderation/?territoire={city.slug}">Contenus signalés</a> — rien en attente']
     positions = [body.find(link) for link in expected]
     assert -1 not in positions and positions == sorted(positions), positions
+    # Something to review shows at once (the counts follow the data version)
+    ProjectFactory(territory=city, status="submitted")
+    ProjectFactory(territory=city, status="submitted")
+    ProjectFactory(status="submitted")  # another territory's
+    body = client.get(f"/t/{city.slug}/").content.decode()
+    assert ('<a href="/t/{slug}/moderation/projets/">Projets à relire</a> — <strong>2 en attente</strong>'
+            .format(slug=city.slug)) in body
     client.logout()
     assert "Vous modérez ce territoire" not in client.get(f"/t/{city.slug}/").content.decode()

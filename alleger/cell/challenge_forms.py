@@ -28,6 +28,18 @@ class ChallengeForm(forms.ModelForm):
         self.fields["neighbourhoods"].required = False
 
 
+class WorkshopReportForm(forms.ModelForm):
+    """After the workshop (or to correct it): who came, how many, and its minutes."""
+
+    REFUSAL_FIELDS = {"invalid": "participants_count"}
+
+    class Meta:
+        model = Workshop
+        fields = ["participants_count", "participants", "minutes"]
+        labels = {"participants_count": _("Nombre de participants venus"), "participants": _("Qui était là")}
+        widgets = {"minutes": forms.Textarea(attrs={"rows": 12})}
+
+
 class WorkshopForm(forms.ModelForm):
     """Where: a bookable room of a shared place of the territory (booked on saving), or, for a place that is
     not on the platform, its name (and maybe a link). Exactly one of the two."""

@@ -203,6 +203,23 @@ def workshop_add(*, challenge: Challenge, actor, held_at: datetime.datetime, pla
     return workshop
 
 
+@transaction.atomic
+def workshop_report(*, workshop: Workshop, actor, participants_count: int | None, participants: str = "",
+                    minutes: str = "") -> Workshop:
+    """What the workshop was, written after it (or corrected): who came, how many, its minutes. Where and
+    when stay as booked."""
+    _require_cell(actor, workshop.challenge.territory)
+    if participants_count is not None and participants_count < 0:
+        raise Refused("invalid", _("Le nombre de participants ne peut pas être négatif."))
+    Workshop.objects.filter(pk=workshop.pk).update(participants_count=participants_count,
+                                                   participants=(participants or "").strip(),
+                                                   minutes=(minutes or "").strip())
+    audit_record(actor=actor, action="challenge.workshop_report", target=workshop.challenge,
+                 workshop=workshop.pk)
+    workshop.refresh_from_db()
+    return workshop
+
+
 # --- responses -------------------------------------------------------------------------------------
 
 def _check_target(challenge: Challenge, kind: str, target) -> None:

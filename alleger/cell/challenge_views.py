@@ -23,6 +23,7 @@ from .challenge_forms import (
     PlaceProposeForm,
     ProposeForm,
     WorkshopForm,
+    WorkshopReportForm,
 )
 from .models import Challenge, ChallengeResponse
 
@@ -136,6 +137,25 @@ def workshop_new(request, slug, pk):
     return render(request, "cell/challenges/workshop_form.html", {"territory": challenge.territory, "form": form,
                                                                   "challenge": challenge},
                   status=400 if form.is_bound and form.errors else 200)
+
+
+@login_required
+def workshop_report(request, slug, pk, workshop_pk):
+    """The cell writes the workshop's minutes (and who came) once it is held, or corrects them."""
+    challenge = _challenge(request, slug, pk, "cell.change_challenge")
+    workshop = get_object_or_404(challenge.workshops.select_related("room__place"), pk=workshop_pk)
+    form = WorkshopReportForm(request.POST or None, instance=workshop)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.workshop_report(workshop=workshop, actor=request.user, **form.cleaned_data)
+        except Refused as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, _("Compte rendu de l'atelier enregistré."))
+            return redirect(challenge.get_absolute_url() + f"#atelier-{workshop.pk}")
+    return render(request, "cell/challenges/workshop_report.html", {
+        "territory": challenge.territory, "form": form, "challenge": challenge, "workshop": workshop},
+        status=400 if form.is_bound and form.errors else 200)
 
 
 @login_required

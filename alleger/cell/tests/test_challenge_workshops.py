@@ -264,3 +264,38 @@ def test_a_workshop_whose_room_booking_is_cancelled_says_so_and_invites_no_one_t
     assert list(invitable_workshops(challenge.territory)) == []
     place_page = client.get(room.place.get_absolute_url()).content.decode().replace("&#x27;", "'")
     assert listed not in place_page
+
+
+def test_the_cell_writes_a_workshop_s_minutes_after_it_and_nobody_else_can(client, challenge, cell_member, resident):
+    workshop = services.workshop_add(challenge=challenge, actor=cell_member, held_at=at(-2, 18), ends_at=at(-2, 20),
+                                     place_name="Salle des fêtes", participants_count=20,
+                                     participants="20 attendus")
+    url = reverse("cell:workshop_report", args=[challenge.territory.slug, challenge.pk, workshop.pk])
+    client.force_login(cell_member)
+    caches["pages"].clear()
+    assert f'href="{url}"' in client.get(challenge.get_absolute_url()).content.decode()  # « Écrire le compte rendu »
+    page = client.get(url).content.decode()
+    assert "Compte rendu de l&#x27;atelier" in page or "Compte rendu de l'atelier" in page
+    assert 'value="20"' in page  # what was expected, to correct
+    # A count below zero is refused, and nothing changes
+    refused = client.post(url, {"participants_count": "-3", "participants": "", "minutes": "x"})
+    assert refused.status_code == 400
+    workshop.refresh_from_db()
+    assert (workshop.participants_count, workshop.minutes) == (20, "")
+    response = client.post(url, {"participants_count": "14", "participants": "14 habitants, 2 agents de la Ville",
+                                 "minutes": "On a trié **trois** bacs."})
+    assert response.status_code == 302 and response["Location"].endswith(f"#atelier-{workshop.pk}")
+    workshop.refresh_from_db()
+    assert (workshop.participants_count, workshop.participants, workshop.minutes) == (
+        14, "14 habitants, 2 agents de la Ville", "On a trié **trois** bacs.")
+    assert AuditEvent.objects.filter(action="challenge.workshop_report", data__workshop=workshop.pk).exists()
+    caches["pages"].clear()
+    detail = client.get(challenge.get_absolute_url()).content.decode()
+    assert "On a trié <strong>trois</strong> bacs." in detail and "14 participants" in detail
+    # Nobody outside the cell writes them: the page refuses, and so does the service
+    client.force_login(resident)
+    assert client.post(url, {"participants_count": "1", "participants": "", "minutes": "Faux"}).status_code == 403
+    with pytest.raises(Refused):
+        services.workshop_report(workshop=workshop, actor=resident, participants_count=1, minutes="Faux")
+    workshop.refresh_from_db()
+    assert workshop.minutes == "On a trié **trois** bacs."

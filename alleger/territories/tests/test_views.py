@@ -168,7 +168,6 @@ def test_the_territories_address_alone_leads_to_the_home_page_that_lists_them(cl
 def test_a_moderator_reaches_every_queue_from_the_territory_page_and_nobody_else_sees_them(
         client, city, resident):
     from alleger.territories.models import TerritoryRole
-
     from alleger.testing.funding_factories import ProjectFactory
 
     TerritoryRole.objects.create(territory=city, user=resident, role=TerritoryRole.Role.MODERATOR)
@@ -190,7 +189,7 @@ def test_a_moderator_reaches_every_queue_from_the_territory_page_and_nobody_else
     ProjectFactory(territory=city, status="submitted")
     ProjectFactory(status="submitted")  # another territory's
     body = client.get(f"/t/{city.slug}/").content.decode()
-    assert ('<a href="/t/{slug}/moderation/projets/">Projets à relire</a> — <strong>2 en attente</strong>'
-            .format(slug=city.slug)) in body
+    assert (f'<a href="/t/{city.slug}/moderation/projets/">Projets à relire</a> — <strong>2 en attente</strong>'
+            ) in body
     client.logout()
     assert "Vous modérez ce territoire" not in client.get(f"/t/{city.slug}/").content.decode()

@@ -210,11 +210,13 @@ def stretch_goal_save(*, project: Project, actor, amount_cents: int, title: str)
 
 @transaction.atomic
 def project_follow(*, project: Project, user, follow: bool = True) -> None:
+    """Following a project is receiving its news: following again brings them back, and no longer following
+    stops them, for a contributor too (who gets them without following)."""
     if follow:
         project.followers.add(user)
-        project.news_stopped_by.remove(user)  # following again brings the news back
+        project.news_stopped_by.remove(user)
     else:
-        project.followers.remove(user)
+        news_stop(project=project, user=user)
 
 
 #: The salt of the links that stop a project's news: signed, so only the person e-mailed has theirs.

@@ -179,11 +179,14 @@ def news_stop(request, slug, token):
     nothing), then a POST — from that page, or from the mail program's « unsubscribe » — that stops them."""
     project = get_object_or_404(Project, slug=slug)
     reader = project_services.news_stop_reader(project, token)
-    if reader is None:  # cut when copied, or made for another project: said on the page, as a 404
+    if reader is None or not reader.has_perm("funding.view_project", project):
+        if project.status not in selectors.PUBLIC_STATUSES:
+            raise Http404  # a project this link does not open stays unnamed
+        # Cut when copied, or made for another project: said on the page, as a 404
         return render(request, "funding/news_stop.html", {"project": project, "invalid": True}, status=404)
-    done = request.method == "POST"
-    if done:
+    if request.method == "POST":
         project_services.news_stop(project=project, user=reader)
+    done = project.news_stopped_by.filter(pk=reader.pk).exists()  # opened again: it says so
     return render(request, "funding/news_stop.html", {"project": project, "done": done})
 
 
@@ -194,7 +197,7 @@ def follow(request, slug):
     following = request.POST.get("follow", "1") == "1"
     project_services.project_follow(project=project, user=request.user, follow=following)
     messages.success(request, _("Vous suivez ce projet : vous recevrez ses nouvelles.") if following
-                     else _("Vous ne suivez plus ce projet."))
+                     else _("Vous ne suivez plus ce projet : vous ne recevrez plus ses nouvelles."))
     return redirect(project)
 
 

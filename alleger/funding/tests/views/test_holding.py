@@ -281,6 +281,8 @@ def test_a_reader_stops_a_project_s_news_from_the_e_mail_s_link_without_logging_
     assert not project.news_stopped_by.exists()  # opening the link (a mail scanner does) stops nothing
     response = browser.post(path, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200 and "vous ne recevrez plus les nouvelles" in _body(response)
+    again = _body(browser.get(path))  # opened again: it says it is done, not « vous recevez »
+    assert "vous ne recevrez plus les nouvelles" in again and "Ne plus recevoir ses nouvelles" not in again
     # Another project's link, or a link cut when copied, stops nothing and says so
     other = ProjectFactory(live=True, territory=project.territory)
     token = path.rstrip("/").rsplit("/", 1)[1]
@@ -288,6 +290,10 @@ def test_a_reader_stops_a_project_s_news_from_the_e_mail_s_link_without_logging_
         refused = browser.post(wrong)
         assert refused.status_code == 404 and "pas valide" in _body(refused)
     assert not other.news_stopped_by.exists()
+    # A project the link does not open (a draft) is not even named
+    draft = ProjectFactory(territory=project.territory, status="draft", title="Projet secret")
+    hidden = browser.get(reverse("funding:news_stop", args=[draft.slug, token]))
+    assert hidden.status_code == 404 and "Projet secret" not in _body(hidden)
 
     # The follower stops too, from theirs: neither gets the next news, nor the last 48 hours'
     Client().post(news[other_resident.email].extra_headers["List-Unsubscribe"].strip("<>")
@@ -300,9 +306,12 @@ def test_a_reader_stops_a_project_s_news_from_the_e_mail_s_link_without_logging_
         from alleger.funding import notifications
         notifications.last_48_hours(project)
     assert mailoutbox == []
-    # Following again brings the news back
+    # Following again brings the news back; no longer following stops them, for a contributor too
     project_services.project_follow(project=project, user=other_resident)
-    assert set(post_update("Troisième nouvelle")) == {other_resident.email}
+    project_services.project_follow(project=project, user=resident)
+    assert set(post_update("Troisième nouvelle")) == {other_resident.email, resident.email}
+    project_services.project_follow(project=project, user=resident, follow=False)
+    assert set(post_update("Quatrième nouvelle")) == {other_resident.email}
 
 
 def test_a_project_s_holder_gets_no_link_to_stop_their_own_news(project, holder, mailoutbox,

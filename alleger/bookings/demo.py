@@ -69,6 +69,10 @@ def _try(fn, **kwargs):
         return None
 
 
+#: Where the demo's places hear of their bookings when they have no address of their own.
+DEMO_PLACE_MAILBOX = "reservations@lieux.alleger.localhost"
+
+
 def load(context) -> None:
     people = context.people
     manager = people.get("martha")  # moderator of the city: she manages every place of Saint-Étienne
@@ -87,7 +91,8 @@ def load(context) -> None:
                     place=place, name=training_name,
                     defaults={"validity_days": 365,
                               "description": "Une heure avec un animateur : sécurité, réglages, premier projet."})[0]
-            resource = Resource(place=place, notify_email=place.email, **spec)
+            # Told of each booking: the place's address, else a demo mailbox (written to var/mail/ like the rest)
+            resource = Resource(place=place, notify_email=place.email or DEMO_PLACE_MAILBOX, **spec)
             created[spec["name"]] = services.resource_save(resource=resource, actor=None)
     if not created or manager is None:
         return

@@ -97,6 +97,8 @@ def test_the_place_is_told_of_each_booking_and_each_cancellation_made_by_the_per
     assert "Quand : mercredi 9 janvier 2030, 10:00–11:00" in told.body
     assert "Objet : Réunion du jardin partagé" in told.body
     assert f"/reservations/lieux/{room.place_id}/gestion/" in told.body  # the place's bookings
+    assert f"La réservation : http://127.0.0.1:8000/reservations/{booking.pk}/" in told.body
+    assert "champ « Prévenir à cette adresse » de « Salle Jacquard »" in told.body
     assert resident.email not in told.body  # the person's address stays theirs, as on the manager's page
     assert set(mails) == {resident.email, PLACE_BOX}
 
@@ -104,7 +106,7 @@ def test_the_place_is_told_of_each_booking_and_each_cancellation_made_by_the_per
     told = mails[PLACE_BOX]
     assert told.subject == "[Alléger] Réservation annulée : Salle Jacquard, mercredi 9 janvier"
     assert f"{resident.public_name} a annulé sa réservation de « Salle Jacquard » (La Fabrique)." in told.body
-    assert "Le créneau est de nouveau libre" in told.body
+    assert "Le créneau est de nouveau libre" in told.body and "Objet : Réunion du jardin partagé" in told.body
 
     # The place cancelling itself is not told of what it did; the person is
     other = services.booking_create(resource=room, user=resident, start=at(3, 10), end=at(3, 11), now=NOW)
@@ -129,6 +131,7 @@ def test_a_place_is_told_of_a_series_booked_or_cancelled_in_one_e_mail(room, org
     assert told.subject == "[Alléger] Série réservée : Salle Jacquard, 3 dates"
     assert f"({organisation.name}) a réservé « Salle Jacquard »" in told.body
     assert "Série : Répétitions de la chorale" in told.body
+    assert f"/reservations/series/{series.pk}/" in told.body
     for day in ("mardi 8 janvier 2030", "mardi 15 janvier 2030", "mardi 22 janvier 2030"):
         assert f"- {day}, 18:00–20:00" in told.body
 

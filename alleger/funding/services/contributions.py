@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from alleger.core import fragments
 from alleger.core.db import prepared_cursor
 from alleger.core.errors import Refused
+from alleger.core.grammar import date_format
 from alleger.core.services import audit_record
 from alleger.core.templatetags.alleger import euros
 from alleger.territories.models import Territory
@@ -405,7 +406,7 @@ def contribution_confirm_returned(*, contribution: Contribution, actor, now=None
     # Four eyes, as for the receipt: whoever would gain from a false « rendu » does not say it.
     if contribution.contributor_id == actor.pk or has_stake_in_project(actor, project):
         raise Refused("conflict_of_interest", _(
-            "Vous ne pouvez pas confirmer la réception d'une contribution que vous avez faite, ni d'une "
+            "Vous ne pouvez pas confirmer le retour d'une contribution que vous avez faite, ni d'une "
             "contribution à un projet que vous portez ou que porte votre organisation : un autre modérateur "
             "doit le faire."), status=403)
     moved = Contribution.objects.filter(
@@ -413,8 +414,14 @@ def contribution_confirm_returned(*, contribution: Contribution, actor, now=None
         returned_at__isnull=True,
     ).update(returned_at=now, returned_by=actor)
     if not moved:
+        done = Contribution.objects.filter(pk=contribution.pk, returned_at__isnull=False).select_related(
+            "returned_by").first()
+        if done is not None:  # a second tab, another moderator: say who did it, and when
+            raise Refused("not_owed", _("Déjà rendu, le %(date)s, selon %(name)s.") % {
+                "date": date_format(timezone.localtime(done.returned_at), "j F Y"),
+                "name": done.returned_by.public_name}, status=409)
         raise Refused("not_owed", _("Cette contribution n'a rien à rendre : elle n'a pas été reçue hors ligne, "
-                                    "elle reste due au projet, ou elle a déjà été rendue."), status=409)
+                                    "ou elle reste due au projet."), status=409)
     audit_record(actor=actor, action="contribution.confirm_returned", target=contribution,
                  amount_cents=contribution.amount_cents, project=project.pk)
     contribution.refresh_from_db()

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from alleger.core.grammar import date_format
 from alleger.core.numbers import cents_from_euros
 from alleger.funding.models import Contribution, Project
 from alleger.funding.providers import CARD_DECLINED
@@ -226,6 +227,10 @@ def test_an_offline_payment_waits_for_a_moderator(client, project, resident, mod
     returned = reverse("funding:confirm_returned", args=["saint-etienne", contribution.pk])
     page = _body(client.get(payments))
     assert "Paiements à rendre" in page and f'action="{returned}"' in page and resident.email in page
+    assert "Annulé : à rendre au contributeur" in page
+    client.force_login(resident)
+    assert "À vous rendre : 30\u00a0€" in _body(client.get(reverse("funding:my_contributions")))
+    client.force_login(moderator)
     client.force_login(other_resident)
     assert client.post(returned).status_code == 403
     client.force_login(resident)  # the contributor cannot say it reached them: a moderator does
@@ -239,8 +244,11 @@ def test_an_offline_payment_waits_for_a_moderator(client, project, resident, mod
     assert f'action="{returned}"' not in page and "rendu le" in page
     contribution.refresh_from_db()
     assert contribution.returned_by == moderator
-    response = client.post(returned, follow=True)
-    assert "n'a rien à rendre" in " ".join(_messages(response)).replace("&#x27;", "'")
+    response = client.post(returned, follow=True)  # a second tab: who did it, and when
+    assert f"Déjà rendu, le {date_format(timezone.localtime(contribution.returned_at), 'j F Y')}, selon " \
+           f"{moderator.public_name}." in " ".join(_messages(response))
+    client.force_login(resident)
+    assert "Rendu le " in _body(client.get(reverse("funding:my_contributions")))
 
 
 def test_a_loan_shows_its_repayment_schedule(client, territory, holder, resident):

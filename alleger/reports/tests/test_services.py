@@ -43,6 +43,8 @@ def png(size=(20, 20)) -> SimpleUploadedFile:
 
 def test_a_report_is_routed_to_the_service_of_its_category(territory, resident, category,
                                                            django_capture_on_commit_callbacks):
+    category.service_notice = "Mise en sécurité sous 72 heures."
+    category.save()
     with django_capture_on_commit_callbacks(execute=True):
         report = make_report(category=category, reporter=resident, address="Place de l'Hôtel de Ville")
     sent = {m.to[0]: m for m in mail.outbox}
@@ -57,8 +59,10 @@ def test_a_report_is_routed_to_the_service_of_its_category(territory, resident, 
     # The reporter gets the report's number and the link to follow it, at once.
     receipt = sent[resident.email]
     assert receipt.subject == f"[Alléger] Signalement n° {report.pk} enregistré : Vélo partagé en panne"
-    assert f"enregistré sous le n° {report.pk} et transmis à" in receipt.body
+    assert f"enregistré sous le n° {report.pk} et transmis au service en charge : {category.service_name}." \
+        in receipt.body
     assert f"/signalements/{report.pk}/" in receipt.body and "Place de l'Hôtel de Ville" in receipt.body
+    assert "Mise en sécurité sous 72 heures." in receipt.body  # what the service commits to
 
 
 def test_the_receipt_goes_to_the_contact_address_given_and_to_nobody_without_one(

@@ -359,6 +359,12 @@ def test_a_place_manager_adds_and_changes_a_resource_audited_and_bad_hours_are_r
     page = response.content.decode().replace("&#x27;", "'")
     assert "Une réservation à venir n'est plus dans ses horaires" in page and "(Odile)" in page
     assert Booking.objects.get(pk=booked.pk).status == Status.CONFIRMED
+    # The manager's list writes the month as French does, in lower case (« 7 déc. », not « 7 Déc. »)
+    from alleger.core.grammar import date_format
+
+    manage = client.get(f"/reservations/lieux/{place.pk}/gestion/").content.decode()
+    written = date_format(timezone.localtime(booked.start), "D j N, H:i")
+    assert written in manage and written == written.lower()
     # A change that leaves every booking in its hours says nothing of the kind.
     response = client.post(f"/reservations/lieux/{place.pk}/ressources/{resource.pk}/modifier/",
                            {**fields, "capacity": 6}, follow=True)

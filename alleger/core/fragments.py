@@ -31,9 +31,11 @@ such a part once and serves it to everyone until the data changes:
   fragment, caching none.
 * **Key.** (name, data version, this process's write count, language, the
   request's path and query string, the tag's parts). The cache is Django's
-  (Redis in production, shared by the processes), with a copy in each process
-  in front of it (`Texts`: same key, same timeout); `FRAGMENT_CACHE_SECONDS=0`
-  turns both off (every fragment rendered, still as a visitor).
+  (Redis in production, shared by the processes) under a digest of that key,
+  with a copy in each process in front of it (`Texts`: the key itself, so a
+  hit hashes nothing; same timeout; the key's path counts in its size bound);
+  `FRAGMENT_CACHE_SECONDS=0` turns both off (every fragment rendered, still as
+  a visitor).
 """
 
 import functools
@@ -341,11 +343,6 @@ def _full_path(request) -> str:
     return path
 
 
-def cache_key(name: str, request, version, parts, *, per_path: bool = True) -> str:
-    """The fragment's key in the shared cache: a digest of its raw key."""
-    return _digest(_raw_key(name, request, version, parts, per_path))
-
-
 def _digest(raw: tuple) -> str:
     return "alleger:fragment:" + hashlib.blake2b(repr(raw).encode(), digest_size=20).hexdigest()
 
@@ -394,7 +391,8 @@ def shared(name: str, request, parts: tuple, render, *, per_path: bool = True) -
         if text is None:
             text = str(render())
             caches["pages"].set(key, text, seconds)
-        _texts.set(raw, text, seconds)
+        # The path (and its query string, which a visitor chooses) counts in the copies' size bound.
+        _texts.set(raw, text, seconds, key_chars=len(raw[3]) + 64)
     return fill(text, request)
 
 
@@ -409,7 +407,7 @@ class Texts:
     def __init__(self, max_chars: int):
         self.max_chars = max_chars
         self._chars = 0
-        self._values: OrderedDict[tuple, tuple[float, str]] = OrderedDict()
+        self._values: OrderedDict[tuple, tuple[float, str, int]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: tuple) -> str | None:
@@ -423,19 +421,21 @@ class Texts:
             self._values.move_to_end(key)
             return found[1]
 
-    def set(self, key: tuple, text: str, seconds: float) -> None:
-        if len(text) > self.max_chars // 64:
-            return  # a very long fragment is left to the shared cache
+    def set(self, key: tuple, text: str, seconds: float, *, key_chars: int = 64) -> None:
+        """`key_chars`: what the key weighs, counted with the text against the bound."""
+        size = len(text) + key_chars
+        if size > self.max_chars // 64:
+            return  # a very long fragment (or key) is left to the shared cache
         with self._lock:
             if key in self._values:
                 self._drop(key)
-            self._values[key] = (time.monotonic() + seconds, text)
-            self._chars += len(text)
+            self._values[key] = (time.monotonic() + seconds, text, size)
+            self._chars += size
             while self._chars > self.max_chars:
                 self._drop(next(iter(self._values)))
 
     def _drop(self, key: tuple) -> None:
-        self._chars -= len(self._values.pop(key)[1])
+        self._chars -= self._values.pop(key)[2]
 
     def clear(self) -> None:
         with self._lock:

@@ -45,7 +45,7 @@ def territory_detail(request, slug):
     return render(request, "territories/detail.html", {
         "territory": territory,
         **deferred_context(content, ["neighbourhoods", "geojson", "moderators", "live", "sections"]),
-        "moderation_links": (remembered(request, "moderation-links", (territory.pk,),
+        "moderation_links": (remembered(request, "moderation-links", (territory.pk, request.LANGUAGE_CODE),
                                         lambda: moderation.links(territory)) if remembered(
             request, "moderates", (request.user.pk, territory.pk),
             lambda: request.user.has_perm("territories.moderate", territory)) else None),

@@ -179,14 +179,28 @@ def test_this_processs_copy_of_a_fragment_expires_with_the_shared_cache(db, rf, 
     assert len(calls) == 2
 
 
-def test_this_processs_copies_are_bounded_in_characters():
+def test_this_processs_copies_are_bounded_in_characters_keys_included():
     texts = fragments.Texts(max_chars=6400)
     for n in range(100):
-        texts.set(f"k{n}", "x" * 100, 60)
-    assert texts.get("k0") is None and texts.get("k99") == "x" * 100
-    assert sum(len(value) for _expiry, value in texts._values.values()) <= 6400
-    texts.set("long", "x" * 101, 60)  # longer than 1/64 of the bound: left to the shared cache
-    assert texts.get("long") is None
+        texts.set(("k", n), "x" * 36, 60)  # 36 + the default 64 for the key: 100 each
+    assert texts.get(("k", 0)) is None and texts.get(("k", 99)) == "x" * 36
+    assert sum(size for _expiry, _value, size in texts._values.values()) <= 6400
+    texts.set(("long",), "x" * 37, 60)  # over 1/64 of the bound with its key: left to the shared cache
+    assert texts.get(("long",)) is None
+    # A short fragment under a long key (a path with a query string a visitor made up) weighs its key
+    for n in range(100):
+        texts.set(("page", "/dispositifs/?x=" + "y" * 30 + str(n)), "z", 60, key_chars=80)
+    assert len(texts._values) <= 6400 // 81
+
+
+def test_a_fragment_s_copy_counts_its_path_in_the_bound(rf, settings, db):
+    settings.FRAGMENT_CACHE_SECONDS = 60
+    fragments.forget()
+    request = rf.get("/dispositifs/", {"x": "y" * 3000})
+    request.LANGUAGE_CODE = "fr"
+    fragments.shared("t", request, (), lambda: "court", per_path=True)
+    [(_expiry, text, size)] = [v for k, v in fragments._texts._values.items() if k[0] == "t"]
+    assert text == "court" and size >= 3000
 
 
 def test_the_session_hash_of_personal_fragments_follows_a_new_password(resident):

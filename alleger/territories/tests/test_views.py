@@ -191,5 +191,9 @@ def test_a_moderator_reaches_every_queue_from_the_territory_page_and_nobody_else
     body = client.get(f"/t/{city.slug}/").content.decode()
     assert (f'<a href="/t/{city.slug}/moderation/projets/">Projets à relire</a> — <strong>2 en attente</strong>'
             ) in body
+    # Another moderator reading in English gets them in English (the links are remembered per language)
+    client.cookies["django_language"] = "en"
+    assert "Projects to review" in client.get(f"/t/{city.slug}/").content.decode()
+    client.cookies["django_language"] = "fr"
     client.logout()
     assert "Vous modérez ce territoire" not in client.get(f"/t/{city.slug}/").content.decode()

@@ -324,6 +324,8 @@ class Contribution(models.Model):
     ACTIVE = (Status.PENDING, Status.AUTHORISED, Status.CAPTURED, Status.CAPTURE_FAILED)
     #: Statuses that still wait for money at settlement.
     AWAITING = (Status.PENDING, Status.AUTHORISED, Status.CAPTURE_FAILED)
+    #: Statuses of money received that is owed back to its contributor (withdrawn, or its campaign failed).
+    OWED_BACK = (Status.REFUNDED, Status.CANCELLED)
 
     # No index of their own: (project, contributor) and (contributor, idempotency_key) lead with them.
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="contributions", db_index=False)
@@ -400,6 +402,12 @@ class Contribution(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.amount_cents}c → {self.project_id}"
+
+    @property
+    def offline_owed_back(self) -> bool:
+        """Offline money received, then owed back to its contributor (handed back or not yet)."""
+        return self.provider == "offline" and self.receipt_confirmed_by_id is not None and \
+            self.status in self.OWED_BACK
 
 
 class Match(models.Model):

@@ -106,7 +106,7 @@ def offer_answered(offer):
 
 def _holder_and_followers(project):
     people = {project.holder_id: project.holder}
-    for user in project.followers.all():
+    for user in project.followers.exclude(pk__in=project.news_stopped_by.values("pk")):
         people.setdefault(user.pk, user)
     return people.values()
 

@@ -154,7 +154,7 @@ def offline_owed(territory) -> QuerySet[Contribution]:
     """Offline money received in the territory and owed back to its contributors, not yet handed back:
     every one of them (a debt does not scroll away), the oldest first."""
     return (Contribution.objects.filter(project__territory=territory, provider="offline",
-                                        status__in=[Contribution.Status.REFUNDED, Contribution.Status.CANCELLED],
+                                        status__in=Contribution.OWED_BACK,
                                         receipt_confirmed_by__isnull=False, returned_at__isnull=True)
             .select_related("project", "contributor", "organisation").order_by("ended_at", "pk"))
 

@@ -392,10 +392,6 @@ def contribution_cancel(*, contribution: Contribution, actor, now=None) -> Contr
     return contribution
 
 
-#: The statuses of a contribution whose money, once received, is owed back to its contributor.
-OWED_BACK = (Contribution.Status.REFUNDED, Contribution.Status.CANCELLED)
-
-
 @transaction.atomic
 def contribution_confirm_returned(*, contribution: Contribution, actor, now=None) -> Contribution:
     """A moderator says that offline money owed back (withdrawn, or its campaign failed) was handed back to
@@ -403,15 +399,16 @@ def contribution_confirm_returned(*, contribution: Contribution, actor, now=None
     by whom, once, and tells the contributor (who can answer if it never reached them)."""
     now = now or timezone.now()
     project = _lock_project(contribution.project_id)
-    # Four eyes, as for the receipt: whoever would gain from a false « rendu » does not say it.
+    # The same hands as the receipt: never the contributor, nor the holder or their organisation. What guards
+    # against a « rendu » that never happened is the contributor's e-mail, which says whom to tell.
     if contribution.contributor_id == actor.pk or has_stake_in_project(actor, project):
         raise Refused("conflict_of_interest", _(
             "Vous ne pouvez pas confirmer le retour d'une contribution que vous avez faite, ni d'une "
             "contribution à un projet que vous portez ou que porte votre organisation : un autre modérateur "
             "doit le faire."), status=403)
     moved = Contribution.objects.filter(
-        pk=contribution.pk, provider="offline", status__in=OWED_BACK, receipt_confirmed_by__isnull=False,
-        returned_at__isnull=True,
+        pk=contribution.pk, provider="offline", status__in=Contribution.OWED_BACK,
+        receipt_confirmed_by__isnull=False, returned_at__isnull=True,
     ).update(returned_at=now, returned_by=actor)
     if not moved:
         done = Contribution.objects.filter(pk=contribution.pk, returned_at__isnull=False).select_related(

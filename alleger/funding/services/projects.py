@@ -215,6 +215,8 @@ def project_follow(*, project: Project, user, follow: bool = True) -> None:
     if follow:
         project.followers.add(user)
         project.news_stopped_by.remove(user)
+    elif user.pk == project.holder_id:
+        project.followers.remove(user)  # the holder hears of their own project whatever they follow
     else:
         news_stop(project=project, user=user)
 
@@ -244,9 +246,11 @@ def news_stop_reader(project: Project, token: str):
 
 @transaction.atomic
 def news_stop(*, project: Project, user) -> None:
-    """No more news of this project for this person: unfollowed, and left out as a contributor too."""
+    """No more news of this project for this person: unfollowed, and left out as a contributor too (never
+    its holder, whose link none of its e-mails carries)."""
     project.followers.remove(user)
-    project.news_stopped_by.add(user)
+    if user.pk != project.holder_id:
+        project.news_stopped_by.add(user)
 
 
 @transaction.atomic
@@ -258,7 +262,7 @@ def update_post(*, project: Project, author, title: str, body: str) -> ProjectUp
     for user in project.followers.all():
         recipients.setdefault(user.pk, user)
     recipients.pop(author.pk, None)
-    for stopped in project.news_stopped_by.values_list("pk", flat=True):
+    for stopped in project.news_stopped_by.exclude(pk=project.holder_id).values_list("pk", flat=True):
         recipients.pop(stopped, None)
     notifications.update_posted(update, recipients.values())
     update.sent_to = len(recipients)

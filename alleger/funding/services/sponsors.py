@@ -8,6 +8,7 @@ from alleger.core.services import audit_record
 
 from ..models import MatchingPool, Project, Support
 from . import matching
+from .projects import project_follow
 
 
 @transaction.atomic
@@ -51,6 +52,6 @@ def support_attach(*, project: Project, organisation, actor, kind: str, descript
                       amount_cents=amount_cents, created_by=actor)
     support.full_clean()
     support.save()
-    project.followers.add(actor)
+    project_follow(project=project, user=actor)  # following brings its news back, if they had stopped them
     audit_record(actor=actor, action="project.support", target=project, kind=kind)
     return support

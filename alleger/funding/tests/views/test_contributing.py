@@ -230,7 +230,6 @@ def test_an_offline_payment_waits_for_a_moderator(client, project, resident, mod
     assert "Annulé : à rendre au contributeur" in page
     client.force_login(resident)
     assert "À vous rendre : 30\u00a0€" in _body(client.get(reverse("funding:my_contributions")))
-    client.force_login(moderator)
     client.force_login(other_resident)
     assert client.post(returned).status_code == 403
     client.force_login(resident)  # the contributor cannot say it reached them: a moderator does

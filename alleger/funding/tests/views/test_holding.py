@@ -323,6 +323,16 @@ def test_a_project_s_holder_gets_no_link_to_stop_their_own_news(project, holder,
     [message] = mailoutbox
     assert message.to == [holder.email]
     assert "List-Unsubscribe" not in message.extra_headers and "/nouvelles/arreter/" not in message.body
+    # Nor do they stop them by no longer following it: a co-member's news still reaches them
+    from alleger.funding.services import projects as project_services
+
+    project_services.project_follow(project=project, user=holder, follow=False)
+    project_services.news_stop(project=project, user=holder)
+    assert not project.news_stopped_by.exists()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.goal_reached(project)
+    assert [m.to for m in mailoutbox] == [[holder.email]]
 
 
 def test_an_update_nobody_receives_says_so(client, project, holder):

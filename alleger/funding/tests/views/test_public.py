@@ -246,12 +246,16 @@ def test_a_sponsor_attaches_support(client, project, sponsor, sponsor_organisati
                              "description": "Label"}).status_code == 403
     client.force_login(sponsor)
     assert "Apporter un soutien" in _body(client.get(project.get_absolute_url()))
+    from alleger.funding.services.projects import news_stop
+
+    news_stop(project=project, user=sponsor)  # had stopped its news: supporting it follows it again
     response = client.post(url, {"organisation": sponsor_organisation.pk, "kind": "funding",
                                  "description": "Un complément pour le mobilier", "amount": "500"})
     assert response.status_code == 302
     support = Support.objects.get()
     assert (support.organisation, support.kind, support.amount_cents) == (sponsor_organisation, "funding", 50_000)
     assert "Un complément pour le mobilier" in _body(client.get(project.get_absolute_url()))
+    assert project.followers.filter(pk=sponsor.pk).exists() and not project.news_stopped_by.exists()
 
 
 # --- no query per row -----------------------------------------------------------------------------

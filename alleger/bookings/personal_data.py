@@ -34,7 +34,8 @@ def warnings(user) -> list[str]:
 def before_delete(user, now) -> None:
     for booking in _coming(user, now):
         try:
-            booking_cancel(booking=booking, actor=user, now=now, account_closed=True)
+            # The place is not told « X a annulé » for each: nobody cancelled, an account was closed.
+            booking_cancel(booking=booking, actor=user, now=now, account_closed=True, tell_place=False)
         except Refused:
             pass  # already ended or cancelled meanwhile
     WaitlistEntry.objects.filter(user=user, status__in=(WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED)

@@ -340,7 +340,11 @@ def booking_cancel(*, booking: Booking, actor, reason: str = "", now: dt.datetim
                       status=409)
     with transaction.atomic():
         _lock(resource)
-        moved = Booking.objects.filter(pk=booking.pk, status__in=(Status.HELD, Status.CONFIRMED)).update(
+        # Confirmed, then held: which one it was is read from the row under the lock, not from this
+        # instance (a hold claimed in another tab meanwhile is a confirmed booking the place must hear of).
+        confirmed = Booking.objects.filter(pk=booking.pk, status=Status.CONFIRMED).update(
+            status=Status.CANCELLED, updated_at=now)
+        moved = confirmed or Booking.objects.filter(pk=booking.pk, status=Status.HELD).update(
             status=Status.CANCELLED, updated_at=now)
         if not moved:
             raise Refused("not_active", _("Cette réservation n'est plus active."), status=409)
@@ -349,10 +353,11 @@ def booking_cancel(*, booking: Booking, actor, reason: str = "", now: dt.datetim
         if by_manager:
             audit_record(actor=actor, action="booking.cancel", target=booking, reason=reason)
             notifications.booking_cancelled_by_place(booking, reason=reason)
-        elif tell_place and booking.status == Status.CONFIRMED:  # a hold declined was never the place's
+        elif tell_place and confirmed:  # a hold declined was never the place's
             notifications.place_told_cancelled([booking])
     offer_freed(resource, now=now)
     booking.refresh_from_db()
+    booking.was_confirmed = bool(confirmed)
     return booking
 
 
@@ -369,12 +374,11 @@ def series_cancel(*, series: Series, actor, now: dt.datetime | None = None) -> t
         if booking.status == Status.CONFIRMED and now > cancel_until(booking):
             kept.append(booking)
             continue
-        was_confirmed = booking.status == Status.CONFIRMED
         try:
             booking_cancel(booking=booking, actor=actor, now=now, tell_place=False)
         except Refused:  # cancelled meanwhile (another tab, the place): nothing left to do for it
             continue
-        if was_confirmed:
+        if booking.was_confirmed:
             gone.append(booking)
         cancelled += 1
     notifications.place_told_cancelled(gone, series=series)  # one e-mail for the series

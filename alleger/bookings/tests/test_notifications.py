@@ -151,3 +151,15 @@ def test_the_place_is_told_in_english_when_the_site_speaks_english(room, residen
                            now=NOW)
     assert mails[PLACE_BOX].subject == "[Alléger] New booking: Salle Jacquard, Wednesday 9 January"
     assert "booked “Salle Jacquard” (La Fabrique)." in mails[PLACE_BOX].body
+
+
+def test_an_account_closed_frees_its_bookings_without_telling_the_place_that_someone_cancelled(room, resident, sent):
+    from alleger.bookings.personal_data import before_delete
+
+    room.notify_email = PLACE_BOX
+    room.save()
+    booking = services.booking_create(resource=room, user=resident, start=at(2, 10), end=at(2, 11), now=NOW)
+    _result, mails = sent(before_delete, resident, NOW)
+    assert PLACE_BOX not in mails
+    booking.refresh_from_db()
+    assert booking.status == Status.CANCELLED

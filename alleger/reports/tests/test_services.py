@@ -73,6 +73,10 @@ def test_the_receipt_goes_to_the_contact_address_given_and_to_nobody_without_one
         make_report(category=category, reporter=AnonymousUser(), address="Rue de la Paix",
                     contact_email="Jo@Example.org")
     assert sorted(m.to[0] for m in mail.outbox) == ["jo@example.org", "velos@ville.example"]
+    receipt = next(m for m in mail.outbox if m.to == ["jo@example.org"])
+    # An address an application gave is not checked: it gets nothing its sender wrote, only the number
+    assert "Freins HS." not in receipt.body and "Rue de la Paix" not in receipt.body
+    assert "/signalements/" in receipt.body
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         make_report(category=category, reporter=AnonymousUser(), address="Rue de la Paix")

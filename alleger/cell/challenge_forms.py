@@ -31,7 +31,7 @@ class ChallengeForm(forms.ModelForm):
 class WorkshopReportForm(forms.ModelForm):
     """After the workshop (or to correct it): who came, how many, and its minutes."""
 
-    REFUSAL_FIELDS = {"invalid": "participants_count"}
+    REFUSAL_FIELDS = {"invalid": "participants_count", "too_long": "minutes"}
 
     class Meta:
         model = Workshop

@@ -205,15 +205,23 @@ def workshop_add(*, challenge: Challenge, actor, held_at: datetime.datetime, pla
 
 @transaction.atomic
 def workshop_report(*, workshop: Workshop, actor, participants_count: int | None, participants: str = "",
-                    minutes: str = "") -> Workshop:
-    """What the workshop was, written after it (or corrected): who came, how many, its minutes. Where and
-    when stay as booked."""
+                    minutes: str = "", now: datetime.datetime | None = None) -> Workshop:
+    """What the workshop was, written once it has begun (or corrected): who came, how many, its minutes.
+    Where and when stay as booked."""
     _require_cell(actor, workshop.challenge.territory)
+    if workshop.held_at > (now or timezone.now()):
+        raise Refused("not_held_yet", _("Le compte rendu s'écrit une fois l'atelier commencé."), status=409)
     if participants_count is not None and participants_count < 0:
         raise Refused("invalid", _("Le nombre de participants ne peut pas être négatif."))
+    participants, minutes = (participants or "").strip(), (minutes or "").strip()
+    for value, name, message in (
+            (participants, "participants", _("La liste des participants fait au plus %(max)s caractères.")),
+            (minutes, "minutes", _("Le compte rendu fait au plus %(max)s caractères."))):
+        limit = Workshop._meta.get_field(name).max_length
+        if len(value) > limit:
+            raise Refused("too_long", message % {"max": limit})
     Workshop.objects.filter(pk=workshop.pk).update(participants_count=participants_count,
-                                                   participants=(participants or "").strip(),
-                                                   minutes=(minutes or "").strip())
+                                                   participants=participants, minutes=minutes)
     audit_record(actor=actor, action="challenge.workshop_report", target=workshop.challenge,
                  workshop=workshop.pk)
     workshop.refresh_from_db()

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -75,6 +76,7 @@ def challenge_detail(request, slug, pk, *, forms=None):
         "summary": summary,
         "charts": selectors.indicator_charts(challenge),
         "can_change": can_change,
+        "now": timezone.now(),
         "propose_form": propose_form,
         "can_propose": request.user.has_perm("cell.propose_response", challenge),
         "link_form": forms.get("link") or (LinkForm() if can_change else None),
@@ -144,6 +146,9 @@ def workshop_report(request, slug, pk, workshop_pk):
     """The cell writes the workshop's minutes (and who came) once it is held, or corrects them."""
     challenge = _challenge(request, slug, pk, "cell.change_challenge")
     workshop = get_object_or_404(challenge.workshops.select_related("room__place"), pk=workshop_pk)
+    if workshop.held_at > timezone.now():
+        messages.info(request, _("Le compte rendu s'écrit une fois l'atelier commencé."))
+        return redirect(challenge.get_absolute_url() + f"#atelier-{workshop.pk}")
     form = WorkshopReportForm(request.POST or None, instance=workshop)
     if request.method == "POST" and form.is_valid():
         try:

@@ -299,3 +299,21 @@ def test_the_cell_writes_a_workshop_s_minutes_after_it_and_nobody_else_can(clien
         services.workshop_report(workshop=workshop, actor=resident, participants_count=1, minutes="Faux")
     workshop.refresh_from_db()
     assert workshop.minutes == "On a trié **trois** bacs."
+
+
+def test_a_workshop_to_come_has_no_minutes_yet_and_overlong_ones_are_refused(client, challenge, cell_member):
+    coming = services.workshop_add(challenge=challenge, actor=cell_member, held_at=at(3, 18), place_name="Mairie")
+    url = reverse("cell:workshop_report", args=[challenge.territory.slug, challenge.pk, coming.pk])
+    client.force_login(cell_member)
+    caches["pages"].clear()
+    assert f'href="{url}"' not in client.get(challenge.get_absolute_url()).content.decode()
+    assert client.get(url).status_code == 302
+    with pytest.raises(Refused) as refused:
+        services.workshop_report(workshop=coming, actor=cell_member, participants_count=3, minutes="Trop tôt")
+    assert refused.value.code == "not_held_yet"
+    held = services.workshop_add(challenge=challenge, actor=cell_member, held_at=at(-1, 18), place_name="Mairie")
+    with pytest.raises(Refused) as refused:
+        services.workshop_report(workshop=held, actor=cell_member, participants_count=3, participants="x" * 301)
+    assert refused.value.code == "too_long"
+    held.refresh_from_db()
+    assert (held.participants_count, held.participants) == (None, "")

@@ -124,16 +124,9 @@ def _url_prefix() -> str:
     return found
 
 
-def _feature(row, types, prefix) -> dict:
-    pk, lon, lat, name, type_id, status = row
-    slug, type_name = _type_of(types, type_id)
-    return {"type": "Feature", "id": pk, "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {"id": pk, "name": name, "type": slug, "type_name": type_name, "status": status,
-                           "url": f"{prefix}{pk}/"}}
-
-
 def _features(rows, prefix) -> list[dict]:
-    """`_feature` of each row, in one loop (a street's answer is mostly this: 2 to 3 µs a feature)."""
+    """The GeoJSON feature of each asset row, in one loop (a street's answer is mostly this: 2 to 3 µs a
+    feature)."""
     types = _types()
     out = []
     append = out.append
@@ -185,12 +178,12 @@ def geojson(bbox, **filters) -> bytes:
             cursor.execute("SELECT a.id, a.lon, a.lat, a.name, a.asset_type_id, a.status FROM assets_asset a"
                            f" WHERE a.id IN ({', '.join(['%s'] * len(singles))})", singles)
             single_rows = {row[0]: row for row in cursor.fetchall()}
-    types = _types() if single_rows else {}
+    singles = {feature["id"]: feature for feature in _features(single_rows.values(), prefix)} if single_rows else {}
     out, total = [], 0
     for count, lon, lat, one in cells:
         total += count
-        if count == 1 and one in single_rows:
-            out.append(_feature(single_rows[one], types, prefix))
+        if count == 1 and one in singles:
+            out.append(singles[one])
         else:
             out.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
                         "properties": {"cluster": True, "count": count}})

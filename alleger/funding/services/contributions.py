@@ -403,7 +403,7 @@ def contribution_confirm_returned(*, contribution: Contribution, actor, now=None
     # against a « rendu » that never happened is the contributor's e-mail, which says whom to tell.
     if contribution.contributor_id == actor.pk or has_stake_in_project(actor, project):
         raise Refused("conflict_of_interest", _(
-            "Vous ne pouvez pas confirmer le retour d'une contribution que vous avez faite, ni d'une "
+            "Vous ne pouvez pas confirmer la restitution d'une contribution que vous avez faite, ni d'une "
             "contribution à un projet que vous portez ou que porte votre organisation : un autre modérateur "
             "doit le faire."), status=403)
     moved = Contribution.objects.filter(
@@ -414,7 +414,7 @@ def contribution_confirm_returned(*, contribution: Contribution, actor, now=None
         done = Contribution.objects.filter(pk=contribution.pk, returned_at__isnull=False).select_related(
             "returned_by").first()
         if done is not None:  # a second tab, another moderator: say who did it, and when
-            raise Refused("not_owed", _("Déjà rendu, le %(date)s, selon %(name)s.") % {
+            raise Refused("not_owed", _("Déjà confirmé comme rendu le %(date)s par %(name)s.") % {
                 "date": date_format(timezone.localtime(done.returned_at), "j F Y"),
                 "name": done.returned_by.public_name}, status=409)
         raise Refused("not_owed", _("Cette contribution n'a rien à rendre : elle n'a pas été reçue hors ligne, "

@@ -244,8 +244,8 @@ def test_an_offline_payment_waits_for_a_moderator(client, project, resident, mod
     contribution.refresh_from_db()
     assert contribution.returned_by == moderator
     response = client.post(returned, follow=True)  # a second tab: who did it, and when
-    assert f"Déjà rendu, le {date_format(timezone.localtime(contribution.returned_at), 'j F Y')}, selon " \
-           f"{moderator.public_name}." in " ".join(_messages(response))
+    assert f"Déjà confirmé comme rendu le {date_format(timezone.localtime(contribution.returned_at), 'j F Y')} " \
+           f"par {moderator.public_name}." in " ".join(_messages(response))
     client.force_login(resident)
     assert "Rendu le " in _body(client.get(reverse("funding:my_contributions")))
 

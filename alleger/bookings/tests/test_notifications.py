@@ -163,3 +163,21 @@ def test_an_account_closed_frees_its_bookings_without_telling_the_place_that_som
     assert PLACE_BOX not in mails
     booking.refresh_from_db()
     assert booking.status == Status.CANCELLED
+
+
+def test_resources_made_before_the_field_tell_their_place_s_own_address(territory, organisation):
+    import importlib
+
+    from django.apps import apps
+
+    from alleger.testing.bookings_factories import PlaceFactory, ResourceFactory
+
+    migration = importlib.import_module("alleger.bookings.migrations.0006_resource_notify_place_email")
+    with_address = ResourceFactory(place=PlaceFactory(territory=territory, email="accueil@fabrique.example"))
+    without = ResourceFactory(place=PlaceFactory(territory=territory, email=""))
+    chosen = ResourceFactory(place=with_address.place, notify_email="moi@fabrique.example")
+    migration.copy_place_email(apps, None)
+    for resource in (with_address, without, chosen):
+        resource.refresh_from_db()
+    assert (with_address.notify_email, without.notify_email, chosen.notify_email) == (
+        "accueil@fabrique.example", "", "moi@fabrique.example")

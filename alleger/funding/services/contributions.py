@@ -392,6 +392,12 @@ def contribution_cancel(*, contribution: Contribution, actor, now=None) -> Contr
     return contribution
 
 
+def _refuse_a_stake(contribution: Contribution, actor, project: Project, message: str) -> None:
+    """Four eyes on offline money: not its contributor, nor the project's holder or their organisation."""
+    if contribution.contributor_id == actor.pk or has_stake_in_project(actor, project):
+        raise Refused("conflict_of_interest", message, status=403)
+
+
 @transaction.atomic
 def contribution_confirm_returned(*, contribution: Contribution, actor, now=None) -> Contribution:
     """A moderator says that offline money owed back (withdrawn, or its campaign failed) was handed back to
@@ -401,11 +407,10 @@ def contribution_confirm_returned(*, contribution: Contribution, actor, now=None
     project = _lock_project(contribution.project_id)
     # The same hands as the receipt: never the contributor, nor the holder or their organisation. What guards
     # against a « rendu » that never happened is the contributor's e-mail, which says whom to tell.
-    if contribution.contributor_id == actor.pk or has_stake_in_project(actor, project):
-        raise Refused("conflict_of_interest", _(
-            "Vous ne pouvez pas confirmer la restitution d'une contribution que vous avez faite, ni d'une "
-            "contribution à un projet que vous portez ou que porte votre organisation : un autre modérateur "
-            "doit le faire."), status=403)
+    _refuse_a_stake(contribution, actor, project, _(
+        "Vous ne pouvez pas confirmer la restitution d'une contribution que vous avez faite, ni d'une "
+        "contribution à un projet que vous portez ou que porte votre organisation : un autre modérateur "
+        "doit le faire."))
     moved = Contribution.objects.filter(
         pk=contribution.pk, provider="offline", status__in=Contribution.OWED_BACK,
         receipt_confirmed_by__isnull=False, returned_at__isnull=True,
@@ -433,11 +438,10 @@ def contribution_confirm_receipt(*, contribution: Contribution, actor, now=None)
     project = _lock_project(contribution.project_id)
     # Four eyes: money that never arrived would enter escrow and could tip the
     # campaign over its goal, triggering every other backer's capture.
-    if contribution.contributor_id == actor.pk or has_stake_in_project(actor, project):
-        raise Refused("conflict_of_interest", _(
-            "Vous ne pouvez pas confirmer la réception d'une contribution que vous avez faite, ni d'une "
-            "contribution à un projet que vous portez ou que porte votre organisation : un autre modérateur "
-            "doit le faire."), status=403)
+    _refuse_a_stake(contribution, actor, project, _(
+        "Vous ne pouvez pas confirmer la réception d'une contribution que vous avez faite, ni d'une "
+        "contribution à un projet que vous portez ou que porte votre organisation : un autre modérateur "
+        "doit le faire."))
     if project.status not in (Project.Status.PUBLISHED, Project.Status.SUCCEEDED):
         raise Refused("campaign_closed", _("Cette campagne n'a pas été financée : le paiement doit être rendu."),
                       status=409)

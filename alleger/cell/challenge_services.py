@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from alleger.bookings import slots
 from alleger.bookings.models import Resource
 from alleger.bookings.selectors import bookable_resources, busy_ranges
-from alleger.bookings.services import booking_create
+from alleger.bookings.services import booking_cancel, booking_create
 from alleger.core.errors import Refused
 from alleger.core.forms import FIRST_YEAR, LAST_YEAR
+from alleger.core.mail import send_later
 from alleger.core.search import fold
 from alleger.core.services import audit_record
 from alleger.core.text import clean_text
@@ -27,6 +28,7 @@ from alleger.places.selectors import clock, day_and_month, day_name, week_in_wor
 from alleger.territories.rules import is_cell_member_of
 
 from .models import (
+    CellAction,
     Challenge,
     ChallengeResponse,
     IndicatorPoint,
@@ -226,6 +228,59 @@ def workshop_report(*, workshop: Workshop, actor, participants_count: int | None
                  workshop=workshop.pk)
     workshop.refresh_from_db()
     return workshop
+
+
+#: The longest reason given for calling a workshop off (it goes in the invited people's e-mail).
+CANCEL_REASON_MAX = 500
+
+
+def workshop_cancel(*, workshop: Workshop, actor, reason: str = "", now: datetime.datetime | None = None) -> bool:
+    """The cell calls off a workshop to come: marked cancelled (kept: the watch's invitations name it), its
+    room's booking cancelled in the name of whoever booked it, and everyone invited to it from the watch told,
+    with the reason. Returns whether the room is still booked: too close to its start to cancel online, the
+    place must then be told (the workshop is cancelled all the same)."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    _require_cell(actor, workshop.challenge.territory)
+    if len(reason) > CANCEL_REASON_MAX:
+        raise Refused("invalid", _("Le motif fait au plus %(max)s caractères.") % {"max": CANCEL_REASON_MAX})
+    with transaction.atomic():
+        moved = Workshop.objects.filter(pk=workshop.pk, cancelled_at__isnull=True, held_at__gt=now).update(
+            cancelled_at=now, cancel_reason=reason)
+        if not moved:
+            raise Refused("not_cancellable", _("Cet atelier est déjà annulé, ou il a déjà commencé."), status=409)
+        audit_record(actor=actor, action="challenge.workshop_cancel", target=workshop.challenge,
+                     workshop=workshop.pk, reason=reason)
+        people = {}
+        for action in CellAction.objects.filter(kind=CellAction.Kind.INVITE, workshop=workshop).select_related(
+                "target_type"):
+            person = _invited_person(action)
+            if person is not None:
+                people.setdefault(person.pk, person)
+        send_later("cell/watch/email/workshop_cancelled.txt", list(people.values()), {
+            "challenge": workshop.challenge.title, "challenge_url": workshop.challenge.get_absolute_url(),
+            "territory": workshop.challenge.territory.name, "held_at": workshop.held_at,
+            "place": workshop.room.place.name if workshop.room_id else workshop.place_name, "reason": reason})
+    room_kept = False
+    if workshop.booking_id and workshop.booking.status in ("confirmed", "held"):
+        try:  # the room was booked in one member's name: released in theirs, under the room's rules
+            booking_cancel(booking=workshop.booking, actor=workshop.booking.user, now=now)
+        except Refused:
+            room_kept = True
+    workshop.refresh_from_db()
+    return room_kept
+
+
+def _invited_person(action: CellAction):
+    """The person an invitation from the watch went to (its item's author), if still known."""
+    from .watch_services import TARGETS
+
+    model = action.target_type.model_class()
+    target = model.objects.filter(pk=action.target_id).first() if model is not None else None
+    if target is None:
+        return None
+    person_field = TARGETS[target._meta.label_lower][1]
+    return getattr(target, person_field) if person_field else None
 
 
 # --- responses -------------------------------------------------------------------------------------

@@ -164,6 +164,25 @@ def workshop_report(request, slug, pk, workshop_pk):
 
 
 @login_required
+@require_POST
+def workshop_cancel(request, slug, pk, workshop_pk):
+    """The cell calls a workshop to come off: its room released, the people invited to it told."""
+    challenge = _challenge(request, slug, pk, "cell.change_challenge")
+    workshop = get_object_or_404(challenge.workshops.select_related("booking__user", "room__place"), pk=workshop_pk)
+    try:
+        room_kept = services.workshop_cancel(workshop=workshop, actor=request.user,
+                                             reason=request.POST.get("reason", ""))
+    except Refused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Atelier annulé ; les personnes invitées en sont prévenues."))
+        if room_kept:
+            messages.warning(request, _("La salle reste réservée : il est trop tard pour l'annuler en ligne. "
+                                        "Prévenez le lieu."))
+    return redirect(challenge.get_absolute_url() + f"#atelier-{workshop.pk}")
+
+
+@login_required
 def indicators_upload(request, slug, pk):
     challenge = _challenge(request, slug, pk, "cell.change_challenge")
     form = IndicatorUploadForm(request.POST or None, request.FILES or None)

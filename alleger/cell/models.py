@@ -227,6 +227,10 @@ class Workshop(models.Model):
     participants = models.CharField(_("qui était là"), max_length=300, blank=True,
                                     help_text=_("Par exemple : « 14 habitants, 2 agents de la Ville »."))
     minutes = models.TextField(_("compte rendu (Markdown)"), max_length=20_000, blank=True)
+    #: Called off by the cell before it was held (its room released, its invited people told); kept, not
+    #: deleted: the watch's invitations name it.
+    cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
+    cancel_reason = models.CharField(_("motif de l'annulation"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

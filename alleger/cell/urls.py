@@ -33,6 +33,8 @@ urlpatterns += [
     path("<slug:slug>/defis/<int:pk>/ateliers/nouveau/", challenge_views.workshop_new, name="workshop_new"),
     path("<slug:slug>/defis/<int:pk>/ateliers/<int:workshop_pk>/compte-rendu/", challenge_views.workshop_report,
          name="workshop_report"),
+    path("<slug:slug>/defis/<int:pk>/ateliers/<int:workshop_pk>/annuler/", challenge_views.workshop_cancel,
+         name="workshop_cancel"),
     path("<slug:slug>/defis/<int:pk>/indicateurs/", challenge_views.indicators_upload, name="indicators_upload"),
     path("<slug:slug>/defis/<int:pk>/proposer/", challenge_views.response_propose, name="response_propose"),
     path("<slug:slug>/defis/<int:pk>/lier/", challenge_views.response_link, name="response_link"),

@@ -219,7 +219,7 @@ def taggable_challenges(territory):
 def invitable_workshops(territory, now=None):
     """The workshops one may be invited to: the coming ones of the territory's open challenges, with a place."""
     return (Workshop.objects.filter(challenge__territory=territory, challenge__status=Challenge.Status.OPEN,
-                                    held_at__gte=now or timezone.now())
+                                    held_at__gte=now or timezone.now(), cancelled_at__isnull=True)
             .exclude(booking__status="cancelled")  # its room released: nowhere to invite anyone to yet
             .select_related("challenge", "room__place").order_by("held_at", "pk"))
 

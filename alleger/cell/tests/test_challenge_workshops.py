@@ -4,6 +4,7 @@ bookings service, under its rules, or nothing is written), or in a place named i
 import datetime as dt
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -317,3 +318,61 @@ def test_a_workshop_to_come_has_no_minutes_yet_and_overlong_ones_are_refused(cli
     assert refused.value.code == "too_long"
     held.refresh_from_db()
     assert (held.participants_count, held.participants) == (None, "")
+
+
+def test_the_cell_calls_a_workshop_off_its_room_is_released_and_the_people_invited_are_told(
+        client, challenge, cell_member, room, resident, django_capture_on_commit_callbacks, mailoutbox):
+    from alleger.cell.models import CellAction
+    from alleger.cell.watch_services import invitable_workshops
+    from alleger.testing.funding_factories import ProjectFactory
+
+    workshop = services.workshop_add(challenge=challenge, actor=cell_member, room=room, held_at=at(5, 10),
+                                     ends_at=at(5, 12))
+    project = ProjectFactory(live=True, territory=challenge.territory, holder=resident)
+    CellAction.objects.create(kind="invite", territory=challenge.territory, actor=cell_member, workshop=workshop,
+                              target_type=ContentType.objects.get_for_model(project), target_id=project.pk)
+    url = reverse("cell:workshop_cancel", args=[challenge.territory.slug, challenge.pk, workshop.pk])
+    client.force_login(resident)  # not of the cell: refused, nothing changes
+    assert client.post(url, {"reason": "x"}).status_code == 403
+    client.force_login(cell_member)
+    caches["pages"].clear()
+    assert f'action="{url}"' in client.get(challenge.get_absolute_url()).content.decode()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": "La salle est inondée."})
+    assert response.status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.cancelled_at is not None and workshop.cancel_reason == "La salle est inondée."
+    assert workshop.booking.status == "cancelled"  # the room is free again
+    [told] = [m for m in mailoutbox if m.to == [resident.email]]
+    assert told.subject == f"[Alléger] Atelier annulé : défi « {challenge.title} »"
+    assert "Motif : La salle est inondée." in told.body and "Maison des Prés" in told.body
+    assert not invitable_workshops(challenge.territory).filter(pk=workshop.pk).exists()
+    assert AuditEvent.objects.filter(action="challenge.workshop_cancel").count() == 1
+    caches["pages"].clear()
+    page = client.get(challenge.get_absolute_url()).content.decode()
+    assert "— annulé" in page and f'action="{url}"' not in page
+    # Twice, or a workshop already begun: refused, nothing changes
+    with pytest.raises(Refused) as refused:
+        services.workshop_cancel(workshop=workshop, actor=cell_member)
+    assert refused.value.code == "not_cancellable"
+    held = services.workshop_add(challenge=challenge, actor=cell_member, held_at=at(-1, 18), place_name="Mairie")
+    with pytest.raises(Refused):
+        services.workshop_cancel(workshop=held, actor=cell_member)
+    held.refresh_from_db()
+    assert held.cancelled_at is None
+
+
+def test_a_workshop_called_off_too_late_to_release_its_room_online_says_to_tell_the_place(
+        client, challenge, cell_member, territory):
+    hall = ResourceFactory(place=PlaceFactory(territory=territory, name="Salle des fêtes"), name="Grande salle",
+                           cancel_hours=72)
+    workshop = services.workshop_add(challenge=challenge, actor=cell_member, room=hall, held_at=at(1, 10),
+                                     ends_at=at(1, 12))
+    client.force_login(cell_member)
+    response = client.post(reverse("cell:workshop_cancel", args=[territory.slug, challenge.pk, workshop.pk]),
+                           follow=True)
+    page = response.content.decode()
+    assert "La salle reste réservée" in page and "Prévenez le lieu" in page
+    workshop.refresh_from_db()
+    assert workshop.cancelled_at is not None and workshop.booking.status == "confirmed"

@@ -17,7 +17,7 @@ class Config(AppConfig):
 
         registry.register(self.get_model("Asset"), key="asset", view_perm="assets.view_asset", author="manager_id")
         moderation.register_link("assets", label=_("Propositions de dispositifs à relire"), order=17,
-                                 url=lambda t: reverse("assets:review_queue"),
+                                 url=lambda t: reverse("assets:review_queue") + f"?territoire={t.slug}",
                                  count=selectors.proposals_waiting_count)
 
         from . import signals

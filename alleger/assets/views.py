@@ -16,6 +16,7 @@ from alleger.core.forms import PhotoForm, add_refusal
 from alleger.core.fragments import deferred, deferred_context
 from alleger.core.ratelimit import limit
 from alleger.discussions.views import hidden_page
+from alleger.territories.models import Territory
 
 from . import imports, selectors, services
 from .forms import (
@@ -240,8 +241,12 @@ def asset_propose_opening(request, pk: int):
 def review_queue(request):
     if not request.user.has_perm("assets.view_review_queue"):
         raise PermissionDenied
+    proposals, slug = selectors.review_queue(request.user), request.GET.get("territoire")
+    territory = get_object_or_404(Territory, slug=slug) if slug else None
+    if territory is not None:  # from the territory's page: its queue only
+        proposals = proposals.filter(asset__territory=territory)
     return render(request, "assets/review_queue.html", {
-        "proposals": selectors.review_queue(request.user), "form": ReviewForm(),
+        "proposals": proposals, "form": ReviewForm(), "territory": territory,
     })
 
 

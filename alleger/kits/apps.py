@@ -18,7 +18,7 @@ class Config(AppConfig):
         from .selectors import feed_items
 
         registry.register(self.get_model("Kit"), key="kit", view_perm="kits.view_kit")
-        moderation.register_link("kits", label=_("Kits à relire"), order=15, url=lambda t: reverse("kits:review_queue"),
+        moderation.register_link("kits", label=_("Kits à relire"), order=15, url=lambda t: reverse("kits:review_queue") + f"?territoire={t.slug}",
                                  count=selectors.submitted_count)
         feeds.register_source("kits", feed_items)
         register_live_source("kits", sections.live)

@@ -11,6 +11,7 @@ from alleger.core.forms import add_refusal
 from alleger.core.fragments import deferred, remembered
 from alleger.core.ratelimit import limit
 from alleger.discussions.selectors import is_hidden
+from alleger.territories.models import Territory
 
 from . import selectors, services
 from .forms import DiffForm, KitForm, KitImageForm, ReviewForm, SearchForm
@@ -120,7 +121,15 @@ def kit_submit(request, slug):
 def review_queue(request):
     if not request.user.has_perm("kits.view_review_queue"):
         raise PermissionDenied
-    return render(request, "kits/review_queue.html", {"kits": selectors.review_queue(request.user)})
+    kits, territory = selectors.review_queue(request.user), _queue_territory(request)
+    if territory is not None:  # from the territory's page: its queue only
+        kits = kits.filter(territory=territory)
+    return render(request, "kits/review_queue.html", {"kits": kits, "territory": territory})
+
+
+def _queue_territory(request) -> Territory | None:
+    slug = request.GET.get("territoire")
+    return get_object_or_404(Territory, slug=slug) if slug else None
 
 
 @login_required

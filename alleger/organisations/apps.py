@@ -21,5 +21,5 @@ class Config(AppConfig):
                                context=sections.profile_section, order=10)
         personal_data.register("organisations_run", warnings=selectors.sole_admin_warnings)
         moderation.register_link("sponsorships", label=_("Demandes de mécénat"), order=30,
-                                 url=lambda t: reverse("organisations:sponsorship_queue"),
+                                 url=lambda t: reverse("organisations:sponsorship_queue") + f"?territoire={t.slug}",
                                  count=selectors.sponsorship_requests_pending_count)

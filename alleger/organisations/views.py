@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from alleger.core import sections
 from alleger.core.forms import add_refusal
 from alleger.core.grammar import of_name
-from alleger.territories.models import TerritoryRole
+from alleger.territories.models import Territory, TerritoryRole
 
 from . import selectors, services
 from .forms import (
@@ -171,8 +171,12 @@ def sponsorship_queue(request):
     if not request.user.is_superuser and not request.user.territory_roles.filter(
             role=TerritoryRole.Role.MODERATOR).exists():
         raise PermissionDenied
+    slug = request.GET.get("territoire")
+    territory = get_object_or_404(Territory, slug=slug) if slug else None
+    if territory is not None:  # from the territory's page: its queue only
+        pending = pending.filter(territory=territory)
     return render(request, "organisations/sponsorship_queue.html", {
-        "pending": [(r, SponsorshipDecisionForm(prefix=f"r{r.pk}")) for r in pending],
+        "pending": [(r, SponsorshipDecisionForm(prefix=f"r{r.pk}")) for r in pending], "territory": territory,
     })
 
 

@@ -167,6 +167,13 @@ def test_the_author_submits_and_the_moderator_publishes(client, resident, modera
     client.force_login(moderator)
     queue = client.get("/kits/relecture/")
     assert queue.status_code == 200 and list(queue.context["kits"]) == [kit]
+    # From the territory's page, its queue only (as its count there says), named in the heading
+    from alleger.testing.factories import TerritoryFactory
+
+    other = TerritoryFactory()
+    assert list(client.get(f"/kits/relecture/?territoire={territory.slug}").context["kits"]) == [kit]
+    assert list(client.get(f"/kits/relecture/?territoire={other.slug}").context["kits"]) == []
+    assert client.get("/kits/relecture/?territoire=nulle-part").status_code == 404
     response = client.post(f"/kits/{kit.slug}/relire/", {"decision": "publish", "message": ""})
     assert response.status_code == 302 and response["Location"] == "/kits/relecture/"
     assert Kit.objects.get(pk=kit.pk).status == "published"

@@ -176,11 +176,13 @@ def test_a_moderator_reaches_every_queue_from_the_territory_page_and_nobody_else
     # Registered by funding, kits, assets, places, organisations and discussions (territories imports none of
     # them), in order, each with what waits in it
     expected = [f'<a href="/t/{city.slug}/moderation/projets/">Projets à relire</a> — rien en attente',
-                '<a href="/kits/relecture/">Kits à relire</a> — rien en attente',
-                '<a href="/dispositifs/relecture/">Propositions de dispositifs à relire</a> — rien en attente',
+                f'<a href="/kits/relecture/?territoire={city.slug}">Kits à relire</a> — rien en attente',
+                f'<a href="/dispositifs/relecture/?territoire={city.slug}">Propositions de dispositifs à relire</a>'
+                ' — rien en attente',
                 f'<a href="/t/{city.slug}/moderation/paiements/">Paiements hors ligne à confirmer ou à rendre</a>',
                 '<a href="/lieux/relecture/',
-                '<a href="/organisations/mecenat/demandes/">Demandes de mécénat</a> — rien en attente',
+                f'<a href="/organisations/mecenat/demandes/?territoire={city.slug}">Demandes de mécénat</a>'
+                ' — rien en attente',
                 f'<a href="/moderation/?territoire={city.slug}">Contenus signalés</a> — rien en attente']
     positions = [body.find(link) for link in expected]
     assert -1 not in positions and positions == sorted(positions), positions

@@ -371,6 +371,29 @@ def response_decide(*, response: ChallengeResponse, actor, accept: bool, reason:
     return response
 
 
+@transaction.atomic
+def response_unlink(*, response: ChallengeResponse, actor) -> None:
+    """The cell takes an object off a challenge's responses (linked by mistake, or no longer an answer). The
+    object itself is untouched; it may be proposed or linked again."""
+    response = ChallengeResponse.objects.select_related("challenge__territory").get(pk=response.pk)
+    _require_cell(actor, response.challenge.territory)
+    audit_record(actor=actor, action="challenge.response_unlink", target=response.challenge,
+                 kind=response.kind, object=response.target_id, status=response.status)
+    response.delete()
+
+
+@transaction.atomic
+def indicator_series_delete(*, series: IndicatorSeries, actor) -> int:
+    """The cell deletes an indicator series and its values (imported under a wrong name, or no longer
+    followed); returns how many values went with it. Audited, with the values' count."""
+    _require_cell(actor, series.challenge.territory)
+    points = series.points.count()
+    audit_record(actor=actor, action="challenge.indicator_delete", target=series.challenge, series=series.name,
+                 points=points)
+    series.delete()
+    return points
+
+
 # --- indicators ------------------------------------------------------------------------------------
 
 MAX_UPLOAD_BYTES = 1_000_000

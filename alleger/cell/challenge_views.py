@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alleger.core.errors import Refused
@@ -180,6 +181,30 @@ def workshop_cancel(request, slug, pk, workshop_pk):
             messages.warning(request, _("La salle reste réservée : il est trop tard pour l'annuler en ligne. "
                                         "Prévenez le lieu."))
     return redirect(challenge.get_absolute_url() + f"#atelier-{workshop.pk}")
+
+
+@login_required
+@require_POST
+def response_unlink(request, slug, pk, response_pk):
+    challenge = _challenge(request, slug, pk, "cell.change_challenge")
+    response = get_object_or_404(challenge.responses.all(), pk=response_pk)
+    title = str(response.target)
+    services.response_unlink(response=response, actor=request.user)
+    messages.success(request, _("« %(title)s » ne figure plus parmi les réponses du défi.") % {"title": title})
+    return redirect(challenge.get_absolute_url() + "#reponses")
+
+
+@login_required
+@require_POST
+def indicator_delete(request, slug, pk, series_pk):
+    challenge = _challenge(request, slug, pk, "cell.change_challenge")
+    series = get_object_or_404(challenge.series.all(), pk=series_pk)
+    name = series.name
+    points = services.indicator_series_delete(series=series, actor=request.user)
+    messages.success(request, ngettext("Série « %(name)s » supprimée, avec sa valeur.",
+                                       "Série « %(name)s » supprimée, avec ses %(n)d valeurs.", points)
+                     % {"name": name, "n": points})
+    return redirect(challenge.get_absolute_url() + "#indicateurs")
 
 
 @login_required

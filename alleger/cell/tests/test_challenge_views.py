@@ -129,6 +129,37 @@ def test_the_cell_creates_a_challenge_and_uploads_indicators(client, demo):
         "e.csv", b"2026-01-05;montreynaud;3;emplois\n2026-01-12;;4;emplois\n")})
     assert good.status_code == 302
     assert IndicatorPoint.objects.filter(series__challenge=challenge).count() == 2
+    # A series imported under a wrong name is deleted with its values, by the cell only
+    from alleger.core.models import AuditEvent
+
+    series = challenge.series.get()
+    delete = reverse("cell:indicator_delete", args=["saint-etienne", challenge.pk, series.pk])
+    assert f'action="{delete}"' in client.get(challenge.get_absolute_url()).content.decode()
+    client.force_login(demo_person("clemence"))
+    assert client.post(delete).status_code == 403
+    assert challenge.series.exists()
+    client.force_login(demo_person("remi"))
+    response = client.post(delete, follow=True)
+    assert "Série « Emplois » supprimée, avec ses 2 valeurs." in text(response)
+    assert not challenge.series.exists() and not IndicatorPoint.objects.filter(series__challenge=challenge).exists()
+    assert AuditEvent.objects.get(action="challenge.indicator_delete").data["points"] == 2
+
+
+def test_the_cell_takes_a_response_off_a_challenge_and_only_the_cell(client, challenge):
+    from alleger.core.models import AuditEvent
+
+    response = challenge.responses.filter(status="accepted").first()
+    title = str(response.target)
+    unlink = reverse("cell:response_unlink", args=["saint-etienne", challenge.pk, response.pk])
+    client.force_login(demo_person("clemence"))
+    assert client.post(unlink).status_code == 403
+    assert challenge.responses.filter(pk=response.pk).exists()
+    client.force_login(demo_person("remi"))
+    assert f'action="{unlink}"' in client.get(challenge.get_absolute_url()).content.decode()
+    page = client.post(unlink, follow=True)
+    assert f"« {title} » ne figure plus parmi les réponses du défi." in text(page).replace("&#x27;", "'")
+    assert not challenge.responses.filter(pk=response.pk).exists()
+    assert AuditEvent.objects.filter(action="challenge.response_unlink").count() == 1
 
 
 def test_a_resident_cannot_reach_the_cell_s_forms(client, challenge):

@@ -259,7 +259,9 @@ SHARED_CACHE = envstr("SHARED_CACHE", "database")
 if SHARED_CACHE not in ("database", "memory"):
     raise ImproperlyConfigured(f"SHARED_CACHE must be database or memory, not {SHARED_CACHE!r}.")
 if REDIS_URL:
-    CACHES = {alias: {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    # One Redis database for both (and huey's queue): each alias its own key prefix, so their keys never meet.
+    CACHES = {alias: {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                      "KEY_PREFIX": f"alleger-{alias}"}
               for alias in ("default", "pages")}
 else:
     CACHES = {

@@ -111,3 +111,11 @@ def test_without_redis_the_rate_limits_are_shared_by_every_web_process(tmp_path)
                   **database)
     assert second.returncode == 0, second.stderr
     assert second.stdout.splitlines()[-1] == "[1, 2, 3]"
+
+
+def test_with_redis_the_two_caches_keep_their_keys_apart(tmp_path):
+    result = _run(tmp_path, "shell", "-c", "from django.conf import settings; "
+                  "print(sorted((a, c['KEY_PREFIX']) for a, c in settings.CACHES.items()))",
+                  REDIS_URL="redis://127.0.0.1:6379/0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[('default', 'alleger-default'), ('pages', 'alleger-pages')]"

@@ -73,6 +73,8 @@ class WorkshopOut(Schema):
     participants_count: int | None
     participants: str
     minutes: str = Field(description="Markdown")
+    cancelled_at: str | None = Field(description="when the cell called it off (it will not take place); null if not")
+    cancel_reason: str = Field(description="why it was called off, if said")
 
 
 class SeriesOut(Schema):
@@ -110,7 +112,8 @@ def _workshop_out(request, w) -> dict:
             "place_name": place.name if place else w.place_name,
             "place_url": request.build_absolute_uri(place.get_absolute_url()) if place else w.place_url,
             "place_id": place.pk if place else None, "room": w.room.name if place else None,
-            "participants_count": w.participants_count, "participants": w.participants, "minutes": w.minutes}
+            "participants_count": w.participants_count, "participants": w.participants, "minutes": w.minutes,
+            "cancelled_at": w.cancelled_at.isoformat() if w.cancelled_at else None, "cancel_reason": w.cancel_reason}
 
 
 @challenges_router.get("", response=list[ChallengeOut], auth=PUBLIC, summary="Challenges (défis urbains)")

@@ -37,6 +37,9 @@ class WorkshopReportForm(forms.ModelForm):
         model = Workshop
         fields = ["participants_count", "participants", "minutes"]
         labels = {"participants_count": _("Nombre de participants venus"), "participants": _("Qui était là")}
+        help_texts = {"participants": _("Public, comme le compte rendu (la page du défi et ses données ouvertes) : "
+                                        "nommez des groupes plutôt que des personnes."),
+                      "minutes": _("Markdown. Public, sur la page du défi et dans ses données ouvertes.")}
         widgets = {"minutes": forms.Textarea(attrs={"rows": 12})}
 
 

@@ -211,8 +211,9 @@ def workshop_report(*, workshop: Workshop, actor, participants_count: int | None
     """What the workshop was, written once it has begun (or corrected): who came, how many, its minutes.
     Where and when stay as booked."""
     _require_cell(actor, workshop.challenge.territory)
-    if workshop.held_at > (now or timezone.now()):
-        raise Refused("not_held_yet", _("Le compte rendu s'écrit une fois l'atelier commencé."), status=409)
+    if workshop.held_at > (now or timezone.now()) or workshop.cancelled_at is not None:
+        raise Refused("not_held_yet", _("Le compte rendu s'écrit une fois l'atelier commencé, et pas pour un "
+                                        "atelier annulé."), status=409)
     if participants_count is not None and participants_count < 0:
         raise Refused("invalid", _("Le nombre de participants ne peut pas être négatif."))
     participants, minutes = (participants or "").strip(), (minutes or "").strip()
@@ -234,11 +235,12 @@ def workshop_report(*, workshop: Workshop, actor, participants_count: int | None
 CANCEL_REASON_MAX = 500
 
 
-def workshop_cancel(*, workshop: Workshop, actor, reason: str = "", now: datetime.datetime | None = None) -> bool:
+def workshop_cancel(*, workshop: Workshop, actor, reason: str = "", now: datetime.datetime | None = None
+                    ) -> tuple[bool, int]:
     """The cell calls off a workshop to come: marked cancelled (kept: the watch's invitations name it), its
     room's booking cancelled in the name of whoever booked it, and everyone invited to it from the watch told,
-    with the reason. Returns whether the room is still booked: too close to its start to cancel online, the
-    place must then be told (the workshop is cancelled all the same)."""
+    with the reason. Returns whether the room is still booked (too close to its start to cancel online, the
+    place must then be told; the workshop is cancelled all the same) and how many people were told."""
     now = now or timezone.now()
     reason = (reason or "").strip()
     _require_cell(actor, workshop.challenge.territory)
@@ -257,10 +259,12 @@ def workshop_cancel(*, workshop: Workshop, actor, reason: str = "", now: datetim
             person = _invited_person(action)
             if person is not None:
                 people.setdefault(person.pk, person)
+        place = workshop.room.place if workshop.room_id else None
         send_later("cell/watch/email/workshop_cancelled.txt", list(people.values()), {
             "challenge": workshop.challenge.title, "challenge_url": workshop.challenge.get_absolute_url(),
-            "territory": workshop.challenge.territory.name, "held_at": workshop.held_at,
-            "place": workshop.room.place.name if workshop.room_id else workshop.place_name, "reason": reason})
+            "territory": workshop.challenge.territory.name, "held_at": workshop.held_at, "ends_at": workshop.ends_at,
+            "place": place.name if place else workshop.place_name, "room": workshop.room.name if place else "",
+            "address": place.address if place else "", "reason": reason})
     room_kept = False
     if workshop.booking_id and workshop.booking.status in ("confirmed", "held"):
         try:  # the room was booked in one member's name: released in theirs, under the room's rules
@@ -268,7 +272,7 @@ def workshop_cancel(*, workshop: Workshop, actor, reason: str = "", now: datetim
         except Refused:
             room_kept = True
     workshop.refresh_from_db()
-    return room_kept
+    return room_kept, len(people)
 
 
 def _invited_person(action: CellAction):

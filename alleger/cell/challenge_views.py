@@ -147,8 +147,9 @@ def workshop_report(request, slug, pk, workshop_pk):
     """The cell writes the workshop's minutes (and who came) once it is held, or corrects them."""
     challenge = _challenge(request, slug, pk, "cell.change_challenge")
     workshop = get_object_or_404(challenge.workshops.select_related("room__place"), pk=workshop_pk)
-    if workshop.held_at > timezone.now():
-        messages.info(request, _("Le compte rendu s'écrit une fois l'atelier commencé."))
+    if workshop.held_at > timezone.now() or workshop.cancelled_at is not None:
+        messages.info(request, _("Le compte rendu s'écrit une fois l'atelier commencé, et pas pour un atelier "
+                                 "annulé."))
         return redirect(challenge.get_absolute_url() + f"#atelier-{workshop.pk}")
     form = WorkshopReportForm(request.POST or None, instance=workshop)
     if request.method == "POST" and form.is_valid():
@@ -171,12 +172,14 @@ def workshop_cancel(request, slug, pk, workshop_pk):
     challenge = _challenge(request, slug, pk, "cell.change_challenge")
     workshop = get_object_or_404(challenge.workshops.select_related("booking__user", "room__place"), pk=workshop_pk)
     try:
-        room_kept = services.workshop_cancel(workshop=workshop, actor=request.user,
-                                             reason=request.POST.get("reason", ""))
+        room_kept, told = services.workshop_cancel(workshop=workshop, actor=request.user,
+                                                   reason=request.POST.get("reason", ""))
     except Refused as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Atelier annulé ; les personnes invitées en sont prévenues."))
+        messages.success(request, ngettext("Atelier annulé ; la personne invitée en est prévenue.",
+                                           "Atelier annulé ; les %(n)d personnes invitées en sont prévenues.", told)
+                         % {"n": told} if told else _("Atelier annulé."))
         if room_kept:
             messages.warning(request, _("La salle reste réservée : il est trop tard pour l'annuler en ligne. "
                                         "Prévenez le lieu."))

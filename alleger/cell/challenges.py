@@ -281,7 +281,7 @@ def place_section(request, place) -> dict | None:
     """The place's page: the challenges it answers, the coming workshops in its rooms (public challenges
     only), and, for its managers, proposing it as a response to one of the territory's open challenges."""
     now = timezone.now()
-    workshops = list(Workshop.objects.filter(room__place=place, held_at__gte=now,
+    workshops = list(Workshop.objects.filter(room__place=place, held_at__gte=now, cancelled_at__isnull=True,
                                              challenge__status__in=(Challenge.Status.OPEN, Challenge.Status.CLOSED))
                      .exclude(booking__status="cancelled")  # the room is no longer held for it
                      .select_related("challenge__territory", "room").order_by("held_at", "pk")[:10])

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from alleger.bookings.models import Booking
 from alleger.cell import challenge_services as services
+from alleger.cell import challenges as challenge_selectors
 from alleger.cell.models import Challenge, Workshop
 from alleger.core.errors import Refused
 from alleger.core.grammar import date_format
@@ -351,7 +352,15 @@ def test_the_cell_calls_a_workshop_off_its_room_is_released_and_the_people_invit
     assert AuditEvent.objects.filter(action="challenge.workshop_cancel").count() == 1
     caches["pages"].clear()
     page = client.get(challenge.get_absolute_url()).content.decode()
-    assert "— annulé" in page and f'action="{url}"' not in page
+    assert "— annulé" in page and f'action="{url}"' not in page and "salle libérée" in page
+    # The open data says it is off
+    data = client.get(f"/api/v1/challenges/{challenge.pk}").json()
+    [off] = [w for w in data["workshops"] if w["cancelled_at"]]
+    assert off["cancel_reason"] == "La salle est inondée."
+    # No minutes for a workshop called off, even once its date has passed
+    with pytest.raises(Refused):
+        services.workshop_report(workshop=workshop, actor=cell_member, participants_count=3,
+                                 now=at(6, 10))
     # Twice, or a workshop already begun: refused, nothing changes
     with pytest.raises(Refused) as refused:
         services.workshop_cancel(workshop=workshop, actor=cell_member)
@@ -376,3 +385,18 @@ def test_a_workshop_called_off_too_late_to_release_its_room_online_says_to_tell_
     assert "La salle reste réservée" in page and "Prévenez le lieu" in page
     workshop.refresh_from_db()
     assert workshop.cancelled_at is not None and workshop.booking.status == "confirmed"
+    caches["pages"].clear()
+    again = client.get(challenge.get_absolute_url()).content.decode()  # not only once, in a message
+    assert "Prévenez le lieu (Salle des fêtes)" in again
+    # Its room still booked, the place's page does not announce it any more
+    assert not challenge_selectors.place_section(rf_request(client), hall.place)
+
+
+def rf_request(client):
+    """A request for a section's context, as the visitor the client is."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    return request

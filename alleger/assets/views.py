@@ -17,6 +17,7 @@ from alleger.core.fragments import deferred, deferred_context
 from alleger.core.ratelimit import limit
 from alleger.discussions.views import hidden_page
 from alleger.territories.models import Territory
+from alleger.territories.selectors import queue_url
 
 from . import imports, selectors, services
 from .forms import (
@@ -264,7 +265,7 @@ def proposal_review(request, proposal_id: int):
             add_refusal(form, exc, {"message_required": "message"})
         else:
             messages.success(request, _("Décision enregistrée."))
-            return redirect("assets:review_queue")
+            return redirect(queue_url("assets:review_queue", request))
     return render(request, "assets/review.html", {"proposal": proposal, "form": form}, status=400)
 
 

@@ -9,6 +9,7 @@ from alleger.core import sections
 from alleger.core.forms import add_refusal
 from alleger.core.grammar import of_name
 from alleger.territories.models import Territory, TerritoryRole
+from alleger.territories.selectors import queue_url
 
 from . import selectors, services
 from .forms import (
@@ -187,7 +188,7 @@ def sponsorship_decide(request, request_id):
     form = SponsorshipDecisionForm(request.POST, prefix=f"r{sponsorship.pk}")
     if not form.is_valid():
         messages.error(request, _("Choisissez « Accepter » ou « Refuser »."))
-        return redirect("organisations:sponsorship_queue")
+        return redirect(queue_url("organisations:sponsorship_queue", request))
     try:
         services.sponsorship_decide(request=sponsorship, actor=request.user, **form.cleaned_data)
     except ValidationError as exc:
@@ -196,7 +197,7 @@ def sponsorship_decide(request, request_id):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Décision enregistrée ; l'organisation est prévenue par e-mail."))
-    return redirect("organisations:sponsorship_queue")
+    return redirect(queue_url("organisations:sponsorship_queue", request))
 
 
 @login_required

@@ -1,4 +1,6 @@
 from django.db.models import Count, QuerySet
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from alleger.core.errors import Refused
@@ -18,6 +20,13 @@ def territory_named(slug: str) -> Territory:
         raise Refused("not_found", _("Territoire inconnu : « %(slug)s ». Les territoires : "
                                              "/api/v1/territories.") % {"slug": slug[:80]}, status=404)
     return territory
+
+
+def queue_url(name: str, request) -> str:
+    """A moderation queue's address, filtered on the territory the request came from (`?territoire=`), so
+    that deciding from a territory's queue goes back to it."""
+    slug = request.GET.get("territoire", "")
+    return reverse(name) + (f"?{urlencode({'territoire': slug})}" if slug else "")
 
 
 def neighbourhood_list(territory: Territory) -> QuerySet[Neighbourhood]:

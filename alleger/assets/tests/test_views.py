@@ -133,8 +133,12 @@ def test_a_resident_proposes_and_a_moderator_publishes(client_of, resident, mode
     assert "Pied d&#x27;arbre nu" in queue.text
     refused = moderation.post(f"/dispositifs/propositions/{proposal.pk}/relire/", {"decision": "refuse"})
     assert refused.status_code == 400 and "Expliquez votre refus" in refused.text
-    response = moderation.post(f"/dispositifs/propositions/{proposal.pk}/relire/", {"decision": "publish"})
-    assert response.status_code == 302
+    # Decided from the territory's queue, the moderator goes back to that queue
+    filtered = moderation.get(f"/dispositifs/relecture/?territoire={territory.slug}").text
+    review = f"/dispositifs/propositions/{proposal.pk}/relire/?territoire={territory.slug}"
+    assert f'action="{review}"' in filtered
+    response = moderation.post(review, {"decision": "publish"})
+    assert response.status_code == 302 and response["Location"] == f"/dispositifs/relecture/?territoire={territory.slug}"
     asset.refresh_from_db()
     assert asset.moderation == "published"
     assert AuditEvent.objects.filter(action="asset.proposal.publish", actor=moderator).exists()

@@ -277,14 +277,11 @@ def workshop_cancel(*, workshop: Workshop, actor, reason: str = "", now: datetim
 
 def _invited_person(action: CellAction):
     """The person an invitation from the watch went to (its item's author), if still known."""
-    from .watch_services import TARGETS
+    from .watch_services import author_of
 
     model = action.target_type.model_class()
     target = model.objects.filter(pk=action.target_id).first() if model is not None else None
-    if target is None:
-        return None
-    person_field = TARGETS[target._meta.label_lower][1]
-    return getattr(target, person_field) if person_field else None
+    return author_of(target) if target is not None else None
 
 
 # --- responses -------------------------------------------------------------------------------------

@@ -175,6 +175,12 @@ TARGETS = {
 }
 
 
+def author_of(target):
+    """The person behind a watched item (a project's holder, a kit's author…), or None (assets, places)."""
+    person_field = TARGETS[target._meta.label_lower][1]
+    return getattr(target, person_field) if person_field else None
+
+
 def target_visible(obj, user) -> bool:
     """Whether `user` may see the item at all (its app's view permission: a project's draft stays its
     holder's, an asset or a place under review its proposer's and the moderators')."""
@@ -248,8 +254,7 @@ def _invite(*, territory, target, workshop, note) -> None:
                                  target_type=ContentType.objects.get_for_model(target)).exists():
         raise Refused("already_invited", _("Son auteur est déjà invité à cet atelier : aucune nouvelle invitation "
                                            "n'est envoyée."), status=409)
-    person_field = TARGETS[target._meta.label_lower][1]
-    person = getattr(target, person_field) if person_field else None
+    person = author_of(target)
     if person is None:
         raise Refused("no_one_to_invite", _("Personne à inviter : cet élément n'a pas d'auteur connu."))
     place = workshop.room.place if workshop.room_id else None
